@@ -1,0 +1,110 @@
+"""Agencies, their departments and the staff who work there."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from mocua.text import NFCCharField
+
+
+class Level(models.TextChoices):
+    # Two tiers since 01/07/2025 (Decree 118/2025); "district" stays only for history.
+    PROVINCE = "province", "Cấp tỉnh"
+    DISTRICT = "district", "Cấp huyện (trước 01/07/2025)"
+    COMMUNE = "commune", "Cấp xã"
+
+
+class Agency(models.Model):
+    """A unit that receives or handles dossiers (UBND xã, Trung tâm PVHCC tỉnh, a Sở…)."""
+
+    # Electronic identifier under Decision 20/2020/QĐ-TTg; it prefixes every dossier code.
+    code = models.CharField("mã định danh điện tử", max_length=40, unique=True)
+    name = NFCCharField("tên cơ quan", max_length=255)
+    # The parent's name printed above the unit on every form ("UBND TỈNH …").
+    parent = models.ForeignKey(
+        "self", verbose_name="cơ quan cấp trên", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    level = models.CharField("cấp", max_length=10, choices=Level.choices)
+    place_name = NFCCharField("địa danh (ghi trên văn bản)", max_length=100, blank=True)
+    address = NFCCharField("địa chỉ", max_length=255, blank=True)
+    phone = models.CharField("điện thoại", max_length=30, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    # Office hours; the working-time arithmetic reads them (mocua.workcalendar.due_at).
+    morning_start = models.TimeField("sáng từ", default=dt.time(7, 30))
+    morning_end = models.TimeField("sáng đến", default=dt.time(11, 30))
+    afternoon_start = models.TimeField("chiều từ", default=dt.time(13, 30))
+    afternoon_end = models.TimeField("chiều đến", default=dt.time(17, 0))
+    is_active = models.BooleanField("đang hoạt động", default=True)
+
+    class Meta:
+        verbose_name = "cơ quan, đơn vị"
+        verbose_name_plural = "cơ quan, đơn vị"
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(morning_start__lt=models.F("morning_end"))
+                & Q(morning_end__lte=models.F("afternoon_start"))
+                & Q(afternoon_start__lt=models.F("afternoon_end")),
+                name="agency_office_hours_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A section inside an agency (phòng, ban, bộ phận)."""
+
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan", on_delete=models.CASCADE,
+                               related_name="departments")
+    name = NFCCharField("tên phòng ban", max_length=255)
+
+    class Meta:
+        verbose_name = "phòng ban"
+        verbose_name_plural = "phòng ban"
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} – {self.agency.name}"
+
+
+class Role(models.TextChoices):
+    RECEPTION = "reception", "Cán bộ một cửa"
+    SPECIALIST = "specialist", "Chuyên viên"
+    HEAD = "head", "Lãnh đạo phòng"
+    LEADER = "leader", "Lãnh đạo cơ quan"
+    ADMIN = "admin", "Quản trị hệ thống"
+
+
+class User(AbstractUser):
+    """A civil servant (cán bộ, công chức) with one role in one agency."""
+
+    full_name = NFCCharField("họ và tên", max_length=150, blank=True)
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="staff")
+    department = models.ForeignKey(Department, verbose_name="phòng ban", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="staff")
+    role = models.CharField("vai trò", max_length=12, choices=Role.choices, blank=True)
+    title = NFCCharField("chức vụ", max_length=100, blank=True)
+    phone = models.CharField("điện thoại", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "cán bộ"
+        verbose_name_plural = "cán bộ"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_officer(self) -> bool:
+        """Staff of an agency with a working role (not only a Django superuser)."""
+        return self.is_active and self.agency_id is not None and bool(self.role)

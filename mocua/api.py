@@ -1,0 +1,58 @@
+"""The API's one exception handler: domain errors become structured JSON.
+
+Every error body has `code` (machine-readable) and `detail` (Vietnamese, for people);
+validation errors add `fields` with the messages per field.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class DomainError(Exception):
+    """Base of every rule broken in a service. `code` names the rule for API clients."""
+
+    code = "invalid"
+    http_status = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class ConflictError(DomainError):
+    """The move is not legal from the current state, or another move won the race."""
+
+    code = "conflict"
+    http_status = status.HTTP_409_CONFLICT
+
+
+class ForbiddenError(DomainError):
+    code = "forbidden"
+    http_status = status.HTTP_403_FORBIDDEN
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "detail": exc.message}
+        if exc.field:
+            body["fields"] = {exc.field: [exc.message]}
+        return Response(body, status=exc.http_status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Không tìm thấy.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"code": "invalid", "detail": "Dữ liệu không hợp lệ.", "fields": response.data}
+    elif isinstance(exc, exceptions.APIException):
+        response.data = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
+                         "detail": str(exc.detail)}
+    return response
