@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "ratings",
+    "mocua.demo",
 ]
 
 MIDDLEWARE = [

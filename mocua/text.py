@@ -6,6 +6,8 @@ import unicodedata
 from django.db import models
 
 _SPACES = re.compile(r"\s+")
+# NUL and other control characters: PostgreSQL refuses NUL in text, and none belongs in a query.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def nfc(value: str) -> str:
@@ -17,6 +19,7 @@ def fold(value: str) -> str:
 
     đ/Đ is a letter of its own, not a d with a mark, so NFD does not split it.
     """
+    value = _CONTROLS.sub(" ", value)
     value = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     value = "".join(ch for ch in value if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", value.lower()).strip()

@@ -1,0 +1,17 @@
+FROM python:3.11-slim-bookworm
+# Pango and fonts with Vietnamese glyphs for WeasyPrint's PDF slips.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+COPY mocua ./mocua
+COPY procedures ./procedures
+COPY dossiers ./dossiers
+COPY ratings ./ratings
+RUN pip install --no-cache-dir .
+COPY . .
+ENV DJANGO_SETTINGS_MODULE=mocua.settings PYTHONUNBUFFERED=1
+RUN DEBUG=true python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "mocua.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

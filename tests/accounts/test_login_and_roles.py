@@ -1,0 +1,90 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from mocua.accounts.models import Role
+
+from ..factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+
+def test_staff_logs_in_with_username_and_password(client, receptionist):
+    response = login(client, "tiepnhan", PASSWORD)
+    assert response.status_code == 302 and response.url == reverse("accounts:home")
+    assert client.get(reverse("accounts:home")).status_code == 200
+
+
+def test_wrong_password_gets_a_vietnamese_message(client, receptionist):
+    response = login(client, "tiepnhan", "sai-mat-khau")
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+
+
+def test_login_attempts_are_limited_even_with_the_right_password(client, receptionist, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        login(client, "tiepnhan", "sai-mat-khau")
+    response = login(client, "tiepnhan", PASSWORD)
+    assert response.status_code == 429
+    assert "thử lại sau" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_pages_need_login(client):
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+def test_unsafe_next_is_ignored(client, receptionist):
+    response = client.post(reverse("accounts:login") + "?next=https://evil.example/",
+                           {"username": "tiepnhan", "password": PASSWORD, "next": "https://evil.example/"})
+    assert response.url == reverse("accounts:home")
+
+
+def test_role_required_refuses_other_roles(rf, agency):
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+
+    from mocua.accounts.roles import role_required
+
+    @role_required(Role.LEADER)
+    def leaders_only(request):
+        return HttpResponse("ok")
+
+    request = rf.get("/")
+    request.user = UserFactory(agency=agency, role=Role.RECEPTION)
+    with pytest.raises(PermissionDenied):
+        leaders_only(request)
+    request.user = UserFactory(agency=agency, role=Role.LEADER)
+    assert leaders_only(request).status_code == 200
+    request.user = UserFactory(agency=None, role=Role.LEADER)  # no agency: not an officer
+    with pytest.raises(PermissionDenied):
+        leaders_only(request)
+
+
+def test_healthz_checks_database_and_redis(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_reports_a_dead_redis(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["redis"].startswith("error")
+
+
+def test_seed_demo_is_idempotent(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    from mocua.accounts.models import Agency, User
+
+    assert Agency.objects.filter(code="000.17.22.H56").count() == 1
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert "mocua-demo-2026" in capsys.readouterr().out

@@ -1,0 +1,62 @@
+import os
+
+import pytest
+
+from mocua.accounts.models import Role
+
+from . import factories
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def agency(db):
+    return factories.AgencyFactory(code="000.17.22.H56", name="Ủy ban nhân dân phường Hạc Thành")
+
+
+@pytest.fixture
+def other_agency(db):
+    return factories.AgencyFactory(code="000.18.22.H56", name="Ủy ban nhân dân phường Quảng Phú")
+
+
+def _officer(agency, role, username):
+    return factories.UserFactory(agency=agency, role=role, username=username)
+
+
+@pytest.fixture
+def receptionist(agency):
+    return _officer(agency, Role.RECEPTION, "tiepnhan")
+
+
+@pytest.fixture
+def specialist(agency):
+    return _officer(agency, Role.SPECIALIST, "chuyenvien")
+
+
+@pytest.fixture
+def head(agency):
+    return _officer(agency, Role.HEAD, "truongphong")
+
+
+@pytest.fixture
+def leader(agency):
+    return _officer(agency, Role.LEADER, "lanhdao")

@@ -1,0 +1,111 @@
+import unicodedata
+
+import pytest
+from django.urls import reverse
+
+from mocua.accounts.models import Level
+from procedures.models import Procedure
+
+from ..factories import AgencyFactory, FieldFactory, ProcedureFactory, full_variant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    civil = FieldFactory(code="HOTICH", name="Hộ tịch")
+    certify = FieldFactory(code="CHUNGTHUC", name="Chứng thực")
+    birth = ProcedureFactory(code="1.001193", name="Đăng ký khai sinh", field=civil, result="Giấy khai sinh")
+    marriage = ProcedureFactory(code="1.000894", name="Đăng ký kết hôn", field=civil)
+    copy = ProcedureFactory(code="2.000815", name="Chứng thực bản sao từ bản chính", field=certify,
+                            level=Level.COMMUNE)
+    record = ProcedureFactory(code="3.000333", name="Cấp Phiếu lý lịch tư pháp", field=civil, level=Level.PROVINCE)
+    for procedure in (birth, marriage, copy, record):
+        full_variant(procedure)
+    return {"birth": birth, "marriage": marriage, "copy": copy, "record": record}
+
+
+def codes(response):
+    return [p.code for p in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize("query", ["dang ky khai sinh", "ĐĂNG KÝ KHAI SINH", "Đăng ký khai sinh", "khai  SINH",
+                                   unicodedata.normalize("NFD", "đăng ký khai sinh"), "1.001193"])
+def test_search_ignores_diacritics_and_case(client, catalogue, query):
+    response = client.get(reverse("procedures:list"), {"q": query})
+    assert response.status_code == 200
+    assert codes(response) == ["1.001193"]
+
+
+def test_search_word_without_accents_finds_every_match(client, catalogue):
+    response = client.get(reverse("procedures:list"), {"q": "dang ky"})
+    assert sorted(codes(response)) == ["1.000894", "1.001193"]
+
+
+@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", "\x00", "<script>alert(1)</script>", "a" * 5000,
+                                   "đ" * 300 + " x" * 300, "😀"])
+def test_any_query_returns_a_page(client, catalogue, query):
+    response = client.get(reverse("procedures:list"), {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_filters_by_field_level_and_agency(client, catalogue):
+    agency = AgencyFactory(code="000.17.22.H56")
+    catalogue["copy"].agencies.add(agency)
+    assert codes(client.get(reverse("procedures:list"), {"field": "CHUNGTHUC"})) == ["2.000815"]
+    assert codes(client.get(reverse("procedures:list"), {"level": "province"})) == ["3.000333"]
+    assert codes(client.get(reverse("procedures:list"), {"agency": "000.17.22.H56"})) == ["2.000815"]
+
+
+def test_inactive_procedures_are_hidden(client, catalogue):
+    Procedure.objects.filter(code="1.001193").update(is_active=False)
+    assert "1.001193" not in codes(client.get(reverse("procedures:list")))
+    assert client.get(reverse("procedures:detail", args=["1.001193"])).status_code == 404
+
+
+def test_list_is_paginated(client, catalogue):
+    field = FieldFactory(code="X", name="Khác")
+    for n in range(25):
+        ProcedureFactory(code=f"9.{n:06d}", name=f"Thủ tục khác {n}", field=field)
+    first = client.get(reverse("procedures:list"), {"field": "X"})
+    second = client.get(reverse("procedures:list"), {"field": "X", "page": 2})
+    assert len(codes(first)) == 20 and len(codes(second)) == 5
+    assert set(codes(first)).isdisjoint(codes(second))
+
+
+def _list_queries(client, django_assert_num_queries, expected):
+    # 1 count for the paginator, 1 page of procedures joined with their field, 1 prefetch of
+    # variants, then the filter choices: fields, agencies.
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("procedures:list"))
+        assert response.status_code == 200
+        return response
+
+
+def test_list_query_count_does_not_grow_with_rows(client, catalogue, django_assert_num_queries):
+    _list_queries(client, django_assert_num_queries, 5)
+    for n in range(10):
+        full_variant(ProcedureFactory(code=f"8.{n:06d}"))
+    response = _list_queries(client, django_assert_num_queries, 5)
+    assert len(codes(response)) == 14
+
+
+def test_detail_shows_what_a_citizen_needs(client, catalogue, django_assert_num_queries):
+    # procedure + field, agencies, variants, fees, documents, steps
+    with django_assert_num_queries(6):
+        response = client.get(reverse("procedures:detail", args=["1.001193"]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Đăng ký khai sinh" in page
+    assert "03 ngày làm việc" in page
+    assert "8.000 đồng" in page
+    assert "Tờ khai theo mẫu" in page and "Giấy tờ tùy thân" in page
+
+
+def test_text_is_stored_nfc(catalogue):
+    decomposed = unicodedata.normalize("NFD", "Đăng ký lại khai sinh")
+    procedure = ProcedureFactory(code="1.004884", name=decomposed)
+    procedure.refresh_from_db()
+    assert procedure.name == unicodedata.normalize("NFC", decomposed)
+    assert unicodedata.is_normalized("NFC", procedure.name)

@@ -1,0 +1,141 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from procedures.models import Fee, Procedure, ProcedureStep, ProcedureVariant
+
+from ..factories import ProcedureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def procedure(code="1.001193", **overrides):
+    variant = {
+        "name": "Trường hợp chung", "time_limit": "3", "time_unit": "working_days",
+        "fees": [{"kind": "fee", "name": "Lệ phí", "amount": 8000, "channel": "all"}],
+        "documents": [{"name": "Tờ khai", "form": "original", "quantity": 1, "mandatory": True}],
+        "steps": [{"name": "Tiếp nhận", "role": "reception", "budget": "0.5"},
+                  {"name": "Xử lý", "role": "specialist", "budget": "2"},
+                  {"name": "Trả kết quả", "role": "reception", "budget": "0.5"}],
+    }
+    variant.update(overrides.pop("variant", {}))
+    return {"code": code, "name": "Đăng ký khai sinh", "field": "HOTICH", "level": "commune",
+            "result": "Giấy khai sinh", "online_level": "partial", "variants": [variant], **overrides}
+
+
+def write(tmp_path, procedures, name="catalogue.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps({"fields": [{"code": "HOTICH", "name": "Hộ tịch"}], "procedures": procedures},
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def run(path):
+    out, err = StringIO(), StringIO()
+    call_command("import_procedures", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_imports_procedures_with_variants_fees_papers_and_steps(tmp_path):
+    out, _ = run(write(tmp_path, [procedure(), procedure("1.000894", name="Đăng ký kết hôn")]))
+    assert "2 thủ tục mới" in out
+    variant = ProcedureVariant.objects.get(procedure__code="1.001193")
+    assert variant.fees.get().amount == 8000
+    assert list(variant.steps.values_list("order", "role")) == [(1, "reception"), (2, "specialist"), (3, "reception")]
+    assert variant.documents.count() == 1
+
+
+def test_reimport_updates_instead_of_duplicating(tmp_path):
+    run(write(tmp_path, [procedure()]))
+    changed = procedure(name="Đăng ký khai sinh (sửa)", variant={"fees": [{"name": "Lệ phí", "amount": 10000}]})
+    out, _ = run(write(tmp_path, [changed]))
+    assert "cập nhật 1" in out
+    assert Procedure.objects.get(code="1.001193").name == "Đăng ký khai sinh (sửa)"
+    assert list(Fee.objects.values_list("amount", flat=True)) == [10000]
+
+
+BAD_ROWS = [
+    ({"variant": {"fees": [{"name": "Lệ phí", "amount": -8000}]}}, "âm"),
+    ({"variant": {"fees": [{"name": "Lệ phí", "amount": 8000.5}]}}, "không phải số đồng nguyên"),
+    ({"variant": {"time_limit": "0"}}, "thời hạn giải quyết phải lớn hơn 0"),
+    ({"variant": {"steps": [{"name": "Xử lý", "role": "specialist", "budget": "2"},
+                            {"name": "Trả", "role": "reception", "budget": "0.5"}]}}, "tổng thời gian các bước"),
+    ({"variant": {"time_unit": "fortnights"}}, "đơn vị thời hạn"),
+    ({"level": "huyen"}, "cấp thực hiện"),
+    ({"name": ""}, "thiếu tên"),
+    ({"variants": []}, "chưa có trường hợp"),
+]
+
+
+@pytest.mark.parametrize(("override", "message"), BAD_ROWS)
+def test_a_bad_row_imports_nothing_and_names_the_row(tmp_path, override, message):
+    path = write(tmp_path, [procedure("1.000894", name="Đăng ký kết hôn"), procedure(**override)])
+    with pytest.raises(CommandError, match="không nhập thủ tục nào"):
+        run(path)
+    assert Procedure.objects.count() == 0
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_procedures", str(path), stdout=StringIO(), stderr=err)
+    assert "thủ tục thứ 2" in err.getvalue() and message in err.getvalue()
+
+
+def test_duplicate_code_in_the_file_is_refused(tmp_path):
+    with pytest.raises(CommandError):
+        run(write(tmp_path, [procedure(), procedure()]))
+    assert Procedure.objects.count() == 0
+
+
+def test_invalid_utf8_is_refused(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_bytes('{"procedures": [{"name": "Đăng ký'.encode() + b"\xff\xfe" + b'"}]}')
+    with pytest.raises(CommandError, match="UTF-8"):
+        run(path)
+    assert Procedure.objects.count() == 0
+
+
+def test_existing_catalogue_is_untouched_by_a_refused_file(tmp_path):
+    ProcedureFactory(code="1.001193", name="Đăng ký khai sinh")
+    with pytest.raises(CommandError):
+        run(write(tmp_path, [procedure(name="Tên mới", variant={"time_limit": "0"})]))
+    assert Procedure.objects.get(code="1.001193").name == "Đăng ký khai sinh"
+
+
+CSV = """record,procedure_code,name,field_code,field_name,level,result,online_level,variant,time_limit,time_unit,kind,amount,channel,form,role,budget
+procedure,2.000815,Chứng thực bản sao từ bản chính,CHUNGTHUC,Chứng thực,commune,Bản sao có chứng thực,none,,,,,,,,,
+variant,2.000815,,,,,,,Trường hợp chung,1,same_day,,,,,,
+fee,2.000815,Phí chứng thực,,,,,,Trường hợp chung,,,charge,2000,all,,,
+document,2.000815,Bản chính giấy tờ,,,,,,Trường hợp chung,,,,,,show_original,,
+step,2.000815,Tiếp nhận,,,,,,Trường hợp chung,,,,,,,reception,0.25
+step,2.000815,Chứng thực,,,,,,Trường hợp chung,,,,,,,specialist,0.5
+step,2.000815,Trả kết quả,,,,,,Trường hợp chung,,,,,,,reception,0.25
+"""
+
+
+def test_imports_csv(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_text(CSV, encoding="utf-8")
+    run(path)
+    variant = ProcedureVariant.objects.get(procedure__code="2.000815")
+    assert variant.time_unit == "same_day"
+    assert variant.fees.get().amount == 2000
+    assert ProcedureStep.objects.filter(variant=variant).count() == 3
+
+
+def test_csv_bad_line_is_reported_by_line_number(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_text(CSV.replace("charge,2000", "charge,-5"), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_procedures", str(path), stdout=StringIO(), stderr=err)
+    assert "dòng 4" in err.getvalue() and "âm" in err.getvalue()
+    assert Procedure.objects.count() == 0
+
+
+def test_demo_catalogue_file_is_valid():
+    from mocua.demo.seed import CATALOGUE
+
+    out, _ = run(CATALOGUE)
+    assert Procedure.objects.count() >= 28
+    assert Procedure.objects.filter(code="1.001193", name="Đăng ký khai sinh").exists()
