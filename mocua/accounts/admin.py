@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Agency, Department, User
+from .models import Absence, Agency, Department, User
 
 
 class DepartmentInline(admin.TabularInline):
@@ -40,3 +40,11 @@ class StaffAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Công tác", {"fields": ("full_name", "agency", "department", "role")}),
     )
+
+
+@admin.register(Absence)
+class AbsenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "substitute", "starts_on", "ends_on", "reason"]
+    list_select_related = ["user", "substitute"]
+    autocomplete_fields = ["user", "substitute"]
+    date_hierarchy = "starts_on"

@@ -108,3 +108,27 @@ class User(AbstractUser):
     def is_officer(self) -> bool:
         """Staff of an agency with a working role (not only a Django superuser)."""
         return self.is_active and self.agency_id is not None and bool(self.role)
+
+
+class Absence(models.Model):
+    """An officer away (leave, training): dossiers handed to them go to the substitute."""
+
+    user = models.ForeignKey(User, verbose_name="cán bộ vắng", on_delete=models.CASCADE, related_name="absences")
+    substitute = models.ForeignKey(User, verbose_name="người thay thế", on_delete=models.PROTECT,
+                                   related_name="substitutions")
+    starts_on = models.DateField("từ ngày")
+    ends_on = models.DateField("đến ngày")
+    reason = NFCCharField("lý do", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "lịch vắng mặt"
+        verbose_name_plural = "lịch vắng mặt"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_on__lte=models.F("ends_on")), name="absence_dates_in_order"),
+            models.CheckConstraint(condition=~Q(user=models.F("substitute")), name="absence_not_self"),
+        ]
+        indexes = [models.Index(fields=["user", "ends_on"], name="absence_user_ends")]  # substitute_for()
+
+    def __str__(self) -> str:
+        return f"{self.user} vắng {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"

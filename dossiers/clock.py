@@ -1,0 +1,78 @@
+"""Deadline arithmetic for a dossier: its due time, its steps' due times, pauses, lateness.
+
+All working-time arithmetic goes through mocua.workcalendar; this module only decides which
+amount and unit apply to a dossier or a step.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from mocua import workcalendar
+from procedures.models import TimeUnit
+
+from .models import Dossier, Timeliness
+
+
+def dossier_due(dossier: Dossier, start: dt.datetime) -> dt.datetime:
+    """The statutory due time of the whole dossier, counted from `start`."""
+    return workcalendar.due_at(start, dossier.time_limit, dossier.time_unit, dossier.agency,
+                               cutoff=dossier.same_day_cutoff or dt.time(15, 0))
+
+
+def _office_day(agency) -> Decimal:
+    (m_start, m_end), (a_start, a_end) = workcalendar.office_hours(agency)
+    seconds = sum((dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)).seconds
+                  for start, end in ((m_start, m_end), (a_start, a_end)))
+    return Decimal(seconds) / 3600
+
+
+def step_due(dossier: Dossier, index: int, start: dt.datetime) -> dt.datetime:
+    """Due time of step `index` of the dossier's plan, started at `start`.
+
+    Step budgets are shares of the limit in the limit's unit. Day shares are counted as
+    office hours (0.5 day = half an office day), so that consecutive steps add up in order;
+    the day-of-receipt rule applies to the dossier as a whole, not to each hop.
+    """
+    plan = dossier.steps_plan
+    if not plan:
+        return dossier.due_at
+    budget = Decimal(str(plan[min(index, len(plan) - 1)]["budget"]))
+    if dossier.time_unit == TimeUnit.CALENDAR_DAYS:
+        return workcalendar.due_at(start, budget, TimeUnit.CALENDAR_DAYS, dossier.agency)
+    if dossier.time_unit == TimeUnit.WORKING_HOURS:
+        return workcalendar.due_at(start, budget, TimeUnit.WORKING_HOURS, dossier.agency)
+    hours = budget * _office_day(dossier.agency)
+    return workcalendar.due_at(start, hours, TimeUnit.WORKING_HOURS, dossier.agency)
+
+
+def classify(finished: dt.datetime, due: dt.datetime | None) -> str:
+    """Early: finished on a day before the due day; on time: by the due time; late: after it."""
+    if due is None:
+        return Timeliness.ON_TIME
+    if finished > due:
+        return Timeliness.LATE
+    if timezone.localtime(finished).date() < timezone.localtime(due).date():
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME
+
+
+def late_seconds(finished: dt.datetime, due: dt.datetime, agency) -> int:
+    if finished <= due:
+        return 0
+    return int(workcalendar.working_time_between(due, finished, agency).total_seconds())
+
+
+def shift_after_pause(moment: dt.datetime | None, paused_at: dt.datetime, now: dt.datetime,
+                      agency) -> dt.datetime | None:
+    """Resume a stopped clock: the working time left at the pause is counted again from now."""
+    if moment is None or moment <= paused_at:
+        return moment  # already overdue when the clock stopped: it stays so
+    left = workcalendar.working_time_between(paused_at, moment, agency)
+    return workcalendar.add_working_time(workcalendar.next_opening(now, agency), left, agency)
+
+
+def restarts_after_supplement() -> bool:
+    return settings.SUPPLEMENT_CLOCK == "restart"

@@ -1,0 +1,299 @@
+"""Dossiers (hồ sơ), what was handed in, the handover log and the audit trail.
+
+Only dossiers.services writes these rows. A dossier keeps a copy of its procedure
+variant's limit, fees, papers and steps as they were at intake (issue #3, item 8).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from mocua.accounts.models import Agency, Department
+from mocua.text import NFCCharField, NFCTextField
+from procedures.models import Channel, FeeKind, PaperForm, Procedure, ProcedureVariant, TimeUnit
+
+from .workflow import OPEN, Status, portal_code
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", "Cá nhân"
+    ORGANISATION = "organisation", "Tổ chức, doanh nghiệp"
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", "Tại Bộ phận Một cửa"
+    POST = "post", "Qua bưu chính công ích"
+    ONLINE = "online", "Trực tuyến"
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", "Trước hạn"
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Quá hạn"
+
+
+class Dossier(models.Model):
+    code = models.CharField("mã hồ sơ", max_length=60, unique=True)
+    # Random, printed on the receipt: with the code it unlocks the public lookup. Stored as
+    # printed so that a reprinted receipt still carries it; it unlocks only masked data.
+    pin = models.CharField("mã tra cứu", max_length=12)
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan tiếp nhận", on_delete=models.PROTECT,
+                               related_name="dossiers")
+    procedure = models.ForeignKey(Procedure, verbose_name="thủ tục", on_delete=models.PROTECT,
+                                  related_name="dossiers")
+    variant = models.ForeignKey(ProcedureVariant, verbose_name="trường hợp", null=True, on_delete=models.SET_NULL,
+                                related_name="dossiers")
+    status = models.CharField("trạng thái", max_length=24, choices=Status.choices)
+    channel = models.CharField("kênh nộp", max_length=8, choices=Channel.choices, default=Channel.COUNTER)
+
+    # The catalogue as it was at intake.
+    procedure_name = NFCCharField("tên thủ tục", max_length=500)
+    variant_name = NFCCharField("trường hợp", max_length=500, blank=True)
+    time_limit = models.DecimalField("thời hạn", max_digits=6, decimal_places=2)
+    time_unit = models.CharField("đơn vị thời hạn", max_length=16, choices=TimeUnit.choices)
+    same_day_cutoff = models.TimeField(null=True, blank=True)
+    steps_plan = models.JSONField("quy trình", default=list, blank=True)
+
+    # The person who hands the dossier in, and the owner when different (chủ hồ sơ).
+    applicant_name = NFCCharField("người nộp", max_length=150)
+    applicant_id_number = models.CharField("số định danh cá nhân", max_length=12, blank=True)
+    applicant_phone = models.CharField("điện thoại", max_length=15, blank=True)
+    applicant_email = models.EmailField("thư điện tử", blank=True)
+    applicant_address = NFCCharField("địa chỉ", max_length=255, blank=True)
+    owner_kind = models.CharField("chủ hồ sơ là", max_length=12, choices=ApplicantKind.choices,
+                                  default=ApplicantKind.PERSON)
+    owner_name = NFCCharField("chủ hồ sơ", max_length=255, blank=True)
+    owner_id_number = models.CharField("số định danh chủ hồ sơ", max_length=12, blank=True)
+    owner_tax_code = models.CharField("mã số thuế", max_length=14, blank=True)
+    owner_representative = NFCCharField("người đại diện", max_length=150, blank=True)
+    owner_address = NFCCharField("địa chỉ chủ hồ sơ", max_length=255, blank=True)
+    sets = models.PositiveSmallIntegerField("số bộ hồ sơ", default=1)
+    return_method = models.CharField("nhận kết quả", max_length=8, choices=ReturnMethod.choices,
+                                     default=ReturnMethod.COUNTER)
+    return_address = NFCCharField("địa chỉ nhận kết quả", max_length=255, blank=True)
+    note = NFCTextField("ghi chú", blank=True)
+    # Folded code, names, phone and ID numbers: the staff search reads it.
+    search_text = models.TextField(default="", editable=False)
+
+    # Dates. legal_due_at is the statutory due time (moved only while the clock is stopped):
+    # statistics use it. due_at is the appointment the citizen holds (an apology may move it).
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField("ngày tiếp nhận", null=True, blank=True)
+    legal_due_at = models.DateTimeField("hạn theo quy định", null=True, blank=True)
+    due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
+    rescheduled_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField("thời gian tạm dừng (giây làm việc)", default=0)
+    finished_at = models.DateTimeField("ngày giải quyết xong", null=True, blank=True)
+    returned_at = models.DateTimeField("ngày trả kết quả", null=True, blank=True)
+    timeliness = models.CharField("kết quả đúng hạn", max_length=8, choices=Timeliness.choices, blank=True)
+    supplement_requests = models.PositiveSmallIntegerField(default=0)
+
+    # Where the dossier is now.
+    step_index = models.PositiveSmallIntegerField("bước hiện tại", default=0)
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="cán bộ đang xử lý", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="held_dossiers")
+    department = models.ForeignKey(Department, verbose_name="phòng ban đang xử lý", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="dossiers")
+    step_due_at = models.DateTimeField("hạn bước hiện tại", null=True, blank=True)
+
+    # Outcome.
+    reason = NFCTextField("lý do (từ chối, bổ sung, dừng, rút, gia hạn)", blank=True)
+    missing_papers = models.JSONField("giấy tờ cần bổ sung", default=list, blank=True)
+    result_summary = NFCTextField("kết quả giải quyết", blank=True)
+    collected_by = NFCCharField("người nhận kết quả", max_length=150, blank=True)
+    collected_id_number = models.CharField("số định danh người nhận", max_length=12, blank=True)
+    postal_tracking = models.CharField("mã bưu gửi", max_length=40, blank=True)
+
+    # Bumped by every move: a page or API client that read version N cannot apply a move
+    # after someone else's (optimistic check on top of the row lock).
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            # agency list: selectors.dossier_list_for_agency, newest first
+            models.Index(fields=["agency", "-received_at"], name="dossier_agency_received"),
+            # "my dossiers": selectors.dossier_list_for_holder, open ones by time left
+            models.Index(fields=["holder", "step_due_at"], name="dossier_holder_open",
+                         condition=Q(status__in=sorted(OPEN))),
+            # counter queue and status filters
+            models.Index(fields=["agency", "status"], name="dossier_agency_status"),
+            # the overdue scan reads only open dossiers with a running clock
+            models.Index(fields=["due_at"], name="dossier_open_due",
+                         condition=Q(status__in=["received", "processing"])),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def portal_status(self) -> int:
+        return portal_code(self.status)
+
+    @property
+    def owner_display(self) -> str:
+        return self.owner_name or self.applicant_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+class DossierDocument(models.Model):
+    """A paper of this dossier: handed in at intake, added later, or the result."""
+
+    class Kind(models.TextChoices):
+        INTAKE = "intake", "Thành phần hồ sơ"
+        SUPPLEMENT = "supplement", "Giấy tờ bổ sung"
+        ATTACHMENT = "attachment", "Tài liệu xử lý"
+        RESULT = "result", "Kết quả"
+
+    class Digitisation(models.TextChoices):
+        # TrangThaiSoHoa (domain-vn.md §9): the 766 index counts these (4.2, 4.3).
+        NONE = "none", "Chưa số hóa"
+        SCANNED = "scanned", "Đã số hóa"
+        REUSED_PAPER = "reused_paper", "Tái sử dụng thành phần hồ sơ"
+        REUSED_RESULT = "reused_result", "Tái sử dụng kết quả"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INTAKE)
+    order = models.PositiveSmallIntegerField(default=0)
+    name = NFCCharField("tên giấy tờ", max_length=500)
+    form = models.CharField("hình thức", max_length=16, choices=PaperForm.choices, default=PaperForm.ORIGINAL)
+    quantity = models.PositiveSmallIntegerField("số lượng", default=1)
+    mandatory = models.BooleanField(default=True)
+    provided = models.BooleanField("đã nộp", default=True)
+    digitisation = models.CharField("số hóa", max_length=14, choices=Digitisation.choices, default=Digitisation.NONE)
+    file = models.FileField("tệp", upload_to="dossiers/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=40, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giấy tờ của hồ sơ"
+        verbose_name_plural = "giấy tờ của hồ sơ"
+        ordering = ["dossier", "kind", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierFee(models.Model):
+    """A fee line copied from the variant at intake, and whether it was collected."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="fees")
+    kind = models.CharField(max_length=8, choices=FeeKind.choices)
+    name = NFCCharField(max_length=255)
+    amount = models.PositiveBigIntegerField("mức thu (đồng)")
+    collected = models.PositiveBigIntegerField("đã thu (đồng)", default=0)
+
+    class Meta:
+        ordering = ["dossier", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierStep(models.Model):
+    """One handover: who gave the dossier to whom, when, with the step's own due time.
+
+    The rows are the process control slip (Mẫu 06). A row is finished by the next handover.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    step_index = models.PositiveSmallIntegerField("bước")
+    step_name = NFCCharField("tên bước", max_length=255)
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="dossier_steps")
+    # The officer named in the handover when a substitute received it instead (Absence).
+    intended_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    to_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField("thời gian nhận")
+    due_at = models.DateTimeField("hạn xử lý")
+    finished_at = models.DateTimeField("thời gian chuyển", null=True, blank=True)
+    timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
+    # Working seconds past due_at when finished late: "hours over budget" for leaders.
+    late_seconds = models.PositiveIntegerField(default=0)
+    note = NFCTextField(blank=True)
+
+    class Meta:
+        ordering = ["dossier", "started_at", "pk"]
+        indexes = [
+            # late per officer: finished steps of one officer over a period
+            models.Index(fields=["to_user", "finished_at"], name="step_user_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.step_name}"
+
+
+class DossierEvent(models.Model):
+    """The audit trail: one immutable row per change, written in the same transaction."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    at = models.DateTimeField()
+    note = NFCTextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        # Audit rows are written once and never changed (issue #3, item 5).
+        if self.pk is not None:
+            raise PermissionError("Audit rows cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit rows cannot be deleted.")
+
+
+class CodeCounter(models.Model):
+    """The last sequence number given per agency per day (the NNNN of the dossier code)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="codecounter_agency_day")]
+
+
+class IntakeGuidance(models.Model):
+    """Mẫu 02 at the counter: papers were missing, so nothing was received and no clock runs.
+
+    Kept so that the guidance can be reprinted and nothing the officer typed is lost.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    variant_name = NFCCharField(max_length=500, blank=True)
+    applicant_name = NFCCharField(max_length=150)
+    applicant_phone = models.CharField(max_length=15, blank=True)
+    applicant_email = models.EmailField(blank=True)
+    applicant_address = NFCCharField(max_length=255, blank=True)
+    missing_papers = models.JSONField(default=list)
+    reason = NFCTextField(blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,76 @@
+"""Who may make which move on a dossier. Services enforce it; pages use `allowed_actions`
+to show exactly the buttons the officer may press."""
+
+from mocua.accounts.models import Role
+from mocua.api import ForbiddenError
+
+from .workflow import ACTIONS, CLOCK_RUNNING, CLOCK_STOPPED
+
+MANAGERS = {Role.HEAD, Role.LEADER}
+COUNTER = {Role.RECEPTION} | MANAGERS
+
+
+def _holds(user, dossier) -> bool:
+    return dossier.holder_id == user.pk
+
+
+def _holder_or_manager(user, dossier) -> bool:
+    return _holds(user, dossier) or user.role in MANAGERS
+
+
+def _counter_or_holder(user, dossier) -> bool:
+    return user.role in COUNTER or _holds(user, dossier)
+
+
+RULES = {
+    "receive": lambda user, dossier: user.role in COUNTER,
+    "accept_online": lambda user, dossier: user.role in COUNTER,
+    "reject_online": lambda user, dossier: user.role in COUNTER,
+    "hand_over": _holder_or_manager,
+    "request_supplement": _holder_or_manager,
+    "receive_supplement": _counter_or_holder,
+    "request_payment": _holder_or_manager,
+    "receive_payment": _counter_or_holder,
+    "approve": lambda user, dossier: user.role in MANAGERS,
+    "refuse": lambda user, dossier: user.role in MANAGERS,
+    "return": _counter_or_holder,
+    "withdraw": lambda user, dossier: user.role in COUNTER,
+    # Mẫu 05 and Mẫu 04 are signed by the head of the agency.
+    "stop": lambda user, dossier: user.role == Role.LEADER,
+    "reschedule": lambda user, dossier: user.role in MANAGERS,
+    "attach": lambda user, dossier: bool(user.role),
+}
+
+DENIED = "Bạn không có quyền thực hiện thao tác này với hồ sơ."
+
+
+def ensure_role(user, action: str) -> None:
+    """For intake, before any dossier exists."""
+    if not (getattr(user, "is_officer", False) and RULES[action](user, None)):
+        raise ForbiddenError(DENIED)
+
+
+def ensure_allowed(user, dossier, action: str) -> None:
+    if not getattr(user, "is_officer", False) or user.agency_id != dossier.agency_id:
+        raise ForbiddenError(DENIED)
+    if not RULES[action](user, dossier):
+        raise ForbiddenError(DENIED)
+
+
+def may(user, dossier, action: str) -> bool:
+    try:
+        ensure_allowed(user, dossier, action)
+    except ForbiddenError:
+        return False
+    return True
+
+
+def allowed_actions(user, dossier) -> list[str]:
+    """The moves legal from the dossier's state that this user may make, in display order."""
+    actions = [a for a, (froms, _) in ACTIONS.items() if dossier.status in froms and may(user, dossier, a)]
+    if "request_supplement" in actions and dossier.supplement_requests >= 1:
+        actions.remove("request_supplement")
+    if (dossier.status in CLOCK_RUNNING | CLOCK_STOPPED and not dossier.rescheduled_at
+            and may(user, dossier, "reschedule")):
+        actions.append("reschedule")
+    return actions

@@ -1,0 +1,87 @@
+"""Reads of dossiers, with the access rule: an officer sees their agency's dossiers only."""
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mocua.text import fold
+
+from .models import Dossier, DossierEvent, DossierStep
+from .workflow import OPEN, Status
+
+LIST_COLUMNS = ("holder", "department")
+_DIGITS = re.compile(r"^\+?\d[\d\s.\-]*$")
+
+
+def dossier_base_for_officer(user) -> QuerySet:
+    """All dossiers of the officer's agency; nothing for anyone without one."""
+    if not getattr(user, "is_officer", False):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(agency_id=user.agency_id)
+
+
+def dossier_get_for_officer(*, user, code: str) -> Dossier:
+    """The dossier with everything its page shows; 404 for another agency's dossier."""
+    queryset = dossier_base_for_officer(user).select_related(
+        "agency", "procedure", "procedure__field", "holder", "department", "created_by"
+    ).prefetch_related(
+        "documents", "fees",
+        Prefetch("steps", queryset=DossierStep.objects.select_related(
+            "from_user", "to_user", "intended_user", "to_department")),
+        Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),
+    )
+    try:
+        return queryset.get(code=code)
+    except Dossier.DoesNotExist as exc:
+        raise Http404("Không tìm thấy hồ sơ.") from exc
+
+
+def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
+    """By code, applicant or owner name (diacritics ignored), phone or ID number."""
+    query = query.strip()[:100]
+    if not query:
+        return queryset
+    if _DIGITS.match(query):
+        digits = re.sub(r"\D", "", query)
+        return queryset.filter(Q(search_text__contains=digits) | Q(code__icontains=query))
+    for word in fold(query).split()[:8]:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def dossier_list_for_agency(*, user, query: str = "", status: str = "", procedure: str = "", field: str = "",
+                            holder: str = "", channel: str = "", late: bool = False) -> QuerySet:
+    queryset = dossier_base_for_officer(user).select_related(*LIST_COLUMNS).order_by("-received_at", "-pk")
+    queryset = dossier_search(queryset, query)
+    if status:
+        queryset = queryset.filter(status=status)
+    if procedure:
+        queryset = queryset.filter(procedure__code=procedure)
+    if field:
+        queryset = queryset.filter(procedure__field__code=field)
+    if holder:
+        queryset = queryset.filter(holder_id=holder) if holder.isdigit() else queryset.none()
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    if late:
+        queryset = queryset.filter(dossier_overdue_q())
+    return queryset
+
+
+def dossier_overdue_q() -> Q:
+    """Open with a running clock and past the appointment, or finished late."""
+    now = timezone.now()
+    return (Q(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)) | Q(timeliness="late")
+
+
+def dossier_list_for_holder(*, user) -> QuerySet:
+    """"My dossiers": open ones on the officer's desk, least time left first."""
+    return (Dossier.objects.filter(holder=user, status__in=sorted(OPEN | {Status.RESULT_READY}))
+            .select_related(*LIST_COLUMNS).order_by("step_due_at", "pk"))
+
+
+def dossier_counter_queue(*, user) -> QuerySet:
+    """Online submissions waiting for the counter of the officer's agency."""
+    return dossier_base_for_officer(user).filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")

@@ -1,0 +1,602 @@
+"""Every domain operation on a dossier, one function each (`dossier_<verb>`).
+
+Each one runs in one transaction, locks the dossier row, checks the move against the
+workflow table and the actor's rights, mutates, writes one DossierEvent, and returns the
+dossier or raises a DomainError subclass (nothing is changed then).
+"""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from mocua.accounts.models import Absence, Department, Role, User
+from mocua.api import ConflictError, DomainError
+from mocua.text import fold
+from procedures.models import Channel, FeeChannel, ProcedureVariant
+
+from . import clock, permissions
+from .models import (
+    ApplicantKind,
+    CodeCounter,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierFee,
+    DossierStep,
+    IntakeGuidance,
+    ReturnMethod,
+    Timeliness,
+)
+from .validators import citizen_id_error, normalise_phone, phone_error, tax_code_error
+from .workflow import CLOCK_RUNNING, CLOCK_STOPPED, Status, ensure_action
+
+# Unambiguous characters for the PIN printed on the receipt (no 0/O, 1/I/L).
+PIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PIN_LENGTH = 8
+
+
+# --------------------------------------------------------------------------- intake input
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    owner_kind: str = ApplicantKind.PERSON
+    owner_name: str = ""
+    owner_id_number: str = ""
+    owner_tax_code: str = ""
+    owner_representative: str = ""
+    owner_address: str = ""
+
+    def clean(self) -> "Applicant":
+        """Refuse bad input with a message naming the field."""
+        self.name, self.phone = self.name.strip(), normalise_phone(self.phone)
+        if not self.name:
+            raise DomainError("Cần nhập họ tên người nộp hồ sơ.", field="applicant_name")
+        checks = [("applicant_id_number", citizen_id_error(self.id_number)),
+                  ("applicant_phone", phone_error(self.phone)),
+                  ("owner_id_number", citizen_id_error(self.owner_id_number)),
+                  ("owner_tax_code", tax_code_error(self.owner_tax_code))]
+        for name, message in checks:
+            if message:
+                raise DomainError(message, field=name)
+        if self.owner_kind == ApplicantKind.ORGANISATION and not self.owner_name.strip():
+            raise DomainError("Cần nhập tên tổ chức là chủ hồ sơ.", field="owner_name")
+        return self
+
+
+@dataclass
+class Paper:
+    """One line of the intake checklist: a required paper or an extra one."""
+
+    name: str
+    form: str = "original"
+    quantity: int = 1
+    mandatory: bool = True
+    provided: bool = True
+    digitisation: str = DossierDocument.Digitisation.NONE
+
+
+@dataclass
+class Intake:
+    variant: ProcedureVariant
+    applicant: Applicant
+    papers: list[Paper] = field(default_factory=list)
+    channel: str = Channel.COUNTER
+    fees_collected: dict[int, int] = field(default_factory=dict)  # variant fee pk → đồng collected
+    return_method: str = ReturnMethod.COUNTER
+    return_address: str = ""
+    sets: int = 1
+    note: str = ""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _lock(dossier: Dossier, expected_version: int | None = None) -> Dossier:
+    """Re-read the row under a lock; refuse if someone moved it since the caller read it."""
+    locked = Dossier.objects.select_for_update().select_related("agency").get(pk=dossier.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.",
+                            code="stale_version")
+    return locked
+
+
+def _record(dossier: Dossier, *, action: str, to: str, actor: User | None, now: dt.datetime,
+            note: str = "", from_status: str | None = None, **data) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier, action=action, from_status=dossier.status if from_status is None else from_status,
+        to_status=to, actor=actor, at=now, note=note, data=data)
+
+
+def _check(dossier: Dossier, action: str, actor: User) -> str:
+    """The state the action leads to, once the move is legal and the actor may make it."""
+    to = ensure_action(action, dossier.status)
+    permissions.ensure_allowed(actor, dossier, action)
+    return to
+
+
+def _move(dossier: Dossier, *, action: str, actor: User, now: dt.datetime, note: str = "",
+          fields: tuple[str, ...] = (), **data) -> Dossier:
+    """Check the move and the right, write the audit row, change the status and save."""
+    to = _check(dossier, action, actor)
+    _record(dossier, action=action, to=to, actor=actor, now=now, note=note, **data)
+    dossier.status = to
+    dossier.version += 1
+    dossier.save(update_fields=["status", "version", "updated_at", *fields])
+    return dossier
+
+
+def _required(text: str, message: str, field_name: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(message, field=field_name)
+    return text
+
+
+def _new_pin() -> str:
+    return "".join(secrets.choice(PIN_ALPHABET) for _ in range(PIN_LENGTH))
+
+
+def _next_code(agency, day: dt.date) -> str:
+    """`{agency identifier}-{yyMMdd}-{NNNN}`; the upsert holds the counter row's lock until
+    commit, so concurrent intakes at one agency get distinct numbers."""
+    table = CodeCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, day],
+        )
+        number = cursor.fetchone()[0]
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def _search_text(dossier: Dossier) -> str:
+    parts = [dossier.code, dossier.applicant_name, dossier.owner_name, dossier.applicant_phone,
+             dossier.applicant_id_number, dossier.owner_id_number, dossier.owner_tax_code]
+    return fold(" ".join(p for p in parts if p))
+
+
+def _finish_step(dossier: Dossier, now: dt.datetime) -> None:
+    step = dossier.steps.filter(finished_at__isnull=True).order_by("-started_at", "-pk").first()
+    if step is None:
+        return
+    step.finished_at = now
+    step.timeliness = clock.classify(now, step.due_at)
+    step.late_seconds = clock.late_seconds(now, step.due_at, dossier.agency)
+    step.save(update_fields=["finished_at", "timeliness", "late_seconds"])
+
+
+def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: User | None,
+               to_department: Department | None, now: dt.datetime, due: dt.datetime,
+               intended: User | None = None, note: str = "") -> DossierStep:
+    plan = dossier.steps_plan
+    name = plan[index]["name"] if index < len(plan) else "Xử lý hồ sơ"
+    dossier.step_index, dossier.holder, dossier.department, dossier.step_due_at = index, to_user, to_department, due
+    return DossierStep.objects.create(
+        dossier=dossier, step_index=index, step_name=name, from_user=actor, to_user=to_user, intended_user=intended,
+        to_department=to_department, started_at=now, due_at=due, note=note)
+
+
+def _finish_dossier(dossier: Dossier, now: dt.datetime) -> None:
+    """Handling ends (result, refusal, withdrawal, stop): classify against the statutory due.
+
+    The 766 index counts a dossier with more than one supplement request as late.
+    """
+    dossier.finished_at = now
+    if dossier.received_at is None:
+        dossier.timeliness = ""
+    elif dossier.supplement_requests > 1:
+        dossier.timeliness = Timeliness.LATE
+    else:
+        dossier.timeliness = clock.classify(now, dossier.legal_due_at)
+
+
+FINISH_FIELDS = ("finished_at", "timeliness")
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def _ensure_handles(actor: User, variant: ProcedureVariant) -> None:
+    if not actor.agency.procedures.filter(pk=variant.procedure_id).exists():
+        raise DomainError("Cơ quan của bạn không tiếp nhận thủ tục này.", field="variant", code="procedure_not_handled")
+
+
+def _new_dossier(intake: Intake, actor: User, now: dt.datetime, status: str) -> Dossier:
+    variant, applicant = intake.variant, intake.applicant.clean()
+    procedure = variant.procedure
+    if intake.return_method == ReturnMethod.POST and not intake.return_address.strip():
+        raise DomainError("Cần nhập địa chỉ nhận kết quả qua bưu chính.", field="return_address")
+    steps = [{"name": s.name, "role": s.role, "department": s.department_name, "budget": str(s.budget)}
+             for s in variant.steps.all()]
+    online = intake.channel == Channel.ONLINE and variant.online_time_limit
+    dossier = Dossier(
+        code=_next_code(actor.agency, timezone.localdate(now)), pin=_new_pin(), agency=actor.agency,
+        procedure=procedure, variant=variant, status=status, channel=intake.channel,
+        procedure_name=procedure.name, variant_name=variant.name,
+        time_limit=variant.online_time_limit if online else variant.time_limit, time_unit=variant.time_unit,
+        same_day_cutoff=variant.same_day_cutoff, steps_plan=steps,
+        applicant_name=applicant.name, applicant_id_number=applicant.id_number, applicant_phone=applicant.phone,
+        applicant_email=applicant.email, applicant_address=applicant.address, owner_kind=applicant.owner_kind,
+        owner_name=applicant.owner_name, owner_id_number=applicant.owner_id_number,
+        owner_tax_code=applicant.owner_tax_code, owner_representative=applicant.owner_representative,
+        owner_address=applicant.owner_address, sets=max(1, intake.sets), return_method=intake.return_method,
+        return_address=intake.return_address, note=intake.note, created_by=actor,
+    )
+    dossier.search_text = _search_text(dossier)
+    dossier.save()
+    DossierDocument.objects.bulk_create(
+        DossierDocument(dossier=dossier, order=n, name=p.name, form=p.form, quantity=p.quantity,
+                        mandatory=p.mandatory, provided=p.provided, digitisation=p.digitisation, added_by=actor)
+        for n, p in enumerate(intake.papers, start=1))
+    return dossier
+
+
+def _copy_fees(dossier: Dossier, intake: Intake) -> None:
+    wanted = {FeeChannel.ALL, intake.channel}
+    fees = [f for f in intake.variant.fees.all() if f.channel in wanted]
+    for fee in fees:
+        collected = intake.fees_collected.get(fee.pk, 0)
+        if collected < 0 or collected > fee.amount * 1000:
+            raise DomainError(f"Số tiền đã thu của “{fee.name}” không hợp lệ.", field="fees")
+    DossierFee.objects.bulk_create(
+        DossierFee(dossier=dossier, kind=f.kind, name=f.name, amount=f.amount,
+                   collected=intake.fees_collected.get(f.pk, 0)) for f in fees)
+
+
+def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> None:
+    dossier.received_at = now
+    dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, now)
+    _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
+               due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
+    dossier.save(update_fields=["received_at", "legal_due_at", "due_at", "step_index", "holder", "department",
+                                "step_due_at"])
+
+
+@transaction.atomic
+def dossier_receive(*, actor: User, intake: Intake) -> Dossier:
+    """Accept a complete dossier at the counter (Mẫu 01): code, PIN, due time; the clock starts."""
+    permissions.ensure_role(actor, "receive")
+    _ensure_handles(actor, intake.variant)
+    missing = [p.name for p in intake.papers if p.mandatory and not p.provided]
+    if missing:
+        raise DomainError("Hồ sơ còn thiếu giấy tờ bắt buộc: " + "; ".join(missing)
+                          + ". Hãy chọn “Hướng dẫn bổ sung” (Mẫu 02).", field="papers", code="papers_missing")
+    now = timezone.now()
+    dossier = _new_dossier(intake, actor, now, Status.RECEIVED)
+    _copy_fees(dossier, intake)
+    _start_clock(dossier, actor, now)
+    _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
+            channel=intake.channel)
+    return dossier
+
+
+@transaction.atomic
+def intake_guidance_create(*, actor: User, variant: ProcedureVariant, applicant: Applicant,
+                           missing_papers: list[str], reason: str = "") -> IntakeGuidance:
+    """Papers missing at the counter: Mẫu 02 guidance. Nothing is received, no clock runs."""
+    permissions.ensure_role(actor, "receive")
+    _ensure_handles(actor, variant)
+    applicant.clean()
+    missing = [m.strip() for m in missing_papers if m and m.strip()]
+    if not missing:
+        raise DomainError("Cần ghi rõ giấy tờ phải bổ sung, hoàn thiện.", field="missing_papers")
+    return IntakeGuidance.objects.create(
+        agency=actor.agency, procedure=variant.procedure, variant_name=variant.name, applicant_name=applicant.name,
+        applicant_phone=applicant.phone, applicant_email=applicant.email, applicant_address=applicant.address,
+        missing_papers=missing, reason=reason.strip(), officer=actor)
+
+
+@transaction.atomic
+def dossier_refuse_intake(*, actor: User, intake: Intake, reason: str) -> Dossier:
+    """Refuse to receive (Mẫu 03): outside the agency's competence or barred, with the reason."""
+    permissions.ensure_role(actor, "receive")
+    reason = _required(reason, "Cần nêu lý do từ chối tiếp nhận.", "reason")
+    now = timezone.now()
+    dossier = _new_dossier(intake, actor, now, Status.REFUSED)
+    dossier.reason, dossier.finished_at = reason, now
+    dossier.save(update_fields=["reason", "finished_at"])
+    _record(dossier, action="refuse_intake", to=Status.REFUSED, actor=actor, now=now, note=reason, from_status="")
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept_online(*, dossier: Dossier, actor: User, expected_version: int | None = None) -> Dossier:
+    """An online submission is complete: it is received now and its clock starts now."""
+    dossier = _lock(dossier, expected_version)
+    now = timezone.now()
+    _move(dossier, action="accept_online", actor=actor, now=now)
+    _start_clock(dossier, actor, now)
+    return dossier
+
+
+@transaction.atomic
+def dossier_reject_online(*, dossier: Dossier, actor: User, reason: str,
+                          expected_version: int | None = None) -> Dossier:
+    """Refuse an online submission; the citizen reads the reason on the lookup page."""
+    dossier = _lock(dossier, expected_version)
+    reason = _required(reason, "Cần nêu lý do không tiếp nhận.", "reason")
+    now = timezone.now()
+    dossier.reason, dossier.finished_at = reason, now
+    return _move(dossier, action="reject_online", actor=actor, now=now, note=reason,
+                 fields=("reason", "finished_at"))
+
+
+# --------------------------------------------------------------------------- handling
+
+
+def _resolve_target(actor: User, dossier: Dossier, to_user: User | None,
+                    to_department: Department | None) -> tuple[User | None, User | None, Department | None]:
+    """(receiver, intended receiver when substituted, department) of a handover."""
+    if to_user is None and to_department is None:
+        raise DomainError("Cần chọn cán bộ hoặc phòng ban nhận hồ sơ.", field="to_user")
+    if to_user is not None:
+        if to_user.agency_id != dossier.agency_id or not to_user.is_active or not to_user.role:
+            raise DomainError("Chỉ chuyển hồ sơ cho cán bộ đang công tác tại cơ quan giải quyết.",
+                              field="to_user", code="other_agency")
+        today = timezone.localdate()
+        absence = (Absence.objects.select_related("substitute")
+                   .filter(user=to_user, starts_on__lte=today, ends_on__gte=today).first())
+        if absence:
+            return absence.substitute, to_user, absence.substitute.department or to_department
+        return to_user, None, to_department or to_user.department
+    if to_department.agency_id != dossier.agency_id:
+        raise DomainError("Chỉ chuyển hồ sơ cho phòng ban của cơ quan giải quyết.", field="to_department",
+                          code="other_agency")
+    return None, None, to_department
+
+
+@transaction.atomic
+def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = None,
+                      to_department: Department | None = None, next_step: bool = True, note: str = "",
+                      expected_version: int | None = None) -> Dossier:
+    """Hand the dossier to the next step (new due time from its budget) or, with
+    next_step=False, to another officer within the same step (a head assigning a specialist),
+    who inherits the step's due time."""
+    dossier = _lock(dossier, expected_version)
+    receiver, intended, department = _resolve_target(actor, dossier, to_user, to_department)
+    now = timezone.now()
+    from_status = dossier.status
+    _move(dossier, action="hand_over", actor=actor, now=now, note=note,
+          to_user=receiver.pk if receiver else None, intended_user=intended.pk if intended else None,
+          to_department=department.pk if department else None)
+    index = dossier.step_index + 1 if (next_step or from_status == Status.RECEIVED) else dossier.step_index
+    due = clock.step_due(dossier, index, now) if index != dossier.step_index else dossier.step_due_at
+    _finish_step(dossier, now)
+    _open_step(dossier, index=index, actor=actor, to_user=receiver, to_department=department, now=now, due=due,
+               intended=intended, note=note)
+    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
+    return dossier
+
+
+def _pause(dossier: Dossier, *, action: str, actor: User, reason: str, now: dt.datetime,
+           fields: tuple[str, ...] = (), **data) -> Dossier:
+    dossier.paused_at, dossier.reason = now, reason
+    return _move(dossier, action=action, actor=actor, now=now, note=reason,
+                 fields=("paused_at", "reason", *fields), **data)
+
+
+def _resume(dossier: Dossier, *, action: str, actor: User, note: str, restart: bool) -> Dossier:
+    """The clock runs again: the time left at the pause, or the whole limit where the law
+    of the deployment says it restarts. The waiting time is kept for statistics."""
+    now = timezone.now()
+    paused_at, agency = dossier.paused_at or now, dossier.agency
+    waited = clock.workcalendar.working_time_between(paused_at, now, agency)
+    dossier.paused_seconds += int(waited.total_seconds())
+    if restart:
+        dossier.legal_due_at = clock.dossier_due(dossier, now)
+        dossier.due_at = max(dossier.legal_due_at, dossier.due_at) if dossier.rescheduled_at else dossier.legal_due_at
+    else:
+        dossier.legal_due_at = clock.shift_after_pause(dossier.legal_due_at, paused_at, now, agency)
+        dossier.due_at = clock.shift_after_pause(dossier.due_at, paused_at, now, agency)
+    dossier.step_due_at = clock.shift_after_pause(dossier.step_due_at, paused_at, now, agency)
+    dossier.steps.filter(finished_at__isnull=True).update(due_at=dossier.step_due_at)
+    dossier.paused_at = None
+    return _move(dossier, action=action, actor=actor, now=now, note=note,
+                 fields=("paused_seconds", "legal_due_at", "due_at", "step_due_at", "paused_at"),
+                 waited_seconds=int(waited.total_seconds()))
+
+
+@transaction.atomic
+def dossier_request_supplement(*, dossier: Dossier, actor: User, missing_papers: list[str], reason: str,
+                               expected_version: int | None = None) -> Dossier:
+    """Ask the citizen for missing papers (Mẫu 02); at most once during handling. The clock stops."""
+    dossier = _lock(dossier, expected_version)
+    missing = [m.strip() for m in missing_papers if m and m.strip()]
+    if not missing:
+        raise DomainError("Cần ghi rõ giấy tờ phải bổ sung.", field="missing_papers")
+    reason = _required(reason, "Cần nêu lý do yêu cầu bổ sung.", "reason")
+    if dossier.supplement_requests >= 1 and dossier.status == Status.PROCESSING:
+        # Decree 61/2018, kept by Decree 118/2025: supplements are asked for only once.
+        raise ConflictError("Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu lần thứ hai.",
+                            code="supplement_once")
+    dossier.missing_papers = missing
+    dossier.supplement_requests += 1
+    _check(dossier, "request_supplement", actor)
+    return _pause(dossier, action="request_supplement", actor=actor, reason=reason,
+                  now=timezone.now(), fields=("missing_papers", "supplement_requests"), missing=missing)
+
+
+@transaction.atomic
+def dossier_receive_supplement(*, dossier: Dossier, actor: User, note: str = "",
+                               expected_version: int | None = None) -> Dossier:
+    """The papers arrived: the clock resumes (or restarts, per SUPPLEMENT_CLOCK)."""
+    dossier = _lock(dossier, expected_version)
+    _check(dossier, "receive_supplement", actor)
+    DossierDocument.objects.bulk_create(
+        DossierDocument(dossier=dossier, kind=DossierDocument.Kind.SUPPLEMENT, order=n, name=name, added_by=actor)
+        for n, name in enumerate(dossier.missing_papers, start=1))
+    return _resume(dossier, action="receive_supplement", actor=actor, note=note,
+                   restart=clock.restarts_after_supplement())
+
+
+@transaction.atomic
+def dossier_request_payment(*, dossier: Dossier, actor: User, reason: str,
+                            expected_version: int | None = None) -> Dossier:
+    """Ask for payment of financial obligations (land tax, fees); the clock stops."""
+    dossier = _lock(dossier, expected_version)
+    reason = _required(reason, "Cần nêu nghĩa vụ tài chính phải thực hiện.", "reason")
+    return _pause(dossier, action="request_payment", actor=actor, reason=reason,
+                  now=timezone.now())
+
+
+@transaction.atomic
+def dossier_receive_payment(*, dossier: Dossier, actor: User, note: str = "",
+                            expected_version: int | None = None) -> Dossier:
+    """Obligations paid: the clock resumes where it stopped."""
+    dossier = _lock(dossier, expected_version)
+    return _resume(dossier, action="receive_payment", actor=actor, note=note, restart=False)
+
+
+@transaction.atomic
+def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
+                    expected_version: int | None = None) -> Dossier:
+    """The leader approves the result: handling ends and the dossier goes back to the counter."""
+    dossier = _lock(dossier, expected_version)
+    now = timezone.now()
+    _move(dossier, action="approve", actor=actor, now=now, note=result_summary)
+    _finish_step(dossier, now)
+    _finish_dossier(dossier, now)
+    dossier.result_summary = result_summary.strip()
+    counter = dossier.created_by if dossier.created_by and dossier.created_by.is_active else None
+    last = len(dossier.steps_plan) - 1 if dossier.steps_plan else dossier.step_index + 1
+    _open_step(dossier, index=max(last, dossier.step_index + 1), actor=actor, to_user=counter,
+               to_department=counter.department if counter else None, now=now,
+               due=max(clock.step_due(dossier, last, now), dossier.due_at), note="Trả kết quả")
+    dossier.save(update_fields=[*FINISH_FIELDS, "result_summary", "step_index", "holder", "department",
+                                "step_due_at"])
+    return dossier
+
+
+def _close(dossier: Dossier, *, action: str, actor: User, reason: str, message: str) -> Dossier:
+    """End handling for good (refused, withdrawn, stopped), with the reason on record."""
+    _check(dossier, action, actor)
+    now = timezone.now()
+    dossier.reason = _required(reason, message, "reason")
+    if dossier.status in CLOCK_STOPPED and dossier.paused_at:
+        dossier.paused_seconds += int(clock.workcalendar.working_time_between(
+            dossier.paused_at, now, dossier.agency).total_seconds())
+    _finish_step(dossier, now)
+    _finish_dossier(dossier, now)
+    dossier.holder, dossier.step_due_at = None, None
+    return _move(dossier, action=action, actor=actor, now=now, note=dossier.reason,
+                 fields=("reason", *FINISH_FIELDS, "paused_seconds", "holder", "step_due_at"))
+
+
+@transaction.atomic
+def dossier_refuse(*, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None) -> Dossier:
+    """Refuse after appraisal, with the written reason that goes back through the counter."""
+    dossier = _lock(dossier, expected_version)
+    return _close(dossier, action="refuse", actor=actor, reason=reason,
+                  message="Cần nêu lý do từ chối giải quyết.")
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None) -> Dossier:
+    """The citizen asks to withdraw the dossier (portal status 7)."""
+    dossier = _lock(dossier, expected_version)
+    return _close(dossier, action="withdraw", actor=actor, reason=reason,
+                  message="Cần ghi nội dung đề nghị rút hồ sơ của công dân.")
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None) -> Dossier:
+    """The agency stops handling (Mẫu 05 of Circular 03/2025)."""
+    dossier = _lock(dossier, expected_version)
+    return _close(dossier, action="stop", actor=actor, reason=reason,
+                  message="Cần nêu lý do dừng giải quyết hồ sơ.")
+
+
+@transaction.atomic
+def dossier_return(*, dossier: Dossier, actor: User, collected_by: str = "", collected_id_number: str = "",
+                   postal_tracking: str = "", expected_version: int | None = None) -> Dossier:
+    """Hand the result back: who collected it and their ID, or the postal tracking number."""
+    dossier = _lock(dossier, expected_version)
+    collected_by, postal_tracking = collected_by.strip(), postal_tracking.strip()
+    if dossier.return_method == ReturnMethod.POST:
+        _required(postal_tracking, "Cần nhập mã bưu gửi của kết quả.", "postal_tracking")
+    elif not collected_by:
+        raise DomainError("Cần nhập họ tên người nhận kết quả.", field="collected_by")
+    if message := citizen_id_error(collected_id_number):
+        raise DomainError(message, field="collected_id_number")
+    now = timezone.now()
+    dossier.collected_by, dossier.collected_id_number = collected_by, collected_id_number
+    dossier.postal_tracking, dossier.returned_at = postal_tracking, now
+    _move(dossier, action="return", actor=actor, now=now,
+          fields=("collected_by", "collected_id_number", "postal_tracking", "returned_at"))
+    _finish_step(dossier, now)
+    dossier.holder, dossier.step_due_at = None, None
+    dossier.save(update_fields=["holder", "step_due_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_reschedule(*, dossier: Dossier, actor: User, new_due_at: dt.datetime, reason: str,
+                       expected_version: int | None = None) -> Dossier:
+    """Apologise and give a new appointment (Mẫu 04), once. The statutory due time is kept."""
+    dossier = _lock(dossier, expected_version)
+    permissions.ensure_allowed(actor, dossier, "reschedule")
+    reason = _required(reason, "Cần nêu lý do chậm trả kết quả.", "reason")
+    now = timezone.now()
+    if dossier.status not in CLOCK_RUNNING | CLOCK_STOPPED:
+        raise ConflictError("Chỉ hẹn lại với hồ sơ đang giải quyết.", code="invalid_transition")
+    if dossier.rescheduled_at:
+        raise ConflictError("Hồ sơ đã được hẹn lại một lần; chỉ được xin lỗi và hẹn lại một lần.",
+                            code="reschedule_once")
+    if new_due_at <= now or (dossier.due_at and new_due_at <= dossier.due_at):
+        raise DomainError("Ngày hẹn mới phải sau thời điểm hiện tại và sau ngày hẹn cũ.", field="new_due_at")
+    old = dossier.due_at
+    dossier.due_at, dossier.rescheduled_at, dossier.version = new_due_at, now, dossier.version + 1
+    _record(dossier, action="reschedule", to=dossier.status, actor=actor, now=now, note=reason,
+            old_due_at=old.isoformat() if old else None, new_due_at=new_due_at.isoformat())
+    dossier.reason = reason
+    dossier.save(update_fields=["due_at", "rescheduled_at", "reason", "version", "updated_at"])
+    return dossier
+
+
+# --------------------------------------------------------------------------- files
+
+SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def sniff(head: bytes) -> str:
+    """The real type of an upload from its first bytes, whatever its name says."""
+    return next((kind for magic, kind in SIGNATURES.items() if head.startswith(magic)), "")
+
+
+@transaction.atomic
+def dossier_attach(*, dossier: Dossier, actor: User, upload, name: str,
+                   kind: str = DossierDocument.Kind.ATTACHMENT) -> DossierDocument:
+    """Attach a scanned paper (PDF, JPEG, PNG) at any step, checked by content and size."""
+    from django.conf import settings
+
+    dossier = _lock(dossier)
+    permissions.ensure_allowed(actor, dossier, "attach")
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(f"Tệp quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).", field="file")
+    upload.seek(0)
+    content_type = sniff(upload.read(16))
+    upload.seek(0)
+    if not content_type:
+        raise DomainError("Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).", field="file")
+    name = _required(name, "Cần nhập tên giấy tờ.", "name")
+    document = DossierDocument(dossier=dossier, kind=kind, name=name, added_by=actor, content_type=content_type,
+                               digitisation=DossierDocument.Digitisation.SCANNED)
+    document.file.save(upload.name or "tep", upload, save=False)
+    document.save()
+    _record(dossier, action="attach", to=dossier.status, actor=actor, now=timezone.now(), note=name,
+            document=document.pk)
+    return document
+
+
+__all__ = [name for name in dir() if name.startswith(("dossier_", "intake_"))] + [
+    "Applicant", "Intake", "Paper", "Role"]

@@ -1,0 +1,31 @@
+"""Checks of what the counter types in: citizen ID, Vietnamese phone numbers, tax codes."""
+
+import re
+
+CITIZEN_ID_RE = re.compile(r"^\d{12}$")
+# Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 02 + 9 digits; +84/84 instead of the leading 0.
+PHONE_RE = re.compile(r"^(?:0|\+84|84)(?:[35789]\d{8}|2\d{9})$")
+TAX_CODE_RE = re.compile(r"^\d{10}(?:-?\d{3})?$")
+_SEPARATORS = re.compile(r"[\s.\-()]")
+
+
+def normalise_phone(value: str) -> str:
+    return _SEPARATORS.sub("", value or "")
+
+
+def citizen_id_error(value: str) -> str:
+    if value and not CITIZEN_ID_RE.match(value):
+        return "Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."
+    return ""
+
+
+def phone_error(value: str) -> str:
+    if value and not PHONE_RE.match(normalise_phone(value)):
+        return "Số điện thoại không phải số điện thoại Việt Nam hợp lệ (ví dụ 0912345678)."
+    return ""
+
+
+def tax_code_error(value: str) -> str:
+    if value and not TAX_CODE_RE.match(value):
+        return "Mã số thuế gồm 10 chữ số (hoặc 13 chữ số với chi nhánh)."
+    return ""
