@@ -76,3 +76,18 @@ def shift_after_pause(moment: dt.datetime | None, paused_at: dt.datetime, now: d
 
 def restarts_after_supplement() -> bool:
     return settings.SUPPLEMENT_CLOCK == "restart"
+
+
+def deadline_state(dossier: Dossier, now: dt.datetime, agency) -> str:
+    """How the officer's lists colour a dossier: on_track, due_soon, late, paused, or ""."""
+    from .workflow import CLOCK_STOPPED, OPEN
+
+    if dossier.status in CLOCK_STOPPED:
+        return "paused"
+    due = dossier.step_due_at or dossier.due_at
+    if dossier.status not in OPEN or due is None:
+        return ""
+    if now > due:
+        return "late"
+    left = workcalendar.working_time_between(now, due, agency)
+    return "due_soon" if left <= dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS) else "on_track"

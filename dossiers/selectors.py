@@ -85,3 +85,9 @@ def dossier_list_for_holder(*, user) -> QuerySet:
 def dossier_counter_queue(*, user) -> QuerySet:
     """Online submissions waiting for the counter of the officer's agency."""
     return dossier_base_for_officer(user).filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def dossier_register(*, user, start, end) -> QuerySet:
+    """Mẫu 07: dossiers received by the officer's agency between two dates, in order."""
+    return (dossier_base_for_officer(user).filter(received_at__date__gte=start, received_at__date__lte=end)
+            .select_related("agency").order_by("received_at", "pk"))

@@ -232,11 +232,19 @@ SUPPLEMENT_CLOCK = env_str("SUPPLEMENT_CLOCK", "resume")
 if SUPPLEMENT_CLOCK not in ("resume", "restart"):
     raise ImproperlyConfigured("SUPPLEMENT_CLOCK must be 'resume' or 'restart'")
 
+# A step or dossier with less working time than this left is "due soon" (lists, alerts).
+DUE_SOON_WORKING_HOURS = env_int("DUE_SOON_WORKING_HOURS", 4)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"mocua.security": {"level": "INFO"}},
+    "loggers": {
+        "mocua.security": {"level": "INFO"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

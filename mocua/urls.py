@@ -19,6 +19,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("mocua.accounts.urls")),
     path("", include("procedures.urls")),
+    path("", include("dossiers.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

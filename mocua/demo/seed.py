@@ -99,7 +99,10 @@ def seed_catalogue(agencies: dict[str, list]) -> procedure_services.ImportResult
     return result
 
 
-def run() -> dict:
+def run(*, dossiers: bool = True) -> dict:
+    from .history import seed_dossiers
+
     agencies = seed_organisation()
     catalogue = seed_catalogue(agencies)
-    return {"agencies": agencies, "catalogue": catalogue}
+    created = seed_dossiers([*agencies["communes"], *agencies["centre"]]) if dossiers else 0
+    return {"agencies": agencies, "catalogue": catalogue, "dossiers": created}

@@ -10,14 +10,15 @@ class Command(BaseCommand):
         result = seed.run()
         catalogue = result["catalogue"]
         self.stdout.write(self.style.SUCCESS(
-            f"Danh mục: {catalogue.created} thủ tục mới, {catalogue.updated} cập nhật."))
+            f"Danh mục: {catalogue.created} thủ tục mới, {catalogue.updated} cập nhật; "
+            f"{result['dossiers']} hồ sơ trình diễn mới."))
         self.stdout.write(
-            "Tài khoản trình diễn (mật khẩu chung: %s):\n"
+            "Tài khoản trình diễn (mật khẩu chung: {}):\n"
             "  admin                    – quản trị hệ thống (/quan-tri/)\n"
             "  tiepnhan.hacthanh        – cán bộ một cửa, UBND phường Hạc Thành\n"
             "  chuyenvien.hacthanh      – chuyên viên\n"
             "  truongphong.hacthanh     – lãnh đạo phòng\n"
             "  lanhdao.hacthanh         – lãnh đạo UBND\n"
             "  tiepnhan.tinh            – Trung tâm Phục vụ hành chính công tỉnh\n"
-            "  (cũng có .quangphu, .dongson; tiepnhan2.*, chuyenvien2.*)" % seed.DEMO_PASSWORD
+            "  (cũng có .quangphu, .dongson; tiepnhan2.*, chuyenvien2.*)".format(seed.DEMO_PASSWORD)
         )

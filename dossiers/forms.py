@@ -1,0 +1,208 @@
+"""HTML forms of the staff pages. They check the shape of the input and show errors next to
+the fields; the rules themselves are enforced again by the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from mocua.accounts.models import Department, User
+from procedures.models import Channel, PaperForm, ProcedureVariant
+
+from . import services
+from .models import ApplicantKind, DossierDocument, ReturnMethod
+from .validators import citizen_id_error, phone_error, tax_code_error
+
+
+def _check(message: str) -> None:
+    if message:
+        raise ValidationError(message)
+
+
+class IntakeForm(forms.Form):
+    """Counter intake for one procedure variant: its checklist and fees become fields."""
+
+    OUTCOMES = [("accept", "Tiếp nhận"), ("guide", "Hướng dẫn bổ sung"), ("refuse", "Từ chối tiếp nhận")]
+
+    outcome = forms.ChoiceField(choices=OUTCOMES, initial="accept", widget=forms.HiddenInput)
+    applicant_name = forms.CharField(label="Họ và tên người nộp", max_length=150)
+    applicant_id_number = forms.CharField(label="Số định danh cá nhân (CCCD)", max_length=20, required=False)
+    applicant_phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
+    applicant_email = forms.EmailField(label="Thư điện tử", required=False)
+    applicant_address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
+    owner_differs = forms.BooleanField(label="Chủ hồ sơ khác người nộp", required=False)
+    owner_kind = forms.ChoiceField(label="Chủ hồ sơ là", choices=ApplicantKind.choices, initial=ApplicantKind.PERSON)
+    owner_name = forms.CharField(label="Tên chủ hồ sơ (cá nhân hoặc tổ chức)", max_length=255, required=False)
+    owner_id_number = forms.CharField(label="Số định danh chủ hồ sơ", max_length=20, required=False)
+    owner_tax_code = forms.CharField(label="Mã số thuế (tổ chức)", max_length=20, required=False)
+    owner_representative = forms.CharField(label="Người đại diện (tổ chức)", max_length=150, required=False)
+    owner_address = forms.CharField(label="Địa chỉ chủ hồ sơ", max_length=255, required=False)
+    channel = forms.ChoiceField(label="Hình thức nộp", choices=[(Channel.COUNTER, "Trực tiếp tại quầy"),
+                                                                 (Channel.POST, "Qua bưu chính công ích")],
+                                initial=Channel.COUNTER)
+    sets = forms.IntegerField(label="Số bộ hồ sơ", min_value=1, max_value=50, initial=1)
+    return_method = forms.ChoiceField(label="Nhận kết quả", choices=[
+        (ReturnMethod.COUNTER, ReturnMethod.COUNTER.label), (ReturnMethod.POST, ReturnMethod.POST.label)],
+        initial=ReturnMethod.COUNTER)
+    return_address = forms.CharField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    missing_papers = forms.CharField(label="Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một giấy tờ)", required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="Lý do (bổ sung hoặc từ chối)", required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, variant: ProcedureVariant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.variant = variant
+        self.paper_rows = []
+        for n, document in enumerate(variant.documents.all()):
+            prefix = f"paper_{n}"
+            self.fields[f"{prefix}_provided"] = forms.BooleanField(required=False, initial=True)
+            self.fields[f"{prefix}_form"] = forms.ChoiceField(choices=PaperForm.choices, initial=document.form)
+            self.fields[f"{prefix}_quantity"] = forms.IntegerField(min_value=1, max_value=999,
+                                                                   initial=document.quantity)
+            self.fields[f"{prefix}_scanned"] = forms.BooleanField(required=False)
+            self.paper_rows.append((document, prefix))
+        self.fee_rows = []
+        for fee in variant.fees.all():
+            name = f"fee_{fee.pk}"
+            self.fields[name] = forms.IntegerField(min_value=0, max_value=10**12, initial=fee.amount, required=False)
+            self.fee_rows.append((fee, name))
+
+    def bound_papers(self):
+        return [(doc, {k: self[f"{prefix}_{k}"] for k in ("provided", "form", "quantity", "scanned")})
+                for doc, prefix in self.paper_rows]
+
+    def bound_fees(self):
+        return [(fee, self[name]) for fee, name in self.fee_rows]
+
+    def clean_applicant_id_number(self):
+        value = self.cleaned_data["applicant_id_number"].strip()
+        _check(citizen_id_error(value))
+        return value
+
+    def clean_owner_id_number(self):
+        value = self.cleaned_data["owner_id_number"].strip()
+        _check(citizen_id_error(value))
+        return value
+
+    def clean_applicant_phone(self):
+        value = self.cleaned_data["applicant_phone"].strip()
+        _check(phone_error(value))
+        return value
+
+    def clean_owner_tax_code(self):
+        value = self.cleaned_data["owner_tax_code"].strip()
+        _check(tax_code_error(value))
+        return value
+
+    def applicant(self) -> services.Applicant:
+        data = self.cleaned_data
+        owner = {}
+        if data["owner_differs"]:
+            owner = {f"owner_{k}": data[f"owner_{k}"] for k in
+                     ("kind", "name", "id_number", "tax_code", "representative", "address")}
+        return services.Applicant(name=data["applicant_name"], id_number=data["applicant_id_number"],
+                                  phone=data["applicant_phone"], email=data["applicant_email"],
+                                  address=data["applicant_address"], **owner)
+
+    def intake(self) -> services.Intake:
+        data = self.cleaned_data
+        papers = [services.Paper(
+            name=doc.name, form=data[f"{prefix}_form"], quantity=data[f"{prefix}_quantity"], mandatory=doc.mandatory,
+            provided=data[f"{prefix}_provided"],
+            digitisation=(DossierDocument.Digitisation.SCANNED if data[f"{prefix}_scanned"]
+                          else DossierDocument.Digitisation.NONE))
+            for doc, prefix in self.paper_rows]
+        fees = {fee.pk: data[name] or 0 for fee, name in self.fee_rows}
+        return services.Intake(variant=self.variant, applicant=self.applicant(), papers=papers,
+                               channel=data["channel"], fees_collected=fees, return_method=data["return_method"],
+                               return_address=data["return_address"], sets=data["sets"], note=data["note"])
+
+    def missing_list(self) -> list[str]:
+        typed = [line.strip() for line in self.cleaned_data["missing_papers"].splitlines() if line.strip()]
+        unticked = [doc.name for doc, prefix in self.paper_rows
+                    if doc.mandatory and not self.cleaned_data[f"{prefix}_provided"]]
+        return typed or unticked
+
+
+# One small form per move on the dossier page. Every one carries the version the page showed.
+
+
+class MoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class HandOverForm(MoveForm):
+    to_user = forms.ModelChoiceField(label="Chuyển cho cán bộ", queryset=User.objects.none(), required=False)
+    to_department = forms.ModelChoiceField(label="hoặc phòng ban", queryset=Department.objects.none(),
+                                           required=False)
+    next_step = forms.BooleanField(label="Chuyển sang bước tiếp theo (bỏ chọn nếu chỉ phân công trong bước)",
+                                   required=False, initial=True)
+    note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agency is not None:
+            self.fields["to_user"].queryset = (User.objects.filter(agency=agency, is_active=True).exclude(role="")
+                                               .select_related("department").order_by("department__name",
+                                                                                       "full_name"))
+            self.fields["to_user"].label_from_instance = (
+                lambda u: f"{u.display_name} – {u.get_role_display()}"
+                          f"{' – ' + u.department.name if u.department else ''}")
+            self.fields["to_department"].queryset = Department.objects.filter(agency=agency).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("to_user") and not data.get("to_department"):
+            raise ValidationError("Cần chọn cán bộ hoặc phòng ban nhận hồ sơ.")
+        return data
+
+
+class SupplementRequestForm(MoveForm):
+    missing_papers = forms.CharField(label="Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)",
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_missing_papers(self):
+        return [line.strip() for line in self.cleaned_data["missing_papers"].splitlines() if line.strip()]
+
+
+class NoteForm(MoveForm):
+    note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
+
+
+class ReasonForm(MoveForm):
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class ApproveForm(MoveForm):
+    result_summary = forms.CharField(label="Kết quả giải quyết (số, ký hiệu văn bản…)", required=False,
+                                     max_length=2000)
+
+
+class ReturnForm(MoveForm):
+    collected_by = forms.CharField(label="Họ tên người nhận kết quả", required=False, max_length=150)
+    collected_id_number = forms.CharField(label="Số định danh người nhận", required=False, max_length=20)
+    postal_tracking = forms.CharField(label="Mã bưu gửi (nếu trả qua bưu chính)", required=False, max_length=40)
+
+
+class RescheduleForm(MoveForm):
+    new_due_at = forms.DateTimeField(label="Ngày giờ hẹn trả mới",
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                     input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+    reason = forms.CharField(label="Lý do chậm trả kết quả", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachForm(forms.Form):
+    name = forms.CharField(label="Tên giấy tờ", max_length=500)
+    file = forms.FileField(label="Tệp quét (PDF, JPEG, PNG)")
+
+
+class RegisterForm(forms.Form):
+    start = forms.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError("Ngày bắt đầu phải trước ngày kết thúc.")
+        return data

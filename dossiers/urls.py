@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+urlpatterns = [
+    path("can-bo/ho-so/", views.dossier_list, name="list"),
+    path("can-bo/ho-so/cua-toi/", views.my_dossiers, name="mine"),
+    path("can-bo/ho-so/tiep-nhan/", views.intake, name="intake"),
+    path("can-bo/ho-so/cho-tiep-nhan/", views.counter_queue, name="queue"),
+    path("can-bo/ho-so/huong-dan/<int:pk>/", views.guidance, name="guidance"),
+    path("can-bo/so-theo-doi/", views.register, name="register"),
+    path("can-bo/ho-so/<str:code>/", views.dossier_detail, name="detail"),
+    path("can-bo/ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
+    path("can-bo/ho-so/<str:code>/mau-<str:number>.pdf", views.dossier_form_pdf, name="form_pdf"),
+    path("can-bo/ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_move, name="move"),
+    path("can-bo/ho-so/<str:code>/dinh-kem/", views.dossier_attach, name="attach"),
+    path("can-bo/ho-so/<str:code>/tai-lieu/<int:pk>/", views.document_file, name="document"),
+]

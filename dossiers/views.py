@@ -1,0 +1,295 @@
+"""Staff pages: intake at the counter, work lists, the dossier page with its moves, printed forms.
+
+Views stay thin: access through a selector, a form for the input, one service call.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mocua.accounts.models import User
+from mocua.accounts.roles import ALL_STAFF, role_required
+from mocua.api import DomainError
+from procedures.models import Channel, ProcedureVariant
+
+from . import clock, documents, forms, permissions, selectors, services
+from .models import DossierDocument, IntakeGuidance
+from .workflow import Status
+
+COUNTER_ROLES = tuple(permissions.COUNTER)
+PAGE_SIZE = 25
+
+ACTION_LABELS = {
+    "accept_online": "Tiếp nhận hồ sơ trực tuyến",
+    "reject_online": "Không tiếp nhận (trực tuyến)",
+    "hand_over": "Chuyển xử lý",
+    "request_supplement": "Yêu cầu bổ sung (Mẫu 02)",
+    "receive_supplement": "Đã nhận hồ sơ bổ sung",
+    "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "receive_payment": "Đã thực hiện nghĩa vụ tài chính",
+    "approve": "Phê duyệt kết quả",
+    "refuse": "Từ chối giải quyết (Mẫu 03)",
+    "return": "Trả kết quả",
+    "withdraw": "Công dân rút hồ sơ",
+    "stop": "Dừng giải quyết (Mẫu 05)",
+    "reschedule": "Xin lỗi và hẹn lại (Mẫu 04)",
+}
+
+# action → (form, service). The form's cleaned data (less `version`) are the service's arguments.
+MOVES = {
+    "accept_online": (forms.MoveForm, services.dossier_accept_online),
+    "reject_online": (forms.ReasonForm, services.dossier_reject_online),
+    "hand_over": (forms.HandOverForm, services.dossier_hand_over),
+    "request_supplement": (forms.SupplementRequestForm, services.dossier_request_supplement),
+    "receive_supplement": (forms.NoteForm, services.dossier_receive_supplement),
+    "request_payment": (forms.ReasonForm, services.dossier_request_payment),
+    "receive_payment": (forms.NoteForm, services.dossier_receive_payment),
+    "approve": (forms.ApproveForm, services.dossier_approve),
+    "refuse": (forms.ReasonForm, services.dossier_refuse),
+    "return": (forms.ReturnForm, services.dossier_return),
+    "withdraw": (forms.ReasonForm, services.dossier_withdraw),
+    "stop": (forms.ReasonForm, services.dossier_stop),
+    "reschedule": (forms.RescheduleForm, services.dossier_reschedule),
+}
+
+# The printed form offered after a move.
+FORM_AFTER = {"request_supplement": "02", "refuse": "03", "reschedule": "04", "stop": "05"}
+
+PDFS = {
+    "01": ("giay-tiep-nhan", documents.receipt_pdf),
+    "02": ("phieu-yeu-cau-bo-sung", documents.supplement_pdf),
+    "03": ("phieu-tu-choi", documents.refusal_pdf),
+    "04": ("van-ban-xin-loi", documents.apology_pdf),
+    "05": ("thong-bao-dung", documents.stop_notice_pdf),
+    "06": ("phieu-kiem-soat", documents.control_slip_pdf),
+}
+
+
+def _pdf(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+
+
+def _with_deadline_state(dossiers, agency):
+    now = timezone.now()
+    rows = list(dossiers)
+    for dossier in rows:
+        dossier.deadline_state = clock.deadline_state(dossier, now, agency)
+    return rows
+
+
+# --------------------------------------------------------------------------- intake
+
+
+@role_required(*COUNTER_ROLES)
+def intake(request):
+    """Step 1: pick the procedure and its variant by typing. Step 2: the checklist form."""
+    variant_id = request.GET.get("variant") or request.POST.get("variant")
+    if not (variant_id and variant_id.isdigit()):
+        return render(request, "dossiers/intake_pick.html", {"agency": request.user.agency})
+    variant = get_object_or_404(
+        ProcedureVariant.objects.select_related("procedure", "procedure__field")
+        .prefetch_related("documents", "fees", "steps"),
+        pk=variant_id, procedure__agencies=request.user.agency, procedure__is_active=True)
+    form = forms.IntakeForm(request.POST or None, variant=variant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _intake_outcome(request, form)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "dossiers/intake.html", {"form": form, "variant": variant})
+
+
+def _intake_outcome(request, form):
+    outcome, actor = form.cleaned_data["outcome"], request.user
+    if outcome == "guide":
+        guidance = services.intake_guidance_create(actor=actor, variant=form.variant, applicant=form.applicant(),
+                                                   missing_papers=form.missing_list(),
+                                                   reason=form.cleaned_data["reason"])
+        messages.info(request, "Đã lập phiếu hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02). Hồ sơ chưa được tiếp nhận.")
+        return redirect("dossiers:guidance", pk=guidance.pk)
+    if outcome == "refuse":
+        dossier = services.dossier_refuse_intake(actor=actor, intake=form.intake(), reason=form.cleaned_data["reason"])
+        messages.info(request, f"Đã từ chối tiếp nhận hồ sơ {dossier.code} (Mẫu 03).")
+        return redirect(reverse("dossiers:detail", args=[dossier.code]) + "?in=03")
+    dossier = services.dossier_receive(actor=actor, intake=form.intake())
+    messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: "
+                              f"{timezone.localtime(dossier.due_at):%H:%M ngày %d/%m/%Y}.")
+    return redirect(reverse("dossiers:detail", args=[dossier.code]) + "?in=01")
+
+
+@role_required(*COUNTER_ROLES)
+def guidance(request, pk: int):
+    guidance = get_object_or_404(IntakeGuidance.objects.select_related("procedure", "agency", "officer"),
+                                 pk=pk, agency=request.user.agency)
+    if request.GET.get("pdf"):
+        return _pdf(documents.guidance_pdf(guidance), f"mau-02-huong-dan-{guidance.pk}.pdf")
+    return render(request, "dossiers/guidance.html", {"guidance": guidance})
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@role_required(*ALL_STAFF)
+def my_dossiers(request):
+    dossiers = _with_deadline_state(selectors.dossier_list_for_holder(user=request.user), request.user.agency)
+    return render(request, "dossiers/mine.html", {"dossiers": dossiers})
+
+
+@role_required(*ALL_STAFF)
+def dossier_list(request):
+    params = {key: request.GET.get(key, "").strip() for key in
+              ("q", "status", "procedure", "field", "holder", "channel")}
+    late = request.GET.get("late") == "1"
+    dossiers = selectors.dossier_list_for_agency(user=request.user, late=late, query=params["q"],
+                                                 status=params["status"], procedure=params["procedure"],
+                                                 field=params["field"], holder=params["holder"],
+                                                 channel=params["channel"])
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _with_deadline_state(page.object_list, request.user.agency)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return render(request, "dossiers/list.html", {
+        "page": page, "params": params, "late": late, "query_string": query_string.urlencode(),
+        "statuses": Status.choices, "channels": Channel.choices,
+        "officers": User.objects.filter(agency=request.user.agency, is_active=True).exclude(role="")
+        .only("id", "full_name", "username").order_by("full_name"),
+    })
+
+
+@role_required(*COUNTER_ROLES)
+def counter_queue(request):
+    """Online submissions waiting for a counter officer to accept or refuse them."""
+    dossiers = selectors.dossier_counter_queue(user=request.user)
+    return render(request, "dossiers/queue.html", {"dossiers": dossiers})
+
+
+# --------------------------------------------------------------------------- one dossier
+
+
+@role_required(*ALL_STAFF)
+def dossier_detail(request, code: str):
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    actions = permissions.allowed_actions(request.user, dossier)
+    move_forms = []
+    for action in actions:
+        form_class, _ = MOVES[action]
+        kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
+        move_forms.append((action, ACTION_LABELS[action],
+                           form_class(initial={"version": dossier.version}, prefix=action, **kwargs)))
+    return render(request, "dossiers/detail.html", {
+        "dossier": dossier, "move_forms": move_forms, "deadline_state": clock.deadline_state(
+            dossier, timezone.now(), dossier.agency),
+        "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
+        "print_now": request.GET.get("in", ""), "printable": _printable(dossier),
+    })
+
+
+def _printable(dossier) -> list[tuple[str, str]]:
+    """The forms that exist for this dossier, as (number, title)."""
+    actions = {event.action for event in dossier.events.all()}
+    items = [("01", "Giấy tiếp nhận và hẹn trả kết quả")] if dossier.received_at else []
+    if "request_supplement" in actions:
+        items.append(("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"))
+    if dossier.status == Status.REFUSED:
+        items.append(("03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ"))
+    if dossier.rescheduled_at:
+        items.append(("04", "Văn bản xin lỗi và hẹn lại"))
+    if dossier.status == Status.STOPPED:
+        items.append(("05", "Thông báo dừng giải quyết hồ sơ"))
+    if dossier.received_at:
+        items.append(("06", "Phiếu kiểm soát quá trình giải quyết"))
+    return items
+
+
+@require_POST
+@role_required(*ALL_STAFF)
+def dossier_move(request, code: str, action: str):
+    if action not in MOVES:
+        raise Http404("Không có thao tác này.")
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    form_class, service = MOVES[action]
+    kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
+    form = form_class(request.POST, prefix=action, **kwargs)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{ACTION_LABELS[action]}: {error}")
+        return redirect("dossiers:detail", code=code)
+    arguments = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        service(dossier=dossier, actor=request.user, expected_version=form.cleaned_data.get("version"), **arguments)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dossiers:detail", code=code)
+    messages.success(request, f"Đã thực hiện: {ACTION_LABELS[action]}.")
+    suffix = f"?in={FORM_AFTER[action]}" if action in FORM_AFTER else ""
+    return redirect(reverse("dossiers:detail", args=[code]) + suffix)
+
+
+@require_POST
+@role_required(*ALL_STAFF)
+def dossier_attach(request, code: str):
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    form = forms.AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.dossier_attach(dossier=dossier, actor=request.user, upload=form.cleaned_data["file"],
+                                    name=form.cleaned_data["name"])
+            messages.success(request, "Đã đính kèm tệp.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Cần nhập tên giấy tờ và chọn tệp.")
+    return redirect("dossiers:detail", code=code)
+
+
+@role_required(*ALL_STAFF)
+def document_file(request, code: str, pk: int):
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    document = get_object_or_404(DossierDocument, pk=pk, dossier=dossier)
+    if not document.file:
+        raise Http404("Giấy tờ này không có tệp.")
+    return FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+
+
+@role_required(*ALL_STAFF)
+def dossier_form_pdf(request, code: str, number: str):
+    if number not in PDFS:
+        raise Http404("Không có mẫu này.")
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    name, render_pdf = PDFS[number]
+    return _pdf(render_pdf(dossier), f"mau-{number}-{name}-{dossier.code}.pdf")
+
+
+@role_required(*ALL_STAFF)
+def receipt(request, code: str):
+    return dossier_form_pdf(request, code, "01")
+
+
+# --------------------------------------------------------------------------- register (Mẫu 07)
+
+
+@role_required(*ALL_STAFF)
+def register(request):
+    form = forms.RegisterForm(request.GET or None)
+    dossiers = []
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        dossiers = selectors.dossier_register(user=request.user, start=start, end=end)
+        agency = request.user.agency
+        stamp = f"{start:%Y%m%d}-{end:%Y%m%d}"
+        if request.GET.get("format") == "pdf":
+            return _pdf(documents.register_pdf(agency, start, end, dossiers), f"so-theo-doi-{stamp}.pdf",
+                        inline=False)
+        if request.GET.get("format") == "xlsx":
+            response = HttpResponse(documents.register_xlsx(agency, start, end, dossiers),
+                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{stamp}.xlsx"'
+            return response
+    return render(request, "dossiers/register.html", {"form": form, "dossiers": dossiers})
