@@ -17,7 +17,7 @@ from mocua.api import ConflictError, DomainError
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, ProcedureVariant
 
-from . import clock, permissions
+from . import clock, notices, permissions
 from .models import (
     ApplicantKind,
     CodeCounter,
@@ -277,6 +277,7 @@ def dossier_receive(*, actor: User, intake: Intake) -> Dossier:
     _start_clock(dossier, actor, now)
     _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
             channel=intake.channel)
+    notices.applicant_received(dossier)
     return dossier
 
 
@@ -316,6 +317,7 @@ def dossier_accept_online(*, dossier: Dossier, actor: User, expected_version: in
     now = timezone.now()
     _move(dossier, action="accept_online", actor=actor, now=now)
     _start_clock(dossier, actor, now)
+    notices.applicant_received(dossier)
     return dossier
 
 
@@ -327,8 +329,9 @@ def dossier_reject_online(*, dossier: Dossier, actor: User, reason: str,
     reason = _required(reason, "Cần nêu lý do không tiếp nhận.", "reason")
     now = timezone.now()
     dossier.reason, dossier.finished_at = reason, now
-    return _move(dossier, action="reject_online", actor=actor, now=now, note=reason,
-                 fields=("reason", "finished_at"))
+    _move(dossier, action="reject_online", actor=actor, now=now, note=reason, fields=("reason", "finished_at"))
+    notices.applicant_rejected(dossier)
+    return dossier
 
 
 # --------------------------------------------------------------------------- handling
@@ -372,9 +375,10 @@ def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = N
     index = dossier.step_index + 1 if (next_step or from_status == Status.RECEIVED) else dossier.step_index
     due = clock.step_due(dossier, index, now) if index != dossier.step_index else dossier.step_due_at
     _finish_step(dossier, now)
-    _open_step(dossier, index=index, actor=actor, to_user=receiver, to_department=department, now=now, due=due,
-               intended=intended, note=note)
+    step = _open_step(dossier, index=index, actor=actor, to_user=receiver, to_department=department, now=now,
+                      due=due, intended=intended, note=note)
     dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
+    notices.officer_handed(dossier, step)
     return dossier
 
 
@@ -422,8 +426,10 @@ def dossier_request_supplement(*, dossier: Dossier, actor: User, missing_papers:
     dossier.missing_papers = missing
     dossier.supplement_requests += 1
     _check(dossier, "request_supplement", actor)
-    return _pause(dossier, action="request_supplement", actor=actor, reason=reason,
-                  now=timezone.now(), fields=("missing_papers", "supplement_requests"), missing=missing)
+    _pause(dossier, action="request_supplement", actor=actor, reason=reason, now=timezone.now(),
+           fields=("missing_papers", "supplement_requests"), missing=missing)
+    notices.applicant_supplement(dossier)
+    return dossier
 
 
 @transaction.atomic
@@ -474,6 +480,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
                due=max(clock.step_due(dossier, last, now), dossier.due_at), note="Trả kết quả")
     dossier.save(update_fields=[*FINISH_FIELDS, "result_summary", "step_index", "holder", "department",
                                 "step_due_at"])
+    notices.applicant_result_ready(dossier)
     return dossier
 
 

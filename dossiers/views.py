@@ -16,8 +16,8 @@ from mocua.accounts.roles import ALL_STAFF, role_required
 from mocua.api import DomainError
 from procedures.models import Channel, ProcedureVariant
 
-from . import clock, documents, forms, permissions, selectors, services
-from .models import DossierDocument, IntakeGuidance
+from . import clock, documents, forms, outbox, permissions, selectors, services
+from .models import DossierDocument, IntakeGuidance, Message
 from .workflow import Status
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
@@ -293,3 +293,22 @@ def register(request):
             response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{stamp}.xlsx"'
             return response
     return render(request, "dossiers/register.html", {"form": form, "dossiers": dossiers})
+
+
+# --------------------------------------------------------------------------- the bell
+
+
+@role_required(*ALL_STAFF)
+def inbox(request):
+    """The officer's in-app alerts and messages, newest first; unread ones highlighted."""
+    messages_qs = (Message.objects.filter(recipient=request.user, channel=Message.Channel.INAPP)
+                   .only("id", "subject", "body", "url", "created_at", "read_at").order_by("-created_at")[:100])
+    return render(request, "dossiers/inbox.html", {"items": messages_qs})
+
+
+@require_POST
+@role_required(*ALL_STAFF)
+def inbox_mark_read(request):
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    outbox.message_mark_read(user=request.user, message_ids=ids)
+    return redirect("dossiers:inbox")

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mocua.accounts.context_processors.staff_navigation",
+                "dossiers.context_processors.alerts",
             ],
         },
     },
@@ -224,7 +226,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Publishing must not hang a request when Redis is down: the outbox row waits for the sweep.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+ALERT_SCAN_MINUTES = env_int("ALERT_SCAN_MINUTES", 15)
+# "Due soon" also when this share of a step's budget is used (DUE_SOON_WORKING_HOURS is the other rule).
+ALERT_DUE_SOON_SHARE = float(env_str("ALERT_DUE_SOON_SHARE", "0.75"))
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+CELERY_BEAT_SCHEDULE = {
+    # The deadline scan: alerts officers and their heads before and after due times.
+    "scan-deadlines": {"task": "dossiers.tasks.scan_deadlines",
+                       "schedule": crontab(minute=f"*/{ALERT_SCAN_MINUTES}")},
+    # Delivers outbox rows whose task never ran (broker outage) and due retries.
+    "sweep-outbox": {"task": "dossiers.tasks.sweep_outbox", "schedule": crontab(minute="*/2")},
+    # Leaders' daily digest of late dossiers; the task skips days off.
+    "leader-digest": {"task": "dossiers.tasks.send_leader_digest",
+                      "schedule": crontab(hour=DIGEST_HOUR, minute=0)},
+}
+SMS_BACKEND = env_str("SMS_BACKEND", "dossiers.sms.LoggingSMSBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # Clock after a supplement: "resume" keeps the time already spent; "restart" counts the
 # whole limit again from the day the papers arrive (implementations differ, DESIGN.md).

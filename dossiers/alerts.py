@@ -1,0 +1,143 @@
+"""The deadline scan and the leaders' daily digest.
+
+The scan reads only unfinished steps of dossiers whose clock runs (partial index
+step_open_due), in batches, so its cost follows the active dossiers, not the archive.
+Each alert is a unique (dossier, step, kind) row: whoever inserts it first sends the
+messages, in the same transaction, so a second scan at the same time sends nothing twice.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mocua import workcalendar
+from mocua.accounts.models import Agency, Role, User
+
+from .models import Alert, AlertKind, Dossier, DossierStep
+from .outbox import notify_user
+from .workflow import CLOCK_RUNNING
+
+BATCH = 500
+
+TEXTS = {
+    AlertKind.STEP_DUE_SOON: "sắp hết hạn xử lý bước “{step}” ({due})",
+    AlertKind.STEP_OVERDUE: "đã quá hạn xử lý bước “{step}” ({due})",
+    AlertKind.DOSSIER_DUE_SOON: "sắp đến hạn trả kết quả ({due})",
+    AlertKind.DOSSIER_OVERDUE: "đã quá hạn trả kết quả ({due})",
+}
+
+
+def due_soon(now: dt.datetime, started: dt.datetime | None, due: dt.datetime, agency) -> bool:
+    """Less than DUE_SOON_WORKING_HOURS of office time left, or ALERT_DUE_SOON_SHARE of the budget used."""
+    left = workcalendar.working_time_between(now, due, agency)
+    if left <= dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS):
+        return True
+    if started is None or due <= started:
+        return False
+    budget = workcalendar.working_time_between(started, due, agency)
+    used = workcalendar.working_time_between(started, now, agency)
+    return budget.total_seconds() > 0 and used / budget >= settings.ALERT_DUE_SOON_SHARE
+
+
+def _kinds(step: DossierStep, dossier: Dossier, now: dt.datetime) -> list[tuple[int, str, dt.datetime]]:
+    """(step_key, kind, due) of every alert this step and its dossier deserve now."""
+    found = []
+    if now > step.due_at:
+        found.append((step.pk, AlertKind.STEP_OVERDUE, step.due_at))
+    elif due_soon(now, step.started_at, step.due_at, dossier.agency):
+        found.append((step.pk, AlertKind.STEP_DUE_SOON, step.due_at))
+    if dossier.due_at and now > dossier.due_at:
+        found.append((0, AlertKind.DOSSIER_OVERDUE, dossier.due_at))
+    elif dossier.due_at and due_soon(now, dossier.received_at, dossier.due_at, dossier.agency):
+        found.append((0, AlertKind.DOSSIER_DUE_SOON, dossier.due_at))
+    return found
+
+
+def _heads(users: list[User], step: DossierStep) -> set[User]:
+    """The department heads over the step's officer (or over the department it sits in)."""
+    department_id = step.to_user.department_id if step.to_user else step.to_department_id
+    return {u for u in users if u.role == Role.HEAD and u.department_id == department_id}
+
+
+def _alert(dossier: Dossier, step: DossierStep, step_key: int, kind: str, due: dt.datetime,
+           staff: list[User]) -> int:
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(dossier=dossier, step_key=step_key, kind=kind, due_at=due)
+            when = timezone.localtime(due).strftime("%H:%M %d/%m/%Y")
+            subject = f"Hồ sơ {dossier.code} " + TEXTS[kind].format(step=step.step_name, due=when)
+            body = (f"{subject}.\nThủ tục: {dossier.procedure_name}.\nNgười nộp: {dossier.owner_display}.\n"
+                    f"Đang ở: {step.to_user or (step.to_department.name if step.to_department else '—')}.")
+            url = reverse("dossiers:detail", args=[dossier.code])
+            recipients = ({step.to_user} if step.to_user else set()) | _heads(staff, step)
+            return sum(notify_user(user, key=f"alert:{alert.pk}", subject=subject, body=body, dossier=dossier,
+                                   url=url) for user in recipients)
+    except IntegrityError:
+        return 0  # already alerted, by an earlier scan or by one running at the same time
+
+
+def alerts_scan(*, now: dt.datetime | None = None) -> int:
+    """Alert on every open step and dossier that is due soon or overdue; returns messages written."""
+    now = now or timezone.now()
+    horizon = now + dt.timedelta(days=3650)  # all open steps; the partial index keeps this small
+    steps = (DossierStep.objects.filter(finished_at__isnull=True, due_at__lt=horizon,
+                                        dossier__status__in=sorted(CLOCK_RUNNING))
+             .select_related("dossier", "dossier__agency", "to_user", "to_department").order_by("pk"))
+    written, last = 0, 0
+    while True:
+        batch = list(steps.filter(pk__gt=last)[:BATCH])
+        if not batch:
+            return written
+        last = batch[-1].pk
+        staff = _staff_of({s.dossier.agency_id for s in batch})
+        for step in batch:
+            for step_key, kind, due in _kinds(step, step.dossier, now):
+                written += _alert(step.dossier, step, step_key, kind, due, staff[step.dossier.agency_id])
+
+
+def _staff_of(agency_ids: set[int]) -> dict[int, list[User]]:
+    grouped = defaultdict(list)
+    for user in User.objects.filter(agency_id__in=agency_ids, is_active=True, role=Role.HEAD):
+        grouped[user.agency_id].append(user)
+    return grouped
+
+
+def _agency_tree(agency: Agency) -> list[int]:
+    """The agency and all agencies below it (a province leader sees the communes too)."""
+    ids, frontier = [agency.pk], [agency.pk]
+    while frontier:
+        frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def leader_digest(*, now: dt.datetime | None = None) -> int:
+    """07:00 on working days: each leader gets the late dossiers per officer of their agencies."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not workcalendar.is_working_day(today):
+        return 0
+    sent = 0
+    for leader in User.objects.filter(role=Role.LEADER, is_active=True, agency__isnull=False).select_related("agency"):
+        late = (Dossier.objects.filter(agency_id__in=_agency_tree(leader.agency), status__in=sorted(CLOCK_RUNNING))
+                .filter(Q(due_at__lt=now) | Q(step_due_at__lt=now))
+                .select_related("holder", "agency").order_by("holder__full_name", "due_at"))
+        by_officer = defaultdict(list)
+        for dossier in late:
+            by_officer[str(dossier.holder or "Chưa phân công")].append(dossier)
+        if not by_officer:
+            continue
+        lines = [f"Hồ sơ quá hạn đến {timezone.localtime(now):%H:%M ngày %d/%m/%Y}:"]
+        for officer, dossiers in by_officer.items():
+            lines.append(f"\n{officer}: {len(dossiers)} hồ sơ")
+            lines += [f"  - {d.code} ({d.agency.name}) hẹn {timezone.localtime(d.due_at):%d/%m/%Y}: "
+                      f"{d.procedure_name}" for d in dossiers]
+        total = sum(len(d) for d in by_officer.values())
+        sent += notify_user(leader, key=f"digest:{today.isoformat()}", subject=f"Tổng hợp {total} hồ sơ quá hạn",
+                            body="\n".join(lines), url=reverse("dossiers:list") + "?late=1")
+    return sent

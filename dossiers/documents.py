@@ -1,0 +1,374 @@
+"""The printed forms of Circular 03/2025/TT-VPCP (Mẫu 01–07), as PDF bytes, and the register as xlsx.
+
+Each function reads the dossier and only the relations its page selector loads
+(selectors.dossier_get_for_officer: agency, procedure, created_by, documents, fees, steps, events),
+so printing adds no query. The HTML lives in templates/dossiers/pdf/. A value the system does
+not hold is printed as dots, as on the paper form, rather than refused.
+"""
+
+import base64
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import qrcode
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from procedures.models import time_label
+
+from . import tokens
+from .models import DossierDocument, ReturnMethod
+from .workflow import Status
+
+CIRCULAR = "Thông tư 03/2025/TT-VPCP"
+BLANK = "……………"
+RECEIPT_COPIES = ("Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả", "Liên 2: Giao cho người nộp hồ sơ")
+
+# Pango's font map is the slow part of a first render; one per process keeps the receipt fast.
+_FONTS = FontConfiguration()
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _local(value):
+    return timezone.localtime(value) if isinstance(value, dt.datetime) else value
+
+
+def vn_date(value) -> str:
+    """"ngày 05 tháng 3 năm 2026": Decree 30/2020 pads days below 10 and months 1 and 2."""
+    if value is None:
+        return "ngày …… tháng …… năm ……"
+    value = _local(value)
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def vn_time(value) -> str:
+    """"09 giờ 15 phút, ngày 23 tháng 11 năm 2026", the form's wording for a moment."""
+    if value is None:
+        return f"…… giờ …… phút, {vn_date(None)}"
+    value = _local(value)
+    return f"{value.hour:02d} giờ {value.minute:02d} phút, {vn_date(value)}"
+
+
+def short_time(value) -> str:
+    return f"{_local(value):%H:%M %d/%m/%Y}" if value else ""
+
+
+def _place_date(agency, value) -> str:
+    return f"{agency.place_name}, {vn_date(value)}" if agency.place_name else vn_date(value).capitalize()
+
+
+def _qr_data_uri(text: str) -> str:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=2)
+    code.add_data(text)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _render(template: str, context: dict) -> bytes:
+    html = render_to_string(f"dossiers/pdf/{template}", context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_FONTS)
+
+
+def _heading(agency, when, number: str) -> dict:
+    """What every form prints above its title: issuing unit, place and date, form number."""
+    # parent_id first: an agency without a parent costs no query (the page selector loads
+    # agency but not agency__parent).
+    parent = agency.parent.name if agency.parent_id else ""
+    return {"agency": agency, "parent_name": parent, "place_date": _place_date(agency, when),
+            "footer": f"Mẫu số {number} – {CIRCULAR}", "copies": [""]}
+
+
+def _last_event(dossier, *actions):
+    """The latest audit row of one of `actions`, from the prefetched events."""
+    return next((e for e in reversed(dossier.events.all()) if e.action in actions), None)
+
+
+def _officer_contact(user, agency) -> dict:
+    return {"name": user.display_name if user else "", "phone": (user.phone if user else "") or agency.phone}
+
+
+def _applicant(dossier) -> dict:
+    owner = dossier.owner_name if dossier.owner_name and dossier.owner_name != dossier.applicant_name else ""
+    return {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number,
+            "address": dossier.applicant_address, "phone": dossier.applicant_phone, "email": dossier.applicant_email,
+            "owner": owner, "owner_kind": dossier.get_owner_kind_display(),
+            "owner_number": dossier.owner_tax_code or dossier.owner_id_number, "owner_address": dossier.owner_address}
+
+
+def _request(procedure_name: str, variant_name: str) -> str:
+    """Nội dung yêu cầu giải quyết: the procedure, and its case unless it is the only one."""
+    if variant_name and variant_name != "Trường hợp chung":
+        return f"{procedure_name} ({variant_name})"
+    return procedure_name
+
+
+def _dossier_context(dossier, when, number: str) -> dict:
+    return {**_heading(dossier.agency, when, number), "dossier": dossier, "applicant": _applicant(dossier),
+            "request": _request(dossier.procedure_name, dossier.variant_name)}
+
+
+# --------------------------------------------------------------------------- Mẫu 01
+
+
+def _register_entry(code: str) -> tuple[str, str]:
+    """(Quyển số, Số thứ tự) from `{agency}-{yyMMdd}-{NNNN}`: the sequence restarts every day,
+    so the register is kept per day and the day is its book number."""
+    parts = code.rsplit("-", 2)
+    return (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+
+
+def _return_place(dossier) -> str:
+    agency = dossier.agency
+    if dossier.return_method == ReturnMethod.COUNTER:
+        where = f"Bộ phận tiếp nhận và trả kết quả – {agency.name}"
+        return f"{where}, {agency.address}" if agency.address else where
+    label = dossier.get_return_method_display()
+    return f"{label}, địa chỉ: {dossier.return_address}" if dossier.return_address else label
+
+
+def _intake_papers(dossier) -> list:
+    return [d for d in dossier.documents.all() if d.kind == DossierDocument.Kind.INTAKE and d.provided]
+
+
+def receipt_pdf(dossier) -> bytes:
+    """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: two copies, one per page."""
+    url = tokens.lookup_url(dossier)
+    book, sequence = _register_entry(dossier.code)
+    fees = list(dossier.fees.all())
+    context = {
+        **_dossier_context(dossier, dossier.received_at, "01"),
+        "copies": RECEIPT_COPIES, "papers": _intake_papers(dossier), "fees": fees,
+        "fees_collected": sum(f.collected for f in fees), "time_limit": time_label(dossier.time_limit,
+                                                                                    dossier.time_unit),
+        "received": vn_time(dossier.received_at), "due": vn_time(dossier.due_at), "return_place": _return_place(dossier),
+        "book": book, "sequence": sequence, "officer": dossier.created_by.display_name if dossier.created_by else "",
+        "qr": _qr_data_uri(url), "lookup_url": url, "lookup_page": f"{settings.SITE_URL}/tra-cuu/",
+    }
+    return _render("receipt.html", context)
+
+
+# --------------------------------------------------------------------------- Mẫu 02
+
+
+def supplement_pdf(dossier) -> bytes:
+    """Mẫu 02 during handling: the papers asked for and the reason; the clock is stopped."""
+    event = _last_event(dossier, "request_supplement")
+    when = event.at if event else dossier.paused_at
+    context = {**_dossier_context(dossier, when, "02"), "missing": dossier.missing_papers,
+               "reason": event.note if event else dossier.reason, "paused_from": vn_date(when) if when else "",
+               "officer": _officer_contact(event.actor if event else dossier.holder, dossier.agency)}
+    return _render("supplement.html", context)
+
+
+def guidance_pdf(guidance) -> bytes:
+    """Mẫu 02 at the counter (an IntakeGuidance): nothing was received, no dossier code."""
+    applicant = {"name": guidance.applicant_name, "address": guidance.applicant_address,
+                 "phone": guidance.applicant_phone, "email": guidance.applicant_email}
+    context = {**_heading(guidance.agency, guidance.created_at, "02"), "applicant": applicant,
+               "request": _request(guidance.procedure.name, guidance.variant_name), "missing": guidance.missing_papers,
+               "reason": guidance.reason, "officer": _officer_contact(guidance.officer, guidance.agency)}
+    return _render("supplement.html", context)
+
+
+# --------------------------------------------------------------------------- Mẫu 03
+
+
+def refusal_pdf(dossier) -> bytes:
+    """Mẫu 03, Phiếu từ chối tiếp nhận giải quyết hồ sơ, with the written reason."""
+    event = _last_event(dossier, "refuse_intake", "reject_online", "refuse")
+    when = event.at if event else dossier.finished_at
+    procedure_page = settings.SITE_URL + reverse("procedures:detail", args=[dossier.procedure.code])
+    context = {**_dossier_context(dossier, when, "03"), "reason": dossier.reason,
+               "officer": _officer_contact(event.actor if event else dossier.created_by, dossier.agency),
+               "procedure_page": procedure_page}
+    return _render("refusal.html", context)
+
+
+# --------------------------------------------------------------------------- Mẫu 04
+
+
+def apology_pdf(dossier) -> bytes:
+    """Mẫu 04, Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết.
+
+    The original appointment comes from the reschedule audit row; the new one is the
+    appointment the citizen holds now (a later pause may have moved it on).
+    """
+    event = _last_event(dossier, "reschedule")
+    old_due = event.data.get("old_due_at") if event else None
+    context = {**_dossier_context(dossier, event.at if event else None, "04"),
+               "received": vn_date(dossier.received_at),
+               "old_due": vn_time(dt.datetime.fromisoformat(old_due) if old_due else None),
+               "new_due": vn_time(dossier.due_at), "reason": event.note if event else dossier.reason}
+    return _render("apology.html", context)
+
+
+# --------------------------------------------------------------------------- Mẫu 05
+
+
+def _step_holder(step) -> str:
+    names = [step.to_user.display_name if step.to_user else "", step.to_department.name if step.to_department else ""]
+    return ", ".join(n for n in names if n)
+
+
+def stop_notice_pdf(dossier) -> bytes:
+    """Mẫu 05, Thông báo dừng giải quyết hồ sơ: the ground, the stage reached, the decision, fees paid."""
+    event = _last_event(dossier, "stop")
+    steps = list(dossier.steps.all())
+    stage = steps[-1] if steps else None
+    fees = [f for f in dossier.fees.all() if f.collected]
+    stopped_at = event.at if event else dossier.finished_at
+    context = {**_dossier_context(dossier, stopped_at, "05"), "reason": dossier.reason,
+               "received": vn_time(dossier.received_at), "stopped": vn_time(stopped_at),
+               "stage": stage, "stage_holder": _step_holder(stage) if stage else "",
+               "stage_since": vn_date(stage.started_at) if stage else "",
+               "fees": fees, "fees_collected": sum(f.collected for f in fees)}
+    return _render("stop_notice.html", context)
+
+
+# --------------------------------------------------------------------------- Mẫu 06
+
+
+@dataclass
+class ControlRow:
+    step: object
+    giver: str
+    receiver: str
+    handed_at: str
+    result: str
+    due: str
+    returning: bool  # in part II, "Nhận kết quả": the result going back to the counter
+
+
+def _control_row(step, finished_at) -> ControlRow:
+    receiver = step.to_user.display_name if step.to_user else (step.to_department.name if step.to_department else "")
+    if step.to_user and step.to_department:
+        receiver = f"{receiver} ({step.to_department.name})"
+    if step.intended_user_id:
+        receiver = f"{receiver}, thay cho {step.intended_user.display_name}"
+    return ControlRow(step=step, giver=step.from_user.display_name if step.from_user else "", receiver=receiver,
+                      handed_at=vn_time(step.started_at), result=step.get_timeliness_display() if step.timeliness
+                      else "", due=short_time(step.due_at),
+                      returning=finished_at is not None and step.started_at >= finished_at)
+
+
+def control_slip_pdf(dossier) -> bytes:
+    """Mẫu 06, Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per handover (DossierStep)."""
+    # The step that takes the result back to the counter opens at the moment handling ends.
+    finished = dossier.finished_at if dossier.status in (Status.RESULT_READY, Status.RETURNED) else None
+    rows = [_control_row(step, finished) for step in dossier.steps.all()]
+    context = {**_dossier_context(dossier, dossier.received_at, "06"), "papers": _intake_papers(dossier),
+               "time_limit": time_label(dossier.time_limit, dossier.time_unit),
+               "received": vn_time(dossier.received_at), "due": vn_time(dossier.due_at),
+               "handling": [r for r in rows if not r.returning], "returning": [r for r in rows if r.returning]}
+    return _render("control_slip.html", context)
+
+
+# --------------------------------------------------------------------------- Mẫu 07
+
+
+REGISTER_COLUMNS = (  # (header, xlsx width in characters)
+    ("TT", 5), ("Mã hồ sơ", 26), ("Tên TTHC", 40), ("Số lượng hồ sơ (bộ)", 9), ("Tên cá nhân, tổ chức", 24),
+    ("Địa chỉ, số điện thoại", 32), ("Cơ quan chủ trì giải quyết", 26), ("Nhận hồ sơ", 17),
+    ("Hẹn trả kết quả", 17), ("Trả kết quả", 17), ("Phương thức nhận kết quả", 18), ("Ký nhận", 18),
+    ("Ghi chú", 24),
+)
+
+
+@dataclass
+class RegisterRow:
+    number: int
+    code: str
+    procedure: str
+    sets: int
+    applicant: str
+    address_phone: str
+    handling_agency: str
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    return_method: str
+    signed_by: str
+    note: str
+
+    def cells(self) -> list:
+        return [self.number, self.code, self.procedure, self.sets, self.applicant, self.address_phone,
+                self.handling_agency, self.received_at, self.due_at, self.returned_at, self.return_method,
+                self.signed_by, self.note]
+
+
+def _register_note(dossier) -> str:
+    if dossier.status == Status.RETURNED:
+        parts = [f"Trả {dossier.get_timeliness_display().lower()}" if dossier.timeliness else ""]
+    else:
+        parts = [dossier.get_status_display()]
+    if dossier.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED) and dossier.reason:
+        parts.append(dossier.reason)
+    if dossier.postal_tracking:
+        parts.append(f"Mã bưu gửi {dossier.postal_tracking}")
+    return ". ".join(p for p in parts if p)
+
+
+def register_rows(dossiers) -> list[RegisterRow]:
+    """One row of Mẫu 07 per dossier, in the caller's order; times in local time."""
+    rows = []
+    for number, d in enumerate(dossiers, start=1):
+        address_phone = "; ".join(p for p in (d.owner_address or d.applicant_address, d.applicant_phone) if p)
+        rows.append(RegisterRow(
+            number=number, code=d.code, procedure=_request(d.procedure_name, d.variant_name), sets=d.sets,
+            applicant=d.owner_display, address_phone=address_phone, handling_agency=d.agency.name,
+            received_at=d.received_at and _local(d.received_at), due_at=d.due_at and _local(d.due_at),
+            returned_at=d.returned_at and _local(d.returned_at), return_method=d.get_return_method_display(),
+            signed_by=d.collected_by, note=_register_note(d)))
+    return rows
+
+
+def _register_title(start: dt.date, end: dt.date) -> str:
+    return f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+
+
+def register_pdf(agency, start: dt.date, end: dt.date, dossiers) -> bytes:
+    """Mẫu 07, Sổ theo dõi hồ sơ, on landscape A4 pages (the header row repeats on each)."""
+    context = {**_heading(agency, timezone.now(), "07"), "period": _register_title(start, end),
+               "rows": register_rows(dossiers)}
+    return _render("register.html", context)
+
+
+def register_xlsx(agency, start: dt.date, end: dt.date, dossiers) -> bytes:
+    """Mẫu 07 as a worksheet: title, period, a bold header row, then one row per dossier."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "So theo doi ho so"
+    sheet.append([f"SỔ THEO DÕI HỒ SƠ – {agency.name}"])
+    sheet.append([_register_title(start, end)])
+    sheet.append([header for header, _ in REGISTER_COLUMNS])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in register_rows(dossiers):
+        # Excel has no time zones: write the local wall-clock time as a real date.
+        sheet.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in row.cells()])
+    for index, (_, width) in enumerate(REGISTER_COLUMNS, start=1):
+        letter = sheet.cell(row=3, column=index).column_letter
+        sheet.column_dimensions[letter].width = width
+        if 8 <= index <= 10:
+            for (cell,) in sheet.iter_rows(min_row=4, min_col=index, max_col=index):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+    sheet.freeze_panes = "A4"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

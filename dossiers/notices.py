@@ -1,0 +1,57 @@
+"""What the outbox says, and to whom, when a dossier moves. Called by the services inside
+their transaction; the texts are Vietnamese and carry the public lookup link."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from . import tokens
+from .models import Dossier, DossierStep, ReturnMethod
+from .outbox import notify_applicant, notify_user
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y") if moment else "—"
+
+
+def _key(dossier: Dossier, event: str) -> str:
+    return f"citizen:{dossier.pk}:{event}:{dossier.version}"
+
+
+def applicant_received(dossier: Dossier) -> int:
+    body = (f"{dossier.agency.name} đã tiếp nhận hồ sơ {dossier.code} ({dossier.procedure_name}). "
+            f"Hẹn trả kết quả: {_when(dossier.due_at)}. Mã tra cứu: {dossier.pin}. "
+            f"Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
+    return notify_applicant(dossier, key=_key(dossier, "received"), subject=f"Đã tiếp nhận hồ sơ {dossier.code}",
+                            body=body)
+
+
+def applicant_supplement(dossier: Dossier) -> int:
+    body = (f"Hồ sơ {dossier.code} cần bổ sung: {'; '.join(dossier.missing_papers)}. Lý do: {dossier.reason}. "
+            f"Thời hạn giải quyết tạm dừng đến khi nhận đủ giấy tờ. Xem chi tiết: {tokens.lookup_url(dossier)}")
+    return notify_applicant(dossier, key=_key(dossier, "supplement"),
+                            subject=f"Hồ sơ {dossier.code} cần bổ sung giấy tờ", body=body)
+
+
+def applicant_result_ready(dossier: Dossier) -> int:
+    where = ("sẽ được gửi qua bưu chính công ích" if dossier.return_method == ReturnMethod.POST
+             else f"mời ông/bà đến nhận tại Bộ phận Một cửa, {dossier.agency.name}")
+    body = f"Hồ sơ {dossier.code} ({dossier.procedure_name}) đã có kết quả; {where}. {tokens.lookup_url(dossier)}"
+    return notify_applicant(dossier, key=_key(dossier, "result"), subject=f"Hồ sơ {dossier.code} đã có kết quả",
+                            body=body)
+
+
+def applicant_rejected(dossier: Dossier) -> int:
+    body = f"Hồ sơ {dossier.code} không được tiếp nhận. Lý do: {dossier.reason}. {tokens.lookup_url(dossier)}"
+    return notify_applicant(dossier, key=_key(dossier, "rejected"),
+                            subject=f"Hồ sơ {dossier.code} không được tiếp nhận", body=body)
+
+
+def officer_handed(dossier: Dossier, step: DossierStep) -> int:
+    """The officer who receives a handover sees it in the bell (and by e-mail)."""
+    if step.to_user is None:
+        return 0
+    subject = f"Hồ sơ {dossier.code} chuyển đến bạn: {step.step_name}"
+    body = (f"{subject}. Thủ tục: {dossier.procedure_name}. Hạn xử lý bước: {_when(step.due_at)}."
+            + (f" (Nhận thay {step.intended_user})" if step.intended_user else ""))
+    return notify_user(step.to_user, key=f"step:{step.pk}", subject=subject, body=body, dossier=dossier,
+                       url=reverse("dossiers:detail", args=[dossier.code]))
