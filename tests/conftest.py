@@ -60,3 +60,14 @@ def head(agency):
 @pytest.fixture
 def leader(agency):
     return _officer(agency, Role.LEADER, "lanhdao")
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Unit tests touch no broker: tasks queued after commit run in-process."""
+    from mocua.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = old

@@ -1,0 +1,67 @@
+"""Citizen satisfaction with one dossier: the level, optionally the nine official criteria."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dossiers.models import Dossier
+from mocua.accounts.models import Agency
+from mocua.text import NFCTextField
+from procedures.models import Procedure
+
+
+class Level(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", "Rất hài lòng"
+    SATISFIED = "satisfied", "Hài lòng"
+    NOT_SATISFIED = "not_satisfied", "Không hài lòng"
+
+
+class RatingChannel(models.TextChoices):
+    LINK = "link", "Đường dẫn, mã QR trên giấy hẹn"
+    LOOKUP = "lookup", "Trang tra cứu hồ sơ"
+    KIOSK = "kiosk", "Máy đánh giá tại quầy"
+    API = "api", "Hệ thống khác (API)"
+
+
+# The nine criteria of the official scoring tool, 0–2 points each (domain-vn.md §6.1).
+CRITERIA = [
+    ("c1", "Tổng thời gian giải quyết so với thời gian quy định"),
+    ("c2", "Thời gian thực hiện tại từng cơ quan, đơn vị so với quy định"),
+    ("c3", "Số lần phải liên hệ để hoàn thiện hồ sơ"),
+    ("c4", "Số cơ quan, tổ chức phải liên hệ để hoàn thiện hồ sơ"),
+    ("c5", "Thực hiện tiếp nhận, giải quyết, trả kết quả tại Bộ phận Một cửa"),
+    ("c6", "Công khai thủ tục hành chính"),
+    ("c7", "Thái độ của cán bộ, công chức khi hướng dẫn, tiếp nhận, giải quyết"),
+    ("c8", "Tiếp nhận, xử lý phản ánh, kiến nghị"),
+    ("c9", "Tiến độ, chất lượng cung cấp dịch vụ công trực tuyến"),
+]
+
+
+class Rating(models.Model):
+    """One per dossier. Holds no personal data beyond the link to the dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    # Copied from the dossier so that figures per agency and procedure need no join.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="ratings")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="ratings")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="ratings", blank=True)
+    level = models.CharField("mức độ hài lòng", max_length=16, choices=Level.choices)
+    reason = NFCTextField("lý do không hài lòng", blank=True)
+    comment = NFCTextField("ý kiến", blank=True)
+    channel = models.CharField("kênh đánh giá", max_length=8, choices=RatingChannel.choices)
+    criteria = models.JSONField("điểm theo tiêu chí", default=dict, blank=True)
+    total = models.PositiveSmallIntegerField("tổng điểm (trên 18)", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "đánh giá"
+        verbose_name_plural = "đánh giá"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agency", "created_at"], name="rating_agency_created")]  # figures by period
+        constraints = [
+            models.CheckConstraint(condition=~Q(level="not_satisfied") | ~Q(reason=""),
+                                   name="rating_reason_when_not_satisfied"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.get_level_display()}"
