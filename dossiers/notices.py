@@ -55,3 +55,10 @@ def officer_handed(dossier: Dossier, step: DossierStep) -> int:
             + (f" (Nhận thay {step.intended_user})" if step.intended_user else ""))
     return notify_user(step.to_user, key=f"step:{step.pk}", subject=subject, body=body, dossier=dossier,
                        url=reverse("dossiers:detail", args=[dossier.code]))
+
+
+def applicant_submitted(dossier: Dossier) -> int:
+    body = (f"Hồ sơ trực tuyến {dossier.code} ({dossier.procedure_name}) đã được gửi đến {dossier.agency.name} "
+            f"và đang chờ tiếp nhận. Mã tra cứu: {dossier.pin}. Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
+    return notify_applicant(dossier, key=_key(dossier, "submitted"), subject=f"Đã nộp hồ sơ {dossier.code}",
+                            body=body)

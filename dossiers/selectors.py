@@ -45,7 +45,10 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
         return queryset
     if _DIGITS.match(query):
         digits = re.sub(r"\D", "", query)
-        return queryset.filter(Q(search_text__contains=digits) | Q(code__icontains=query))
+        match = Q(search_text__contains=digits) | Q(code__icontains=query)
+        if digits.startswith("84") and len(digits) in (11, 12):  # +84 912 345 678 is 0912345678
+            match |= Q(search_text__contains="0" + digits[2:])
+        return queryset.filter(match)
     for word in fold(query).split()[:8]:
         queryset = queryset.filter(search_text__contains=word)
     return queryset

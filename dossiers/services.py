@@ -6,6 +6,7 @@ dossier or raises a DomainError subclass (nothing is changed then).
 """
 
 import datetime as dt
+import os
 import secrets
 from dataclasses import dataclass, field
 
@@ -160,7 +161,10 @@ def _next_code(agency, day: dt.date) -> str:
 
 
 def _search_text(dossier: Dossier) -> str:
-    parts = [dossier.code, dossier.applicant_name, dossier.owner_name, dossier.applicant_phone,
+    # The phone may be typed +84…/84… at the counter and 0… in the search box: keep both forms.
+    phone = dossier.applicant_phone.lstrip("+")
+    national = "0" + phone[2:] if phone.startswith("84") and len(phone) in (11, 12) else ""
+    parts = [dossier.code, dossier.applicant_name, dossier.owner_name, dossier.applicant_phone, national,
              dossier.applicant_id_number, dossier.owner_id_number, dossier.owner_tax_code]
     return fold(" ".join(p for p in parts if p))
 
@@ -211,7 +215,7 @@ def _ensure_handles(actor: User, variant: ProcedureVariant) -> None:
         raise DomainError("Cơ quan của bạn không tiếp nhận thủ tục này.", field="variant", code="procedure_not_handled")
 
 
-def _new_dossier(intake: Intake, actor: User, now: dt.datetime, status: str) -> Dossier:
+def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, status: str) -> Dossier:
     variant, applicant = intake.variant, intake.applicant.clean()
     procedure = variant.procedure
     if intake.return_method == ReturnMethod.POST and not intake.return_address.strip():
@@ -220,7 +224,7 @@ def _new_dossier(intake: Intake, actor: User, now: dt.datetime, status: str) -> 
              for s in variant.steps.all()]
     online = intake.channel == Channel.ONLINE and variant.online_time_limit
     dossier = Dossier(
-        code=_next_code(actor.agency, timezone.localdate(now)), pin=_new_pin(), agency=actor.agency,
+        code=_next_code(agency, timezone.localdate(now)), pin=_new_pin(), agency=agency,
         procedure=procedure, variant=variant, status=status, channel=intake.channel,
         procedure_name=procedure.name, variant_name=variant.name,
         time_limit=variant.online_time_limit if online else variant.time_limit, time_unit=variant.time_unit,
@@ -272,7 +276,7 @@ def dossier_receive(*, actor: User, intake: Intake) -> Dossier:
         raise DomainError("Hồ sơ còn thiếu giấy tờ bắt buộc: " + "; ".join(missing)
                           + ". Hãy chọn “Hướng dẫn bổ sung” (Mẫu 02).", field="papers", code="papers_missing")
     now = timezone.now()
-    dossier = _new_dossier(intake, actor, now, Status.RECEIVED)
+    dossier = _new_dossier(intake, actor.agency, actor, now, Status.RECEIVED)
     _copy_fees(dossier, intake)
     _start_clock(dossier, actor, now)
     _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
@@ -303,7 +307,7 @@ def dossier_refuse_intake(*, actor: User, intake: Intake, reason: str) -> Dossie
     permissions.ensure_role(actor, "receive")
     reason = _required(reason, "Cần nêu lý do từ chối tiếp nhận.", "reason")
     now = timezone.now()
-    dossier = _new_dossier(intake, actor, now, Status.REFUSED)
+    dossier = _new_dossier(intake, actor.agency, actor, now, Status.REFUSED)
     dossier.reason, dossier.finished_at = reason, now
     dossier.save(update_fields=["reason", "finished_at"])
     _record(dossier, action="refuse_intake", to=Status.REFUSED, actor=actor, now=now, note=reason, from_status="")
@@ -573,6 +577,9 @@ def dossier_reschedule(*, dossier: Dossier, actor: User, new_due_at: dt.datetime
 # --------------------------------------------------------------------------- files
 
 SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+# The stored file keeps the uploaded name, and browsers and viewers go by its extension: a
+# JPEG named .html would be served as a page, a PNG named .pdf fails to open.
+EXTENSIONS = {"application/pdf": {".pdf"}, "image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}}
 
 
 def sniff(head: bytes) -> str:
@@ -593,7 +600,7 @@ def dossier_attach(*, dossier: Dossier, actor: User, upload, name: str,
     upload.seek(0)
     content_type = sniff(upload.read(16))
     upload.seek(0)
-    if not content_type:
+    if not content_type or os.path.splitext(upload.name or "")[1].lower() not in EXTENSIONS[content_type]:
         raise DomainError("Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).", field="file")
     name = _required(name, "Cần nhập tên giấy tờ.", "name")
     document = DossierDocument(dossier=dossier, kind=kind, name=name, added_by=actor, content_type=content_type,
@@ -607,3 +614,63 @@ def dossier_attach(*, dossier: Dossier, actor: User, upload, name: str,
 
 __all__ = [name for name in dir() if name.startswith(("dossier_", "intake_"))] + [
     "Applicant", "Intake", "Paper", "Role"]
+
+
+# --------------------------------------------------------------------------- online submission
+
+
+def check_upload(upload, field_name: str = "file") -> str:
+    """The real content type of a scanned paper (PDF, JPEG, PNG), or DomainError."""
+    from django.conf import settings
+
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(f"Tệp “{upload.name}” quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).",
+                          field=field_name)
+    upload.seek(0)
+    content_type = sniff(upload.read(16))
+    upload.seek(0)
+    if not content_type or os.path.splitext(upload.name or "")[1].lower() not in EXTENSIONS[content_type]:
+        raise DomainError(f"Tệp “{upload.name}” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).",
+                          field=field_name)
+    return content_type
+
+
+@transaction.atomic
+def dossier_submit_online(*, variant: ProcedureVariant, agency, applicant: Applicant,
+                          uploads: dict[int, object], return_method: str = ReturnMethod.COUNTER,
+                          return_address: str = "", note: str = "") -> Dossier:
+    """A citizen submits online: the dossier waits as "submitted" in the counter's queue and its
+    clock starts only when an officer accepts it. `uploads` maps required-document pk → file."""
+    procedure = variant.procedure
+    if not procedure.accepts_online or not procedure.agencies.filter(pk=agency.pk).exists():
+        raise DomainError("Thủ tục này không nhận hồ sơ trực tuyến tại cơ quan đã chọn.", field="agency")
+    if not applicant.email and not applicant.phone:
+        raise DomainError("Cần thư điện tử hoặc số điện thoại để nhận mã hồ sơ và thông báo.",
+                          field="applicant_email")
+    documents = list(variant.documents.all())
+    kinds = {}
+    for document in documents:
+        upload = uploads.get(document.pk)
+        if upload is None and document.mandatory:
+            raise DomainError(f"Cần tải lên: {document.name}.", field=f"doc_{document.pk}", code="papers_missing")
+        if upload is not None:
+            kinds[document.pk] = check_upload(upload, f"doc_{document.pk}")
+    now = timezone.now()
+    intake = Intake(variant=variant, applicant=applicant, channel=Channel.ONLINE, return_method=return_method,
+                    return_address=return_address, note=note)
+    dossier = _new_dossier(intake, agency, None, now, Status.SUBMITTED)
+    dossier.submitted_at = now
+    dossier.save(update_fields=["submitted_at"])
+    _copy_fees(dossier, intake)
+    for order, document in enumerate(documents, start=1):
+        upload = uploads.get(document.pk)
+        paper = DossierDocument(dossier=dossier, order=order, name=document.name, form=document.form,
+                                quantity=document.quantity, mandatory=document.mandatory, provided=upload is not None,
+                                digitisation=DossierDocument.Digitisation.SCANNED if upload else
+                                DossierDocument.Digitisation.NONE, content_type=kinds.get(document.pk, ""))
+        if upload is not None:
+            paper.file.save(upload.name, upload, save=False)
+        paper.save()
+    _record(dossier, action="submit_online", to=Status.SUBMITTED, actor=None, now=now, from_status="")
+    notices.applicant_submitted(dossier)
+    return dossier

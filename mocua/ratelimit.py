@@ -23,3 +23,15 @@ def hit(key: str, *, window: int) -> int:
 
 def reset(key: str) -> None:
     cache.delete(f"rl:{key}")
+
+
+def client_address(request) -> str:
+    """The client's address. X-Forwarded-For is trusted only when settings say a proxy sets it,
+    or anyone could reset their own limits by sending the header."""
+    from django.conf import settings
+
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")

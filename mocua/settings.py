@@ -212,6 +212,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models name different choice sets "channel", "kind" or "level": name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierChannelEnum": "procedures.models.Channel",
+        "FeeChannelEnum": "procedures.models.FeeChannel",
+        "FeeKindEnum": "procedures.models.FeeKind",
+        "ApplicantKindEnum": "dossiers.models.ApplicantKind",
+        "DocumentKindEnum": "dossiers.models.DossierDocument.Kind",
+        "AgencyLevelEnum": "mocua.accounts.models.Level",
+        "RatingLevelEnum": "ratings.models.Level",
+    },
 }
 
 # Celery: Redis in production; without REDIS_URL tasks run eagerly in-process.
@@ -254,6 +264,14 @@ if SUPPLEMENT_CLOCK not in ("resume", "restart"):
 
 # A step or dossier with less working time than this left is "due soon" (lists, alerts).
 DUE_SOON_WORKING_HOURS = env_int("DUE_SOON_WORKING_HOURS", 4)
+
+# Set when a reverse proxy in front of gunicorn writes X-Forwarded-For (rate limits use it).
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# Public lookup: failed tries allowed per client a minute and per dossier code an hour.
+LOOKUP_CLIENT_FAILURES = env_int("LOOKUP_CLIENT_FAILURES", 10)
+LOOKUP_CODE_FAILURES = env_int("LOOKUP_CODE_FAILURES", 20)
+# Online submissions per client an hour (uploads are heavy).
+SUBMIT_PER_HOUR = env_int("SUBMIT_PER_HOUR", 10)
 
 LOGGING = {
     "version": 1,

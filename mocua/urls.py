@@ -12,6 +12,9 @@ admin.site.index_title = "Quản trị"
 
 api_v1 = [
     path("", include("procedures.api_urls")),
+    path("", include("dossiers.public_api_urls")),
+    path("", include("ratings.api_urls")),
+    path("", include("dossiers.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +23,8 @@ urlpatterns = [
     path("", include("mocua.accounts.urls")),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("dossiers.public_urls")),
+    path("", include("ratings.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

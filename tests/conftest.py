@@ -71,3 +71,25 @@ def _celery_eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _official_calendar(request):
+    """Transactional tests end with a flush that empties every table, the seeded calendar of
+    official days off included; put it back for the transactional tests that follow."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if transactional:
+        import importlib
+
+        from mocua.workcalendar.calendar import bust_overrides_cache
+        from mocua.workcalendar.models import DayOverride
+
+        request.getfixturevalue("transactional_db")
+        if not DayOverride.objects.exists():
+            seed = importlib.import_module("mocua.workcalendar.migrations.0002_seed_official_schedules")
+            DayOverride.objects.bulk_create(DayOverride(date=d, kind=k, name=n, note=note)
+                                            for d, k, n, note in seed.ROWS)
+            bust_overrides_cache()
+    yield

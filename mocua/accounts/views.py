@@ -4,14 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from mocua.ratelimit import client_address
+
 from . import services
 from .forms import StaffLoginForm
-
-
-def client_address(request) -> str:
-    # Behind the reverse proxy of docker-compose the real client is the first forwarded hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 @require_http_methods(["GET", "POST"])

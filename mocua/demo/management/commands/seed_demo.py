@@ -13,12 +13,12 @@ class Command(BaseCommand):
             f"Danh mục: {catalogue.created} thủ tục mới, {catalogue.updated} cập nhật; "
             f"{result['dossiers']} hồ sơ trình diễn mới."))
         self.stdout.write(
-            "Tài khoản trình diễn (mật khẩu chung: {}):\n"
+            f"Tài khoản trình diễn (mật khẩu chung: {seed.DEMO_PASSWORD}):\n"
             "  admin                    – quản trị hệ thống (/quan-tri/)\n"
             "  tiepnhan.hacthanh        – cán bộ một cửa, UBND phường Hạc Thành\n"
             "  chuyenvien.hacthanh      – chuyên viên\n"
             "  truongphong.hacthanh     – lãnh đạo phòng\n"
             "  lanhdao.hacthanh         – lãnh đạo UBND\n"
             "  tiepnhan.tinh            – Trung tâm Phục vụ hành chính công tỉnh\n"
-            "  (cũng có .quangphu, .dongson; tiepnhan2.*, chuyenvien2.*)".format(seed.DEMO_PASSWORD)
+            "  (cũng có .quangphu, .dongson; tiepnhan2.*, chuyenvien2.*)"
         )

@@ -1,0 +1,501 @@
+"""Staff REST API for dossiers: /api/v1/dossiers/ (list, counter intake), /<code>/ (detail)
+and one POST endpoint per move, /<code>/<move>/.
+
+Thin, like the HTML views: access through a selector (another agency's dossier is a 404),
+input shape through an InputSerializer, one service call, the dossier back through an
+OutputSerializer. The services decide what may happen; mocua.api.exception_handler turns
+their errors into 400 (broken rule, with `fields`), 403 (no right) and 409 (illegal move,
+supplement_once, reschedule_once, stale_version).
+"""
+
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mocua.accounts.models import Department, User
+from mocua.accounts.roles import HasRole
+from procedures.models import Channel, PaperForm, ProcedureVariant
+
+from . import permissions, selectors, services
+from .models import ApplicantKind, Dossier, DossierDocument, DossierEvent, DossierFee, DossierStep, ReturnMethod
+from .workflow import Status
+
+TAGS = ["Hồ sơ"]
+
+# --------------------------------------------------------------------------- output
+
+
+class ErrorOutput(serializers.Serializer):
+    """The body of every error (mocua.api.exception_handler)."""
+
+    code = serializers.CharField(help_text="Mã lỗi: invalid, forbidden, not_found, invalid_transition, "
+                                           "supplement_once, reschedule_once, stale_version …")
+    detail = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                   help_text="Lỗi theo từng trường (chỉ với lỗi dữ liệu đầu vào).")
+
+
+class DossierListOutput(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    portal_status = serializers.IntegerField(help_text="Mã trạng thái của Cổng DVC quốc gia (1–10).")
+    procedure_code = serializers.CharField(source="procedure.code")
+    holder_name = serializers.CharField(source="holder.display_name", allow_null=True)
+    department_name = serializers.CharField(source="department.name", allow_null=True)
+
+    class Meta:
+        model = Dossier
+        fields = ["code", "status", "status_label", "portal_status", "channel", "procedure_code", "procedure_name",
+                  "variant_name", "applicant_name", "received_at", "due_at", "step_due_at", "finished_at",
+                  "timeliness", "holder_name", "department_name", "version"]
+
+
+class DossierDocumentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DossierDocument
+        fields = ["id", "kind", "order", "name", "form", "quantity", "mandatory", "provided", "digitisation",
+                  "content_type", "added_at"]
+
+
+class DossierFeeOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DossierFee
+        fields = ["kind", "name", "amount", "collected"]
+
+
+class DossierStepOutput(serializers.ModelSerializer):
+    from_name = serializers.CharField(source="from_user.display_name", allow_null=True)
+    to_name = serializers.CharField(source="to_user.display_name", allow_null=True)
+    intended_name = serializers.CharField(source="intended_user.display_name", allow_null=True,
+                                          help_text="Cán bộ được chuyển đến khi người khác nhận thay (vắng mặt).")
+    to_department_name = serializers.CharField(source="to_department.name", allow_null=True)
+
+    class Meta:
+        model = DossierStep
+        fields = ["step_index", "step_name", "from_name", "to_name", "intended_name", "to_department_name",
+                  "started_at", "due_at", "finished_at", "timeliness", "late_seconds", "note"]
+
+
+class DossierEventOutput(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.display_name", allow_null=True)
+
+    class Meta:
+        model = DossierEvent
+        fields = ["action", "from_status", "to_status", "actor_name", "at", "note"]
+
+
+class DossierDetailOutput(DossierListOutput):
+    """Everything the dossier page shows. The view passes `allowed_actions` and
+    `receipt_url` in the context, so that this serializer neither queries nor decides."""
+
+    papers = DossierDocumentOutput(source="documents", many=True)
+    fees = DossierFeeOutput(many=True)
+    steps = DossierStepOutput(many=True)
+    events = DossierEventOutput(many=True)
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="Các thao tác người dùng hiện tại được làm với hồ sơ (hand_over, request_supplement, "
+                  "receive_supplement, request_payment, receive_payment, approve, refuse, return, withdraw, stop, "
+                  "reschedule …).")
+    receipt_url = serializers.SerializerMethodField(help_text="Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01), PDF.")
+
+    class Meta(DossierListOutput.Meta):
+        fields = DossierListOutput.Meta.fields + [
+            "variant_id", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address",
+            "owner_kind", "owner_name", "owner_id_number", "owner_tax_code", "owner_representative", "owner_address",
+            "sets", "return_method", "return_address", "note", "time_limit", "time_unit", "legal_due_at",
+            "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
+            "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
+            "papers", "fees", "steps", "events", "allowed_actions", "receipt_url",
+        ]
+
+    def get_allowed_actions(self, dossier) -> list[str]:
+        return self.context["allowed_actions"]
+
+    def get_receipt_url(self, dossier) -> str | None:
+        return self.context.get("receipt_url")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data.get("receipt_url") is None:
+            data.pop("receipt_url", None)
+        return data
+
+
+class DossierReceiptOutput(DossierDetailOutput):
+    """The intake answer: the detail plus the PIN printed on the receipt for the public lookup."""
+
+    class Meta(DossierDetailOutput.Meta):
+        fields = DossierDetailOutput.Meta.fields + ["pin"]
+
+
+def _receipt_url(request, dossier: Dossier) -> str | None:
+    if dossier.received_at is None:
+        return None
+    try:
+        return request.build_absolute_uri(reverse("dossiers:receipt", args=[dossier.code]))
+    except NoReverseMatch:  # the staff pages are not mounted in this deployment
+        return None
+
+
+def _detail(request, code: str, output=DossierDetailOutput, status_code: int = status.HTTP_200_OK) -> Response:
+    """Re-read the dossier through the officer's selector (timeline prefetched) and render it."""
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    context = {"request": request, "allowed_actions": permissions.allowed_actions(request.user, dossier),
+               "receipt_url": _receipt_url(request, dossier)}
+    return Response(output(dossier, context=context).data, status=status_code)
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorOutput, description="Dữ liệu không hợp lệ; `fields` nêu trường sai."),
+    403: OpenApiResponse(ErrorOutput, description="Không có quyền thực hiện thao tác."),
+    404: OpenApiResponse(ErrorOutput, description="Không có hồ sơ này trong cơ quan của bạn."),
+    409: OpenApiResponse(ErrorOutput, description="Thao tác không hợp lệ ở trạng thái hiện tại, hoặc hồ sơ "
+                                                  "vừa được người khác cập nhật (stale_version)."),
+}
+
+# --------------------------------------------------------------------------- list and intake
+
+
+class DossierListApi(APIView):
+    permission_classes = [HasRole]
+    pagination_class = PageNumberPagination  # PAGE_SIZE (20) from settings
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Status.choices, required=False, help_text="Trạng thái")
+        procedure = serializers.CharField(required=False, max_length=50, help_text="Mã thủ tục")
+        channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Kênh nộp")
+        q = serializers.CharField(required=False, max_length=100,
+                                  help_text="Mã hồ sơ, tên (không phân biệt dấu), điện thoại, số định danh")
+        late = serializers.BooleanField(required=False, default=False, help_text="Chỉ hồ sơ quá hạn")
+
+        class Meta:
+            ref_name = "DossierListFilter"
+
+    @extend_schema(summary="Danh sách hồ sơ của cơ quan", tags=TAGS, parameters=[FilterSerializer],
+                   responses={200: DossierListOutput(many=True), 400: ERRORS[400]})
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        dossiers = selectors.dossier_list_for_agency(
+            user=request.user, query=data.get("q", ""), status=data.get("status", ""),
+            procedure=data.get("procedure", ""), channel=data.get("channel", ""), late=data["late"],
+        ).select_related("procedure")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(dossiers, request, view=self)
+        return paginator.get_paginated_response(DossierListOutput(page, many=True).data)
+
+
+class ApplicantInput(serializers.Serializer):
+    # Lengths are generous on purpose: the service checks ID numbers and phones and names the field.
+    name = serializers.CharField(max_length=150)
+    id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class OwnerInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    tax_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    representative = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class PaperInput(serializers.Serializer):
+    name = serializers.CharField(max_length=500)
+    form = serializers.ChoiceField(choices=PaperForm.choices, default=PaperForm.ORIGINAL)
+    quantity = serializers.IntegerField(min_value=1, max_value=999, default=1)
+    mandatory = serializers.BooleanField(default=True)
+    provided = serializers.BooleanField(default=True)
+    digitisation = serializers.ChoiceField(choices=DossierDocument.Digitisation.choices,
+                                           default=DossierDocument.Digitisation.NONE)
+
+
+class FeeCollectedInput(serializers.Serializer):
+    fee = serializers.IntegerField(help_text="id của khoản phí, lệ phí của trường hợp thủ tục")
+    amount = serializers.IntegerField(min_value=0, help_text="Số tiền đã thu (đồng)")
+
+
+def _intake_variant(user, pk: int) -> ProcedureVariant:
+    """A variant of an active procedure the officer's agency handles, as the intake page offers."""
+    variants = (ProcedureVariant.objects.select_related("procedure")
+                .prefetch_related("documents", "fees", "steps")
+                .filter(procedure__agencies=user.agency_id, procedure__is_active=True))
+    try:
+        return variants.get(pk=pk)
+    except ProcedureVariant.DoesNotExist as exc:
+        raise ValidationError({"variant": ["Cơ quan của bạn không tiếp nhận trường hợp thủ tục này."]}) from exc
+
+
+class DossierReceiveApi(APIView):
+    permission_classes = [HasRole]
+
+    class InputSerializer(serializers.Serializer):
+        variant = serializers.IntegerField(help_text="id của trường hợp thủ tục (ProcedureVariant)")
+        channel = serializers.ChoiceField(choices=[Channel.COUNTER, Channel.POST], default=Channel.COUNTER)
+        applicant = ApplicantInput()
+        owner = OwnerInput(required=False, help_text="Chủ hồ sơ, khi khác người nộp")
+        papers = PaperInput(many=True, required=False,
+                            help_text="Mặc định: các thành phần hồ sơ của trường hợp, đều đã nộp")
+        fees_collected = FeeCollectedInput(many=True, required=False, help_text="Mặc định: chưa thu khoản nào")
+        return_method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.COUNTER)
+        return_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+        sets = serializers.IntegerField(min_value=1, max_value=50, default=1)
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+        class Meta:
+            ref_name = "DossierReceiveInput"
+
+    @extend_schema(summary="Tiếp nhận hồ sơ tại Bộ phận Một cửa (Mẫu 01)", tags=TAGS, request=InputSerializer,
+                   responses={201: DossierReceiptOutput, 400: ERRORS[400], 403: ERRORS[403]})
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        intake = self._intake(request.user, serializer.validated_data)
+        dossier = services.dossier_receive(actor=request.user, intake=intake)
+        return _detail(request, dossier.code, output=DossierReceiptOutput, status_code=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _intake(user, data: dict) -> services.Intake:
+        """The validated body as the service's input; ids resolved within the officer's agency."""
+        variant = _intake_variant(user, data["variant"])
+        owner = {f"owner_{key}": value for key, value in data.get("owner", {}).items()}
+        applicant = services.Applicant(**data["applicant"], **owner)
+        if "papers" in data:
+            papers = [services.Paper(**paper) for paper in data["papers"]]
+        else:
+            papers = [services.Paper(name=d.name, form=d.form, quantity=d.quantity, mandatory=d.mandatory)
+                      for d in variant.documents.all()]
+        fees = {line["fee"]: line["amount"] for line in data.get("fees_collected", [])}
+        if not set(fees) <= {fee.pk for fee in variant.fees.all()}:
+            raise ValidationError({"fees_collected": ["Khoản thu không thuộc trường hợp thủ tục này."]})
+        return services.Intake(variant=variant, applicant=applicant, papers=papers, channel=data["channel"],
+                               fees_collected=fees, return_method=data["return_method"],
+                               return_address=data["return_address"], sets=data["sets"], note=data["note"])
+
+
+class DossierCollectionApi(DossierListApi, DossierReceiveApi):
+    """/api/v1/dossiers/: GET lists (DossierListApi), POST receives (DossierReceiveApi).
+
+    One URL carries two operations, so this class only joins the two; each keeps its own code.
+    """
+
+
+# --------------------------------------------------------------------------- one dossier
+
+
+class DossierDetailApi(APIView):
+    permission_classes = [HasRole]
+
+    @extend_schema(summary="Chi tiết hồ sơ: giấy tờ, phí, quá trình xử lý, nhật ký, thao tác được phép",
+                   tags=TAGS, responses={200: DossierDetailOutput, 404: ERRORS[404]})
+    def get(self, request, code: str):
+        return _detail(request, code)
+
+
+class MoveInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="Phiên bản hồ sơ đã đọc; nếu hồ sơ đã đổi từ đó, trả 409 stale_version.")
+
+
+MOVE_RESPONSES = {200: DossierDetailOutput, **ERRORS}
+
+
+class DossierMoveApi(APIView):
+    """One move: the subclass names its InputSerializer, its service and its schema.
+
+    `service` is called with the dossier, the actor, `expected_version` (from `version`)
+    and the validated fields as keyword arguments; the answer is the dossier's detail.
+    """
+
+    permission_classes = [HasRole]
+    InputSerializer = MoveInput
+    service = None
+
+    def move(self, request, code: str) -> Response:
+        dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        arguments = self.arguments(dict(serializer.validated_data))
+        version = arguments.pop("version", None)
+        self.service(dossier=dossier, actor=request.user, expected_version=version, **arguments)
+        return _detail(request, code)
+
+    def arguments(self, data: dict) -> dict:
+        return data
+
+
+def _schema(summary: str, request):
+    return extend_schema(summary=summary, tags=TAGS, request=request, responses=MOVE_RESPONSES)
+
+
+def _get_or_400(queryset, pk: int | None, field: str, message: str):
+    if pk is None:
+        return None
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist as exc:
+        raise ValidationError({field: [message]}) from exc
+
+
+class DossierHandOverApi(DossierMoveApi):
+    service = staticmethod(services.dossier_hand_over)
+
+    class InputSerializer(MoveInput):
+        to_user = serializers.IntegerField(required=False, allow_null=True, help_text="id cán bộ nhận")
+        to_department = serializers.IntegerField(required=False, allow_null=True, help_text="id phòng ban nhận")
+        next_step = serializers.BooleanField(
+            default=True, help_text="false: chỉ phân công trong cùng bước (giữ hạn của bước)")
+        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+        class Meta:
+            ref_name = "DossierHandOverInput"
+
+    def arguments(self, data: dict) -> dict:
+        # Resolved from every agency on purpose: the service refuses an officer or a department
+        # of another agency with its own message (code other_agency).
+        data["to_user"] = _get_or_400(User.objects.select_related("department"), data.get("to_user"), "to_user",
+                                      "Không có cán bộ này.")
+        data["to_department"] = _get_or_400(Department.objects.all(), data.get("to_department"), "to_department",
+                                            "Không có phòng ban này.")
+        return data
+
+    @_schema("Chuyển xử lý (bước tiếp theo hoặc phân công trong bước)", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierRequestSupplementApi(DossierMoveApi):
+    service = staticmethod(services.dossier_request_supplement)
+
+    class InputSerializer(MoveInput):
+        missing_papers = serializers.ListField(child=serializers.CharField(max_length=500, allow_blank=True),
+                                               max_length=50)
+        reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+        class Meta:
+            ref_name = "DossierRequestSupplementInput"
+
+    @_schema("Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02), một lần", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class NoteInput(MoveInput):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    class Meta:
+        ref_name = "DossierNoteInput"
+
+
+class ReasonInput(MoveInput):
+    reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+    class Meta:
+        ref_name = "DossierReasonInput"
+
+
+class DossierReceiveSupplementApi(DossierMoveApi):
+    service = staticmethod(services.dossier_receive_supplement)
+    InputSerializer = NoteInput
+
+    @_schema("Đã nhận giấy tờ bổ sung; tiếp tục tính thời hạn", NoteInput)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierRequestPaymentApi(DossierMoveApi):
+    service = staticmethod(services.dossier_request_payment)
+    InputSerializer = ReasonInput
+
+    @_schema("Yêu cầu thực hiện nghĩa vụ tài chính; tạm dừng tính thời hạn", ReasonInput)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierReceivePaymentApi(DossierMoveApi):
+    service = staticmethod(services.dossier_receive_payment)
+    InputSerializer = NoteInput
+
+    @_schema("Đã thực hiện nghĩa vụ tài chính; tiếp tục tính thời hạn", NoteInput)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierApproveApi(DossierMoveApi):
+    service = staticmethod(services.dossier_approve)
+
+    class InputSerializer(MoveInput):
+        result_summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+        class Meta:
+            ref_name = "DossierApproveInput"
+
+    @_schema("Phê duyệt kết quả giải quyết", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierRefuseApi(DossierMoveApi):
+    service = staticmethod(services.dossier_refuse)
+    InputSerializer = ReasonInput
+
+    @_schema("Từ chối giải quyết sau thẩm định (Mẫu 03)", ReasonInput)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierReturnApi(DossierMoveApi):
+    service = staticmethod(services.dossier_return)
+
+    class InputSerializer(MoveInput):
+        collected_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
+        collected_id_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+        postal_tracking = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+
+        class Meta:
+            ref_name = "DossierReturnInput"
+
+    @_schema("Trả kết quả cho công dân (tại quầy hoặc qua bưu chính)", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierWithdrawApi(DossierMoveApi):
+    service = staticmethod(services.dossier_withdraw)
+    InputSerializer = ReasonInput
+
+    @_schema("Công dân rút hồ sơ", ReasonInput)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierStopApi(DossierMoveApi):
+    service = staticmethod(services.dossier_stop)
+    InputSerializer = ReasonInput
+
+    @_schema("Dừng giải quyết hồ sơ (Mẫu 05)", ReasonInput)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierRescheduleApi(DossierMoveApi):
+    service = staticmethod(services.dossier_reschedule)
+
+    class InputSerializer(MoveInput):
+        new_due_at = serializers.DateTimeField(help_text="Ngày giờ hẹn trả mới (ISO 8601)")
+        reason = serializers.CharField(max_length=4000, allow_blank=True)
+
+        class Meta:
+            ref_name = "DossierRescheduleInput"
+
+    @_schema("Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), một lần", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)

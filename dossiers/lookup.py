@@ -1,0 +1,123 @@
+"""The public lookup: a dossier code plus its PIN (or the receipt's signed token) unlocks a
+masked view of one dossier, and nothing else.
+
+Codes are predictable (agency, date, sequence), so an unknown code and a wrong PIN take the
+same path and give the same answer, and failures are counted per client and per code in
+the shared cache, so every web process sees the same counts.
+"""
+
+import hmac
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from mocua import ratelimit
+from mocua.api import DomainError
+
+from . import tokens
+from .models import Dossier, DossierStep
+from .workflow import FINISHED, Status
+
+security_log = logging.getLogger("mocua.security")
+# Compared against when the code does not exist, so both failures cost the same.
+_ABSENT_PIN = "#" * 8
+NOT_FOUND = "Mã hồ sơ hoặc mã tra cứu không đúng."
+THROTTLED = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+SESSION_KEY = "unlocked_dossiers"
+
+
+class LookupThrottled(DomainError):
+    code = "throttled"
+    http_status = 429
+
+
+@dataclass(frozen=True)
+class Limits:
+    client_failures: int
+    client_window: int
+    code_failures: int
+    code_window: int
+
+
+def _limits() -> Limits:
+    return Limits(settings.LOOKUP_CLIENT_FAILURES, 60, settings.LOOKUP_CODE_FAILURES, 3600)
+
+
+def _public_queryset():
+    return Dossier.objects.select_related("agency", "procedure").prefetch_related(
+        Prefetch("steps", queryset=DossierStep.objects.select_related("to_department").order_by("started_at", "pk")))
+
+
+def normalise_code(code: str) -> str:
+    return (code or "").strip().upper()[:60]
+
+
+def _ensure_not_throttled(client: str, code: str) -> None:
+    limits = _limits()
+    if (ratelimit.too_many(f"lookup:ip:{client}", limit=limits.client_failures, window=limits.client_window)
+            or ratelimit.too_many(f"lookup:code:{code}", limit=limits.code_failures, window=limits.code_window)):
+        security_log.warning("lookup throttled client=%s code=%s", client, code)
+        raise LookupThrottled(THROTTLED)
+
+
+def dossier_lookup(*, code: str, pin: str, client: str) -> Dossier | None:
+    """The dossier if code and PIN match; None otherwise. Raises LookupThrottled (429)."""
+    code, pin = normalise_code(code), (pin or "").strip().upper()[:20]
+    _ensure_not_throttled(client, code)
+    dossier = _public_queryset().filter(code=code).first() if code else None
+    expected = dossier.pin if dossier else _ABSENT_PIN
+    if hmac.compare_digest(expected.encode(), pin.encode()) and dossier is not None:
+        return dossier
+    limits = _limits()
+    ratelimit.hit(f"lookup:ip:{client}", window=limits.client_window)
+    ratelimit.hit(f"lookup:code:{code}", window=limits.code_window)
+    security_log.info("lookup failed client=%s code=%s", client, code)
+    return None
+
+
+def dossier_from_token(*, token: str, client: str) -> Dossier | None:
+    """The dossier named by a receipt's signed QR token; None for a forged or expired one."""
+    _ensure_not_throttled(client, "token")
+    code = tokens.code_from_token(token)
+    dossier = _public_queryset().filter(code=code).first() if code else None
+    if dossier is None:
+        ratelimit.hit(f"lookup:ip:{client}", window=_limits().client_window)
+        security_log.info("lookup token refused client=%s", client)
+    return dossier
+
+
+def mask_name(name: str) -> str:
+    """"Trần Thị Bình" → "T*** T** B***": enough to recognise one's own dossier, no more."""
+    return " ".join(word[0] + "*" * max(len(word) - 1, 2) for word in name.split())
+
+
+def public_view(dossier: Dossier) -> dict:
+    """What the public may see: no phone, address, ID number or officer's name."""
+    steps = [{"step": s.step_name, "unit": s.to_department.name if s.to_department else dossier.agency.name,
+              "started_at": s.started_at, "finished_at": s.finished_at} for s in dossier.steps.all()]
+    return {
+        "code": dossier.code, "status": dossier.status, "status_label": dossier.get_status_display(),
+        "portal_status": dossier.portal_status, "procedure": dossier.procedure_name,
+        "agency": dossier.agency.name, "applicant": mask_name(dossier.owner_display),
+        "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
+        "returned_at": dossier.returned_at,
+        "missing_papers": dossier.missing_papers if dossier.status == Status.AWAITING_SUPPLEMENT else [],
+        "reason": dossier.reason if dossier.status in (Status.AWAITING_SUPPLEMENT, Status.REFUSED,
+                                                       Status.STOPPED) else "",
+        "return_method": dossier.get_return_method_display(), "timeline": steps,
+        "finished": dossier.status in FINISHED,
+    }
+
+
+def unlock(session, code: str) -> None:
+    """Remember in the session that this visitor proved the PIN or token (for rating)."""
+    codes = list(session.get(SESSION_KEY, []))[-9:]
+    if code not in codes:
+        codes.append(code)
+    session[SESSION_KEY] = codes
+
+
+def is_unlocked(session, code: str) -> bool:
+    return code in session.get(SESSION_KEY, [])

@@ -1,0 +1,140 @@
+"""Public pages, no login: follow a dossier by code and PIN (or the receipt's QR), submit online.
+
+No anonymous page lists dossiers; each shows one dossier, masked, once its PIN or token is proven.
+"""
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from mocua import ratelimit
+from mocua.api import DomainError
+from mocua.ratelimit import client_address
+from procedures.models import Procedure, ProcedureVariant
+
+from . import lookup, services
+from .models import ReturnMethod
+from .validators import citizen_id_error, phone_error
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label="Mã hồ sơ", max_length=60,
+                           widget=forms.TextInput(attrs={"placeholder": "000.17.22.H56-251123-0007",
+                                                         "autocomplete": "off", "autofocus": True}))
+    pin = forms.CharField(label="Mã tra cứu (in trên giấy tiếp nhận)", max_length=20,
+                          widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+def _result(request, dossier, status=200):
+    lookup.unlock(request.session, dossier.code)
+    rated = hasattr(dossier, "rating")
+    return render(request, "public/lookup_result.html",
+                  {"view": lookup.public_view(dossier), "can_rate": lookup.public_view(dossier)["finished"]
+                   and dossier.received_at is not None and not rated, "rated": rated}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup_page(request):
+    """The code and PIN travel in the POST body, never in the URL."""
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = lookup.dossier_lookup(code=form.cleaned_data["code"], pin=form.cleaned_data["pin"],
+                                            client=client_address(request))
+        except lookup.LookupThrottled as exc:
+            return render(request, "public/lookup.html", {"form": form, "error": exc.message}, status=429)
+        if dossier is not None:
+            return _result(request, dossier)
+        form.add_error(None, lookup.NOT_FOUND)
+    return render(request, "public/lookup.html", {"form": form})
+
+
+@never_cache
+def lookup_token(request, token: str):
+    """The receipt's QR code opens the same masked page without typing."""
+    try:
+        dossier = lookup.dossier_from_token(token=token, client=client_address(request))
+    except lookup.LookupThrottled as exc:
+        return render(request, "public/lookup.html", {"form": LookupForm(), "error": exc.message}, status=429)
+    if dossier is None:
+        return render(request, "public/lookup.html", {
+            "form": LookupForm(), "error": "Đường dẫn tra cứu không hợp lệ hoặc đã hết hạn."}, status=404)
+    return _result(request, dossier)
+
+
+# --------------------------------------------------------------------------- online submission
+
+
+class SubmitForm(forms.Form):
+    variant = forms.ModelChoiceField(label="Trường hợp", queryset=ProcedureVariant.objects.none(),
+                                     empty_label=None)
+    agency = forms.ChoiceField(label="Nộp đến cơ quan")
+    applicant_name = forms.CharField(label="Họ và tên", max_length=150)
+    applicant_id_number = forms.CharField(label="Số định danh cá nhân (CCCD, 12 chữ số)", max_length=12)
+    applicant_phone = forms.CharField(label="Điện thoại", max_length=15, required=False)
+    applicant_email = forms.EmailField(label="Thư điện tử (nhận mã hồ sơ và thông báo)")
+    applicant_address = forms.CharField(label="Địa chỉ", max_length=255)
+    return_method = forms.ChoiceField(label="Nhận kết quả", choices=[
+        (ReturnMethod.COUNTER, ReturnMethod.COUNTER.label), (ReturnMethod.POST, ReturnMethod.POST.label)])
+    return_address = forms.CharField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
+    consent = forms.BooleanField(label="Tôi đồng ý cho cơ quan xử lý thông tin cá nhân trên để giải quyết thủ tục "
+                                       "và gửi thông báo về hồ sơ.")
+
+    def __init__(self, *args, procedure: Procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.fields["variant"].queryset = procedure.variants.all()
+        self.fields["agency"].choices = [(a.pk, a.name) for a in procedure.agencies.filter(is_active=True)]
+        self.documents = [d for v in procedure.variants.all() for d in v.documents.all()]
+        for document in self.documents:
+            self.fields[f"doc_{document.pk}"] = forms.FileField(label=document.name, required=False)
+
+    def clean_applicant_id_number(self):
+        value = self.cleaned_data["applicant_id_number"].strip()
+        if message := citizen_id_error(value):
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_applicant_phone(self):
+        value = self.cleaned_data["applicant_phone"].strip()
+        if message := phone_error(value):
+            raise forms.ValidationError(message)
+        return value
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit_online(request, code: str):
+    procedure = get_object_or_404(Procedure.objects.filter(is_active=True).exclude(online_level="none")
+                                  .prefetch_related("variants__documents", "agencies"), code=code)
+    form = SubmitForm(request.POST or None, request.FILES or None, procedure=procedure)
+    if request.method == "POST" and form.is_valid():
+        client = client_address(request)
+        if ratelimit.too_many(f"submit:ip:{client}", limit=settings.SUBMIT_PER_HOUR, window=3600):
+            return render(request, "public/submit.html", {"form": form, "procedure": procedure,
+                                                          "error": lookup.THROTTLED}, status=429)
+        ratelimit.hit(f"submit:ip:{client}", window=3600)
+        try:
+            dossier = _submit(form)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return render(request, "public/submitted.html", {"dossier": dossier})
+    return render(request, "public/submit.html", {"form": form, "procedure": procedure})
+
+
+def _submit(form: SubmitForm):
+    data = form.cleaned_data
+    variant = data["variant"]
+    agency = form.procedure.agencies.get(pk=data["agency"])
+    applicant = services.Applicant(name=data["applicant_name"], id_number=data["applicant_id_number"],
+                                   phone=data["applicant_phone"], email=data["applicant_email"],
+                                   address=data["applicant_address"])
+    wanted = {d.pk for d in variant.documents.all()}
+    uploads = {d.pk: data[f"doc_{d.pk}"] for d in form.documents if d.pk in wanted and data.get(f"doc_{d.pk}")}
+    return services.dossier_submit_online(variant=variant, agency=agency, applicant=applicant, uploads=uploads,
+                                          return_method=data["return_method"],
+                                          return_address=data["return_address"])

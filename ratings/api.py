@@ -1,0 +1,106 @@
+"""Ratings for other channels (national portal, kiosks, SMS gateways) and satisfaction figures."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dossiers import lookup
+from dossiers.public_api import NotFound
+from mocua.accounts.roles import HasRole
+from mocua.ratelimit import client_address
+
+from . import services, stats
+from .forms import PeriodForm
+from .models import CRITERIA, Level, RatingChannel
+
+
+class RatingInput(serializers.Serializer):
+    code = serializers.CharField(max_length=60)
+    pin = serializers.CharField(max_length=20)
+    level = serializers.ChoiceField(choices=Level.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    criteria = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=2), required=False,
+                                     help_text="c1…c9, mỗi tiêu chí 0–2 điểm; đủ 9 hoặc bỏ trống")
+
+
+class RatingOutput(serializers.Serializer):
+    code = serializers.CharField(source="dossier.code")
+    level = serializers.CharField()
+    level_label = serializers.CharField(source="get_level_display")
+    total = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class RatingCreateApi(APIView):
+    """The code and PIN prove the right to rate, as on the lookup page (and are rate-limited)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="Đánh giá mức độ hài lòng về một hồ sơ", request=RatingInput,
+                   responses={201: RatingOutput})
+    def post(self, request):
+        data = RatingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        dossier = lookup.dossier_lookup(code=values["code"], pin=values["pin"], client=client_address(request))
+        if dossier is None:
+            raise NotFound(lookup.NOT_FOUND)
+        rating = services.rating_submit(dossier=dossier, level=values["level"], reason=values.get("reason", ""),
+                                        comment=values.get("comment", ""), criteria=values.get("criteria"),
+                                        channel=RatingChannel.API)
+        return Response(RatingOutput(rating).data, status=status.HTTP_201_CREATED)
+
+
+class SatisfactionRow(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)
+    very_satisfied = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    not_satisfied = serializers.IntegerField()
+    count = serializers.IntegerField()
+    satisfied_rate = serializers.FloatField(allow_null=True)
+    criteria = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    average_total = serializers.FloatField(allow_null=True)
+    grade = serializers.CharField()
+
+
+class Indicator54(serializers.Serializer):
+    total = serializers.IntegerField()
+    late = serializers.IntegerField()
+    disliked = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+    points = serializers.FloatField(allow_null=True)
+    max_points = serializers.IntegerField()
+
+
+class SatisfactionOutput(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    by = serializers.CharField()
+    rows = SatisfactionRow(many=True)
+    indicator_5_4 = Indicator54()
+
+
+class SatisfactionStatsApi(APIView):
+    permission_classes = [HasRole]
+
+    @extend_schema(summary="Mức độ hài lòng theo cán bộ, phòng ban, cơ quan, thủ tục, tháng; chỉ số 766 mục 5.4",
+                   parameters=[OpenApiParameter("start", str), OpenApiParameter("end", str),
+                               OpenApiParameter("by", str, enum=list(stats.GROUPS))],
+                   responses={200: SatisfactionOutput})
+    def get(self, request):
+        from .views import period_of
+
+        start, end, by = period_of(PeriodForm(request.query_params or None))
+        scope = stats.agency_scope(request.user.agency)
+        return Response(SatisfactionOutput({
+            "start": start, "end": end, "by": by,
+            "rows": stats.satisfaction_table(agency_ids=scope, start=start, end=end, by=by),
+            "indicator_5_4": stats.indicator_5_4(agency_ids=scope, start=start, end=end)}).data)
+
+
+__all__ = ["CRITERIA", "RatingCreateApi", "SatisfactionStatsApi"]

@@ -1,0 +1,116 @@
+"""Satisfaction figures, counted in SQL: per officer, department, agency, procedure or month,
+and the 766 index's indicator 5.4 (satisfaction with dossier handling)."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, TruncMonth
+
+from dossiers.models import Dossier
+from mocua.accounts.models import Agency
+
+from .models import CRITERIA, Level, Rating
+
+GROUPS = {
+    "officer": ("officers__id", "officers__full_name"),
+    "department": ("officers__department__id", "officers__department__name"),
+    "agency": ("agency_id", "agency__name"),
+    "procedure": ("procedure__code", "procedure__name"),
+    "month": ("month", "month"),
+}
+GROUP_LABELS = {"officer": "Cán bộ", "department": "Phòng ban", "agency": "Cơ quan", "procedure": "Thủ tục",
+                "month": "Tháng"}
+
+
+def grade(total: float | None) -> str:
+    """The 18-point scale's grades (domain-vn.md §6.1); 15 itself counts as Tốt."""
+    if total is None:
+        return ""
+    if total > 15:
+        return "Xuất sắc"
+    if total >= 12:
+        return "Tốt"
+    if total >= 9:
+        return "Khá"
+    if total >= 6:
+        return "Trung bình"
+    return "Yếu"
+
+
+def agency_scope(agency: Agency) -> list[int]:
+    """The agency and every agency below it."""
+    ids, frontier = [agency.pk], [agency.pk]
+    while frontier:
+        frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def ratings_in(*, agency_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    return Rating.objects.filter(agency_id__in=agency_ids, created_at__date__gte=start, created_at__date__lte=end)
+
+
+def _criterion(key: str):
+    return Avg(Cast(KeyTextTransform(key, "criteria"), IntegerField()))
+
+
+def satisfaction_table(*, agency_ids: list[int], start: dt.date, end: dt.date, by: str) -> list[dict]:
+    """One row per group: counts per level, share satisfied, average per criterion and total, grade."""
+    key, label = GROUPS[by]
+    queryset = ratings_in(agency_ids=agency_ids, start=start, end=end)
+    if by == "month":
+        queryset = queryset.annotate(month=TruncMonth("created_at"))
+    rows = (queryset.values(key, label) if key != label else queryset.values(key)).annotate(
+        very=Count("id", filter=Q(level=Level.VERY_SATISFIED), distinct=True),
+        satisfied=Count("id", filter=Q(level=Level.SATISFIED), distinct=True),
+        not_satisfied=Count("id", filter=Q(level=Level.NOT_SATISFIED), distinct=True),
+        total_ratings=Count("id", distinct=True),
+        average_total=Avg("total"),
+        **{key_: _criterion(key_) for key_, _ in CRITERIA},
+    ).order_by(key)
+    table = []
+    for row in rows:
+        count = row["total_ratings"]
+        table.append({
+            "key": row[key], "label": row[label] if key != label else row[key],
+            "very_satisfied": row["very"], "satisfied": row["satisfied"], "not_satisfied": row["not_satisfied"],
+            "count": count, "satisfied_rate": _percent(row["very"] + row["satisfied"], count),
+            "criteria": {k: _round(row[k]) for k, _ in CRITERIA},
+            "average_total": _round(row["average_total"]), "grade": grade(row["average_total"]),
+        })
+    return table
+
+
+def _round(value) -> float | None:
+    return None if value is None else float(Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return None if not whole else _round(100 * part / whole)
+
+
+def indicator_5_4(*, agency_ids: list[int], start: dt.date, end: dt.date) -> dict:
+    """766 index 5.4 (6 points, full at ≥ 90 %): 100 % − (% of dossiers late + % with a
+    "not satisfied" rating), over the dossiers resolved in the period; proportional below 90 %."""
+    resolved = Dossier.objects.filter(agency_id__in=agency_ids, received_at__isnull=False,
+                                      finished_at__date__gte=start, finished_at__date__lte=end)
+    figures = resolved.aggregate(
+        total=Count("id"), late=Count("id", filter=Q(timeliness="late")),
+        # The reverse one-to-one from ratings.Rating; a late dossier rated badly counts once.
+        disliked=Count("id", filter=Q(rating__level=Level.NOT_SATISFIED) & ~Q(timeliness="late")),
+    )
+    total = figures["total"]
+    if not total:
+        return {"total": 0, "late": 0, "disliked": 0, "rate": None, "points": None, "max_points": 6}
+    rate = max(0.0, 100.0 - 100.0 * (figures["late"] + figures["disliked"]) / total)
+    points = 6.0 if rate >= 90 else rate * 6 / 90
+    return {**figures, "rate": _round(rate), "points": _round(points), "max_points": 6}
+
+
+def officer_satisfaction(*, user_ids: list[int]) -> dict[int, float | None]:
+    """Share satisfied per officer over all their ratings (for a leader's per-officer view)."""
+    rows = (Rating.objects.filter(officers__in=user_ids).values(officer=F("officers__id"))
+            .annotate(total=Count("id"), good=Count("id", filter=~Q(level=Level.NOT_SATISFIED))))
+    return {row["officer"]: _percent(row["good"], row["total"]) for row in rows}
