@@ -9,7 +9,7 @@ supplement_once, reschedule_once, stale_version).
 """
 
 from django.urls import NoReverseMatch, reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -25,6 +25,45 @@ from .models import ApplicantKind, Dossier, DossierDocument, DossierEvent, Dossi
 from .workflow import Status
 
 TAGS = ["Hồ sơ"]
+
+# --------------------------------------------------------------------------- choice fields
+# `channel` and `kind` name different choice sets across the API (Fee.channel has "all", a paper's
+# kind is not a fee's kind). Each set below is published as its own named enum so that the schema
+# does not fall back to hashed names like "Channel348Enum".
+
+
+class _ChoiceSetField(serializers.ChoiceField):
+    choice_set: list = []
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=self.choice_set, **kwargs)
+
+
+@extend_schema_field(serializers.ChoiceField(choices=Channel.choices), component_name="DossierChannelEnum")
+class ChannelField(_ChoiceSetField):
+    choice_set = Channel.choices
+
+
+INTAKE_CHANNELS = [(Channel.COUNTER, Channel.COUNTER.label), (Channel.POST, Channel.POST.label)]
+
+
+@extend_schema_field(serializers.ChoiceField(choices=INTAKE_CHANNELS), component_name="IntakeChannelEnum")
+class IntakeChannelField(_ChoiceSetField):
+    """Counter intake: handed in at the counter or by public post (online ones come from the portal)."""
+
+    choice_set = INTAKE_CHANNELS
+
+
+@extend_schema_field(serializers.ChoiceField(choices=DossierDocument.Kind.choices),
+                     component_name="DossierDocumentKindEnum")
+class DocumentKindField(_ChoiceSetField):
+    choice_set = DossierDocument.Kind.choices
+
+
+@extend_schema_field(serializers.ChoiceField(choices=ApplicantKind.choices), component_name="OwnerKindEnum")
+class OwnerKindField(_ChoiceSetField):
+    choice_set = ApplicantKind.choices
+
 
 # --------------------------------------------------------------------------- output
 
@@ -42,6 +81,7 @@ class ErrorOutput(serializers.Serializer):
 class DossierListOutput(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     portal_status = serializers.IntegerField(help_text="Mã trạng thái của Cổng DVC quốc gia (1–10).")
+    channel = ChannelField(read_only=True)
     procedure_code = serializers.CharField(source="procedure.code")
     holder_name = serializers.CharField(source="holder.display_name", allow_null=True)
     department_name = serializers.CharField(source="department.name", allow_null=True)
@@ -54,6 +94,8 @@ class DossierListOutput(serializers.ModelSerializer):
 
 
 class DossierDocumentOutput(serializers.ModelSerializer):
+    kind = DocumentKindField(read_only=True)
+
     class Meta:
         model = DossierDocument
         fields = ["id", "kind", "order", "name", "form", "quantity", "mandatory", "provided", "digitisation",
@@ -166,7 +208,7 @@ class DossierListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Status.choices, required=False, help_text="Trạng thái")
         procedure = serializers.CharField(required=False, max_length=50, help_text="Mã thủ tục")
-        channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Kênh nộp")
+        channel = ChannelField(required=False, help_text="Kênh nộp")
         q = serializers.CharField(required=False, max_length=100,
                                   help_text="Mã hồ sơ, tên (không phân biệt dấu), điện thoại, số định danh")
         late = serializers.BooleanField(required=False, default=False, help_text="Chỉ hồ sơ quá hạn")
@@ -175,6 +217,7 @@ class DossierListApi(APIView):
             ref_name = "DossierListFilter"
 
     @extend_schema(summary="Danh sách hồ sơ của cơ quan", tags=TAGS, parameters=[FilterSerializer],
+                   description="Hồ sơ của cơ quan người dùng, mới tiếp nhận trước, 20 hồ sơ một trang.",
                    responses={200: DossierListOutput(many=True), 400: ERRORS[400]})
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -199,7 +242,7 @@ class ApplicantInput(serializers.Serializer):
 
 
 class OwnerInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
+    kind = OwnerKindField(default=ApplicantKind.PERSON)
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     tax_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -238,7 +281,7 @@ class DossierReceiveApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         variant = serializers.IntegerField(help_text="id của trường hợp thủ tục (ProcedureVariant)")
-        channel = serializers.ChoiceField(choices=[Channel.COUNTER, Channel.POST], default=Channel.COUNTER)
+        channel = IntakeChannelField(default=Channel.COUNTER)
         applicant = ApplicantInput()
         owner = OwnerInput(required=False, help_text="Chủ hồ sơ, khi khác người nộp")
         papers = PaperInput(many=True, required=False,
@@ -253,6 +296,7 @@ class DossierReceiveApi(APIView):
             ref_name = "DossierReceiveInput"
 
     @extend_schema(summary="Tiếp nhận hồ sơ tại Bộ phận Một cửa (Mẫu 01)", tags=TAGS, request=InputSerializer,
+                   description="Tiếp nhận hồ sơ đủ giấy tờ: cấp mã hồ sơ, mã tra cứu (PIN), hẹn trả kết quả.",
                    responses={201: DossierReceiptOutput, 400: ERRORS[400], 403: ERRORS[403]})
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)

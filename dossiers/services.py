@@ -10,10 +10,11 @@ import os
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from mocua.accounts.models import Absence, Department, Role, User
+from mocua.accounts.models import Absence, Department, User
 from mocua.api import ConflictError, DomainError
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, ProcedureVariant
@@ -591,17 +592,9 @@ def sniff(head: bytes) -> str:
 def dossier_attach(*, dossier: Dossier, actor: User, upload, name: str,
                    kind: str = DossierDocument.Kind.ATTACHMENT) -> DossierDocument:
     """Attach a scanned paper (PDF, JPEG, PNG) at any step, checked by content and size."""
-    from django.conf import settings
-
     dossier = _lock(dossier)
     permissions.ensure_allowed(actor, dossier, "attach")
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise DomainError(f"Tệp quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).", field="file")
-    upload.seek(0)
-    content_type = sniff(upload.read(16))
-    upload.seek(0)
-    if not content_type or os.path.splitext(upload.name or "")[1].lower() not in EXTENSIONS[content_type]:
-        raise DomainError("Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp).", field="file")
+    content_type = check_upload(upload)
     name = _required(name, "Cần nhập tên giấy tờ.", "name")
     document = DossierDocument(dossier=dossier, kind=kind, name=name, added_by=actor, content_type=content_type,
                                digitisation=DossierDocument.Digitisation.SCANNED)
@@ -612,17 +605,11 @@ def dossier_attach(*, dossier: Dossier, actor: User, upload, name: str,
     return document
 
 
-__all__ = [name for name in dir() if name.startswith(("dossier_", "intake_"))] + [
-    "Applicant", "Intake", "Paper", "Role"]
-
-
 # --------------------------------------------------------------------------- online submission
 
 
 def check_upload(upload, field_name: str = "file") -> str:
     """The real content type of a scanned paper (PDF, JPEG, PNG), or DomainError."""
-    from django.conf import settings
-
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise DomainError(f"Tệp “{upload.name}” quá lớn (tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB).",
                           field=field_name)
