@@ -95,9 +95,19 @@ def alerts_scan(*, now: dt.datetime | None = None) -> int:
             return written
         last = batch[-1].pk
         staff = _staff_of({s.dossier.agency_id for s in batch})
+        done = _recorded({s.dossier_id for s in batch})
         for step in batch:
             for step_key, kind, due in _kinds(step, step.dossier, now):
-                written += _alert(step.dossier, step, step_key, kind, due, staff[step.dossier.agency_id])
+                if (step.dossier_id, step_key, kind) not in done:
+                    written += _alert(step.dossier, step, step_key, kind, due, staff[step.dossier.agency_id])
+
+
+def _recorded(dossier_ids: set[int]) -> set[tuple[int, int, str]]:
+    """Alerts already sent for these dossiers. An overdue dossier stays overdue for days: without
+    this one query per batch every scan would retry its INSERT and fail on the unique key (a
+    savepoint and an ERROR line in the PostgreSQL log per alert, every 15 minutes). The unique
+    key still decides races between two scans running at the same time."""
+    return set(Alert.objects.filter(dossier_id__in=dossier_ids).values_list("dossier_id", "step_key", "kind"))
 
 
 def _staff_of(agency_ids: set[int]) -> dict[int, list[User]]:

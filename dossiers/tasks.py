@@ -1,6 +1,13 @@
 """Celery tasks: thin, idempotent wrappers around the outbox and alert services.
 
-They acknowledge late (settings), so a worker dying mid-task hands the message to another.
+They acknowledge late (CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST in settings): the
+broker forgets a task only once it has finished, so a worker killed mid-task loses nothing and the
+task runs again elsewhere. The price is that any task may run twice (also when Redis redelivers after
+the visibility timeout, or two beats fire together), so each one is idempotent:
+- deliver_message locks the row and sends only a message still pending, then marks it sent;
+- scan_deadlines records each (dossier, step, kind) alert once (unique row) with its messages;
+- send_leader_digest keys each leader's digest by the day, so a second run writes nothing;
+- sweep_outbox only calls deliver_message's service.
 """
 
 from celery import shared_task

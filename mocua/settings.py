@@ -235,13 +235,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Publishing must not hang a request when Redis is down: the outbox row waits for the sweep.
+# Kombu otherwise retries the connection with sleeps until the timeout (2 s per message, so an
+# intake with two messages would wait 4 s); max_retries 0 fails at once, and a short socket
+# connect timeout bounds an unreachable (not refusing) host. The worker and beat reconnect under
+# their own broker_connection_max_retries, which these options do not change.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 0, "socket_connect_timeout": 1}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 ALERT_SCAN_MINUTES = env_int("ALERT_SCAN_MINUTES", 15)
+# A crontab minute step: "*/90" would silently mean once an hour.
+if not 1 <= ALERT_SCAN_MINUTES <= 59:
+    raise ImproperlyConfigured("ALERT_SCAN_MINUTES must be between 1 and 59")
 # "Due soon" also when this share of a step's budget is used (DUE_SOON_WORKING_HOURS is the other rule).
-ALERT_DUE_SOON_SHARE = float(env_str("ALERT_DUE_SOON_SHARE", "0.75"))
+try:
+    ALERT_DUE_SOON_SHARE = float(env_str("ALERT_DUE_SOON_SHARE", "0.75"))
+except ValueError as exc:
+    raise ImproperlyConfigured("ALERT_DUE_SOON_SHARE must be a number such as 0.75") from exc
+if not 0 < ALERT_DUE_SOON_SHARE <= 1:
+    raise ImproperlyConfigured("ALERT_DUE_SOON_SHARE must be above 0 and at most 1")
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 CELERY_BEAT_SCHEDULE = {
     # The deadline scan: alerts officers and their heads before and after due times.
