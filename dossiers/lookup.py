@@ -26,6 +26,9 @@ _ABSENT_PIN = "#" * 8
 NOT_FOUND = "Mã hồ sơ hoặc mã tra cứu không đúng."
 THROTTLED = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
 SESSION_KEY = "unlocked_dossiers"
+# A dossier may be rated once handling really ended with a result or a written refusal
+# (not a refusal at intake, never received): ratings.services enforces it, the page offers it.
+RATEABLE = frozenset({Status.RETURNED, Status.REFUSED})
 
 
 class LookupThrottled(DomainError):
@@ -57,35 +60,49 @@ def normalise_code(code: str) -> str:
 def _ensure_not_throttled(client: str, code: str) -> None:
     limits = _limits()
     if (ratelimit.too_many(f"lookup:ip:{client}", limit=limits.client_failures, window=limits.client_window)
-            or ratelimit.too_many(f"lookup:code:{code}", limit=limits.code_failures, window=limits.code_window)):
+            or (code and ratelimit.too_many(f"lookup:code:{code}", limit=limits.code_failures,
+                                            window=limits.code_window))):
         security_log.warning("lookup throttled client=%s code=%s", client, code)
         raise LookupThrottled(THROTTLED)
+
+
+def _pin_of(code: str) -> tuple[int | None, str]:
+    """(pk, PIN) of the dossier with this code, or (None, a PIN nobody has): one indexed query
+    whichever it is, so a known code costs no more than an unknown one until the PIN matches."""
+    row = Dossier.objects.filter(code=code).values_list("pk", "pin").first() if code else None
+    return row if row else (None, _ABSENT_PIN)
+
+
+def _failed(client: str, code: str, what: str) -> None:
+    limits = _limits()
+    ratelimit.hit(f"lookup:ip:{client}", window=limits.client_window)
+    if code:
+        ratelimit.hit(f"lookup:code:{code}", window=limits.code_window)
+    security_log.info("%s client=%s code=%s", what, client, code)
 
 
 def dossier_lookup(*, code: str, pin: str, client: str) -> Dossier | None:
     """The dossier if code and PIN match; None otherwise. Raises LookupThrottled (429)."""
     code, pin = normalise_code(code), (pin or "").strip().upper()[:20]
     _ensure_not_throttled(client, code)
-    dossier = _public_queryset().filter(code=code).first() if code else None
-    expected = dossier.pin if dossier else _ABSENT_PIN
-    if hmac.compare_digest(expected.encode(), pin.encode()) and dossier is not None:
-        return dossier
-    limits = _limits()
-    ratelimit.hit(f"lookup:ip:{client}", window=limits.client_window)
-    ratelimit.hit(f"lookup:code:{code}", window=limits.code_window)
-    security_log.info("lookup failed client=%s code=%s", client, code)
+    pk, expected = _pin_of(code)
+    # Compared in both branches (unknown code, wrong PIN), in constant time.
+    if hmac.compare_digest(expected.encode(), pin.encode()) and pk is not None:
+        return _public_queryset().get(pk=pk)
+    _failed(client, code, "lookup failed")
     return None
 
 
 def dossier_from_token(*, token: str, client: str) -> Dossier | None:
     """The dossier named by a receipt's signed QR token; None for a forged or expired one."""
-    _ensure_not_throttled(client, "token")
-    code = tokens.code_from_token(token)
-    dossier = _public_queryset().filter(code=code).first() if code else None
-    if dossier is None:
-        ratelimit.hit(f"lookup:ip:{client}", window=_limits().client_window)
-        security_log.info("lookup token refused client=%s", client)
-    return dossier
+    _ensure_not_throttled(client, "")
+    claims = tokens.token_claims(token)
+    pk, pin = _pin_of(normalise_code(claims[0]) if claims else "")
+    tag = claims[1] if claims else ""
+    if hmac.compare_digest(tokens.pin_tag(pin).encode(), tag.encode()) and pk is not None:
+        return _public_queryset().get(pk=pk)
+    _failed(client, "", "lookup token refused")
+    return None
 
 
 def mask_name(name: str) -> str:
@@ -108,7 +125,12 @@ def public_view(dossier: Dossier) -> dict:
                                                        Status.STOPPED) else "",
         "return_method": dossier.get_return_method_display(), "timeline": steps,
         "finished": dossier.status in FINISHED,
+        "rateable": may_rate(dossier),
     }
+
+
+def may_rate(dossier: Dossier) -> bool:
+    return dossier.status in RATEABLE and dossier.received_at is not None
 
 
 def unlock(session, code: str) -> None:

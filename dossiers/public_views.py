@@ -29,26 +29,34 @@ class LookupForm(forms.Form):
 
 def _result(request, dossier, status=200):
     lookup.unlock(request.session, dossier.code)
-    rated = hasattr(dossier, "rating")
+    view = lookup.public_view(dossier)
+    # The reverse one-to-one from ratings.Rating (this app may not import ratings).
+    rating = getattr(dossier, "rating", None)
     return render(request, "public/lookup_result.html",
-                  {"view": lookup.public_view(dossier), "can_rate": lookup.public_view(dossier)["finished"]
-                   and dossier.received_at is not None and not rated, "rated": rated}, status=status)
+                  {"view": view, "can_rate": view["rateable"] and rating is None, "rating": rating}, status=status)
+
+
+def _throttled(request, message: str):
+    response = render(request, "public/lookup.html", {"form": LookupForm(), "error": message}, status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup_page(request):
-    """The code and PIN travel in the POST body, never in the URL."""
+    """The code and PIN travel in the POST body, never in the URL. A failed try answers with a
+    fresh form that echoes nothing typed: an unknown code and a wrong PIN give the same page."""
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             dossier = lookup.dossier_lookup(code=form.cleaned_data["code"], pin=form.cleaned_data["pin"],
                                             client=client_address(request))
         except lookup.LookupThrottled as exc:
-            return render(request, "public/lookup.html", {"form": form, "error": exc.message}, status=429)
+            return _throttled(request, exc.message)
         if dossier is not None:
             return _result(request, dossier)
-        form.add_error(None, lookup.NOT_FOUND)
+        return render(request, "public/lookup.html", {"form": LookupForm(), "error": lookup.NOT_FOUND})
     return render(request, "public/lookup.html", {"form": form})
 
 
@@ -58,7 +66,7 @@ def lookup_token(request, token: str):
     try:
         dossier = lookup.dossier_from_token(token=token, client=client_address(request))
     except lookup.LookupThrottled as exc:
-        return render(request, "public/lookup.html", {"form": LookupForm(), "error": exc.message}, status=429)
+        return _throttled(request, exc.message)
     if dossier is None:
         return render(request, "public/lookup.html", {
             "form": LookupForm(), "error": "Đường dẫn tra cứu không hợp lệ hoặc đã hết hạn."}, status=404)
@@ -81,7 +89,8 @@ class SubmitForm(forms.Form):
         (ReturnMethod.COUNTER, ReturnMethod.COUNTER.label), (ReturnMethod.POST, ReturnMethod.POST.label)])
     return_address = forms.CharField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
     consent = forms.BooleanField(label="Tôi đồng ý cho cơ quan xử lý thông tin cá nhân trên để giải quyết thủ tục "
-                                       "và gửi thông báo về hồ sơ.")
+                                       "và gửi thông báo về hồ sơ.", error_messages={
+                                     "required": "Cần đồng ý cho xử lý thông tin cá nhân để nộp hồ sơ trực tuyến."})
 
     def __init__(self, *args, procedure: Procedure, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,8 +117,10 @@ class SubmitForm(forms.Form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit_online(request, code: str):
-    procedure = get_object_or_404(Procedure.objects.filter(is_active=True).exclude(online_level="none")
+    procedure = get_object_or_404(Procedure.objects.filter(is_active=True)
                                   .prefetch_related("variants__documents", "agencies"), code=code)
+    if not procedure.accepts_online:
+        return render(request, "public/not_online.html", {"procedure": procedure}, status=404)
     form = SubmitForm(request.POST or None, request.FILES or None, procedure=procedure)
     if request.method == "POST" and form.is_valid():
         client = client_address(request)

@@ -1,25 +1,43 @@
 """The long signed token in the receipt's QR code: it opens the public, masked lookup of one
-dossier without typing the code and PIN. Signed with SECRET_KEY, so it cannot be forged."""
+dossier without typing the code and PIN. Signed with SECRET_KEY, so it cannot be forged.
+
+A signed token is readable (base64), not secret: it carries the code and a keyed digest of
+the PIN, never PIN characters, so a token seen in a log does not shorten the PIN to guess.
+"""
 
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 SALT = "mocua.dossiers.lookup"
 # Kept valid long enough to follow a dossier through to its rating.
 MAX_AGE = 2 * 365 * 24 * 3600
 
 
+def pin_tag(pin: str) -> str:
+    """A short keyed digest of the PIN: binds the token to the PIN it was printed with."""
+    return salted_hmac(SALT, pin).hexdigest()[:16]
+
+
 def lookup_token(dossier) -> str:
-    return signing.dumps({"c": dossier.code, "p": dossier.pin[:2]}, salt=SALT, compress=True)
+    return signing.dumps({"c": dossier.code, "p": pin_tag(dossier.pin)}, salt=SALT, compress=True)
+
+
+def token_claims(token: str) -> tuple[str, str] | None:
+    """(dossier code, PIN digest), or None for a forged, altered or expired token."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), str) or not isinstance(data.get("p"), str):
+        return None
+    return data["c"], data["p"]
 
 
 def code_from_token(token: str) -> str | None:
     """The dossier code, or None for a forged, altered or expired token."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return data.get("c") if isinstance(data, dict) else None
+    claims = token_claims(token)
+    return claims[0] if claims else None
 
 
 def lookup_url(dossier) -> str:

@@ -93,10 +93,8 @@ class SatisfactionStatsApi(APIView):
                                OpenApiParameter("by", str, enum=list(stats.GROUPS))],
                    responses={200: SatisfactionOutput})
     def get(self, request):
-        from .views import period_of
-
-        start, end, by = period_of(PeriodForm(request.query_params or None))
-        scope = stats.agency_scope(request.user.agency)
+        start, end, by = PeriodForm(request.query_params or None).period()
+        scope = stats.scope_for(request.user)
         return Response(SatisfactionOutput({
             "start": start, "end": end, "by": by,
             "rows": stats.satisfaction_table(agency_ids=scope, start=start, end=end, by=by),

@@ -1,21 +1,34 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from .models import CRITERIA, Level
 
+TOO_LONG = "Ý kiến, lý do tối đa 1000 ký tự."
+
 
 class RatingForm(forms.Form):
-    level = forms.ChoiceField(label="Mức độ hài lòng", choices=Level.choices)
-    reason = forms.CharField(label="Lý do không hài lòng", required=False, max_length=1000)
-    comment = forms.CharField(label="Ý kiến khác", required=False, max_length=1000)
+    level = forms.ChoiceField(label="Mức độ hài lòng", choices=Level.choices, error_messages={
+        "required": "Xin chọn mức độ hài lòng.", "invalid_choice": "Mức độ hài lòng không hợp lệ."})
+    reason = forms.CharField(label="Lý do không hài lòng", required=False, max_length=1000,
+                             error_messages={"max_length": TOO_LONG})
+    comment = forms.CharField(label="Ý kiến khác", required=False, max_length=1000,
+                              error_messages={"max_length": TOO_LONG})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in CRITERIA:
-            self.fields[key] = forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None,
-                                                      choices=[("", "—"), (0, "0"), (1, "1"), (2, "2")])
+            self.fields[key] = forms.TypedChoiceField(
+                label=label, required=False, coerce=int, empty_value=None,
+                choices=[("", "—"), (0, "0"), (1, "1"), (2, "2")],
+                error_messages={"invalid_choice": "Mỗi tiêu chí được chấm 0, 1 hoặc 2 điểm."})
 
     def criteria(self) -> dict:
         return {key: self.cleaned_data[key] for key, _ in CRITERIA if self.cleaned_data.get(key) is not None}
+
+    def first_error(self) -> str:
+        return next(iter(e for errors in self.errors.values() for e in errors), "Thông tin đánh giá không hợp lệ.")
 
 
 class PeriodForm(forms.Form):
@@ -24,3 +37,11 @@ class PeriodForm(forms.Form):
     by = forms.ChoiceField(label="Theo", required=False, choices=[
         ("officer", "Cán bộ"), ("department", "Phòng ban"), ("agency", "Cơ quan"), ("procedure", "Thủ tục"),
         ("month", "Tháng")])
+
+    def period(self) -> tuple[dt.date, dt.date, str]:
+        """(start, end, grouping); this month by officer unless the query says otherwise."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        start = data.get("start") or today.replace(day=1)
+        end = data.get("end") or today
+        return min(start, end), max(start, end), data.get("by") or "officer"

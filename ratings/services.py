@@ -4,14 +4,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dossiers.lookup import may_rate
 from dossiers.models import Dossier, DossierEvent
 from dossiers.outbox import notify_user
 from mocua.accounts.models import Role, User
 from mocua.api import ConflictError, DomainError
 
-from .models import CRITERIA, Level, Rating
+from .models import CRITERIA, Level, Rating, RatingChannel
 
-RATEABLE = {"returned", "refused"}
 MAX_TEXT = 1000
 
 
@@ -49,11 +49,14 @@ def _officers(dossier: Dossier) -> list[int]:
 
 
 def _warn_heads(rating: Rating, officer_ids: list[int]) -> None:
-    """A "not satisfied" rating reaches the heads of the departments that handled the dossier."""
+    """A "not satisfied" rating reaches the heads of the departments that handled the dossier,
+    or the agency's leaders when those departments have no head (someone must read it)."""
+    dossier = rating.dossier
     departments = set(User.objects.filter(pk__in=officer_ids).exclude(department=None)
                       .values_list("department_id", flat=True))
-    heads = User.objects.filter(role=Role.HEAD, is_active=True, department_id__in=departments)
-    dossier = rating.dossier
+    heads = list(User.objects.filter(role=Role.HEAD, is_active=True, department_id__in=departments))
+    if not heads:
+        heads = list(User.objects.filter(role=Role.LEADER, is_active=True, agency_id=dossier.agency_id))
     subject = f"Công dân không hài lòng với hồ sơ {dossier.code}"
     body = f"{subject}.\nThủ tục: {dossier.procedure_name}.\nLý do: {rating.reason}"
     for head in heads:
@@ -70,11 +73,13 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
     existing = Rating.objects.filter(dossier=dossier).first()
     if existing:
         raise AlreadyRated(existing)
-    if dossier.status not in RATEABLE or dossier.received_at is None:
+    if not may_rate(dossier):
         raise ConflictError("Chỉ đánh giá được hồ sơ đã trả kết quả hoặc đã có văn bản từ chối.",
                             code="not_finished")
     if level not in Level.values:
         raise DomainError("Mức độ hài lòng không hợp lệ.", field="level")
+    if channel not in RatingChannel.values:
+        raise DomainError("Kênh đánh giá không hợp lệ.", field="channel")
     reason, comment = (reason or "").strip(), (comment or "").strip()
     if level == Level.NOT_SATISFIED and not reason:
         raise DomainError("Xin cho biết lý do không hài lòng.", field="reason")

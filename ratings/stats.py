@@ -4,18 +4,19 @@ and the 766 index's indicator 5.4 (satisfaction with dossier handling)."""
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncMonth
 
 from dossiers.models import Dossier
-from mocua.accounts.models import Agency
+from mocua.accounts.models import Agency, Role
 
 from .models import CRITERIA, Level, Rating
 
 GROUPS = {
     "officer": ("officers__id", "officers__full_name"),
-    "department": ("officers__department__id", "officers__department__name"),
+    # Counted over (rating, department) pairs, see _department_rows.
+    "department": ("user__department_id", "user__department__name"),
     "agency": ("agency_id", "agency__name"),
     "procedure": ("procedure__code", "procedure__name"),
     "month": ("month", "month"),
@@ -48,39 +49,62 @@ def agency_scope(agency: Agency) -> list[int]:
     return ids
 
 
+def scope_for(user) -> list[int]:
+    """Whose figures an officer may read: a leader (or the agency's administrator) their agency and
+    the agencies below it, everyone else their own agency only."""
+    if user.role in (Role.LEADER, Role.ADMIN):
+        return agency_scope(user.agency)
+    return [user.agency_id]
+
+
 def ratings_in(*, agency_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     return Rating.objects.filter(agency_id__in=agency_ids, created_at__date__gte=start, created_at__date__lte=end)
 
 
-def _criterion(key: str):
-    return Avg(Cast(KeyTextTransform(key, "criteria"), IntegerField()))
+def _criterion(key: str, prefix: str):
+    return Avg(Cast(KeyTextTransform(key, f"{prefix}criteria"), IntegerField()))
+
+
+def _department_rows(ratings: QuerySet) -> QuerySet:
+    """One officer-link row per (rating, department): two officers of one department who
+    handled the same dossier must not count its rating twice in the department's averages."""
+    through = Rating.officers.through
+    first_of_department = (through.objects.filter(rating_id=OuterRef("rating_id"),
+                                                  user__department_id=OuterRef("user__department_id"))
+                           .order_by("user_id").values("user_id")[:1])
+    return through.objects.filter(rating__in=ratings, user_id=Subquery(first_of_department))
 
 
 def satisfaction_table(*, agency_ids: list[int], start: dt.date, end: dt.date, by: str) -> list[dict]:
-    """One row per group: counts per level, share satisfied, average per criterion and total, grade."""
+    """One row per group (one query): counts per level, share satisfied, average per criterion
+    and of the 18-point total, and its grade."""
     key, label = GROUPS[by]
-    queryset = ratings_in(agency_ids=agency_ids, start=start, end=end)
+    queryset, prefix = ratings_in(agency_ids=agency_ids, start=start, end=end), ""
     if by == "month":
         queryset = queryset.annotate(month=TruncMonth("created_at"))
+    elif by == "department":
+        queryset, prefix = _department_rows(queryset), "rating__"
+    level, pk = f"{prefix}level", f"{prefix}id"
     rows = (queryset.values(key, label) if key != label else queryset.values(key)).annotate(
-        very=Count("id", filter=Q(level=Level.VERY_SATISFIED), distinct=True),
-        satisfied=Count("id", filter=Q(level=Level.SATISFIED), distinct=True),
-        not_satisfied=Count("id", filter=Q(level=Level.NOT_SATISFIED), distinct=True),
-        total_ratings=Count("id", distinct=True),
-        average_total=Avg("total"),
-        **{key_: _criterion(key_) for key_, _ in CRITERIA},
+        very=Count(pk, filter=Q(**{level: Level.VERY_SATISFIED}), distinct=True),
+        satisfied=Count(pk, filter=Q(**{level: Level.SATISFIED}), distinct=True),
+        not_satisfied=Count(pk, filter=Q(**{level: Level.NOT_SATISFIED}), distinct=True),
+        total_ratings=Count(pk, distinct=True),
+        average_total=Avg(f"{prefix}total"),
+        **{key_: _criterion(key_, prefix) for key_, _ in CRITERIA},
     ).order_by(key)
-    table = []
-    for row in rows:
-        count = row["total_ratings"]
-        table.append({
-            "key": row[key], "label": row[label] if key != label else row[key],
-            "very_satisfied": row["very"], "satisfied": row["satisfied"], "not_satisfied": row["not_satisfied"],
-            "count": count, "satisfied_rate": _percent(row["very"] + row["satisfied"], count),
-            "criteria": {k: _round(row[k]) for k, _ in CRITERIA},
-            "average_total": _round(row["average_total"]), "grade": grade(row["average_total"]),
-        })
-    return table
+    return [_row(row, key, label) for row in rows]
+
+
+def _row(row: dict, key: str, label: str) -> dict:
+    count = row["total_ratings"]
+    return {
+        "key": row[key], "label": row[label] if key != label else row[key],
+        "very_satisfied": row["very"], "satisfied": row["satisfied"], "not_satisfied": row["not_satisfied"],
+        "count": count, "satisfied_rate": _percent(row["very"] + row["satisfied"], count),
+        "criteria": {k: _round(row[k]) for k, _ in CRITERIA},
+        "average_total": _round(row["average_total"]), "grade": grade(row["average_total"]),
+    }
 
 
 def _round(value) -> float | None:

@@ -38,8 +38,7 @@ def rate_online(request, code: str):
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ.")
     if not form.is_valid():
-        return render(request, "ratings/done.html", {"error": "Thông tin đánh giá không hợp lệ.", "code": code},
-                      status=400)
+        return render(request, "ratings/done.html", {"error": form.first_error(), "code": code}, status=400)
     try:
         rating = services.rating_submit(dossier=dossier, level=form.cleaned_data["level"],
                                         reason=form.cleaned_data["reason"], comment=form.cleaned_data["comment"],
@@ -47,7 +46,7 @@ def rate_online(request, code: str):
     except services.AlreadyRated as exc:
         return render(request, "ratings/done.html", {"error": exc.message, "rating": exc.rating}, status=409)
     except DomainError as exc:
-        return render(request, "ratings/done.html", {"error": exc.message, "code": code}, status=400)
+        return render(request, "ratings/done.html", {"error": exc.message, "code": code}, status=exc.http_status)
     return render(request, "ratings/done.html", {"rating": rating})
 
 
@@ -89,19 +88,11 @@ def kiosk_current(request):
                          "applicant": lookup.mask_name(dossier.owner_display)})
 
 
-def period_of(form: PeriodForm) -> tuple[dt.date, dt.date, str]:
-    today = timezone.localdate()
-    data = form.cleaned_data if form.is_valid() else {}
-    start = data.get("start") or today.replace(day=1)
-    end = data.get("end") or today
-    return min(start, end), max(start, end), data.get("by") or "officer"
-
-
 @role_required(*ALL_STAFF)
 def figures(request):
     form = PeriodForm(request.GET or None)
-    start, end, by = period_of(form)
-    scope = stats.agency_scope(request.user.agency)
+    start, end, by = form.period()
+    scope = stats.scope_for(request.user)
     return render(request, "ratings/figures.html", {
         "form": form, "start": start, "end": end, "by": by, "group_label": stats.GROUP_LABELS[by],
         "rows": stats.satisfaction_table(agency_ids=scope, start=start, end=end, by=by),

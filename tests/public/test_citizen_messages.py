@@ -1,0 +1,95 @@
+"""Issue 5 point 6: the citizen hears when the dossier is received, when a supplement is needed
+and when the result is ready: e-mail and SMS written to the outbox with the move, delivered after
+commit, in Vietnamese with the lookup link; SMS through a pluggable backend that by default logs."""
+
+import logging
+import re
+
+import pytest
+from django.core import mail
+
+from dossiers import services, sms, tokens
+from dossiers.models import Message
+
+from .conftest import make_intake
+
+pytestmark = pytest.mark.django_db
+LINK = re.compile(r"(\S+)/tra-cuu/ma/([^/\s]+)/")
+
+
+@pytest.fixture
+def memory_sms(settings):
+    settings.SMS_BACKEND = "dossiers.sms.MemorySMSBackend"
+    sms.MemorySMSBackend.outbox.clear()
+    yield sms.MemorySMSBackend.outbox
+    sms.MemorySMSBackend.outbox.clear()
+
+
+def citizen_messages(dossier, channel):
+    return list(Message.objects.filter(dossier=dossier, channel=channel, recipient=None).order_by("pk"))
+
+
+def test_received_supplement_and_result_reach_the_citizen_by_email_and_sms(
+        settings, build_dossier, specialist, leader, memory_sms, django_capture_on_commit_callbacks, client):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = build_dossier("awaiting_supplement")
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = services.dossier_receive_supplement(dossier=dossier, actor=specialist)
+        services.dossier_approve(dossier=dossier, actor=leader, result_summary="Giấy khai sinh")
+
+    emails = citizen_messages(dossier, Message.Channel.EMAIL)
+    texts = citizen_messages(dossier, Message.Channel.SMS)
+    assert [m.subject for m in emails] == [f"Đã tiếp nhận hồ sơ {dossier.code}",
+                                           f"Hồ sơ {dossier.code} cần bổ sung giấy tờ",
+                                           f"Hồ sơ {dossier.code} đã có kết quả"]
+    assert [m.subject for m in texts] == [m.subject for m in emails]
+    assert {m.state for m in emails + texts} == {Message.State.SENT}
+    assert {m.address for m in emails} == {"binh@example.com"} and {m.address for m in texts} == {"0912345678"}
+
+    received, supplement, result = (m.body for m in emails)
+    assert "Hẹn trả kết quả" in received and dossier.pin in received
+    assert "Giấy chứng sinh" in supplement and "Thiếu giấy" in supplement
+    assert "đã có kết quả" in result and "Bộ phận Một cửa" in result
+    links = [LINK.search(m.body) for m in emails + texts]
+    assert all(link and link.group(1) == settings.SITE_URL for link in links)
+    assert {tokens.code_from_token(link.group(2)) for link in links} == {dossier.code}
+    # The link works: it opens the masked page.
+    assert client.get(f"/tra-cuu/ma/{links[-1].group(2)}/").status_code == 200
+
+    assert [m.subject for m in mail.outbox if m.to == ["binh@example.com"]] == [m.subject for m in emails]
+    assert [(phone, text) for phone, text in memory_sms] == [("0912345678", m.body) for m in texts]
+
+
+def test_nothing_is_sent_before_the_move_commits(build_dossier, memory_sms, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        dossier = build_dossier("received")
+    assert len(citizen_messages(dossier, Message.Channel.EMAIL)) == 1  # written with the move…
+    assert mail.outbox == [] and memory_sms == []  # …sent only after commit
+    assert callbacks
+
+
+def test_the_default_sms_backend_only_logs(build_dossier, settings, caplog, django_capture_on_commit_callbacks):
+    assert settings.SMS_BACKEND == "dossiers.sms.LoggingSMSBackend"
+    caplog.set_level(logging.INFO, logger="mocua.sms")
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = build_dossier("received")
+    [line] = [r.getMessage() for r in caplog.records if r.name == "mocua.sms"]
+    assert line.startswith("SMS to 0912345678: ") and f"Đã tiếp nhận hồ sơ {dossier.code}" not in line
+    assert f"đã tiếp nhận hồ sơ {dossier.code}" in line and "/tra-cuu/ma/" in line
+
+
+def test_a_citizen_without_phone_or_email_gets_nothing_and_the_intake_still_works(receptionist, variant):
+    intake = make_intake(variant)
+    intake.applicant.phone = intake.applicant.email = ""
+    dossier = services.dossier_receive(actor=receptionist, intake=intake)
+    assert not Message.objects.filter(dossier=dossier, recipient=None).exists()
+
+
+def test_an_online_submission_and_its_rejection_are_told_too(submit_online, receptionist, memory_sms,
+                                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit_online()
+        services.dossier_reject_online(dossier=dossier, actor=receptionist, reason="Ảnh mờ")
+    subjects = [m.subject for m in citizen_messages(dossier, Message.Channel.SMS)]
+    assert subjects == [f"Đã nộp hồ sơ {dossier.code}", f"Hồ sơ {dossier.code} không được tiếp nhận"]
+    assert "Ảnh mờ" in memory_sms[-1][1]

@@ -1,0 +1,116 @@
+"""The public lookup page /tra-cuu/: code + PIN in a POST body unlock one masked dossier: status,
+procedure, agency, dates, public timeline, what is missing, how the result comes back."""
+
+import pytest
+from django.utils import timezone
+
+from dossiers import services
+from dossiers.models import ReturnMethod
+
+from .conftest import PRIVATE, look_up
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def test_the_form_posts_and_a_pin_in_the_query_string_unlocks_nothing(client, build_dossier):
+    dossier = build_dossier("processing")
+
+    response = client.get("/tra-cuu/", {"code": dossier.code, "pin": dossier.pin})
+
+    assert response.status_code == 200
+    page = html(response)
+    assert 'method="post"' in page and 'action="/tra-cuu/"' in page
+    assert "Đang xử lý" not in page and "T*** T** B***" not in page
+    assert "unlocked_dossiers" not in client.session
+
+
+def test_code_and_pin_show_the_masked_dossier(client, build_dossier, specialist, receptionist, agency):
+    dossier = build_dossier("processing")
+
+    response = look_up(client, dossier.code, dossier.pin)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")  # never_cache: no shared cache keeps it
+    page = html(response)
+    for shown in (dossier.code, "Đang xử lý", "Đăng ký khai sinh", agency.name, "T*** T** B***",
+                  timezone.localtime(dossier.received_at).strftime("%H:%M %d/%m/%Y"),
+                  timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y"), "Tại Bộ phận Một cửa"):
+        assert shown in page, shown
+    for private in PRIVATE:
+        assert private not in page, private
+
+
+def test_the_code_is_forgiving_about_case_and_spaces(client, build_dossier):
+    dossier = build_dossier("received")
+    response = look_up(client, f"  {dossier.code.lower()} ", dossier.pin.lower())
+    assert response.status_code == 200 and dossier.code in html(response)
+
+
+def test_the_timeline_names_steps_and_units_never_officers(client, build_dossier, specialist, receptionist,
+                                                           leader):
+    dossier = build_dossier("returned")
+
+    page = html(look_up(client, dossier.code, dossier.pin))
+
+    steps = list(dossier.steps.select_related("to_department").order_by("started_at", "pk"))
+    assert len(steps) >= 3
+    for step in steps:
+        assert step.step_name in page
+        assert step.to_department.name in page
+    for officer in (specialist, receptionist, leader):
+        assert officer.full_name not in page and officer.username not in page and officer.email not in page
+    # Who collected the result, and their ID, are the citizen's private data too.
+    assert "Trần Thị Bình" not in page and "038190001234" not in page
+
+
+def test_a_supplement_request_shows_what_is_missing_and_why(client, build_dossier):
+    dossier = build_dossier("awaiting_supplement")
+    page = html(look_up(client, dossier.code, dossier.pin))
+    assert "Yêu cầu bổ sung giấy tờ" in page
+    assert "Cần bổ sung" in page and "Giấy chứng sinh" in page
+    assert "Thiếu giấy" in page
+
+
+def test_missing_papers_are_not_shown_once_they_arrived(client, build_dossier, specialist):
+    dossier = build_dossier("awaiting_supplement")
+    services.dossier_receive_supplement(dossier=dossier, actor=specialist)
+    page = html(look_up(client, dossier.code, dossier.pin))
+    assert "Đang xử lý" in page and "Giấy chứng sinh" not in page
+
+
+def test_how_the_result_comes_back(client, build_dossier):
+    dossier = build_dossier("processing", return_method=ReturnMethod.POST,
+                            return_address="Hộp thư 7, Bưu điện Hạc Thành")
+    page = html(look_up(client, dossier.code, dossier.pin))
+    assert "Qua bưu chính công ích" in page
+    assert "Hộp thư 7" not in page  # an address, even for the post, is private
+
+
+def test_the_rejection_reason_of_an_online_dossier_is_shown(client, submit_online, receptionist):
+    dossier = submit_online()
+    services.dossier_reject_online(dossier=dossier, actor=receptionist, reason="Tờ khai không có chữ ký")
+    page = html(look_up(client, dossier.code, dossier.pin))
+    assert "Không được tiếp nhận" in page and "Tờ khai không có chữ ký" in page
+    assert "Lê Văn Cường" not in page and "0934567890" not in page and "cuong@example.com" not in page
+
+
+def test_markup_in_a_reason_is_shown_as_text(client, submit_online, receptionist):
+    dossier = submit_online()
+    services.dossier_reject_online(dossier=dossier, actor=receptionist, reason="<script>alert(1)</script>")
+    page = html(look_up(client, dossier.code, dossier.pin))
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_wrong_pin_shows_the_form_again_with_a_vietnamese_message(client, build_dossier):
+    dossier = build_dossier("processing")
+    response = look_up(client, dossier.code, "WRONGPIN")
+    assert response.status_code == 200
+    page = html(response)
+    assert "Mã hồ sơ hoặc mã tra cứu không đúng." in page
+    assert "Đăng ký khai sinh" not in page and "Đang xử lý" not in page
+    assert "unlocked_dossiers" not in client.session
