@@ -46,6 +46,30 @@ def applicant_rejected(dossier: Dossier) -> int:
                             subject=f"Hồ sơ {dossier.code} không được tiếp nhận", body=body)
 
 
+CLOSED = {
+    "refuse": ("Hồ sơ {code} bị từ chối giải quyết", "Lý do từ chối"),
+    "stop": ("Hồ sơ {code} bị dừng giải quyết", "Lý do dừng giải quyết"),
+}
+
+
+def applicant_closed(dossier: Dossier, action: str) -> int:
+    """Refused after appraisal or stopped by the agency: the citizen learns why without calling.
+    A withdrawal is the citizen's own request, so it sends nothing."""
+    subject, label = CLOSED[action]
+    subject = subject.format(code=dossier.code)
+    body = f"{subject} ({dossier.procedure_name}). {label}: {dossier.reason}. {tokens.lookup_url(dossier)}"
+    return notify_applicant(dossier, key=_key(dossier, action), subject=subject, body=body)
+
+
+def applicant_rescheduled(dossier: Dossier) -> int:
+    """The apology with the new appointment (Mẫu 04) also reaches the citizen by message."""
+    body = (f"{dossier.agency.name} xin lỗi ông/bà: hồ sơ {dossier.code} ({dossier.procedure_name}) chưa giải quyết "
+            f"kịp hạn. Lý do: {dossier.reason}. Hẹn trả kết quả mới: {_when(dossier.due_at)}. "
+            f"{tokens.lookup_url(dossier)}")
+    return notify_applicant(dossier, key=_key(dossier, "rescheduled"),
+                            subject=f"Hẹn lại ngày trả kết quả hồ sơ {dossier.code}", body=body)
+
+
 def officer_handed(dossier: Dossier, step: DossierStep) -> int:
     """The officer who receives a handover sees it in the bell (and by e-mail)."""
     if step.to_user is None:

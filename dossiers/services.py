@@ -170,13 +170,21 @@ def _search_text(dossier: Dossier) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+def _judged_at(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """When handling ending now is judged on time or late: at the start of the pause if the clock
+    is stopped (papers or money awaited; the 766 index takes the request date as the end of a
+    pending supplement), so a withdrawal after a long wait is not the officer's lateness."""
+    return dossier.paused_at if dossier.status in CLOCK_STOPPED and dossier.paused_at else now
+
+
 def _finish_step(dossier: Dossier, now: dt.datetime) -> None:
     step = dossier.steps.filter(finished_at__isnull=True).order_by("-started_at", "-pk").first()
     if step is None:
         return
+    judged = _judged_at(dossier, now)
     step.finished_at = now
-    step.timeliness = clock.classify(now, step.due_at)
-    step.late_seconds = clock.late_seconds(now, step.due_at, dossier.agency)
+    step.timeliness = clock.classify(judged, step.due_at)
+    step.late_seconds = clock.late_seconds(judged, step.due_at, dossier.agency)
     step.save(update_fields=["finished_at", "timeliness", "late_seconds"])
 
 
@@ -202,7 +210,7 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime) -> None:
     elif dossier.supplement_requests > 1:
         dossier.timeliness = Timeliness.LATE
     else:
-        dossier.timeliness = clock.classify(now, dossier.legal_due_at)
+        dossier.timeliness = clock.classify(_judged_at(dossier, now), dossier.legal_due_at)
 
 
 FINISH_FIELDS = ("finished_at", "timeliness")
@@ -500,8 +508,11 @@ def _close(dossier: Dossier, *, action: str, actor: User, reason: str, message: 
     _finish_step(dossier, now)
     _finish_dossier(dossier, now)
     dossier.holder, dossier.step_due_at = None, None
-    return _move(dossier, action=action, actor=actor, now=now, note=dossier.reason,
-                 fields=("reason", *FINISH_FIELDS, "paused_seconds", "holder", "step_due_at"))
+    _move(dossier, action=action, actor=actor, now=now, note=dossier.reason,
+          fields=("reason", *FINISH_FIELDS, "paused_seconds", "holder", "step_due_at"))
+    if action in notices.CLOSED:
+        notices.applicant_closed(dossier, action)
+    return dossier
 
 
 @transaction.atomic
@@ -572,6 +583,7 @@ def dossier_reschedule(*, dossier: Dossier, actor: User, new_due_at: dt.datetime
             old_due_at=old.isoformat() if old else None, new_due_at=new_due_at.isoformat())
     dossier.reason = reason
     dossier.save(update_fields=["due_at", "rescheduled_at", "reason", "version", "updated_at"])
+    notices.applicant_rescheduled(dossier)
     return dossier
 
 

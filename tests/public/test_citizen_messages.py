@@ -2,11 +2,13 @@
 and when the result is ready: e-mail and SMS written to the outbox with the move, delivered after
 commit, in Vietnamese with the lookup link; SMS through a pluggable backend that by default logs."""
 
+import datetime as dt
 import logging
 import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from dossiers import services, sms, tokens
 from dossiers.models import Message
@@ -93,3 +95,37 @@ def test_an_online_submission_and_its_rejection_are_told_too(submit_online, rece
     subjects = [m.subject for m in citizen_messages(dossier, Message.Channel.SMS)]
     assert subjects == [f"Đã nộp hồ sơ {dossier.code}", f"Hồ sơ {dossier.code} không được tiếp nhận"]
     assert "Ảnh mờ" in memory_sms[-1][1]
+
+
+@pytest.mark.parametrize("state, subject, reason", [
+    ("refused", "Hồ sơ {code} bị từ chối giải quyết", "Lý do từ chối: Không đủ điều kiện"),
+    ("stopped", "Hồ sơ {code} bị dừng giải quyết", "Lý do dừng giải quyết: Cơ quan có thẩm quyền yêu cầu dừng"),
+])
+def test_a_refusal_or_a_stop_tells_the_citizen_why(state, subject, reason, build_dossier, memory_sms,
+                                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = build_dossier(state)
+    last = citizen_messages(dossier, Message.Channel.EMAIL)[-1]
+    assert last.subject == subject.format(code=dossier.code)
+    assert reason in last.body and LINK.search(last.body)
+    assert memory_sms[-1][1] == citizen_messages(dossier, Message.Channel.SMS)[-1].body
+
+
+def test_a_withdrawal_asked_by_the_citizen_sends_nothing_more(build_dossier, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = build_dossier("withdrawn")
+    assert [m.subject for m in citizen_messages(dossier, Message.Channel.EMAIL)] == [
+        f"Đã tiếp nhận hồ sơ {dossier.code}"]
+
+
+def test_the_apology_with_a_new_appointment_reaches_the_citizen(build_dossier, leader,
+                                                                django_capture_on_commit_callbacks):
+    dossier = build_dossier("processing")
+    new_due = dossier.due_at + dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Chờ xác minh")
+    last = citizen_messages(dossier, Message.Channel.EMAIL)[-1]
+    assert last.subject == f"Hẹn lại ngày trả kết quả hồ sơ {dossier.code}"
+    assert "Chờ xác minh" in last.body
+    assert timezone.localtime(new_due).strftime("%H:%M ngày %d/%m/%Y") in last.body
+    assert last.state == Message.State.SENT

@@ -1,0 +1,767 @@
+"""Leaders' figures, counted in SQL: the dashboard, late steps per officer, breakdowns, the
+periodic report Biểu 06/VPCP/KSTT and the computable indicators of the 766 index.
+
+Pure reads. Every table is one GROUP BY query (``annotate``/``aggregate`` with
+``Count(filter=Q(...))`` and ``Sum``), so a page's query count does not grow with the number
+of officers, agencies or dossiers.
+
+Counting conventions (domain-vn.md §7 and §8.1), for a period [start, end] of whole local days,
+"start" being 00:00 of the first day and "end" 00:00 of the day after the last one:
+
+- Only dossiers that were received count (``received_at`` set): a dossier refused at the
+  counter or an online submission never accepted is not in Biểu 06 (the dashboard shows the
+  refusals at intake on their own line).
+- Received in the period (col. 4, 5): ``start ≤ received_at < end``; online (col. 4) by
+  ``channel = online``, the counter and public post together (col. 5). An online dossier is
+  received when the counter accepts it.
+- Carried over (col. 6): received before ``start`` and not finished before it
+  (``finished_at`` null or ≥ ``start``).
+- Resolved (col. 7): ``start ≤ finished_at < end``. Handling ends when the result is approved
+  (result_ready; its return to the citizen changes nothing), or on a refusal after appraisal, a
+  withdrawal or a stop; all of these count as resolved, so that col. 3 = col. 7 + col. 11.
+  Early / on time / late (col. 8–10) is ``Dossier.timeliness`` (the finish against the
+  statutory ``legal_due_at``, pauses excluded; more than one supplement request is late), except
+  that withdrawn and stopped dossiers count as on time, as the Thanh Hóa system does
+  (``daXuLyDungHanVaTraLai``).
+- In progress at the end of the period (col. 11): ``received_at < end`` and ``finished_at`` null
+  or ≥ ``end``. Overdue (col. 13) when ``legal_due_at`` is before the end of the period (or
+  before now, for a period that has not ended yet) or more than one supplement was asked for.
+  A dossier whose clock was stopped at that moment (awaiting a supplement or a payment of
+  obligations since before it) counts as within the limit (col. 12), as in Thanh Hóa
+  (``dangXuLyTrongHanVaBoSung``), unless it was already overdue when the clock stopped: the 766
+  rule takes the request date as the end of a pending supplement, so asking for papers after
+  the due time does not hide the lateness. ``paused_at`` stays set on a dossier closed while
+  paused (only a resume clears it), so this also holds for past periods. ``legal_due_at`` is the
+  statutory due time moved only by the pauses, never by an apology (Mẫu 04), so a new
+  appointment does not hide a late dossier.
+- The dashboard's on-time rate is read off the Biểu 06 columns: (col. 8 + 9 + 12) ÷ col. 3.
+  The 766 indicators (2.1, 5.4) instead judge a withdrawn or stopped dossier by its own clock
+  (§7: "the end of handling" includes Dừng / Từ chối / Rút, on time when it is ≤ the due time),
+  as ratings.stats.indicator_5_4 does; the figure ``closed_late`` carries the difference.
+- Lateness per officer is taken from the handover log: a step (DossierStep) finished in the
+  period counts for the officer who received it (``to_user``), late when it ran past its own due
+  time, with ``late_seconds`` working seconds over budget. The current holder of a late dossier
+  is not blamed for earlier steps. The step that hands the result back (opened when handling
+  ended) counts as handled but never as late: its end is when the citizen comes to collect.
+  "Overdue on the desk now" is the present, not the period: held by the officer with a running
+  clock and past the step's due time or the dossier's statutory due time.
+- Satisfaction: ratings given in the period on the scope's dossiers, very satisfied + satisfied
+  ÷ all. The ratings app sits below this one (DESIGN.md, Layers): it is reached only through the
+  reverse lookup ``rating__…`` on Dossier, never imported.
+"""
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from mocua.accounts.models import Agency, Role, User
+from mocua.text import fold
+from procedures.models import Channel, Field, Procedure
+
+from .models import Dossier, DossierDocument, DossierStep, Timeliness
+from .workflow import CLOCK_RUNNING, Status
+
+# ratings.models.Level values (the ratings app may not be imported from here).
+RATING_GOOD = ("very_satisfied", "satisfied")
+RATING_BAD = "not_satisfied"
+# Closed by the citizen or the agency: on time in Biểu 06 whatever the clock said.
+CLOSED_ON_TIME = (Status.WITHDRAWN, Status.STOPPED)
+OFFICER_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.HEAD, Role.LEADER)
+
+
+# --------------------------------------------------------------------------- period
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # month, quarter, year, range
+    start: dt.date  # first day
+    end: dt.date  # last day (inclusive)
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """00:00 of the day after the last one: periods are half-open [start_at, end_at)."""
+        return timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """When "in progress" is judged: the end of the period, or now if it has not ended."""
+        return min(self.end_at, timezone.now())
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"Tháng {self.start.month}/{self.start.year}"
+        if self.kind == "quarter":
+            return f"Quý {(self.start.month - 1) // 3 + 1}/{self.start.year}"
+        if self.kind == "year":
+            return f"Năm {self.start.year}"
+        return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.start:%Y%m%d}-{self.end:%Y%m%d}"
+
+
+def month_period(year: int, month: int) -> Period:
+    return Period("month", dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    first = 3 * (quarter - 1) + 1
+    return Period("quarter", dt.date(year, first, 1), month_period(year, first + 2).end)
+
+
+def year_period(year: int) -> Period:
+    return Period("year", dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def range_period(start: dt.date, end: dt.date) -> Period:
+    return Period("range", min(start, end), max(start, end))
+
+
+def this_month() -> Period:
+    today = timezone.localdate()
+    return month_period(today.year, today.month)
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    name: str
+    parent_id: int | None
+    depth: int
+
+
+@dataclass
+class Scope:
+    """The leader's agency and every agency below it (Agency.parent tree), root first."""
+
+    units: list[Unit]
+
+    @property
+    def root(self) -> Unit:
+        return self.units[0]
+
+    @property
+    def ids(self) -> list[int]:
+        return [u.id for u in self.units]
+
+    def name(self, agency_id: int) -> str:
+        return next((u.name for u in self.units if u.id == agency_id), "")
+
+    def subtree(self, agency_id: int) -> list[int]:
+        """The agency and its descendants, if it is in the scope (else nothing)."""
+        ids, found = [], None
+        for unit in self.units:  # depth-first order: a subtree is a contiguous run
+            if found is not None and unit.depth <= found:
+                break
+            if unit.id == agency_id:
+                found = unit.depth
+            if found is not None:
+                ids.append(unit.id)
+        return ids
+
+
+def scope_for(user) -> Scope:
+    """One query: all agencies, walked in Python (the tree is a few hundred rows at most)."""
+    if getattr(user, "agency_id", None) is None:
+        raise PermissionDenied("Tài khoản chưa thuộc cơ quan, đơn vị nào.")
+    rows = list(Agency.objects.order_by("name").values_list("id", "name", "parent_id"))
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row[2], []).append(row)
+    root = next(row for row in rows if row[0] == user.agency_id)
+    units: list[Unit] = []
+
+    def walk(row, depth):
+        units.append(Unit(row[0], row[1], row[2], depth))
+        for child in children.get(row[0], []):
+            walk(child, depth + 1)
+
+    walk(root, 0)
+    return Scope(units)
+
+
+@dataclass(frozen=True)
+class Filters:
+    agency_id: int | None = None
+    field_id: int | None = None
+    procedure_id: int | None = None
+
+    def agency_ids(self, scope: Scope) -> list[int]:
+        return scope.subtree(self.agency_id) if self.agency_id else scope.ids
+
+    def dossiers(self, scope: Scope, prefix: str = "") -> Q:
+        """The scope's dossiers under these filters; `prefix` reaches them from another model."""
+        q = Q(**{f"{prefix}agency_id__in": self.agency_ids(scope)})
+        if self.field_id:
+            q &= Q(**{f"{prefix}procedure__field_id": self.field_id})
+        if self.procedure_id:
+            q &= Q(**{f"{prefix}procedure_id": self.procedure_id})
+        return q
+
+
+def filter_choices(scope: Scope) -> tuple[list[tuple], list[tuple]]:
+    """Fields and procedures a leader may filter by: those handled within the scope (2 queries)."""
+    procedures = list(Procedure.objects.filter(agencies__in=scope.ids).distinct()
+                      .order_by("code").values_list("id", "code", "name", "field_id"))
+    field_ids = {p[3] for p in procedures}
+    fields = list(Field.objects.filter(pk__in=field_ids).order_by("name").values_list("id", "name"))
+    return fields, procedures
+
+
+# --------------------------------------------------------------------------- the counting rules
+
+
+def _between(name: str, period: Period) -> Q:
+    return Q(**{f"{name}__gte": period.start_at, f"{name}__lt": period.end_at})
+
+
+def conditions(period: Period) -> dict[str, Q]:
+    """Each figure as a condition on one Dossier row (see the module docstring)."""
+    start, end, as_of = period.start_at, period.end_at, period.as_of
+    new = _between("received_at", period)
+    carried = Q(received_at__lt=start) & (Q(finished_at__isnull=True) | Q(finished_at__gte=start))
+    resolved = Q(received_at__isnull=False) & _between("finished_at", period)
+    closed = Q(status__in=CLOSED_ON_TIME)
+    in_progress = Q(received_at__lt=end) & (Q(finished_at__isnull=True) | Q(finished_at__gte=end))
+    # Clock stopped at `as_of` while still within the limit (see the module docstring).
+    paused_within = Q(paused_at__lt=as_of, legal_due_at__gte=F("paused_at"))
+    overdue = in_progress & ~paused_within & (Q(legal_due_at__lt=as_of) | Q(supplement_requests__gt=1))
+    late = resolved & Q(timeliness=Timeliness.LATE) & ~closed
+    return {
+        "new_online": new & Q(channel=Channel.ONLINE),
+        "new_offline": new & ~Q(channel=Channel.ONLINE),
+        "carried_over": carried,
+        "resolved": resolved,
+        "resolved_early": resolved & Q(timeliness=Timeliness.EARLY) & ~closed,
+        "resolved_on_time": resolved & (closed | ~Q(timeliness__in=[Timeliness.EARLY, Timeliness.LATE])),
+        "resolved_late": late,
+        "in_progress": in_progress,
+        "in_progress_overdue": overdue,
+        # withdrawn or stopped after the due time: on time in Biểu 06, late for the 766 index
+        "closed_late": resolved & closed & Q(timeliness=Timeliness.LATE),
+        # dashboard only
+        "returned": _between("returned_at", period),
+        "refused": resolved & Q(status=Status.REFUSED),
+        "withdrawn": resolved & Q(status=Status.WITHDRAWN),
+        "stopped": resolved & Q(status=Status.STOPPED),
+        "refused_at_intake": Q(received_at__isnull=True, status=Status.REFUSED) & _between("finished_at", period),
+        "rated": _between("rating__created_at", period),
+        "rated_good": _between("rating__created_at", period) & Q(rating__level__in=RATING_GOOD),
+        # 766 index 5.4: a late dossier rated badly counts once
+        "disliked": resolved & Q(rating__level=RATING_BAD) & ~Q(timeliness=Timeliness.LATE),
+    }
+
+
+REPORT_FIGURES = ("new_online", "new_offline", "carried_over", "resolved", "resolved_early", "resolved_on_time",
+                  "resolved_late", "in_progress", "in_progress_overdue")
+DASHBOARD_FIGURES = (*REPORT_FIGURES, "returned", "refused", "withdrawn", "stopped", "refused_at_intake", "rated",
+                     "rated_good")
+INDEX_FIGURES = (*REPORT_FIGURES, "closed_late", "disliked", "digitised")
+
+
+def _digitised() -> Q:
+    """Received in the period with its papers digitised: at least one paper handed in at intake,
+    and each one scanned or reused (4.2; domain-vn.md §9, TrangThaiSoHoa)."""
+    papers = DossierDocument.objects.filter(dossier=OuterRef("pk"), kind=DossierDocument.Kind.INTAKE, provided=True)
+    return Exists(papers) & ~Exists(papers.filter(digitisation=DossierDocument.Digitisation.NONE))
+
+
+def _relevant(period: Period, with_ratings: bool, with_returns: bool = False) -> Q:
+    """Rows that can count at all in the period: a WHERE that spares the index the old, closed years.
+
+    A result approved before the period may be collected in it, and a dossier resolved long ago
+    may be rated in it: those rows are added only when the figures asked for need them.
+    """
+    q = (Q(received_at__lt=period.end_at) & (Q(finished_at__isnull=True) | Q(finished_at__gte=period.start_at))
+         | _between("finished_at", period))
+    if with_returns:
+        q |= _between("returned_at", period)
+    return q | _between("rating__created_at", period) if with_ratings else q
+
+
+def _aggregates(period: Period, names: Iterable[str]) -> dict:
+    rules = conditions(period)
+    if "digitised" in names:
+        rules["digitised"] = _between("received_at", period) & _digitised()
+    return {name: Count("pk", filter=rules[name]) for name in names}
+
+
+def count_dossiers(*, scope: Scope, period: Period, filters: Filters = Filters(), names=DASHBOARD_FIGURES,
+                   group: tuple[str, ...] = ()) -> dict | list[dict]:
+    """One query: the named figures over the scope, or one row per `group` value."""
+    with_ratings = any(n.startswith("rated") or n == "disliked" for n in names)
+    relevant = _relevant(period, with_ratings, with_returns="returned" in names)
+    queryset = Dossier.objects.filter(filters.dossiers(scope)).filter(relevant)
+    if not group:
+        return queryset.aggregate(**_aggregates(period, names))
+    return list(queryset.order_by().values(*group).annotate(**_aggregates(period, names)).order_by(*group))
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def rounded(value) -> float | None:
+    return None if value is None else float(Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def percent(part: int, whole: int) -> float | None:
+    return None if not whole else rounded(100 * part / whole)
+
+
+def points(rate: float | None, maximum: float, threshold: float) -> float | None:
+    """766 scoring (domain-vn.md §7): full points at or above the threshold, else rate × max ÷ threshold."""
+    if rate is None:
+        return None
+    return rounded(maximum if rate >= threshold else rate * maximum / threshold)
+
+
+# --------------------------------------------------------------------------- Biểu 06/VPCP/KSTT
+
+
+COLUMNS = (  # (number, key, heading)
+    (3, "total", "Tổng số"), (4, "new_online", "Trực tuyến"), (5, "new_offline", "Trực tiếp, dịch vụ bưu chính"),
+    (6, "carried_over", "Từ kỳ trước"), (7, "resolved", "Tổng số"), (8, "resolved_early", "Trước hạn"),
+    (9, "resolved_on_time", "Đúng hạn"), (10, "resolved_late", "Quá hạn"), (11, "in_progress", "Tổng số"),
+    (12, "in_progress_within", "Trong hạn"), (13, "in_progress_overdue", "Quá hạn"),
+)
+
+
+@dataclass
+class ReportRow:
+    key: object
+    label: str
+    counts: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, key, label: str, figures: dict) -> "ReportRow":
+        counts = {name: figures.get(name) or 0 for name in REPORT_FIGURES}
+        counts["total"] = counts["new_online"] + counts["new_offline"] + counts["carried_over"]
+        counts["in_progress_within"] = counts["in_progress"] - counts["in_progress_overdue"]
+        return cls(key, label, counts)
+
+    def __getitem__(self, name: str) -> int:
+        return self.counts[name]
+
+    @property
+    def cells(self) -> list[int]:
+        """Columns 3 to 13 in order."""
+        return [self.counts[key] for _, key, _ in COLUMNS]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """The dashboard's on-time rate: (col. 8 + 9 + 12) ÷ col. 3 (the 766 index: IndexRow)."""
+        c = self.counts
+        return percent(c["resolved_early"] + c["resolved_on_time"] + c["in_progress_within"], c["total"])
+
+    @property
+    def resolved_on_time_rate(self) -> float | None:
+        c = self.counts
+        return percent(c["resolved_early"] + c["resolved_on_time"], c["resolved"])
+
+    @property
+    def online_rate(self) -> float | None:
+        c = self.counts
+        return percent(c["new_online"], c["new_online"] + c["new_offline"])
+
+    def identity_errors(self) -> list[str]:
+        """The form's identities; an empty list when the row adds up."""
+        c, errors = self.counts, []
+        checks = [
+            ("(3) = (4) + (5) + (6)", c["total"], c["new_online"] + c["new_offline"] + c["carried_over"]),
+            ("(7) = (8) + (9) + (10)", c["resolved"],
+             c["resolved_early"] + c["resolved_on_time"] + c["resolved_late"]),
+            ("(11) = (12) + (13)", c["in_progress"], c["in_progress_within"] + c["in_progress_overdue"]),
+            ("(3) = (7) + (11)", c["total"], c["resolved"] + c["in_progress"]),
+        ]
+        for name, left, right in checks:
+            if left != right or min(c.values()) < 0:
+                errors.append(f"{self.label}: {name} không khớp ({left} ≠ {right})")
+        return errors
+
+
+@dataclass
+class Report06:
+    period: Period
+    by: str  # field or unit
+    rows: list[ReportRow]
+    total: ReportRow
+    warnings: list[str]
+
+
+def _sum_rows(rows: list[ReportRow], label: str) -> ReportRow:
+    figures = {name: sum(r[name] for r in rows) for name in REPORT_FIGURES}
+    return ReportRow.of(None, label, figures)
+
+
+def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: str = "field") -> Report06:
+    """Biểu 06 per field or per unit: one GROUP BY query. Identities are checked on every row."""
+    if by == "unit":
+        found = {r["agency_id"]: r for r in count_dossiers(scope=scope, period=period, filters=filters,
+                                                           names=REPORT_FIGURES, group=("agency_id",))}
+        units = [u for u in scope.units if u.id in set(filters.agency_ids(scope))]
+        rows = [ReportRow.of(u.id, u.name, found.get(u.id, {})) for u in units]
+    else:
+        found = count_dossiers(scope=scope, period=period, filters=filters, names=REPORT_FIGURES,
+                               group=("procedure__field_id", "procedure__field__name"))
+        rows = [ReportRow.of(r["procedure__field_id"], r["procedure__field__name"], r)
+                for r in sorted(found, key=lambda r: r["procedure__field__name"])]
+    total = _sum_rows(rows, "Tổng cộng")
+    warnings = [error for row in [*rows, total] for error in row.identity_errors()]
+    return Report06(period, by, rows, total, warnings)
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    figures: ReportRow
+    extra: dict
+    months: list[dict]
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return percent(self.extra["rated_good"], self.extra["rated"])
+
+
+def _month_starts(period: Period) -> list[dt.date]:
+    """The twelve months up to the end of the period (or the period's months if it is longer)."""
+    first = dt.date(period.start.year, period.start.month, 1)
+    last = dt.date(period.end.year, period.end.month, 1)
+    months = [last]
+    while len(months) < 12 or months[-1] > first:
+        previous = months[-1] - dt.timedelta(days=1)
+        months.append(previous.replace(day=1))
+    return months[::-1]
+
+
+def monthly(*, scope: Scope, period: Period, filters: Filters = Filters()) -> list[dict]:
+    """Received and resolved (early, on time, late) per month: two GROUP BY queries."""
+    months = _month_starts(period)
+    window = range_period(months[0], period.end)
+    base = Dossier.objects.filter(filters.dossiers(scope)).order_by()
+    rules = conditions(window)
+    received = (base.filter(_between("received_at", window)).annotate(month=TruncMonth("received_at"))
+                .values("month").annotate(n=Count("pk")))
+    resolved = (base.filter(rules["resolved"]).annotate(month=TruncMonth("finished_at")).values("month")
+                .annotate(early=Count("pk", filter=rules["resolved_early"]),
+                          on_time=Count("pk", filter=rules["resolved_on_time"]),
+                          late=Count("pk", filter=rules["resolved_late"])))
+
+    def day(value):  # TruncMonth gives an aware datetime on PostgreSQL and SQLite alike
+        return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+
+    got_received = {day(r["month"]): r["n"] for r in received}
+    got_resolved = {day(r["month"]): r for r in resolved}
+    table = []
+    for month in months:
+        r = got_resolved.get(month, {})
+        table.append({"month": month, "received": got_received.get(month, 0), "early": r.get("early", 0),
+                      "on_time": r.get("on_time", 0), "late": r.get("late", 0)})
+    return table
+
+
+def dashboard(*, scope: Scope, period: Period, filters: Filters = Filters()) -> Dashboard:
+    """Three queries: the period's figures, and the months for the chart."""
+    figures = count_dossiers(scope=scope, period=period, filters=filters, names=DASHBOARD_FIGURES)
+    row = ReportRow.of(None, "Tổng cộng", figures)
+    extra = {name: figures[name] for name in DASHBOARD_FIGURES if name not in REPORT_FIGURES}
+    return Dashboard(period, row, extra, monthly(scope=scope, period=period, filters=filters))
+
+
+# --------------------------------------------------------------------------- late per officer
+
+
+def _steps_in(period: Period, prefix: str = "") -> Q:
+    return _between(f"{prefix}finished_at", period)
+
+
+def _late_step(prefix: str = "") -> Q:
+    """A step that ran over its own budget while the dossier was being handled.
+
+    The step opened when handling ends (approve → the counter hands the result back) starts at the
+    dossier's finished_at; its due time is the appointment and it ends when the citizen collects,
+    which no officer controls, so it is never counted late.
+    """
+    return Q(**{f"{prefix}timeliness": Timeliness.LATE}) & (
+        Q(**{f"{prefix}dossier__finished_at__isnull": True})
+        | Q(**{f"{prefix}started_at__lt": F(f"{prefix}dossier__finished_at")}))
+
+
+def overdue_now_q(now: dt.datetime | None = None, prefix: str = "") -> Q:
+    """On someone's desk with a running clock, past the step's due time or the dossier's statutory
+    due time (an apology's new appointment does not make a late dossier timely)."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status__in": sorted(CLOCK_RUNNING)}) & (
+        Q(**{f"{prefix}step_due_at__lt": now}) | Q(**{f"{prefix}legal_due_at__lt": now}))
+
+
+@dataclass
+class StepFigures:
+    key: object
+    label: str
+    steps: int = 0
+    late_steps: int = 0
+    late_seconds: int = 0
+    overdue_now: int = 0
+    detail: str = ""  # department, agency
+    is_active: bool = True
+
+    @property
+    def late_rate(self) -> float | None:
+        return percent(self.late_steps, self.steps)
+
+    @property
+    def late_hours(self) -> float:
+        return rounded(self.late_seconds / 3600)
+
+
+OFFICER_SORTS = {
+    "name": lambda r: fold(r.label),
+    "steps": lambda r: r.steps,
+    "late_steps": lambda r: r.late_steps,
+    "late_rate": lambda r: -1 if r.late_rate is None else r.late_rate,
+    "late_hours": lambda r: r.late_seconds,
+    "overdue_now": lambda r: r.overdue_now,
+}
+
+
+def sort_rows(rows: list[StepFigures], sort: str, descending: bool | None = None) -> list[StepFigures]:
+    """Numbers high first, names A to Z; ties by hours over budget, then name. Names compare
+    without diacritics, so "Đặng" sorts with the Ds as Vietnamese lists do (code points put Đ last)."""
+    key = OFFICER_SORTS.get(sort, OFFICER_SORTS["late_steps"])
+    descending = sort != "name" if descending is None else descending
+    rows = sorted(rows, key=lambda r: fold(r.label))
+    rows = sorted(rows, key=lambda r: r.late_seconds, reverse=True)
+    return sorted(rows, key=key, reverse=descending)
+
+
+def officers(*, scope: Scope, period: Period, filters: Filters = Filters(), sort: str = "late_steps",
+             descending: bool | None = None) -> list[StepFigures]:
+    """One row per officer of the scope: one query (steps joined and grouped; the dossiers on the
+    desk now in a correlated subquery, which a second join would multiply)."""
+    steps = _steps_in(period, "dossier_steps__") & filters.dossiers(scope, "dossier_steps__dossier__")
+    late = steps & _late_step("dossier_steps__")
+    desk = (Dossier.objects.filter(overdue_now_q(), filters.dossiers(scope), holder=OuterRef("pk")).order_by()
+            .values("holder").annotate(n=Count("pk")).values("n"))
+    users = (User.objects.filter(agency_id__in=filters.agency_ids(scope), role__in=OFFICER_ROLES)
+             .values("id", "full_name", "username", "is_active", "department__name", "agency__name")
+             .annotate(steps=Count("dossier_steps", filter=steps),
+                       late_steps=Count("dossier_steps", filter=late),
+                       late_seconds=Coalesce(Sum("dossier_steps__late_seconds", filter=late), 0))
+             # Annotated after the aggregates and not wrapped in Coalesce, so that Django groups by the
+             # officer only; otherwise the subquery joins the GROUP BY and PostgreSQL runs it once per
+             # step row (seconds on a province's year) instead of once per officer.
+             .annotate(overdue_now=Subquery(desk))
+             .order_by("id"))
+    rows = [StepFigures(u["id"], u["full_name"] or u["username"], u["steps"], u["late_steps"], u["late_seconds"],
+                        u["overdue_now"] or 0, " · ".join(x for x in (u["department__name"], u["agency__name"]) if x),
+                        u["is_active"])
+            for u in users]
+    # A former officer stays in the table only for the period in which they handled dossiers.
+    rows = [r for r in rows if r.is_active or r.steps or r.overdue_now]
+    return sort_rows(rows, sort, descending)
+
+
+def officer_get(*, scope: Scope, pk: int) -> User | None:
+    """An officer of the scope, or None (the page answers 404)."""
+    return (User.objects.filter(pk=pk, agency_id__in=scope.ids, role__in=OFFICER_ROLES)
+            .select_related("agency", "department").first())
+
+
+def officer_late_steps(*, officer: User, scope: Scope, period: Period, filters: Filters = Filters()):
+    """The officer's steps finished late in the period, worst first: one query."""
+    return (DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__"), _late_step(),
+                                       to_user=officer)
+            .select_related("dossier")
+            .only("step_name", "started_at", "due_at", "finished_at", "late_seconds", "dossier__code",
+                  "dossier__agency_id", "dossier__procedure_name")
+            .order_by("-late_seconds", "finished_at"))
+
+
+def officer_overdue_now(*, officer: User, scope: Scope, filters: Filters = Filters()):
+    """Dossiers late on the officer's desk now: one query."""
+    return (Dossier.objects.filter(overdue_now_q(), filters.dossiers(scope), holder=officer)
+            .only("code", "agency_id", "procedure_name", "status", "step_due_at", "due_at", "legal_due_at",
+                  "received_at")
+            .order_by("step_due_at", "pk"))
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+
+@dataclass(frozen=True)
+class Grouping:
+    label: str
+    step_fields: tuple[str, ...]  # key, then the label parts, reached from DossierStep
+    dossier_fields: tuple[str, ...]  # the same reached from Dossier
+    dossier_figures: bool = True  # received/resolved make sense for this grouping
+
+
+GROUPINGS = {
+    # The department the step was handed to; dossiers now in the department for "overdue now".
+    "department": Grouping("Phòng ban", ("to_department_id", "to_department__name", "to_department__agency__name"),
+                           ("department_id", "department__name", "department__agency__name"), False),
+    "agency": Grouping("Cơ quan, đơn vị", ("dossier__agency_id",), ("agency_id",)),
+    "field": Grouping("Lĩnh vực", ("dossier__procedure__field_id", "dossier__procedure__field__name"),
+                      ("procedure__field_id", "procedure__field__name")),
+    "procedure": Grouping("Thủ tục", ("dossier__procedure_id", "dossier__procedure__code", "dossier__procedure__name"),
+                          ("procedure_id", "procedure__code", "procedure__name")),
+}
+
+
+@dataclass
+class BreakdownRow(StepFigures):
+    report: ReportRow | None = None
+
+
+def _label(parts: list, by: str, scope: Scope) -> tuple[str, str]:
+    if by == "agency":
+        return scope.name(parts[0]), ""
+    if by == "department":
+        return (parts[1] or "Chưa xác định phòng ban"), (parts[2] or "")
+    if by == "procedure":
+        return f"{parts[1]} – {parts[2]}", ""
+    return parts[1] or "", ""
+
+
+def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by: str = "agency",
+              sort: str = "late_steps", descending: bool | None = None) -> list[BreakdownRow]:
+    """Steps and lateness (one query), dossiers overdue now and, except per department, the
+    Biểu 06 figures (one more query) per department, agency, field or procedure."""
+    grouping = GROUPINGS[by]
+    rows: dict = {}
+
+    def row(parts: list) -> BreakdownRow:
+        if parts[0] not in rows:
+            label, detail = _label(parts, by, scope)
+            rows[parts[0]] = BreakdownRow(parts[0], label, detail=detail)
+        return rows[parts[0]]
+
+    if by == "agency":  # every unit of the scope is ranked, even one with nothing to count
+        for unit_id in filters.agency_ids(scope):
+            row([unit_id])
+    steps = (DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__")).order_by()
+             .values(*grouping.step_fields)
+             .annotate(steps=Count("pk"), late_steps=Count("pk", filter=_late_step()),
+                       late_seconds=Coalesce(Sum("late_seconds", filter=_late_step()), 0)))
+    for s in steps:
+        target = row([s[f] for f in grouping.step_fields])
+        target.steps, target.late_steps, target.late_seconds = s["steps"], s["late_steps"], s["late_seconds"]
+    names = (*REPORT_FIGURES, "overdue_now") if grouping.dossier_figures else ("overdue_now",)
+    queryset = Dossier.objects.filter(filters.dossiers(scope)).order_by().values(*grouping.dossier_fields)
+    rules = conditions(period)
+    rules["overdue_now"] = overdue_now_q()
+    if grouping.dossier_figures:
+        queryset = queryset.filter(_relevant(period, False) | rules["overdue_now"])
+    else:
+        queryset = queryset.filter(rules["overdue_now"])
+    for d in queryset.annotate(**{name: Count("pk", filter=rules[name]) for name in names}):
+        target = row([d[f] for f in grouping.dossier_fields])
+        target.overdue_now = d["overdue_now"]
+        if grouping.dossier_figures:
+            target.report = ReportRow.of(target.key, target.label, d)
+    if grouping.dossier_figures:
+        for r in rows.values():
+            r.report = r.report or ReportRow.of(r.key, r.label, {})
+    if sort == "on_time_rate":
+        ranked = sorted(rows.values(), key=lambda r: fold(r.label))
+        return sorted(ranked, key=lambda r: -1 if r.report is None or r.report.on_time_rate is None
+                      else r.report.on_time_rate, reverse=descending is not False)
+    return sort_rows(list(rows.values()), sort, descending)
+
+
+# --------------------------------------------------------------------------- 766 index
+
+
+INDICATORS = (  # (number, name, maximum points, threshold in %)
+    ("2.1", "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn", 20, 100),
+    ("3.3", "Tỷ lệ hồ sơ nộp trực tuyến", 6, 50),
+    ("4.1", "Tỷ lệ hồ sơ cấp kết quả điện tử", 6, 100),
+    ("4.2", "Tỷ lệ hồ sơ được số hóa", 4, 80),
+    ("5.4", "Mức độ hài lòng trong giải quyết hồ sơ", 6, 90),
+)
+
+
+@dataclass
+class IndexRow:
+    key: object
+    label: str
+    report: ReportRow
+    digitised: int
+    disliked: int
+    closed_late: int = 0  # withdrawn or stopped after the due time: late for 2.1 and 5.4
+
+    @property
+    def late(self) -> int:
+        """Resolved late by the 766 rules: col. 10 plus the withdrawn or stopped ones past due."""
+        return self.report["resolved_late"] + self.closed_late
+
+    def indicator(self, number: str) -> dict:
+        """{"rate", "points", "max_points", "basis", "no_data"} for one indicator."""
+        _, name, maximum, threshold = next(i for i in INDICATORS if i[0] == number)
+        r = self.report
+        new = r["new_online"] + r["new_offline"]
+        if number == "2.1":
+            timely = r["total"] - self.late - r["in_progress_overdue"]
+            rate, basis = percent(timely, r["total"]), f"{timely}/{r['total']}"
+        elif number == "3.3":
+            rate, basis = r.online_rate, f"{r['new_online']}/{new}"
+        elif number == "4.1":
+            # No result is issued electronically (digitally signed) in mocua yet: nothing to count,
+            # and inventing a figure would mislead.
+            return {"number": number, "name": name, "rate": None, "points": None, "max_points": maximum,
+                    "basis": "", "no_data": True}
+        elif number == "4.2":
+            rate, basis = percent(self.digitised, new), f"{self.digitised}/{new}"
+        else:
+            resolved = r["resolved"]
+            rate = None if not resolved else rounded(max(0.0, 100 - 100 * (self.late + self.disliked) / resolved))
+            basis = f"{self.late} quá hạn, {self.disliked} không hài lòng / {resolved}"
+        return {"number": number, "name": name, "rate": rate, "points": points(rate, maximum, threshold),
+                "max_points": maximum, "basis": basis, "no_data": False}
+
+    @property
+    def indicators(self) -> list[dict]:
+        return [self.indicator(number) for number, *_ in INDICATORS]
+
+    @property
+    def total_points(self) -> float:
+        return rounded(sum(i["points"] or 0 for i in self.indicators))
+
+    @property
+    def max_points(self) -> int:
+        return sum(i["max_points"] for i in self.indicators if not i["no_data"])
+
+
+def index766(*, scope: Scope, period: Period, filters: Filters = Filters()) -> tuple[list[IndexRow], IndexRow]:
+    """The computable 766 indicators per agency of the scope and for the whole scope: one query."""
+    found = {r["agency_id"]: r for r in count_dossiers(scope=scope, period=period, filters=filters,
+                                                       names=INDEX_FIGURES, group=("agency_id",))}
+    rows = []
+    for unit_id in filters.agency_ids(scope):
+        figures = found.get(unit_id, {})
+        rows.append(IndexRow(unit_id, scope.name(unit_id), ReportRow.of(unit_id, scope.name(unit_id), figures),
+                             figures.get("digitised", 0), figures.get("disliked", 0), figures.get("closed_late", 0)))
+    total = IndexRow(None, "Toàn phạm vi", _sum_rows([r.report for r in rows], "Toàn phạm vi"),
+                     sum(r.digitised for r in rows), sum(r.disliked for r in rows),
+                     sum(r.closed_late for r in rows))
+    return rows, total

@@ -1,0 +1,121 @@
+"""The computable indicators of the 766 index (domain-vn.md §7) on the hand-built world, March 2026.
+
+Scoring: full points at or above the threshold, else rate × max ÷ threshold (rates rounded to 0.01 %
+first, then the points to 0.01):
+  2.1 on time, max 20 at 100 %  = (col. 3 − resolved late − in progress overdue) ÷ col. 3, where a
+      withdrawn or stopped dossier past its due time is late (D8)
+  3.3 online, max 6 at 50 %     = new online ÷ new
+  4.1 electronic result         : no data in mocua (no digitally signed results yet)
+  4.2 digitised, max 4 at 80 %  = new dossiers whose papers handed in are all scanned ÷ new
+      (D1 and D6 scanned both papers; D2 and D10 online with the one paper provided; D7 only one of two)
+  5.4 satisfaction, max 6 at 90 % = 100 − (late + disliked, a late one counted once) ÷ resolved
+"""
+
+import pytest
+
+from dossiers import stats
+from ratings import stats as rating_stats
+
+MARCH = stats.month_period(2026, 3)
+
+
+def table(row):
+    return {i["number"]: (i["rate"], i["points"]) for i in row.indicators}
+
+
+def test_index_per_agency_and_in_total(w, now):
+    rows, total = stats.index766(scope=stats.scope_for(w["LP"]), period=MARCH)
+    assert [r.key for r in rows] == [w["P"].pk, w["A1"].pk, w["A2"].pk]
+    p, a1, a2 = rows
+    # The province: D18 only, new at the counter, overdue, not digitised, nothing resolved.
+    assert table(p) == {"2.1": (0.0, 0.0), "3.3": (0.0, 0.0), "4.1": (None, None), "4.2": (0.0, 0.0),
+                        "5.4": (None, None)}
+    # A1: 2.1 (10 − 2 − 2) / 10 = 60 % → 12; 3.3 1/8 = 12.5 % → 1.5; 4.2 D1 D2 D6 = 3/8 = 37.5 % → 1.875
+    # → 1.88; 5.4 late D3 D7, D3's "not satisfied" already late: 100 − 2/6 = 66.67 % → 4.4447 → 4.44.
+    assert table(a1) == {"2.1": (60.0, 12.0), "3.3": (12.5, 1.5), "4.1": (None, None), "4.2": (37.5, 1.88),
+                         "5.4": (66.67, 4.44)}
+    assert a1.total_points == 19.82
+    # A2: D8 withdrawn after its due time counts late here (on time in Biểu 06): 2.1 (4 − 1 − 0) / 4 =
+    # 75 % → 15; 3.3 1/4 → 3; 4.2 D10 1/4 = 25 % → 1.25; 5.4 D8 late + D10 disliked: 100 − 2/3 =
+    # 33.33 % → 2.22.
+    assert table(a2) == {"2.1": (75.0, 15.0), "3.3": (25.0, 3.0), "4.1": (None, None), "4.2": (25.0, 1.25),
+                         "5.4": (33.33, 2.22)}
+    assert (a2.closed_late, a2.late, a2.disliked, a2.digitised) == (1, 1, 1, 1)
+    # Whole scope: 2.1 (15 − 3 − 3) / 15 = 60 % → 12; 3.3 2/13 = 15.38 % → 1.85; 4.2 4/13 = 30.77 % →
+    # 1.54; 5.4 100 − (3 + 1)/9 = 55.56 % → 3.7.
+    assert table(total) == {"2.1": (60.0, 12.0), "3.3": (15.38, 1.85), "4.1": (None, None), "4.2": (30.77, 1.54),
+                            "5.4": (55.56, 3.7)}
+    assert (total.total_points, total.max_points) == (19.09, 36)
+    assert {i["number"]: i["basis"] for i in total.indicators} == {
+        "2.1": "9/15", "3.3": "2/13", "4.1": "", "4.2": "4/13", "5.4": "3 quá hạn, 1 không hài lòng / 9"}
+    assert [i["max_points"] for i in total.indicators] == [20, 6, 6, 4, 6]
+    assert [i["no_data"] for i in total.indicators] == [False, False, True, False, False]
+
+
+def test_5_4_agrees_with_the_ratings_app(w, now):
+    scope = stats.scope_for(w["LP"])
+    _, total = stats.index766(scope=scope, period=MARCH)
+    theirs = rating_stats.indicator_5_4(agency_ids=scope.ids, start=MARCH.start, end=MARCH.end)
+    assert (theirs["total"], theirs["late"], theirs["disliked"]) == (9, 3, 1)
+    assert (theirs["rate"], theirs["points"]) == table(total)["5.4"]
+
+
+def test_index_keeps_to_the_scope_and_filters(w, now):
+    rows, total = stats.index766(scope=stats.scope_for(w["L1"]), period=MARCH)
+    assert [r.key for r in rows] == [w["A1"].pk]
+    assert table(total) == table(rows[0])
+    # Chứng thực in A2: D9 only (stopped early: on time either way), new at the counter, not digitised.
+    rows, total = stats.index766(scope=stats.scope_for(w["LP"]), period=MARCH,
+                                 filters=stats.Filters(agency_id=w["A2"].pk, field_id=w["F2"].pk))
+    assert [r.key for r in rows] == [w["A2"].pk]
+    assert table(total) == {"2.1": (100.0, 20.0), "3.3": (0.0, 0.0), "4.1": (None, None), "4.2": (0.0, 0.0),
+                            "5.4": (100.0, 6.0)}
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+@pytest.mark.parametrize("rate, maximum, threshold, expected", [
+    (100.0, 20, 100, 20.0), (60.0, 20, 100, 12.0), (50.0, 6, 50, 6.0), (75.0, 6, 50, 6.0), (95.0, 6, 90, 6.0),
+    (45.0, 6, 90, 3.0), (37.5, 4, 80, 1.88), (0.0, 6, 90, 0.0), (None, 6, 90, None),
+])
+def test_points(rate, maximum, threshold, expected):
+    assert stats.points(rate, maximum, threshold) == expected
+
+
+def test_percent_and_rounding():
+    assert stats.percent(1, 3) == 33.33
+    assert stats.percent(2, 3) == 66.67
+    assert stats.percent(3, 0) is None
+    assert stats.percent(0, 5) == 0.0
+    assert stats.rounded(2.675) == 2.68  # half up on the decimal digits, not binary float rounding
+    assert stats.rounded(None) is None
+
+
+def test_closing_while_waiting_for_papers_is_judged_at_the_request(w, now):
+    """Withdrawn after its due time, but the clock had stopped within the limit: not late, neither
+    for the 766 index nor for the officer whose step was waiting (the fix in services._judged_at)."""
+    from dossiers import services
+    from dossiers.models import Dossier
+
+    from .conftest import vn
+
+    # In the other province (its only dossier is D17, in progress and overdue). Received Wed 25/03 08:00,
+    # due Tue 31/03 17:00; SX's step from 08:30 due Fri 27/03 08:30; papers asked Thu 26/03 09:00;
+    # withdrawn Fri 03/04 10:00, long after both due times, the clock stopped since Thu 26/03.
+    w.receive("DX", "RX", "P1", vn(3, 25, 8))
+    w.hand("DX", vn(3, 25, 8, 30), "RX", "SX")
+    w.move("DX", vn(3, 26, 9), services.dossier_request_supplement, "SX", missing_papers=["Tờ khai"], reason="Thiếu")
+    w.move("DX", vn(4, 3, 10), services.dossier_withdraw, "RX", reason="Công dân không bổ sung")
+    dx = Dossier.objects.get(pk=w["DX"].pk)
+    assert (dx.finished_at, dx.timeliness) == (vn(4, 3, 10), "early")  # judged at Thu 26/03 09:00
+    step = dx.steps.get(to_user=w["SX"])
+    assert (step.finished_at, step.timeliness, step.late_seconds) == (vn(4, 3, 10), "early", 0)
+    april = stats.month_period(2026, 4)
+    scope = stats.scope_for(w["LX"])
+    # April for LX: carried D17 (overdue) and DX; DX resolved (withdrawn: on time).
+    assert stats.report06(scope=scope, period=april).total.cells == [2, 0, 0, 2, 1, 0, 1, 0, 1, 0, 1]
+    _, total = stats.index766(scope=scope, period=april)
+    assert (total.closed_late, table(total)["2.1"]) == (0, (50.0, 10.0))  # (2 − 0 − 1) / 2
+    officers = {r.key: (r.steps, r.late_steps, r.overdue_now) for r in stats.officers(scope=scope, period=april)}
+    assert officers == {w["RX"].pk: (0, 0, 0), w["SX"].pk: (1, 0, 1), w["LX"].pk: (0, 0, 0)}

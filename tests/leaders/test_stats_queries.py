@@ -1,0 +1,80 @@
+"""Query budgets: every figure is a fixed number of GROUP BY queries, whatever the number of officers,
+agencies or dossiers. Each function is measured on the hand-built world, then again after three more
+communes (each with a clerk, a leader, three specialists and six random dossiers) have been added.
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dossiers import stats
+
+from .conftest import grow_world
+
+MARCH = stats.month_period(2026, 3)
+
+
+def _late_steps(scope, world):
+    steps = stats.officer_late_steps(officer=world["L1"], scope=scope, period=MARCH)
+    return [(s.dossier.code, s.dossier.procedure_name, s.step_name, s.due_at, s.finished_at, s.late_seconds)
+            for s in steps]
+
+
+def _overdue(scope, world):
+    return [(d.code, d.procedure_name, d.status, d.step_due_at, d.due_at, d.legal_due_at, d.received_at)
+            for d in stats.officer_overdue_now(officer=world["S2"], scope=scope)]
+
+
+def _index(scope, world):
+    rows, total = stats.index766(scope=scope, period=MARCH)
+    return [r.indicators for r in [*rows, total]]
+
+
+CALLS = {  # name → (queries, call)
+    # One aggregate over the dossiers of the scope.
+    "count_dossiers": (1, lambda scope, w: stats.count_dossiers(scope=scope, period=MARCH)),
+    # The period's figures, then received and resolved per month for the chart.
+    "dashboard": (3, lambda scope, w: stats.dashboard(scope=scope, period=MARCH)),
+    "monthly": (2, lambda scope, w: stats.monthly(scope=scope, period=MARCH)),
+    # One GROUP BY agency or field.
+    "report06_unit": (1, lambda scope, w: stats.report06(scope=scope, period=MARCH, by="unit")),
+    "report06_field": (1, lambda scope, w: stats.report06(scope=scope, period=MARCH, by="field")),
+    # Users joined to their steps, the desk in a correlated subquery.
+    "officers": (1, lambda scope, w: stats.officers(scope=scope, period=MARCH)),
+    "officer_get": (1, lambda scope, w: stats.officer_get(scope=scope, pk=w["S2"].pk)),
+    # Steps with their dossier (select_related, only the shown columns).
+    "officer_late_steps": (1, _late_steps),
+    "officer_overdue_now": (1, _overdue),
+    # Steps grouped, then dossiers grouped.
+    "breakdown_agency": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="agency")),
+    "breakdown_department": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="department")),
+    "breakdown_field": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="field")),
+    "breakdown_procedure": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="procedure")),
+    "index766": (1, _index),
+    # Procedures handled in the scope, then their fields.
+    "filter_choices": (2, lambda scope, w: stats.filter_choices(scope)),
+}
+
+
+def measure(world) -> tuple[dict, dict]:
+    """Queries run by each call, and the size of each answer."""
+    scope = stats.scope_for(world["LP"])
+    counts, sizes = {}, {}
+    for name, (_, call) in CALLS.items():
+        with CaptureQueriesContext(connection) as captured:
+            answer = call(scope, world)
+        counts[name] = len(captured.captured_queries)
+        sizes[name] = len(answer) if isinstance(answer, list) else None
+    return counts, sizes
+
+
+def test_query_count_does_not_grow(w, now):
+    budget = {name: queries for name, (queries, _) in CALLS.items()}
+    small, small_sizes = measure(w)
+    assert small == budget
+    grow_world(w, seed=5, units=3, per_unit=6, officers=3)
+    assert len(stats.scope_for(w["LP"]).ids) == 6
+    large, large_sizes = measure(w)
+    assert large == budget
+    # The new officers and communes are really in the second answers.
+    assert large_sizes["officers"] == small_sizes["officers"] + 3 * 5
+    assert large_sizes["breakdown_agency"] == small_sizes["breakdown_agency"] + 3

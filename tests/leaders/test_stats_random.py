@@ -1,0 +1,159 @@
+"""A larger random history (the hand-built world plus three communes of twenty random dossiers each, replayed through
+the services): the report's identities hold on every row of every period, adjacent periods chain
+(what one period leaves in progress the next one carries over), the SQL agrees with a plain Python
+count of the rows, and the step figures add up the same way whatever they are grouped by.
+"""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from dossiers import stats
+from dossiers.models import Dossier, DossierStep
+from dossiers.workflow import Status
+
+from .conftest import NOW, build_world, grow_world, module_db
+
+PERIODS = [
+    stats.month_period(2026, 2), stats.month_period(2026, 3), stats.month_period(2026, 4),
+    stats.quarter_period(2026, 1), stats.range_period(dt.date(2026, 3, 10), dt.date(2026, 4, 3)),
+    stats.year_period(2026),
+]
+FIGURES = ("new_online", "new_offline", "carried_over", "resolved", "resolved_early", "resolved_on_time",
+           "resolved_late", "in_progress", "in_progress_overdue")
+
+
+@pytest.fixture(scope="module")
+def big(django_db_setup, django_db_blocker, tmp_path_factory):
+    with module_db(django_db_blocker, tmp_path_factory):
+        world = build_world()
+        grow_world(world, seed=2026, units=3, per_unit=20)
+        yield world
+
+
+@pytest.fixture
+def b(big, db, now):
+    return big
+
+
+def leaders(world) -> list:
+    return [world[k] for k in ("LP", "L1", "L2", "G0L", "G2L")]
+
+
+def python_count(dossiers, period) -> dict[int, Counter]:
+    """Biểu 06 per agency, counted row by row from the conventions (module docstring of dossiers.stats)."""
+    start, end, as_of = period.start_at, period.end_at, period.as_of
+    counts: dict[int, Counter] = {}
+    for d in dossiers:
+        c = counts.setdefault(d.agency_id, Counter())
+        if d.received_at is None:
+            continue
+        if start <= d.received_at < end:
+            c["new_online" if d.channel == "online" else "new_offline"] += 1
+        if d.received_at < start and (d.finished_at is None or d.finished_at >= start):
+            c["carried_over"] += 1
+        if d.finished_at and start <= d.finished_at < end:
+            c["resolved"] += 1
+            kind = "on_time" if d.status in (Status.WITHDRAWN, Status.STOPPED) else d.timeliness
+            c[f"resolved_{kind}"] += 1
+        if d.received_at < end and (d.finished_at is None or d.finished_at >= end):
+            c["in_progress"] += 1
+            paused_in_time = d.paused_at is not None and d.paused_at < as_of and d.legal_due_at >= d.paused_at
+            if not paused_in_time and d.legal_due_at < as_of:
+                c["in_progress_overdue"] += 1
+    return counts
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.slug)
+def test_every_row_adds_up_and_matches_a_row_by_row_count(b, period):
+    everything = list(Dossier.objects.all())
+    expected = python_count(everything, period)
+    assert sum(c["resolved"] for c in expected.values()) > 0  # the random history really covers the period
+    for leader in leaders(b):
+        scope = stats.scope_for(leader)
+        by_unit = stats.report06(scope=scope, period=period, by="unit")
+        by_field = stats.report06(scope=scope, period=period, by="field")
+        assert by_unit.warnings == [] and by_field.warnings == []
+        for row in by_unit.rows:
+            assert {name: row[name] for name in FIGURES} == {name: expected.get(row.key, Counter())[name]
+                                                              for name in FIGURES}, (leader, row.label)
+        assert by_unit.total.counts == by_field.total.counts
+        assert stats.dashboard(scope=scope, period=period).figures.counts == by_unit.total.counts
+
+
+def test_adjacent_periods_chain(b):
+    scope = stats.scope_for(b["LP"])
+    months = [stats.report06(scope=scope, period=stats.month_period(2026, m), by="unit").total for m in (1, 2, 3, 4)]
+    for before, after in zip(months, months[1:], strict=False):
+        assert after["carried_over"] == before["in_progress"]
+    quarter = stats.report06(scope=scope, period=stats.quarter_period(2026, 1), by="unit").total
+    january, february, march = months[:3]
+    for name in ("new_online", "new_offline", "resolved", "resolved_early", "resolved_on_time", "resolved_late"):
+        assert quarter[name] == january[name] + february[name] + march[name], name
+    for name in ("in_progress", "in_progress_overdue", "in_progress_within"):
+        assert quarter[name] == march[name], name
+    assert quarter["carried_over"] == january["carried_over"] == 0
+
+
+def test_monthly_chart_matches_the_months(b):
+    scope = stats.scope_for(b["LP"])
+    chart = {m["month"]: m for m in stats.monthly(scope=scope, period=stats.month_period(2026, 4))}
+    for month in (2, 3, 4):
+        total = stats.report06(scope=scope, period=stats.month_period(2026, month), by="unit").total
+        bar = chart[dt.date(2026, month, 1)]
+        assert bar["received"] == total["new_online"] + total["new_offline"]
+        assert (bar["early"], bar["on_time"], bar["late"]) == (
+            total["resolved_early"], total["resolved_on_time"], total["resolved_late"])
+
+
+def python_officers(scope, period) -> dict[int, tuple]:
+    """Steps, late steps, late seconds per officer and overdue now, from the step rows one by one."""
+    ids, figures = set(scope.ids), Counter()
+    steps = DossierStep.objects.select_related("dossier").filter(
+        finished_at__gte=period.start_at, finished_at__lt=period.end_at, to_user__isnull=False)
+    for s in steps:
+        if s.dossier.agency_id not in ids:
+            continue
+        figures[s.to_user_id, "steps"] += 1
+        handing_back = s.dossier.finished_at is not None and s.started_at >= s.dossier.finished_at
+        if s.timeliness == "late" and not handing_back:
+            figures[s.to_user_id, "late"] += 1
+            figures[s.to_user_id, "seconds"] += s.late_seconds
+    for d in Dossier.objects.filter(agency_id__in=ids, holder__isnull=False):
+        running = d.status in (Status.RECEIVED, Status.PROCESSING)
+        if running and ((d.step_due_at and d.step_due_at < NOW) or d.legal_due_at < NOW):
+            figures[d.holder_id, "overdue"] += 1
+    users = {user for user, _ in figures}
+    return {u: (figures[u, "steps"], figures[u, "late"], figures[u, "seconds"], figures[u, "overdue"]) for u in users}
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.slug)
+def test_officers_match_the_step_log_and_the_breakdowns_add_up(b, period):
+    for leader in leaders(b):
+        scope = stats.scope_for(leader)
+        rows = stats.officers(scope=scope, period=period)
+        got = {r.key: (r.steps, r.late_steps, r.late_seconds, r.overdue_now) for r in rows if r.steps or r.overdue_now}
+        assert got == python_officers(scope, period)
+        unassigned = DossierStep.objects.filter(
+            to_user__isnull=True, dossier__agency_id__in=scope.ids,
+            finished_at__gte=period.start_at, finished_at__lt=period.end_at).count()
+        totals = {(sum(r.steps for r in rows) + unassigned, sum(r.late_steps for r in rows),
+                   sum(r.late_seconds for r in rows), sum(r.overdue_now for r in rows))}
+        for by in ("agency", "department", "field", "procedure"):
+            parts = stats.breakdown(scope=scope, period=period, by=by)
+            totals.add((sum(r.steps for r in parts), sum(r.late_steps for r in parts),
+                        sum(r.late_seconds for r in parts), sum(r.overdue_now for r in parts)))
+        assert len(totals) == 1, (leader, by, totals)
+
+
+def test_index_total_is_the_sum_of_its_agencies(b):
+    rows, total = stats.index766(scope=stats.scope_for(b["LP"]), period=stats.month_period(2026, 3))
+    assert total.report.counts == stats.report06(scope=stats.scope_for(b["LP"]), period=stats.month_period(2026, 3),
+                                                 by="unit").total.counts
+    assert total.digitised == sum(r.digitised for r in rows) > 0
+    assert total.closed_late == sum(r.closed_late for r in rows)
+    for row in [*rows, total]:
+        for indicator in row.indicators:
+            assert indicator["no_data"] or indicator["points"] is None or 0 <= indicator["points"] <= \
+                indicator["max_points"]
