@@ -208,6 +208,8 @@ class DossierListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Status.choices, required=False, help_text="Trạng thái")
         procedure = serializers.CharField(required=False, max_length=50, help_text="Mã thủ tục")
+        field = serializers.CharField(required=False, max_length=50, help_text="Mã lĩnh vực")
+        holder = serializers.IntegerField(required=False, min_value=1, help_text="id cán bộ đang giữ hồ sơ")
         channel = ChannelField(required=False, help_text="Kênh nộp")
         q = serializers.CharField(required=False, max_length=100,
                                   help_text="Mã hồ sơ, tên (không phân biệt dấu), điện thoại, số định danh")
@@ -225,7 +227,8 @@ class DossierListApi(APIView):
         data = filters.validated_data
         dossiers = selectors.dossier_list_for_agency(
             user=request.user, query=data.get("q", ""), status=data.get("status", ""),
-            procedure=data.get("procedure", ""), channel=data.get("channel", ""), late=data["late"],
+            procedure=data.get("procedure", ""), field=data.get("field", ""), holder=str(data.get("holder", "")),
+            channel=data.get("channel", ""), late=data["late"],
         ).select_related("procedure")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(dossiers, request, view=self)
@@ -364,7 +367,7 @@ class DossierMoveApi(APIView):
     service = None
 
     def move(self, request, code: str) -> Response:
-        dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+        dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         arguments = self.arguments(dict(serializer.validated_data))

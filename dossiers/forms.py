@@ -149,6 +149,8 @@ class HandOverForm(MoveForm):
                 lambda u: f"{u.display_name} – {u.get_role_display()}"
                           f"{' – ' + u.department.name if u.department else ''}")
             self.fields["to_department"].queryset = Department.objects.filter(agency=agency).order_by("name")
+            # Department.__str__ names its agency: one query per option on the dossier page.
+            self.fields["to_department"].label_from_instance = lambda d: d.name
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@
 import re
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +21,15 @@ def dossier_base_for_officer(user) -> QuerySet:
     if not getattr(user, "is_officer", False):
         return Dossier.objects.none()
     return Dossier.objects.filter(agency_id=user.agency_id)
+
+
+def dossier_get_row_for_officer(*, user, code: str) -> Dossier:
+    """Only the row, for a move or an upload: the service re-reads it under a lock anyway,
+    so prefetching the timeline here would be four wasted queries. 404 for another agency."""
+    try:
+        return dossier_base_for_officer(user).select_related("agency").get(code=code)
+    except Dossier.DoesNotExist as exc:
+        raise Http404("Không tìm thấy hồ sơ.") from exc
 
 
 def dossier_get_for_officer(*, user, code: str) -> Dossier:
@@ -56,7 +66,10 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
 
 def dossier_list_for_agency(*, user, query: str = "", status: str = "", procedure: str = "", field: str = "",
                             holder: str = "", channel: str = "", late: bool = False) -> QuerySet:
-    queryset = dossier_base_for_officer(user).select_related(*LIST_COLUMNS).order_by("-received_at", "-pk")
+    # Newest first. Dossiers never received (refused at the counter, online ones waiting) sort by
+    # when they were logged: ordering by received_at alone put their NULLs on top forever.
+    queryset = (dossier_base_for_officer(user).select_related(*LIST_COLUMNS)
+                .order_by(Coalesce("received_at", "created_at").desc(), "-pk"))
     queryset = dossier_search(queryset, query)
     if status:
         queryset = queryset.filter(status=status)

@@ -328,7 +328,9 @@ def dossier_accept_online(*, dossier: Dossier, actor: User, expected_version: in
     """An online submission is complete: it is received now and its clock starts now."""
     dossier = _lock(dossier, expected_version)
     now = timezone.now()
-    _move(dossier, action="accept_online", actor=actor, now=now)
+    # The accepting officer is the dossier's counter officer: the result comes back to their desk.
+    dossier.created_by = dossier.created_by or actor
+    _move(dossier, action="accept_online", actor=actor, now=now, fields=("created_by",))
     _start_clock(dossier, actor, now)
     notices.applicant_received(dossier)
     return dossier

@@ -39,6 +39,15 @@ ACTION_LABELS = {
     "reschedule": "Xin lỗi và hẹn lại (Mẫu 04)",
 }
 
+# The timeline names every audit action in Vietnamese, not by its code.
+EVENT_LABELS = {
+    **ACTION_LABELS,
+    "receive": "Tiếp nhận hồ sơ",
+    "refuse_intake": "Từ chối tiếp nhận (Mẫu 03)",
+    "submit_online": "Nộp hồ sơ trực tuyến",
+    "attach": "Đính kèm tệp",
+}
+
 # action → (form, service). The form's cleaned data (less `version`) are the service's arguments.
 MOVES = {
     "accept_online": (forms.MoveForm, services.dossier_accept_online),
@@ -182,12 +191,27 @@ def dossier_detail(request, code: str):
         kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
         move_forms.append((action, ACTION_LABELS[action],
                            form_class(initial={"version": dossier.version}, prefix=action, **kwargs)))
+    printable = _printable(dossier)
+    # ?in= comes from the redirect after a move; anything else (a typo, "a/b") must not break the page.
+    print_now = request.GET.get("in", "")
+    if print_now not in {number for number, _ in printable}:
+        print_now = ""
     return render(request, "dossiers/detail.html", {
         "dossier": dossier, "move_forms": move_forms, "deadline_state": clock.deadline_state(
             dossier, timezone.now(), dossier.agency),
         "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
-        "print_now": request.GET.get("in", ""), "printable": _printable(dossier),
+        "print_now": print_now, "printable": printable, "events": _labelled_events(dossier),
     })
+
+
+def _labelled_events(dossier) -> list:
+    """The audit trail with Vietnamese names for the action and the states (prefetched rows)."""
+    events = list(dossier.events.all())
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label = Status(event.from_status).label if event.from_status in Status.values else ""
+        event.to_label = Status(event.to_status).label if event.to_status in Status.values else ""
+    return events
 
 
 def _printable(dossier) -> list[tuple[str, str]]:
@@ -212,14 +236,16 @@ def _printable(dossier) -> list[tuple[str, str]]:
 def dossier_move(request, code: str, action: str):
     if action not in MOVES:
         raise Http404("Không có thao tác này.")
-    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
     form_class, service = MOVES[action]
     kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
     form = form_class(request.POST, prefix=action, **kwargs)
     if not form.is_valid():
-        for errors in form.errors.values():
+        # Name the field: "Trường này là bắt buộc." alone does not say which box was empty.
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
             for error in errors:
-                messages.error(request, f"{ACTION_LABELS[action]}: {error}")
+                messages.error(request, f"{ACTION_LABELS[action]}: {label + ': ' if label else ''}{error}")
         return redirect("dossiers:detail", code=code)
     arguments = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
@@ -235,7 +261,7 @@ def dossier_move(request, code: str, action: str):
 @require_POST
 @role_required(*ALL_STAFF)
 def dossier_attach(request, code: str):
-    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
     form = forms.AttachForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -251,7 +277,7 @@ def dossier_attach(request, code: str):
 
 @role_required(*ALL_STAFF)
 def document_file(request, code: str, pk: int):
-    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
     document = get_object_or_404(DossierDocument, pk=pk, dossier=dossier)
     if not document.file:
         raise Http404("Giấy tờ này không có tệp.")
@@ -263,6 +289,9 @@ def dossier_form_pdf(request, code: str, number: str):
     if number not in PDFS:
         raise Http404("Không có mẫu này.")
     dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    # Only the forms this dossier has: no receipt for one never received, no apology before a reschedule.
+    if number not in {n for n, _ in _printable(dossier)}:
+        raise Http404("Hồ sơ này không có mẫu này.")
     name, render_pdf = PDFS[number]
     return _pdf(render_pdf(dossier), f"mau-{number}-{name}-{dossier.code}.pdf")
 

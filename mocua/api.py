@@ -52,6 +52,17 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"code": "invalid", "detail": "Dữ liệu không hợp lệ.", "fields": response.data}
+    elif isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        # DRF answers 403 when the first authenticator (session) names no scheme; a token client
+        # must be told to authenticate (401 + WWW-Authenticate), not that it lacks a right.
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        response["WWW-Authenticate"] = 'Token realm="api"'
+        detail = ("Cần đăng nhập hoặc gửi token (Authorization: Token …)."
+                  if isinstance(exc, exceptions.NotAuthenticated) else "Token hoặc phiên đăng nhập không hợp lệ.")
+        response.data = {"code": "not_authenticated", "detail": detail}
+    elif isinstance(exc, exceptions.PermissionDenied):
+        # One code for a missing right, whether DRF's permission class or a service refused it.
+        response.data = {"code": ForbiddenError.code, "detail": str(exc.detail)}
     elif isinstance(exc, exceptions.APIException):
         response.data = {"code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
                          "detail": str(exc.detail)}

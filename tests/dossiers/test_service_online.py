@@ -54,6 +54,9 @@ def test_an_accepted_online_dossier_goes_all_the_way(frozen, submitted, receptio
     dossier = services.dossier_accept_online(dossier=submitted, actor=receptionist)
     dossier = services.dossier_hand_over(dossier=dossier, actor=receptionist, to_user=specialist)
     dossier = services.dossier_approve(dossier=dossier, actor=leader)
+    # The result waits on the desk of the officer who accepted the submission, not on nobody's.
+    assert dossier.holder == receptionist == dossier.created_by
+    assert dossier.steps.latest("pk").to_user == receptionist
     dossier = services.dossier_return(dossier=dossier, actor=receptionist, collected_by="Lê Văn Cường")
     assert dossier.status == Status.RETURNED
 

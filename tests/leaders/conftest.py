@@ -232,8 +232,8 @@ def _story(w: World) -> None:  # noqa: PLR0915 - one line per move reads best as
     w.give_back("D1", vn(3, 4, 9), "R1")
     w.rate("D1", vn(3, 4, 9, 5), "very_satisfied")
     # D2: R1 10:00–10:30 (due 15:00), S1 10:30–Wed 10:00 (due Wed 04 10:30: on time),
-    # L1 Wed 10:00–Fri 16:00 (due Thu 05 10:00: late 5 + 4 + 2.5 = 11.5 h), return step to nobody
-    # (an online dossier has no counter clerk who created it).
+    # L1 Wed 10:00–Fri 16:00 (due Thu 05 10:00: late 5 + 4 + 2.5 = 11.5 h), return step to R1,
+    # who accepted the online submission.
     w.online("D2", "A1", "P1", vn(3, 2, 9), "R1", vn(3, 2, 10))
     w.hand("D2", vn(3, 2, 10, 30), "R1", "S1")
     w.hand("D2", vn(3, 4, 10), "S1", "L1")

@@ -3,7 +3,8 @@ hand-built world (tests/leaders/conftest.py). Read at NOW = Mon 06/04/2026 10:00
 
 Steps finished in March, per officer who received them (due times in the conftest comments):
   R1  D1 receive, D1 return, D2 receive, D3 receive, D3 return, D4 return (late by the clock: the
-      result was posted late, not counted), D6 receive, D7 receive, D7 return, D12, D13, D15 receive = 12
+      result was posted late, not counted), D6 receive, D7 receive, D7 return, D12, D13, D15 receive, D2 return (R1
+      accepted the online D2, so its result comes back to R1's desk) = 13
   H1  D1 (passed on to S1 within the step) = 1
   S1  D1, D2, D6 (on time thanks to the pause) = 3, none late
   S2  D3 late 18.5 h (66 600 s), D7 late 30.5 h (109 800 s) = 2, both late, 49 h
@@ -12,7 +13,7 @@ Steps finished in March, per officer who received them (due times in the conftes
   R2  D8, D9, D10 receive, D11 receive, D14 return (late by the clock, not counted) = 5
   S3  D8 late 23.5 h (84 600 s, the citizen withdrew afterwards), D9, D10 = 3, 1 late
   L2  D10 = 1
-  RP, LP: none (D18's first step is still open). D2's return step went to nobody (online dossier).
+  RP, LP: none (D18's first step is still open).
 Overdue on the desk at NOW: S2 D5, S3 D11, RP D18. S1's D13 and S2's D12 wait for papers (clock
 stopped); R1's D6 and D15 wait for the citizen to collect them.
 """
@@ -30,7 +31,7 @@ HOUR = 3600
 
 # key → (steps, late steps, late seconds, overdue now)
 MARCH_ROWS = {
-    "L1": (6, 3, 113400, 0), "S2": (2, 2, 176400, 1), "S3": (3, 1, 84600, 1), "R1": (12, 0, 0, 0),
+    "L1": (6, 3, 113400, 0), "S2": (2, 2, 176400, 1), "S3": (3, 1, 84600, 1), "R1": (13, 0, 0, 0),
     "H1": (1, 0, 0, 0), "S1": (3, 0, 0, 0), "R2": (5, 0, 0, 0), "L2": (1, 0, 0, 0), "RP": (0, 0, 0, 1),
     "LP": (0, 0, 0, 0),
 }
@@ -196,7 +197,7 @@ def test_breakdown_per_agency(w, now):
     from .test_stats_report06 import A1_ROW, A2_ROW, P_ROW
 
     rows = stats.breakdown(scope=stats.scope_for(w["LP"]), period=MARCH, by="agency")
-    # A1: R1 12 + H1 1 + S1 3 + S2 2 + L1 6 + D2's return step to nobody = 25, late S2 ×2, L1 ×3.
+    # A1: R1 13 (D2's return step included) + H1 1 + S1 3 + S2 2 + L1 6 = 25, late S2 ×2, L1 ×3.
     # A2: R2 5 + S3 3 + L2 1 = 9, late S3 ×1. The province: nothing finished, D18 overdue.
     assert [r.key for r in rows] == [w["A1"].pk, w["A2"].pk, w["P"].pk]
     assert rows_of(rows) == {w["A1"].pk: (25, 5, 289800, 1), w["A2"].pk: (9, 1, 84600, 1), w["P"].pk: (0, 0, 0, 1)}
@@ -212,12 +213,11 @@ def test_breakdown_per_department(w, now):
     rows = stats.breakdown(scope=stats.scope_for(w["LP"]), period=MARCH, by="department")
     dept = {(r.label, r.detail): (r.steps, r.late_steps, r.late_seconds, r.overdue_now) for r in rows}
     assert dept == {
-        ("Bộ phận Một cửa", "Ủy ban nhân dân phường Hạc Thành"): (12, 0, 0, 0),
+        ("Bộ phận Một cửa", "Ủy ban nhân dân phường Hạc Thành"): (13, 0, 0, 0),  # R1, D2's return included
         ("Phòng Tư pháp", "Ủy ban nhân dân phường Hạc Thành"): (6, 2, 176400, 1),  # H1 + S1 + S2; D5
         ("Lãnh đạo UBND", "Ủy ban nhân dân phường Hạc Thành"): (6, 3, 113400, 0),
         ("Bộ phận Một cửa", "Ủy ban nhân dân phường Quảng Phú"): (5, 0, 0, 0),
         ("Văn phòng", "Ủy ban nhân dân phường Quảng Phú"): (4, 1, 84600, 1),  # S3 + L2; D11
-        ("Chưa xác định phòng ban", ""): (1, 0, 0, 0),  # D2's return step
         ("Trung tâm Phục vụ hành chính công", "Ủy ban nhân dân tỉnh Thử Nghiệm"): (0, 0, 0, 1),  # D18
     }
     assert [r.label for r in rows[:3]] == ["Lãnh đạo UBND", "Phòng Tư pháp", "Văn phòng"]
