@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("dossiers.public_api_urls")),
     path("", include("ratings.api_urls")),
     path("", include("dossiers.api_urls")),
+    path("", include("dossiers.stats_api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
     path("", include("dossiers.public_urls")),
+    path("", include("dossiers.stats_urls")),
     path("", include("ratings.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,93 @@
+"""Every leaders' page and stats endpoint makes the same number of queries whatever the number of
+officers, agencies, fields and dossiers: counted on the small world, then again after it grew
+(a new sub-agency with its staff, a second field and procedure, more dossiers and late steps).
+
+Each page: session + user (2), scope: all agencies (1), filter choices: procedures, fields (2),
+its figures, then the base template's bell count and the user's agency in the staff menu (2).
+A download has no template; Biểu 06 reads the reporting agency (1). An endpoint: the user (force
+authenticated, no session), scope, filter choices, its figures."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from ._data import MARCH, grow, shared_world
+
+FIGURES = {
+    "dashboard": 3,  # the period's figures; received and resolved per month for the chart
+    "officers": 1,  # officers with their steps grouped, overdue-now as a subquery
+    "officer": 3,  # the officer; late steps with their dossiers; dossiers overdue now
+    "department": 2,  # steps grouped; dossiers overdue now grouped
+    "agency": 2,  # steps grouped; Biểu 06 figures and overdue now grouped
+    "field": 2,
+    "procedure": 2,
+    "report06": 1,  # one GROUP BY
+    "index766": 1,  # one GROUP BY per agency
+    "report06_pdf": 1,
+}
+PAGE_BASE = 7
+DOWNLOAD_BASE = 5
+API_BASE = 3
+BREAKDOWN_SLUGS = {"department": "phong-ban", "agency": "don-vi", "field": "linh-vuc", "procedure": "thu-tuc"}
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    yield from shared_world(django_db_blocker)
+
+
+@pytest.fixture
+def world(_world, db):
+    return _world
+
+
+def page_urls(world) -> dict[str, str]:
+    urls = {name: reverse(f"leaders:{name}") for name in ("dashboard", "officers", "report06", "index766")}
+    urls["officer"] = reverse("leaders:officer", args=[world.cuong.pk])
+    urls.update({by: reverse("leaders:breakdown", args=[slug]) for by, slug in BREAKDOWN_SLUGS.items()})
+    return {name: f"{url}?{MARCH}" for name, url in urls.items()}
+
+
+def api_urls(world) -> dict[str, str]:
+    urls = {name: reverse(f"api-stats-{name}") + f"?{MARCH}" for name in ("dashboard", "officers", "report06",
+                                                                         "index766")}
+    urls["officer"] = reverse("api-stats-officer-late-steps", args=[world.cuong.pk]) + f"?{MARCH}"
+    urls.update({by: reverse("api-stats-breakdown") + f"?{MARCH}&by={by}" for by in BREAKDOWN_SLUGS})
+    return urls
+
+
+def check_counts(get, urls: dict, base: int, django_assert_num_queries, extra=None) -> None:
+    for name, url in urls.items():
+        with django_assert_num_queries(base + FIGURES[name] + (extra or {}).get(name, 0)):
+            response = get(url)
+        assert response.status_code == 200, (name, response.content[:500])
+
+
+def test_pages_query_count_does_not_grow(client, world, django_assert_num_queries):
+    client.force_login(world.a.leader)
+    check_counts(client.get, page_urls(world), PAGE_BASE, django_assert_num_queries)
+    before = client.get(page_urls(world)["officers"]).context["rows"]
+    grow(world, size=3)
+    after = client.get(page_urls(world)["officers"]).context["rows"]
+    assert len(after) >= len(before) + 5  # the world really grew
+    check_counts(client.get, page_urls(world), PAGE_BASE, django_assert_num_queries)
+
+
+def test_xlsx_downloads_query_count_does_not_grow(client, world, django_assert_num_queries):
+    client.force_login(world.a.leader)
+    urls = {name: f"{url}&format=xlsx" for name, url in page_urls(world).items()}
+    urls["report06_pdf"] = page_urls(world)["report06"] + "&format=pdf"
+    extra = {"report06": 1, "report06_pdf": 1}
+    check_counts(client.get, urls, DOWNLOAD_BASE, django_assert_num_queries, extra)
+    grow(world, size=3)
+    check_counts(client.get, urls, DOWNLOAD_BASE, django_assert_num_queries, extra)
+
+
+def test_endpoints_query_count_does_not_grow(world, django_assert_num_queries):
+    api = APIClient()
+    api.force_authenticate(world.a.leader)
+    check_counts(api.get, api_urls(world), API_BASE, django_assert_num_queries)
+    grow(world, size=3)
+    body = api.get(api_urls(world)["agency"]).json()
+    assert len(body["rows"]) == 3  # A, A1 and the new sub-agency
+    check_counts(api.get, api_urls(world), API_BASE, django_assert_num_queries)
