@@ -12,12 +12,12 @@ from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mocua.accounts.models import Department, User
 from mocua.accounts.roles import HasRole
+from mocua.paging import CappedPagination
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
 from . import permissions, selectors, services
@@ -203,7 +203,7 @@ ERRORS = {
 
 class DossierListApi(APIView):
     permission_classes = [HasRole]
-    pagination_class = PageNumberPagination  # PAGE_SIZE (20) from settings
+    pagination_class = CappedPagination  # PAGE_SIZE (20) from settings; counts at most 1,000
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Status.choices, required=False, help_text="Trạng thái")

@@ -4,7 +4,6 @@ Views stay thin: access through a selector, a form for the input, one service ca
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from mocua.accounts.models import User
 from mocua.accounts.roles import ALL_STAFF, role_required
 from mocua.api import DomainError
+from mocua.paging import CappedPaginator
 from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, outbox, permissions, selectors, services
@@ -159,7 +159,7 @@ def dossier_list(request):
                                                  status=params["status"], procedure=params["procedure"],
                                                  field=params["field"], holder=params["holder"],
                                                  channel=params["channel"])
-    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _with_deadline_state(page.object_list, request.user.agency)
     query_string = request.GET.copy()
     query_string.pop("page", None)

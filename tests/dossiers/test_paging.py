@@ -1,0 +1,66 @@
+"""Lists never count a whole archive: the agency list and the API count at most CAP + 1 rows
+(a LIMIT inside the COUNT), and say "more than" beyond it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from dossiers import services
+from mocua import paging
+
+from .conftest import make_intake
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def five(receptionist, variant):
+    return [services.dossier_receive(actor=receptionist, intake=make_intake(variant)) for _ in range(5)]
+
+
+@pytest.fixture
+def cap_of_three(monkeypatch):
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 3)
+    monkeypatch.setattr(paging, "CAP", 3)
+
+
+def count_queries(queries) -> list[str]:
+    """The counts over dossiers (the bell's unread count is another, small one)."""
+    return [q["sql"] for q in queries
+            if q["sql"].upper().startswith("SELECT COUNT(") and '"dossiers_dossier"' in q["sql"]]
+
+
+def test_the_page_counts_under_a_limit_and_says_more_than(client, leader, five, cap_of_three):
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/can-bo/ho-so/")
+    assert response.status_code == 200
+    assert "Hơn 3 hồ sơ: thu hẹp bằng bộ lọc để xem hết." in response.content.decode()
+    [count_sql] = count_queries(ctx.captured_queries)
+    assert "LIMIT 4" in count_sql
+
+
+def test_below_the_cap_the_page_gives_the_exact_count(client, leader, five):
+    client.force_login(leader)
+    response = client.get("/can-bo/ho-so/")
+    assert "5 hồ sơ." in response.content.decode() and "Hơn" not in response.content.decode()
+
+
+def test_the_api_count_is_capped_and_flagged(leader, five, cap_of_three):
+    api = APIClient()
+    api.force_authenticate(leader)
+    with CaptureQueriesContext(connection) as ctx:
+        body = api.get("/api/v1/dossiers/").json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    # Only the first cap + 1 rows (newest first) are reachable by paging; beyond, a filter is needed.
+    assert len(body["results"]) == 4 and body["next"] is None
+    [count_sql] = count_queries(ctx.captured_queries)
+    assert "LIMIT 4" in count_sql
+
+
+def test_the_api_count_is_exact_below_the_cap(leader, five):
+    api = APIClient()
+    api.force_authenticate(leader)
+    body = api.get("/api/v1/dossiers/").json()
+    assert (body["count"], body["count_capped"]) == (5, False)
