@@ -1,0 +1,1 @@
+"""The scale bench of issue 7: `python -m bench run|alerts|drill` (see docs/benchmarks.md)."""

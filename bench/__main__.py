@@ -1,0 +1,82 @@
+"""`python -m bench run|alerts|drill`: the scale bench of issue 7 (docs/benchmarks.md).
+
+run     starts gunicorn (4 workers) and a Celery worker on loopback against the bench database,
+        drives every scenario for --duration seconds at --concurrency clients, runs the alert
+        scan end to end, and prints the figures table (Markdown) with the targets.
+alerts  only the alert scan (candidate query and the end-to-end run).
+drill   the backup drill: pg_dump, pg_restore into a scratch database, check.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import time
+from dataclasses import asdict
+
+from . import env as bench_env
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["run", "alerts", "drill"])
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per scenario (default 60)")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per scenario")
+    parser.add_argument("--only", default="", help="comma-separated scenario keys (lookup,mine,search,…)")
+    parser.add_argument("--alerts", type=int, default=20_000, help="alerts in the end-to-end run (0: skip)")
+    parser.add_argument("--flood-rate", type=float, default=50.0, help="wrong lookups a second from one client")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--database-url", default="", help="default $BENCH_DATABASE_URL or …/mocua_bench")
+    parser.add_argument("--redis-url", default="", help="default $BENCH_REDIS_URL or redis://127.0.0.1:6379/7 "
+                                                        "(a db of its own: the bench empties it)")
+    parser.add_argument("--var-dir", default="", help="logs, static files, results (default var/bench)")
+    parser.add_argument("--json", default="", help="write the figures here too (default var/bench/last-run.json)")
+    parser.add_argument("--keep-dump", action="store_true", help="drill: keep the dump and the restored copy")
+    return parser.parse_args()
+
+
+def machine() -> dict:
+    from django.db import connection
+
+    with open("/proc/meminfo") as meminfo:
+        memory = int(meminfo.readline().split()[1]) / 2**20
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'dossiers_dossier'")
+        dossiers = cursor.fetchone()[0]
+    return {"cpus": os.cpu_count(), "memory_gib": round(memory, 1), "python": platform.python_version(),
+            "postgresql": version, "kernel": platform.release(), "dossiers": dossiers,
+            "load_average": os.getloadavg(), "when": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def main() -> None:
+    args = _args()
+    env = bench_env.from_args(args)
+    variables = bench_env.setup_django(env)
+    from . import runner
+
+    rows, info = [], machine()
+    print(f"Máy: {info}", flush=True)
+    if args.command == "drill":
+        rows = runner.drill_rows(env, keep=args.keep_dump)
+    else:
+        rows = runner.run(env, variables, args)
+    from .report import markdown
+
+    table = markdown(rows)
+    print("\n" + table)
+    target = args.json or str(env.var_dir / ("last-drill.json" if args.command == "drill" else "last-run.json"))
+    env.var_dir.mkdir(parents=True, exist_ok=True)
+    with open(target, "w") as out:
+        json.dump({"machine": info, "args": vars(args), "rows": [asdict(r) for r in rows], "markdown": table},
+                  out, ensure_ascii=False, indent=1)
+    print(f"\n→ {target}")
+
+
+if __name__ == "__main__":
+    asyncio.set_event_loop_policy(None)
+    main()

@@ -1,0 +1,204 @@
+"""What the bench asks of the web tier: one scenario per row of the issue's table.
+
+Each scenario is prepared in the driver with the ORM (sample codes, sessions, API tokens) and
+then run over HTTP only. Users are the bench officers made by `seed_bench` (usernames bench.*).
+"""
+
+import itertools
+import json
+import random
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client as DjangoClient
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from dossiers.benchdata import BENCH_SUFFIX, derive_pin
+from dossiers.models import Dossier
+from dossiers.workflow import OPEN
+from mocua.accounts.models import Agency, Role
+from procedures.models import ProcedureVariant
+
+from .loadgen import Client, Step
+
+LOOKUP = "/tra-cuu/"
+SESSION_COOKIE = "sessionid"
+
+
+def _address(n: int) -> str:
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256 + 1}"
+
+
+def sample_codes(count: int, rng: random.Random, where: str = "", params: list | None = None) -> list[str]:
+    """Random dossier codes, spread over the whole archive (random ids, not the first rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) FROM dossiers_dossier")
+        low, high = cursor.fetchone()
+        ids = [rng.randint(low, high) for _ in range(count * 3)]
+        cursor.execute(f"SELECT code FROM dossiers_dossier WHERE id = ANY(%s) {where} LIMIT %s",
+                       [ids, *(params or []), count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def session_for(user) -> str:
+    client = DjangoClient()
+    client.force_login(user)
+    return client.cookies[SESSION_COOKIE].value
+
+
+@dataclass
+class Scenario:
+    key: str
+    label: str
+    clients: list[Client]
+    step: Step
+    missing: str = ""  # why it cannot run ("not yet built")
+
+
+class Bench:
+    """Builds the scenarios against one running web tier."""
+
+    def __init__(self, host: str, port: int, concurrency: int, seed: int = 7):
+        self.host, self.port, self.concurrency = host, port, concurrency
+        self.rng = random.Random(seed)
+        self.users = get_user_model().objects.filter(username__startswith="bench.", is_active=True)
+        self.address = itertools.count(1)
+        if not self.users.exists():
+            raise SystemExit("Không có dữ liệu đo tải: chạy `manage.py seed_bench --dossiers N` trước.")
+
+    def _client(self, **kwargs) -> Client:
+        return Client(self.host, self.port, address=_address(next(self.address)), **kwargs)
+
+    def _staff(self, user) -> Client:
+        return self._client(cookies={SESSION_COOKIE: session_for(user)})
+
+    # -- public lookup ------------------------------------------------------------------------
+
+    def lookup_step(self, codes: list[str]) -> Step:
+        pairs = [(code, derive_pin(code)) for code in codes]
+        rng = self.rng
+
+        async def step(client: Client):
+            if "csrftoken" not in client.cookies:
+                await client.csrf(LOOKUP)
+            code, pin = rng.choice(pairs)
+            response = await client.request("POST", LOOKUP, form={
+                "code": code, "pin": pin, "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+                headers={"Referer": f"http://{self.host}:{self.port}{LOOKUP}"})
+            return response.status, response.status == 200 and code.encode() in response.body, "no dossier shown"
+        return step
+
+    def lookup(self) -> Scenario:
+        codes = sample_codes(2000, self.rng)
+        return Scenario("lookup", "Tra cứu công khai (mã + PIN)", [self._client() for _ in range(self.concurrency)],
+                        self.lookup_step(codes))
+
+    def flood_step(self) -> Step:
+        rng = self.rng
+        agencies = list(Agency.objects.filter(code__endswith=BENCH_SUFFIX).values_list("code", flat=True))
+
+        async def step(client: Client):
+            if "csrftoken" not in client.cookies:
+                await client.csrf(LOOKUP)
+            # Guessing codes: today's numbers at random agencies, with a made-up PIN.
+            code = f"{rng.choice(agencies)}-{timezone.localdate():%y%m%d}-{rng.randint(1, 9999):04d}"
+            response = await client.request("POST", LOOKUP, form={
+                "code": code, "pin": "AAAAAAAA", "csrfmiddlewaretoken": client.cookies["csrftoken"]})
+            return response.status, response.status in (200, 429), ""
+        return step
+
+    # -- staff pages --------------------------------------------------------------------------
+
+    def _get(self, paths: list[str], expect: bytes = b"") -> Step:
+        rng = self.rng
+
+        async def step(client: Client):
+            response = await client.request("GET", rng.choice(paths))
+            ok = response.status == 200 and (not expect or response.body.startswith(expect))
+            return response.status, ok, response.body[:120].decode("utf-8", "replace")
+        return step
+
+    def mine(self) -> Scenario:
+        busiest = (self.users.filter(role=Role.SPECIALIST)
+                   .annotate(open=Count("held_dossiers", filter=Q(held_dossiers__status__in=sorted(OPEN))))
+                   .order_by("-open")[:self.concurrency])
+        return Scenario("mine", "Hồ sơ của tôi (chuyên viên)", [self._staff(u) for u in busiest],
+                        self._get(["/can-bo/ho-so/cua-toi/"]))
+
+    def agency_search(self) -> Scenario:
+        clerks = list(self.users.filter(role=Role.RECEPTION).select_related("agency")
+                      .annotate(n=Count("agency__dossiers")).order_by("-n")[:self.concurrency])
+        agency_ids = {u.agency_id for u in clerks}
+        terms = []
+        for name, phone, code in self._sample_rows(agency_ids):
+            terms += [name, phone, code, name.split()[-1]]
+        # Full names, phones, codes and a lone given name (many matches), plus the unfiltered list.
+        paths = ["/can-bo/ho-so/?" + urlencode({"q": term}) for term in terms] + ["/can-bo/ho-so/"]
+        return Scenario("search", "Danh sách hồ sơ của cơ quan, có tìm kiếm", [self._staff(u) for u in clerks],
+                        self._get(paths))
+
+    def _sample_rows(self, agency_ids: set[int]) -> list[tuple[str, str, str]]:
+        codes = sample_codes(100, self.rng, "AND agency_id = ANY(%s)", [list(agency_ids)])
+        return list(Dossier.objects.filter(code__in=codes).values_list("applicant_name", "applicant_phone", "code"))
+
+    # -- leaders ------------------------------------------------------------------------------
+
+    def _leader(self, province: bool):
+        if province:
+            return self.users.filter(role=Role.LEADER, agency__code="000.00.00" + BENCH_SUFFIX).first()
+        return (self.users.filter(role=Role.LEADER, agency__level="commune")
+                .annotate(n=Count("agency__dossiers")).order_by("-n").first())
+
+    def leaders(self, key: str, label: str, path: str, province: bool) -> Scenario:
+        user = self._leader(province)
+        year = timezone.localdate().year
+        url = f"{path}?period=year&year={year}"
+        clients = [self._staff(user) for _ in range(self.concurrency)]
+        return Scenario(key, label, clients, self._get([url]))
+
+    # -- counter ------------------------------------------------------------------------------
+
+    def _counter_clerks(self) -> list:
+        """Reception officers of agencies that receive dossiers (not the province's own office)."""
+        return list(self.users.filter(role=Role.RECEPTION, agency__procedures__isnull=False).distinct()
+                    .select_related("agency").order_by("agency_id", "pk")[:self.concurrency])
+
+    def intake(self) -> Scenario:
+        clerks = self._counter_clerks()
+        variants = {}
+        for clerk in clerks:
+            variants[clerk.pk] = list(ProcedureVariant.objects.filter(procedure__agencies=clerk.agency_id)
+                                      .values_list("pk", flat=True))
+        clients = []
+        for clerk in clerks:
+            token, _ = Token.objects.get_or_create(user=clerk)
+            client = self._client(headers={"Authorization": f"Token {token.key}"})
+            client.extra["variants"] = variants[clerk.pk]
+            clients.append(client)
+        rng = self.rng
+
+        async def step(client: Client):
+            body = json.dumps({"variant": rng.choice(client.extra["variants"]), "applicant": {
+                "name": "Nguyễn Văn Đo Tải", "id_number": f"0380{rng.randint(10**7, 10**8 - 1)}",
+                "phone": f"09{rng.randint(10**7, 10**8 - 1)}"}}).encode()
+            response = await client.request("POST", "/api/v1/dossiers/", json_body=body)
+            return response.status, response.status == 201, response.body[:200].decode("utf-8", "replace")
+        return Scenario("intake", "Tiếp nhận tại quầy qua API", clients, step)
+
+    def receipt(self) -> Scenario:
+        clients = []
+        for clerk in self._counter_clerks():
+            client = self._staff(clerk)
+            codes = sample_codes(200, self.rng, "AND agency_id = %s AND received_at IS NOT NULL", [clerk.agency_id])
+            client.extra["paths"] = [f"/can-bo/ho-so/{code}/giay-tiep-nhan.pdf" for code in codes]
+            clients.append(client)
+        rng = self.rng
+
+        async def step(client: Client):
+            response = await client.request("GET", rng.choice(client.extra["paths"]))
+            return response.status, response.status == 200 and response.body.startswith(b"%PDF"), ""
+        return Scenario("receipt", "Giấy tiếp nhận (PDF, Mẫu 01)", clients, step)
