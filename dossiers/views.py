@@ -22,6 +22,7 @@ from .workflow import Status
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
 PAGE_SIZE = 25
+MINE_PAGE_SIZE = 50
 
 ACTION_LABELS = {
     "accept_online": "Tiếp nhận hồ sơ trực tuyến",
@@ -146,8 +147,11 @@ def guidance(request, pk: int):
 
 @role_required(*ALL_STAFF)
 def my_dossiers(request):
-    dossiers = _with_deadline_state(selectors.dossier_list_for_holder(user=request.user), request.user.agency)
-    return render(request, "dossiers/mine.html", {"dossiers": dossiers})
+    # Paged: a busy specialist holds a hundred dossiers or more, and the most urgent come first.
+    page = CappedPaginator(selectors.dossier_list_for_holder(user=request.user), MINE_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    page.object_list = _with_deadline_state(page.object_list, request.user.agency)
+    return render(request, "dossiers/mine.html", {"page": page, "dossiers": page.object_list})
 
 
 @role_required(*ALL_STAFF)

@@ -64,3 +64,16 @@ def test_the_api_count_is_exact_below_the_cap(leader, five):
     api.force_authenticate(leader)
     body = api.get("/api/v1/dossiers/").json()
     assert (body["count"], body["count_capped"]) == (5, False)
+
+
+def test_my_dossiers_page_the_most_urgent_first(client, receptionist, specialist, variant, monkeypatch):
+    from dossiers import views
+
+    monkeypatch.setattr(views, "MINE_PAGE_SIZE", 2)
+    received = [services.dossier_receive(actor=receptionist, intake=make_intake(variant)) for _ in range(3)]
+    held = [services.dossier_hand_over(dossier=d, actor=receptionist, to_user=specialist) for d in received]
+    urgent = sorted(held, key=lambda d: (d.step_due_at, d.pk))
+    client.force_login(specialist)
+    first, second = (client.get("/can-bo/ho-so/cua-toi/", {"page": n}).content.decode() for n in (1, 2))
+    assert urgent[0].code in first and urgent[1].code in first and urgent[2].code not in first
+    assert urgent[2].code in second and "Trang 2/2" in second
