@@ -57,51 +57,70 @@ def normalise_code(code: str) -> str:
     return (code or "").strip().upper()[:60]
 
 
-def _ensure_not_throttled(client: str, code: str) -> None:
+def _keys(client: str, code: str) -> list[tuple[str, int, int]]:
+    """(cache key, limit, window) of each count a lookup by this client for this code is held to."""
     limits = _limits()
-    if (ratelimit.too_many(f"lookup:ip:{client}", limit=limits.client_failures, window=limits.client_window)
-            or (code and ratelimit.too_many(f"lookup:code:{code}", limit=limits.code_failures,
-                                            window=limits.code_window))):
-        security_log.warning("lookup throttled client=%s code=%s", client, code)
-        raise LookupThrottled(THROTTLED)
+    keys = [(f"lookup:ip:{client}", limits.client_failures, limits.client_window)]
+    if code:
+        keys.append((f"lookup:code:{code}", limits.code_failures, limits.code_window))
+    return keys
+
+
+def _take_attempt(client: str, code: str) -> list[str]:
+    """Count this lookup as a failure before it runs, and refuse it (429) past either limit.
+
+    Counting first, atomically, is what holds the limit under a flood: checking first and counting
+    after the lookup let every concurrent request read the same count and pass (issue 7). Returns
+    the keys taken, to give back if the PIN turns out right.
+    """
+    taken = []
+    for key, limit, window in _keys(client, code):
+        if not ratelimit.take(key, limit=limit, window=window):
+            for earlier in taken:  # refused: the attempt is not made, so it counts nowhere
+                ratelimit.give_back(earlier)
+            security_log.warning("lookup throttled client=%s code=%s", client, code)
+            raise LookupThrottled(THROTTLED)
+        taken.append(key)
+    return taken
+
+
+def _succeeded(taken: list[str]) -> None:
+    """A right PIN or token is not a failure: hand back what _take_attempt counted."""
+    for key in taken:
+        ratelimit.give_back(key)
 
 
 def _pin_of(code: str) -> tuple[int | None, str]:
     """(pk, PIN) of the dossier with this code, or (None, a PIN nobody has): one indexed query
-    whichever it is, so a known code costs no more than an unknown one until the PIN matches."""
-    row = Dossier.objects.filter(code=code).values_list("pk", "pin").first() if code else None
-    return row if row else (None, _ABSENT_PIN)
-
-
-def _failed(client: str, code: str, what: str) -> None:
-    limits = _limits()
-    ratelimit.hit(f"lookup:ip:{client}", window=limits.client_window)
-    if code:
-        ratelimit.hit(f"lookup:code:{code}", window=limits.code_window)
-    security_log.info("%s client=%s code=%s", what, client, code)
+    whichever it is, so a known code costs no more than an unknown one until the PIN matches.
+    Unordered and sliced: .first() would add an ORDER BY (the model's ordering) to a unique lookup."""
+    rows = list(Dossier.objects.filter(code=code).order_by().values_list("pk", "pin")[:1]) if code else []
+    return rows[0] if rows else (None, _ABSENT_PIN)
 
 
 def dossier_lookup(*, code: str, pin: str, client: str) -> Dossier | None:
     """The dossier if code and PIN match; None otherwise. Raises LookupThrottled (429)."""
     code, pin = normalise_code(code), (pin or "").strip().upper()[:20]
-    _ensure_not_throttled(client, code)
+    taken = _take_attempt(client, code)
     pk, expected = _pin_of(code)
     # Compared in both branches (unknown code, wrong PIN), in constant time.
     if hmac.compare_digest(expected.encode(), pin.encode()) and pk is not None:
+        _succeeded(taken)
         return _public_queryset().get(pk=pk)
-    _failed(client, code, "lookup failed")
+    security_log.info("lookup failed client=%s code=%s", client, code)
     return None
 
 
 def dossier_from_token(*, token: str, client: str) -> Dossier | None:
     """The dossier named by a receipt's signed QR token; None for a forged or expired one."""
-    _ensure_not_throttled(client, "")
+    taken = _take_attempt(client, "")
     claims = tokens.token_claims(token)
     pk, pin = _pin_of(normalise_code(claims[0]) if claims else "")
     tag = claims[1] if claims else ""
     if hmac.compare_digest(tokens.pin_tag(pin).encode(), tag.encode()) and pk is not None:
+        _succeeded(taken)
         return _public_queryset().get(pk=pk)
-    _failed(client, "", "lookup token refused")
+    security_log.info("lookup token refused client=%s code=%s", client, "")
     return None
 
 

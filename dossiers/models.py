@@ -6,7 +6,8 @@ variant's limit, fees, papers and steps as they were at intake (issue #3, item 8
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from mocua.accounts.models import Agency, Department
 from mocua.text import NFCCharField, NFCTextField
@@ -118,16 +119,30 @@ class Dossier(models.Model):
         verbose_name_plural = "hồ sơ"
         ordering = ["-received_at", "-pk"]
         indexes = [
-            # agency list: selectors.dossier_list_for_agency, newest first
+            # Mẫu 07: selectors.dossier_register, received_at in [start, end) for one agency, in order
             models.Index(fields=["agency", "-received_at"], name="dossier_agency_received"),
-            # "my dossiers": selectors.dossier_list_for_holder, open ones by time left
-            models.Index(fields=["holder", "step_due_at"], name="dossier_holder_open",
-                         condition=Q(status__in=sorted(OPEN))),
+            # agency list: selectors.dossier_list_for_agency walks this index in its exact ORDER BY
+            # (never-received dossiers by created_at), so page 1 reads 50 rows instead of sorting them all
+            models.Index(F("agency"), Coalesce("received_at", "created_at").desc(), F("id").desc(),
+                         name="dossier_agency_recent"),
+            # "my dossiers": selectors.dossier_list_for_holder. The condition must be the selector's
+            # status list exactly (open, plus results waiting to be collected): the planner uses a
+            # partial index only when the query's WHERE implies its condition.
+            models.Index(fields=["holder", "step_due_at"], name="dossier_holder_desk",
+                         condition=Q(status__in=sorted(OPEN | {Status.RESULT_READY}))),
             # counter queue and status filters
             models.Index(fields=["agency", "status"], name="dossier_agency_status"),
-            # the overdue scan reads only open dossiers with a running clock
+            # the overdue scan, and the running branch of the agency list's late filter
+            # (selectors.dossier_list_for_agency(late=True)): open dossiers with a running clock
             models.Index(fields=["due_at"], name="dossier_open_due",
                          condition=Q(status__in=["received", "processing"])),
+            # the finished-late branch of the agency list's late filter
+            models.Index(fields=["agency"], name="dossier_agency_late", condition=Q(timeliness=Timeliness.LATE)),
+            # leaders' figures (stats.conditions, stats._relevant): carried over, resolved, in progress
+            # and the breakdowns filter each unit's dossiers on finished_at (null, or in the period)
+            models.Index(fields=["agency", "finished_at"], name="dossier_agency_finished"),
+            # The staff search (selectors.dossier_search, LIKE '%word%') uses a pg_trgm GIN index on
+            # search_text, created on PostgreSQL only by migration 0003_scale_indexes.
         ]
 
     def __str__(self) -> str:
@@ -231,6 +246,9 @@ class DossierStep(models.Model):
         indexes = [
             # late per officer: finished steps of one officer over a period
             models.Index(fields=["to_user", "finished_at"], name="step_user_finished"),
+            # leaders' breakdowns and late steps (stats.breakdown, stats._steps_in): steps finished in
+            # the period, whoever handled them
+            models.Index(fields=["finished_at"], name="step_finished"),
             # the deadline scan reads only unfinished steps
             models.Index(fields=["due_at"], name="step_open_due", condition=Q(finished_at__isnull=True)),
         ]

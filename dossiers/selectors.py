@@ -1,5 +1,6 @@
 """Reads of dossiers, with the access rule: an officer sees their agency's dossiers only."""
 
+import datetime as dt
 import re
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from mocua.text import fold
 
-from .models import Dossier, DossierEvent, DossierStep
+from .models import Dossier, DossierEvent, DossierStep, Timeliness
 from .workflow import OPEN, Status
 
 LIST_COLUMNS = ("holder", "department")
@@ -55,7 +56,9 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
         return queryset
     if _DIGITS.match(query):
         digits = re.sub(r"\D", "", query)
-        match = Q(search_text__contains=digits) | Q(code__icontains=query)
+        # The code is in search_text too (folded: lower case, dots and dashes kept), so both branches
+        # read the trigram index; an OR with code ILIKE would force a scan of the agency's rows.
+        match = Q(search_text__contains=digits) | Q(search_text__contains=fold(query))
         if digits.startswith("84") and len(digits) in (11, 12):  # +84 912 345 678 is 0912345678
             match |= Q(search_text__contains="0" + digits[2:])
         return queryset.filter(match)
@@ -82,14 +85,20 @@ def dossier_list_for_agency(*, user, query: str = "", status: str = "", procedur
     if channel:
         queryset = queryset.filter(channel=channel)
     if late:
-        queryset = queryset.filter(dossier_overdue_q())
+        queryset = queryset.filter(pk__in=dossier_overdue_pks(agency_id=user.agency_id))
     return queryset
 
 
-def dossier_overdue_q() -> Q:
-    """Open with a running clock and past the appointment, or finished late."""
+def dossier_overdue_pks(*, agency_id: int) -> QuerySet:
+    """The agency's dossiers open with a running clock and past the appointment, or finished late.
+
+    A UNION of two subqueries rather than one OR: each branch then reads its own partial index
+    (dossier_open_due, dossier_agency_late), where the OR could only filter every row of the agency.
+    """
     now = timezone.now()
-    return (Q(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)) | Q(timeliness="late")
+    mine = Dossier.objects.filter(agency_id=agency_id).order_by()
+    running = mine.filter(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now).values("pk")
+    return running.union(mine.filter(timeliness=Timeliness.LATE).values("pk"))
 
 
 def dossier_list_for_holder(*, user) -> QuerySet:
@@ -103,7 +112,13 @@ def dossier_counter_queue(*, user) -> QuerySet:
     return dossier_base_for_officer(user).filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
 
 
-def dossier_register(*, user, start, end) -> QuerySet:
-    """Mẫu 07: dossiers received by the officer's agency between two dates, in order."""
-    return (dossier_base_for_officer(user).filter(received_at__date__gte=start, received_at__date__lte=end)
+def dossier_register(*, user, start: dt.date, end: dt.date) -> QuerySet:
+    """Mẫu 07: dossiers received by the officer's agency between two dates, in order.
+
+    Local days as an aware half-open range [start 00:00, the day after end 00:00), which the
+    (agency, received_at) index serves; received_at__date would convert every row first.
+    """
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    return (dossier_base_for_officer(user).filter(received_at__gte=since, received_at__lt=until)
             .select_related("agency").order_by("received_at", "pk"))
