@@ -124,10 +124,10 @@ def submit_online(request, code: str):
     form = SubmitForm(request.POST or None, request.FILES or None, procedure=procedure)
     if request.method == "POST" and form.is_valid():
         client = client_address(request)
-        if ratelimit.too_many(f"submit:ip:{client}", limit=settings.SUBMIT_PER_HOUR, window=3600):
+        # Counted first, atomically: concurrent submissions cannot all read the same count and pass.
+        if not ratelimit.take(f"submit:ip:{client}", limit=settings.SUBMIT_PER_HOUR, window=3600):
             return render(request, "public/submit.html", {"form": form, "procedure": procedure,
                                                           "error": lookup.THROTTLED}, status=429)
-        ratelimit.hit(f"submit:ip:{client}", window=3600)
         try:
             dossier = _submit(form)
         except DomainError as exc:

@@ -30,9 +30,9 @@ def rate_online(request, code: str):
     if not lookup.is_unlocked(request.session, code):
         raise Http404("Không tìm thấy hồ sơ.")
     client = client_address(request)
-    if ratelimit.too_many(f"rate:ip:{client}", limit=RATING_TRIES_PER_HOUR, window=3600):
+    # Counted first, atomically (see mocua.ratelimit.take).
+    if not ratelimit.take(f"rate:ip:{client}", limit=RATING_TRIES_PER_HOUR, window=3600):
         return render(request, "ratings/done.html", {"error": lookup.THROTTLED}, status=429)
-    ratelimit.hit(f"rate:ip:{client}", window=3600)
     form = RatingForm(request.POST)
     dossier = Dossier.objects.filter(code=code).first()
     if dossier is None:
