@@ -57,11 +57,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from mocua.accounts.models import Agency, Role, User
+from mocua.accounts.models import Agency, Department, Role, User
 from mocua.text import fold
 from procedures.models import Channel, Field, Procedure
 
@@ -514,6 +515,26 @@ def overdue_now_q(now: dt.datetime | None = None, prefix: str = "") -> Q:
         Q(**{f"{prefix}step_due_at__lt": now}) | Q(**{f"{prefix}legal_due_at__lt": now}))
 
 
+class OneOf(Func):
+    """``value = ANY(ARRAY(subquery))``: a filter on one of a few ids read by a subquery.
+
+    PostgreSQL plans ``value IN (subquery)`` as a join whose size it guesses from the whole table,
+    so one unit's officers were matched against a sequential scan of every step of the province;
+    the array is computed first (an InitPlan) and then used as an index condition, as a literal
+    list would be. Elsewhere (the SQLite demo) it is the plain IN.
+    """
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        value, subquery = self.get_source_expressions()
+        value_sql, value_params = compiler.compile(value)
+        subquery_sql, subquery_params = compiler.compile(subquery)  # already in parentheses
+        if connection.vendor == "postgresql":
+            return f"{value_sql} = ANY(ARRAY{subquery_sql})", (*value_params, *subquery_params)
+        return f"{value_sql} IN {subquery_sql}", (*value_params, *subquery_params)
+
+
 @dataclass
 class StepFigures:
     key: object
@@ -556,26 +577,46 @@ def sort_rows(rows: list[StepFigures], sort: str, descending: bool | None = None
 
 def officers(*, scope: Scope, period: Period, filters: Filters = Filters(), sort: str = "late_steps",
              descending: bool | None = None) -> list[StepFigures]:
-    """One row per officer of the scope: one query (steps joined and grouped; the dossiers on the
-    desk now in a correlated subquery, which a second join would multiply)."""
-    steps = _steps_in(period, "dossier_steps__") & filters.dossiers(scope, "dossier_steps__dossier__")
-    late = steps & _late_step("dossier_steps__")
+    """One row per officer of the scope, in one query: the period's steps are counted per officer
+    first (GROUP BY to_user_id over the step log joined to its dossiers), then joined to the
+    officers' names; the dossiers on the desk now come from a correlated subquery per officer.
+
+    Grouping before joining keeps the names out of the step aggregate: grouping the joined rows by
+    the officer's name, department and agency made PostgreSQL hash or sort every step row with
+    those text columns (seconds on a province's year), and with the period in the aggregate's
+    FILTER rather than in WHERE the join read every step the officers ever handled.
+    """
+    agency_ids = filters.agency_ids(scope)
+    officers_qs = User.objects.filter(agency_id__in=agency_ids, role__in=OFFICER_ROLES)
+    late = _late_step()
+    totals = DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__"))
+    if len(agency_ids) == 1:
+        # One unit: its few officers' steps are read from step_user_finished (to_user, finished_at).
+        # Over several units the dossiers' agency selects nearly every step of the period anyway,
+        # and the planner, which cannot see how many officers the array holds, would then pick a
+        # plan for a few; the LEFT JOIN below drops the other officers' rows either way.
+        totals = totals.filter(OneOf(F("to_user_id"), officers_qs.values("pk")))
+    # Counted on to_user_id rather than on the id, which the step indexes do not hold (a step with
+    # no officer is in a NULL group that joins no one).
+    totals = (totals.order_by().values("to_user_id")
+              .annotate(steps=Count("to_user_id"), late_steps=Count("to_user_id", filter=late),
+                        late_seconds=Sum("late_seconds", filter=late)))
     desk = (Dossier.objects.filter(overdue_now_q(), filters.dossiers(scope), holder=OuterRef("pk")).order_by()
             .values("holder").annotate(n=Count("pk")).values("n"))
-    users = (User.objects.filter(agency_id__in=filters.agency_ids(scope), role__in=OFFICER_ROLES)
-             .values("id", "full_name", "username", "is_active", "department__name", "agency__name")
-             .annotate(steps=Count("dossier_steps", filter=steps),
-                       late_steps=Count("dossier_steps", filter=late),
-                       late_seconds=Coalesce(Sum("dossier_steps__late_seconds", filter=late), 0))
-             # Annotated after the aggregates and not wrapped in Coalesce, so that Django groups by the
-             # officer only; otherwise the subquery joins the GROUP BY and PostgreSQL runs it once per
-             # step row (seconds on a province's year) instead of once per officer.
-             .annotate(overdue_now=Subquery(desk))
-             .order_by("id"))
-    rows = [StepFigures(u["id"], u["full_name"] or u["username"], u["steps"], u["late_steps"], u["late_seconds"],
-                        u["overdue_now"] or 0, " · ".join(x for x in (u["department__name"], u["agency__name"]) if x),
-                        u["is_active"])
-            for u in users]
+    people = (officers_qs.order_by()
+              .values("id", "full_name", "username", "is_active", "department__name", "agency__name")
+              .annotate(overdue_now=Subquery(desk)))
+    people_sql, people_params = people.query.sql_with_params()
+    totals_sql, totals_params = totals.query.sql_with_params()
+    # Django has no join to a derived table: the two compiled querysets are composed here, each
+    # with its own parameters, in the order the placeholders appear.
+    sql = (f"SELECT o.*, t.steps, t.late_steps, t.late_seconds FROM ({people_sql}) o "
+           f"LEFT JOIN ({totals_sql}) t ON t.to_user_id = o.id ORDER BY o.id")
+    found = _fetch(sql, (*people_params, *totals_params))
+    rows = [StepFigures(u["id"], u["full_name"] or u["username"], u["steps"] or 0, u["late_steps"] or 0,
+                        u["late_seconds"] or 0, u["overdue_now"] or 0,
+                        " · ".join(x for x in (u["department__name"], u["agency__name"]) if x), bool(u["is_active"]))
+            for u in found]
     # A former officer stays in the table only for the period in which they handled dossiers.
     rows = [r for r in rows if r.is_active or r.steps or r.overdue_now]
     return sort_rows(rows, sort, descending)
@@ -611,26 +652,56 @@ def officer_overdue_now(*, officer: User, scope: Scope, filters: Filters = Filte
 @dataclass(frozen=True)
 class Grouping:
     label: str
-    step_fields: tuple[str, ...]  # key, then the label parts, reached from DossierStep
-    dossier_fields: tuple[str, ...]  # the same reached from Dossier
+    step_key: str  # the group's key reached from DossierStep
+    dossier_key: str  # the same reached from Dossier
+    model: type | None  # what the key points to (None: an agency, named from the scope)
+    label_fields: tuple[str, ...] = ()  # the label parts, read on `model`
     dossier_figures: bool = True  # received/resolved make sense for this grouping
 
 
 GROUPINGS = {
     # The department the step was handed to; dossiers now in the department for "overdue now".
-    "department": Grouping("Phòng ban", ("to_department_id", "to_department__name", "to_department__agency__name"),
-                           ("department_id", "department__name", "department__agency__name"), False),
-    "agency": Grouping("Cơ quan, đơn vị", ("dossier__agency_id",), ("agency_id",)),
-    "field": Grouping("Lĩnh vực", ("dossier__procedure__field_id", "dossier__procedure__field__name"),
-                      ("procedure__field_id", "procedure__field__name")),
-    "procedure": Grouping("Thủ tục", ("dossier__procedure_id", "dossier__procedure__code", "dossier__procedure__name"),
-                          ("procedure_id", "procedure__code", "procedure__name")),
+    "department": Grouping("Phòng ban", "to_department_id", "department_id", Department, ("name", "agency__name"),
+                           False),
+    "agency": Grouping("Cơ quan, đơn vị", "dossier__agency_id", "agency_id", None),
+    "field": Grouping("Lĩnh vực", "dossier__procedure__field_id", "procedure__field_id", Field, ("name",)),
+    "procedure": Grouping("Thủ tục", "dossier__procedure_id", "procedure_id", Procedure, ("code", "name")),
 }
+
+
+def _fetch(sql: str, params) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _grouped(queryset, grouping: Grouping, key: str, **aggregates) -> list[dict]:
+    """One query: GROUP BY the key alone, then the groups joined to their label parts.
+
+    Grouping by the names as well made PostgreSQL join the named tables to every counted row and
+    hash their text. Django joins no derived table, so the two compiled querysets are composed
+    here, each with its own parameters in the order of their placeholders.
+    """
+    totals = queryset.order_by().values(key).annotate(**aggregates)
+    if grouping.model is None:
+        return list(totals)
+    labels = grouping.model.objects.order_by().values(
+        label_key=F("pk"), **{f"label_{n}": F(path) for n, path in enumerate(grouping.label_fields)})
+    totals_sql, totals_params = totals.query.sql_with_params()
+    labels_sql, labels_params = labels.query.sql_with_params()
+    return _fetch(f"SELECT t.*, l.* FROM ({totals_sql}) t LEFT JOIN ({labels_sql}) l "
+                  f"ON l.label_key = t.{connection.ops.quote_name(key)}", (*totals_params, *labels_params))
 
 
 @dataclass
 class BreakdownRow(StepFigures):
     report: ReportRow | None = None
+
+
+def _parts(found: dict, grouping: Grouping, key: str) -> list:
+    """The group's key, then its label parts, as _label reads them."""
+    return [found[key], *(found[f"label_{n}"] for n in range(len(grouping.label_fields)))]
 
 
 def _label(parts: list, by: str, scope: Scope) -> tuple[str, str]:
@@ -659,23 +730,26 @@ def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by:
     if by == "agency":  # every unit of the scope is ranked, even one with nothing to count
         for unit_id in filters.agency_ids(scope):
             row([unit_id])
-    steps = (DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__")).order_by()
-             .values(*grouping.step_fields)
-             .annotate(steps=Count("pk"), late_steps=Count("pk", filter=_late_step()),
-                       late_seconds=Coalesce(Sum("late_seconds", filter=_late_step()), 0)))
+    late = _late_step()
+    # Counted on dossier_id, which a covering step index can hold, rather than on the step's id.
+    steps = _grouped(DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__")),
+                     grouping, grouping.step_key, steps=Count("dossier_id"),
+                     late_steps=Count("dossier_id", filter=late),
+                     late_seconds=Coalesce(Sum("late_seconds", filter=late), 0))
     for s in steps:
-        target = row([s[f] for f in grouping.step_fields])
+        target = row(_parts(s, grouping, grouping.step_key))
         target.steps, target.late_steps, target.late_seconds = s["steps"], s["late_steps"], s["late_seconds"]
     names = (*REPORT_FIGURES, "overdue_now") if grouping.dossier_figures else ("overdue_now",)
-    queryset = Dossier.objects.filter(filters.dossiers(scope)).order_by().values(*grouping.dossier_fields)
+    queryset = Dossier.objects.filter(filters.dossiers(scope))
     rules = conditions(period)
     rules["overdue_now"] = overdue_now_q()
     if grouping.dossier_figures:
         queryset = queryset.filter(_relevant(period, False) | rules["overdue_now"])
     else:
         queryset = queryset.filter(rules["overdue_now"])
-    for d in queryset.annotate(**{name: Count("pk", filter=rules[name]) for name in names}):
-        target = row([d[f] for f in grouping.dossier_fields])
+    for d in _grouped(queryset, grouping, grouping.dossier_key,
+                      **{name: Count("pk", filter=rules[name]) for name in names}):
+        target = row(_parts(d, grouping, grouping.dossier_key))
         target.overdue_now = d["overdue_now"]
         if grouping.dossier_figures:
             target.report = ReportRow.of(target.key, target.label, d)

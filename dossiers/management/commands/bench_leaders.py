@@ -1,6 +1,7 @@
 """Benchmark of the leaders' figures on a province-sized year.
 
     python manage.py bench_leaders --dossiers 200000 [--runs 5] [--seed 2026] [--keep] [--force]
+    python manage.py bench_leaders --reuse [--runs 5]    # time again the rows a --keep run left
 
 Seeds, with bulk inserts (PostgreSQL COPY; bulk_create elsewhere) and not through the services, so
 that it takes a minute, not hours, a
@@ -58,14 +59,22 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--keep", action="store_true", help="leave the seeded rows in the database")
         parser.add_argument("--force", action="store_true", help="run even if the database holds real dossiers")
+        parser.add_argument("--reuse", action="store_true",
+                            help="time the rows an earlier --keep run left, without seeding (implies --keep)")
 
-    def handle(self, *args, dossiers: int, runs: int, seed: int, keep: bool, force: bool, **options):
+    def handle(self, *args, dossiers: int, runs: int, seed: int, keep: bool, force: bool, reuse: bool, **options):
         real = Dossier.objects.exclude(agency__code__startswith=PREFIX).exists()
         if real and not force:
             raise CommandError("Cơ sở dữ liệu đang có hồ sơ thật: chạy trên một cơ sở dữ liệu trống hoặc thêm --force.")
         self.rng = random.Random(seed)
         self.now = timezone.now()
         self.out(f"Database: {connection.vendor} {connection.settings_dict.get('NAME')}")
+        if reuse:
+            world = kept_world()
+            self.out(f"Reusing {Dossier.objects.filter(agency__in=world['units'] + [world['province']]).count()} "
+                     f"dossiers, {len(world['users'])} officers from an earlier --keep run")
+            self.report(self.timings(world, runs))
+            return
         cleanup()
         started = time.perf_counter()
         with transaction.atomic():
@@ -252,6 +261,9 @@ class Command(BaseCommand):
             ("Tổng quan, 12 tháng, toàn tỉnh", lambda: stats.dashboard(scope=scope(leader), period=year)),
             ("Theo cán bộ, 12 tháng, một xã", lambda: stats.officers(scope=scope(commune_leader), period=year)),
             ("Theo cán bộ, 12 tháng, toàn tỉnh", lambda: stats.officers(scope=scope(leader), period=year)),
+            ("Theo đơn vị, 12 tháng, toàn tỉnh", lambda: stats.breakdown(scope=scope(leader), period=year)),
+            ("Theo lĩnh vực, 12 tháng, toàn tỉnh", lambda: stats.breakdown(scope=scope(leader), period=year,
+                                                                            by="field")),
             ("Biểu 06 theo lĩnh vực, 12 tháng", lambda: stats.report06(scope=scope(leader), period=year)),
             ("Biểu 06 theo đơn vị, 12 tháng", lambda: stats.report06(scope=scope(leader), period=year, by="unit")),
             ("Biểu 06 PDF, 12 tháng", lambda: stats_exports.report06_pdf(
@@ -274,6 +286,16 @@ class Command(BaseCommand):
         for name, seconds in results:
             self.out(f"{name.ljust(width)}  {statistics.median(seconds) * 1000:14.0f}  {max(seconds) * 1000:14.0f}"
                      f"  {len(seconds)}")
+
+
+def kept_world() -> dict:
+    """The province, its units and officers that an earlier --keep run left."""
+    province = Agency.objects.filter(code=f"{PREFIX}T00").first()
+    if province is None:
+        raise CommandError("Không có dữ liệu đo tải để dùng lại: chạy trước với --keep.")
+    units = list(Agency.objects.filter(parent=province, code__startswith=PREFIX).order_by("code"))
+    users = list(User.objects.filter(username__startswith="bench.").order_by("pk"))
+    return {"province": province, "units": units, "users": users}
 
 
 def _copy_text(value) -> str:
