@@ -140,7 +140,8 @@ class Dossier(models.Model):
             models.Index(fields=["agency"], name="dossier_agency_late", condition=Q(timeliness=Timeliness.LATE)),
             # leaders' figures (stats.conditions, stats._relevant): carried over, resolved, in progress
             # and the breakdowns filter each unit's dossiers on finished_at (null, or in the period)
-            models.Index(fields=["agency", "finished_at"], name="dossier_agency_finished"),
+            # (id included so the join to the steps is built from the index alone)
+            models.Index(fields=["agency", "finished_at"], include=["id"], name="dossier_agency_finished"),
             # The staff search (selectors.dossier_search, LIKE '%word%') uses a pg_trgm GIN index on
             # search_text, created on PostgreSQL only by migration 0003_scale_indexes.
         ]
@@ -244,8 +245,10 @@ class DossierStep(models.Model):
     class Meta:
         ordering = ["dossier", "started_at", "pk"]
         indexes = [
-            # late per officer: finished steps of one officer over a period
-            models.Index(fields=["to_user", "finished_at"], name="step_user_finished"),
+            # late per officer: finished steps of one officer over a period; covering (PostgreSQL) so a
+            # unit's figures are read from the index without touching the table
+            models.Index(fields=["to_user", "finished_at"], name="step_user_finished",
+                         include=["dossier", "started_at", "timeliness", "late_seconds"]),
             # leaders' breakdowns and late steps (stats.breakdown, stats._steps_in): steps finished in
             # the period, whoever handled them
             models.Index(fields=["finished_at"], name="step_finished"),
