@@ -14,4 +14,7 @@ COPY . .
 ENV DJANGO_SETTINGS_MODULE=mocua.settings PYTHONUNBUFFERED=1
 RUN DEBUG=true python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "mocua.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# --preload: the master imports the app and the PDF stack once and the workers share it (mocua/wsgi.py);
+# a worker is replaced after ~5,000 requests so that a slow leak cannot grow for ever (docs/benchmarks.md).
+CMD ["gunicorn", "mocua.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--preload", \
+     "--max-requests", "5000", "--max-requests-jitter", "500", "--access-logfile", "-"]

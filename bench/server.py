@@ -1,7 +1,7 @@
-"""The production shape on loopback: gunicorn (4 workers) and a Celery worker, started as
-child processes, with their memory sampled from /proc while the bench runs."""
+"""The production shape on loopback: gunicorn (4 workers, --preload) and a Celery worker
+(concurrency 2), started as child processes with the same options as the Dockerfile and
+docker-compose.yml, and their memory (RSS and PSS, bench/memory.py) sampled while the bench runs."""
 
-import os
 import signal
 import subprocess
 import threading
@@ -10,46 +10,15 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from .env import ROOT, VENV_BIN, BenchEnv
+from .memory import KIB_PER_MB, Peak, children
 
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-@dataclass
-class Memory:
-    """Peak of the summed RSS of a group of processes, sampled every half second."""
-
-    peak_kib: int = 0
-    samples: int = 0
-
-    def sample(self, pids: list[int]) -> None:
-        self.peak_kib = max(self.peak_kib, sum(rss_kib(p) for p in pids))
-        self.samples += 1
-
-    @property
-    def peak_mb(self) -> float:
-        return self.peak_kib / 1024
+# The production shape's memory options, as in the Dockerfile and docker-compose.yml (docs/benchmarks.md,
+# "Memory"). --preload: the master imports the app (mocua/wsgi.py) and the workers share it. A worker
+# is replaced after about 5 000 requests (jittered, so not all at once) and a Celery pool process after
+# a task that took it past 150 MB RSS (~100 MB after start), so a slow leak cannot grow for ever.
+# MALLOC_ARENA_MAX=2 is left out: it measured no smaller (single-threaded workers use one arena).
+MAX_REQUESTS, MAX_REQUESTS_JITTER = 5000, 500
+WORKER_MAX_MEMORY_KIB = 150_000
 
 
 @dataclass
@@ -58,9 +27,14 @@ class Stack:
     variables: dict[str, str]
     workers: int = 4
     worker_concurrency: int = 2
+    preload: bool = True
+    max_requests: int = MAX_REQUESTS  # 0: a worker is never recycled
+    malloc_arena_max: str = ""  # "": glibc's default (up to 8 arenas per core, one per thread)
+    worker_max_memory_kib: int = WORKER_MAX_MEMORY_KIB  # 0: a pool process is never replaced
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
-    web: Memory = field(default_factory=Memory)
-    worker: Memory = field(default_factory=Memory)
+    web: Peak = field(default_factory=Peak)  # gunicorn master + workers
+    web_workers: Peak = field(default_factory=Peak)  # the 4 workers alone
+    worker: Peak = field(default_factory=Peak)  # Celery main process + pool
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -69,20 +43,34 @@ class Stack:
 
     def start(self) -> None:
         self.env.var_dir.mkdir(parents=True, exist_ok=True)
-        logs = self.env.var_dir
         subprocess.run([str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
                        cwd=ROOT, env=self.variables, check=True)
-        self.processes["web"] = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "mocua.wsgi:application", "--bind", f"127.0.0.1:{self.env.port}",
-             "--workers", str(self.workers), "--access-logfile", str(logs / "access.log"),
-             "--error-logfile", str(logs / "gunicorn.log"), "--backlog", "2048"],
-            cwd=ROOT, env=self.variables)
-        self.processes["worker"] = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "mocua", "worker", "--loglevel=WARNING",
-             f"--concurrency={self.worker_concurrency}", "--without-gossip", "--without-mingle",
-             f"--logfile={logs / 'celery.log'}"], cwd=ROOT, env=self.variables)
+        variables = {**self.variables}
+        if self.malloc_arena_max:
+            variables["MALLOC_ARENA_MAX"] = self.malloc_arena_max
+        self.processes["web"] = subprocess.Popen(self.gunicorn_command(), cwd=ROOT, env=variables)
+        self.processes["worker"] = subprocess.Popen(self.celery_command(), cwd=ROOT, env=variables)
         self._wait_ready()
         threading.Thread(target=self._sample, daemon=True).start()
+
+    def gunicorn_command(self) -> list[str]:
+        logs = self.env.var_dir
+        command = [str(VENV_BIN / "gunicorn"), "mocua.wsgi:application", "--bind", f"127.0.0.1:{self.env.port}",
+                   "--workers", str(self.workers), "--access-logfile", str(logs / "access.log"),
+                   "--error-logfile", str(logs / "gunicorn.log"), "--backlog", "2048"]
+        if self.preload:
+            command.append("--preload")
+        if self.max_requests:
+            command += ["--max-requests", str(self.max_requests), "--max-requests-jitter", str(MAX_REQUESTS_JITTER)]
+        return command
+
+    def celery_command(self) -> list[str]:
+        command = [str(VENV_BIN / "celery"), "-A", "mocua", "worker", "--loglevel=WARNING",
+                   f"--concurrency={self.worker_concurrency}", "--without-gossip", "--without-mingle",
+                   f"--logfile={self.env.var_dir / 'celery.log'}"]
+        if self.worker_max_memory_kib:
+            command.append(f"--max-memory-per-child={self.worker_max_memory_kib}")
+        return command
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 60
@@ -91,7 +79,7 @@ class Stack:
                 raise RuntimeError("gunicorn exited; see var/bench/gunicorn.log")
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
-                    if response.status == 200 and len(_children(self.processes["web"].pid)) >= self.workers:
+                    if response.status == 200 and len(children(self.processes["web"].pid)) >= self.workers:
                         return
             except OSError:
                 pass
@@ -99,17 +87,34 @@ class Stack:
         raise RuntimeError("the web tier did not answer /healthz within 60 s")
 
     def web_pids(self) -> list[int]:
-        return _children(self.processes["web"].pid)
+        return children(self.processes["web"].pid)
 
     def worker_pids(self) -> list[int]:
         pid = self.processes["worker"].pid
-        return [pid, *_children(pid)]
+        return [pid, *children(pid)]
+
+    def sample_now(self) -> None:
+        workers = self.web_pids()
+        self.web.sample([self.processes["web"].pid, *workers])
+        self.web_workers.sample(workers)
+        self.worker.sample(self.worker_pids())
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.web.sample(self.web_pids())
-            self.worker.sample(self.worker_pids())
+            self.sample_now()
             time.sleep(0.5)
+
+    def peaks(self) -> dict[str, Peak]:
+        return {"web": self.web, "web_workers": self.web_workers, "worker": self.worker}
+
+    def peak_lines(self) -> list[str]:
+        def mb(kib: int) -> str:
+            return f"{kib / KIB_PER_MB:.0f}"
+
+        return [f"Peaks over {self.web.samples} samples: web tier PSS {mb(self.web.pss)} MB (master + "
+                f"{self.workers} workers), RSS {mb(self.web_workers.rss)} MB ({self.workers} workers), "
+                f"{mb(self.web.rss)} MB with the master; Celery PSS {mb(self.worker.pss)} MB, "
+                f"RSS {mb(self.worker.rss)} MB (main + {self.worker_concurrency} children)"]
 
     def stop(self) -> None:
         self._stop.set()

@@ -6,20 +6,16 @@ so printing adds no query. The HTML lives in templates/dossiers/pdf/. A value th
 not hold is printed as dots, as on the paper form, rather than refused.
 """
 
+import atexit
 import base64
 import datetime as dt
 import io
 from dataclasses import dataclass
 
-import qrcode
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from procedures.models import time_label
 
@@ -31,8 +27,40 @@ CIRCULAR = "Thông tư 03/2025/TT-VPCP"
 BLANK = "……………"
 RECEIPT_COPIES = ("Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả", "Liên 2: Giao cho người nộp hồ sơ")
 
-# Pango's font map is the slow part of a first render; one per process keeps the receipt fast.
-_FONTS = FontConfiguration()
+# WeasyPrint (with Pango through cffi), qrcode with Pillow, and openpyxl are imported inside the
+# functions that use them: together ~40 MB and ~1 s per process, which the Celery worker and every
+# process that renders no slip would otherwise pay (docs/benchmarks.md, "Memory"). The web tier
+# imports them once in gunicorn's master instead (preload_pdf, called by mocua/wsgi.py), where the
+# forked workers share them.
+
+
+def preload_pdf() -> None:
+    """Import the PDF stack now: in a parent process before it forks, so children share it."""
+    import qrcode  # noqa: F401
+    import weasyprint  # noqa: F401
+
+
+_FONTS = []
+
+
+def font_config():
+    """Pango's font map is the slow part of a first render; one per process keeps the receipt fast.
+    Made on first use in each process, never before a fork: its C state is not meant to be shared."""
+    if not _FONTS:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS.append(FontConfiguration())
+        # Dropped at exit while weasyprint's module still works, so that its __del__ removes the
+        # temporary folder of @font-face files (left behind by every recycled worker otherwise).
+        atexit.register(_FONTS.clear)
+    return _FONTS[0]
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Every printed form and report goes through here: static files resolve from BASE_DIR."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
 
 
 # --------------------------------------------------------------------------- formats
@@ -68,6 +96,8 @@ def _place_date(agency, value) -> str:
 
 
 def _qr_data_uri(text: str) -> str:
+    import qrcode
+
     # A fixed mask: scoring all eight masks to pick the best costs ~40 ms for no reader's benefit.
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=2, mask_pattern=0)
     code.add_data(text)
@@ -80,8 +110,7 @@ def _qr_data_uri(text: str) -> str:
 
 
 def _render(template: str, context: dict) -> bytes:
-    html = render_to_string(f"dossiers/pdf/{template}", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_FONTS)
+    return html_to_pdf(render_to_string(f"dossiers/pdf/{template}", context))
 
 
 def _heading(agency, when, number: str) -> dict:
@@ -362,6 +391,9 @@ def register_pdf(agency, start: dt.date, end: dt.date, dossiers) -> bytes:
 
 def register_xlsx(agency, start: dt.date, end: dt.date, dossiers) -> bytes:
     """Mẫu 07 as a worksheet: title, period, a bold header row, then one row per dossier."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Sổ theo dõi hồ sơ"

@@ -299,6 +299,9 @@ class CodeCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="codecounter_agency_day")]
 
+    def __str__(self):
+        return f"{self.agency_id} {self.day:%d/%m/%Y}: {self.last}"
+
 
 class IntakeGuidance(models.Model):
     """Mẫu 02 at the counter: papers were missing, so nothing was received and no clock runs.
@@ -320,6 +323,9 @@ class IntakeGuidance(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Mẫu 02 — {self.applicant_name}"
 
 
 class AlertKind(models.TextChoices):

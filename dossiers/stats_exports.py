@@ -5,16 +5,12 @@ the same stats objects, so the download holds the page's numbers. No query is ma
 """
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from weasyprint import HTML
 
 from . import documents, stats
 
@@ -59,9 +55,18 @@ def simple_header(*names: str) -> list[list[Cell]]:
 # --------------------------------------------------------------------------- the xlsx writer
 
 
-_THIN = Side(style="thin", color="000000")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# openpyxl is imported by the functions that write a workbook, not with this module: the pages
+# import it, and a worker that never exports should not hold it (documents.py says why).
+
+
+@functools.cache
+def _styles():
+    """(box border, centred wrapping alignment) of the header and body cells."""
+    from openpyxl.styles import Alignment, Border, Side
+
+    thin = Side(style="thin", color="000000")
+    return (Border(left=thin, right=thin, top=thin, bottom=thin),
+            Alignment(horizontal="center", vertical="center", wrap_text=True))
 
 
 def _cell_value(value):
@@ -87,14 +92,21 @@ def _write_header(sheet, table: Table, first_row: int) -> int:
                 for dc in range(cell.colspan):
                     taken.add((row + dr, column + dc))
             column += cell.colspan
+    from openpyxl.styles import Font
+
+    box, center = _styles()
     last = first_row + len(table.header)
     for row in sheet.iter_rows(min_row=first_row, max_row=last - 1, max_col=table.width):
         for cell in row:
-            cell.font, cell.alignment, cell.border = Font(bold=True), _CENTER, _BOX
+            cell.font, cell.alignment, cell.border = Font(bold=True), center, box
     return last
 
 
 def _write_table(sheet, table: Table) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    box, _ = _styles()
     sheet.append([table.title])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
     for line in table.lines:
@@ -105,7 +117,7 @@ def _write_table(sheet, table: Table) -> None:
     for values in body:
         sheet.append([_cell_value(v) for v in values])
         for cell in sheet[sheet.max_row][:table.width]:
-            cell.border = _BOX
+            cell.border = box
             if isinstance(cell.value, dt.datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm"
     if table.total:
@@ -120,6 +132,8 @@ def _write_table(sheet, table: Table) -> None:
 
 def xlsx(tables: list[Table]) -> bytes:
     """One worksheet per table: title, lines, (merged) header, rows, a bold totals row, notes."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     for table in tables:
@@ -281,9 +295,7 @@ def report06_pdf(report: stats.Report06, agency) -> bytes:
                "report": report, "header": report06_header(report.by), "title": REPORT06_TITLE,
                "form": REPORT06_FORM, "basis": REPORT06_BASIS, "period_line": _period_line(report.period),
                "sender": sender, "receiver": receiver, "unit_line": REPORT06_UNIT}
-    html = render_to_string("leaders/pdf/report06.html", context)
-    # The printed forms' font map: one per process keeps renders fast (see documents._FONTS).
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=documents._FONTS)
+    return documents.html_to_pdf(render_to_string("leaders/pdf/report06.html", context))
 
 
 def index766_table(rows: list[stats.IndexRow], total: stats.IndexRow, period: stats.Period) -> Table:

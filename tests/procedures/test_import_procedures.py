@@ -102,9 +102,11 @@ def test_existing_catalogue_is_untouched_by_a_refused_file(tmp_path):
     assert Procedure.objects.get(code="1.001193").name == "Đăng ký khai sinh"
 
 
-CSV = """record,procedure_code,name,field_code,field_name,level,result,online_level,variant,time_limit,time_unit,kind,amount,channel,form,role,budget
-procedure,2.000815,Chứng thực bản sao từ bản chính,CHUNGTHUC,Chứng thực,commune,Bản sao có chứng thực,none,,,,,,,,,
-variant,2.000815,,,,,,,Trường hợp chung,1,same_day,,,,,,
+CSV_HEADER = ("record,procedure_code,name,field_code,field_name,level,result,online_level,variant,time_limit,"
+              "time_unit,kind,amount,channel,form,role,budget\n")
+CSV = CSV_HEADER + (
+    "procedure,2.000815,Chứng thực bản sao từ bản chính,CHUNGTHUC,Chứng thực,commune,Bản sao có chứng thực,none"
+    ",,,,,,,,,\n") + """variant,2.000815,,,,,,,Trường hợp chung,1,same_day,,,,,,
 fee,2.000815,Phí chứng thực,,,,,,Trường hợp chung,,,charge,2000,all,,,
 document,2.000815,Bản chính giấy tờ,,,,,,Trường hợp chung,,,,,,show_original,,
 step,2.000815,Tiếp nhận,,,,,,Trường hợp chung,,,,,,,reception,0.25
