@@ -1,12 +1,11 @@
 """A fixed-window counter in the shared cache (Redis in production), so every process
 of the web tier sees the same count.
 
-Two ways to use it. `take()` counts an attempt before it is made and says whether it may go
+`take()` counts an attempt before it is made and says whether it may go
 ahead: the increment is atomic, so a flood of concurrent attempts cannot all read "9 of 10" and
 all pass (issue 7: 11 wrong lookups got through in a minute with a limit of 10 when the check
 came before the count). An attempt that turns out not to count (a right PIN) is handed back with
-`give_back()`. `too_many()` + `hit()` check and count separately; they suit callers that can
-tolerate a few extra attempts under concurrency.
+`give_back()`. Every limiter uses it: the lookup, online submission, ratings and the staff log-in.
 """
 
 from django.core.cache import cache, caches
@@ -27,7 +26,8 @@ def _redis(full: str):
 
 
 def too_many(key: str, *, limit: int, window: int) -> bool:
-    """True when `key` has already been hit `limit` times in the current window."""
+    """True when `key` has already been hit `limit` times in the current window: a read only, which
+    a limiter must not use as its check (see take)."""
     return (cache.get(f"rl:{key}") or 0) >= limit
 
 

@@ -1,4 +1,5 @@
-"""Staff log-in throttling: failed attempts are counted per username and per client."""
+"""Staff log-in throttling: attempts are counted per username and per client, before the password
+is checked (mocua.ratelimit.take), so concurrent guesses cannot all pass a check made before the count."""
 
 import logging
 
@@ -13,16 +14,29 @@ def _keys(username: str, client: str) -> list[str]:
     return [f"login:user:{username.lower()}", f"login:ip:{client}"]
 
 
-def login_blocked(*, username: str, client: str) -> bool:
+def login_attempt(*, username: str, client: str) -> list[str] | None:
+    """Count this attempt as a failure in advance; None (refused, counted nowhere) past either limit,
+    else the keys taken, which a successful log-in hands back."""
     limit, window = settings.LOGIN_MAX_FAILURES, settings.LOGIN_WINDOW
-    return any(ratelimit.too_many(key, limit=limit, window=window) for key in _keys(username, client))
+    taken = []
+    for key in _keys(username, client):
+        if not ratelimit.take(key, limit=limit, window=window):
+            for earlier in taken:
+                ratelimit.give_back(earlier)
+            security_log.warning("staff login throttled username=%r client=%s", username, client)
+            return None
+        taken.append(key)
+    return taken
 
 
 def login_failed(*, username: str, client: str) -> None:
-    for key in _keys(username, client):
-        ratelimit.hit(key, window=settings.LOGIN_WINDOW)
+    """The attempt was counted by login_attempt; only the security log is left to write."""
     security_log.warning("staff login failed username=%r client=%s", username, client)
 
 
-def login_succeeded(*, username: str, client: str) -> None:
+def login_succeeded(*, username: str, client: str, taken: list[str]) -> None:
+    """A right password is not a failure: the client's attempt is handed back and the user's
+    failures are forgotten."""
+    for key in taken:
+        ratelimit.give_back(key)
     ratelimit.reset(_keys(username, client)[0])

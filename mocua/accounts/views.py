@@ -16,11 +16,12 @@ def login_view(request):
     blocked = False
     if request.method == "POST":
         username, client = request.POST.get("username", ""), client_address(request)
-        blocked = services.login_blocked(username=username, client=client)
+        taken = services.login_attempt(username=username, client=client)
+        blocked = taken is None
         if blocked:
             form = StaffLoginForm(request)
         elif form.is_valid():
-            services.login_succeeded(username=username, client=client)
+            services.login_succeeded(username=username, client=client, taken=taken)
             login(request, form.get_user())
             target = request.POST.get("next") or request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

@@ -88,3 +88,27 @@ def test_seed_demo_is_idempotent(capsys):
     assert Agency.objects.filter(code="000.17.22.H56").count() == 1
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     assert "mocua-demo-2026" in capsys.readouterr().out
+
+
+def test_concurrent_wrong_passwords_never_pass_the_limit(receptionist, settings):
+    """Counted before the password is checked: eight guesses racing on a limit of three, three go through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mocua.accounts import services
+
+    settings.LOGIN_MAX_FAILURES = 3
+    with ThreadPoolExecutor(8) as pool:
+        taken = list(pool.map(lambda n: services.login_attempt(username="tiepnhan", client="192.0.2.9"), range(8)))
+    assert sum(t is not None for t in taken) == 3
+
+
+def test_a_right_password_gives_the_attempt_back(client, receptionist, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    login(client, "tiepnhan", "sai-mat-khau")
+    login(client, "tiepnhan", "sai-mat-khau")
+    assert login(client, "tiepnhan", PASSWORD).status_code == 302
+    client.logout()
+    # The success did not count for the client: a third failure is still allowed (a fourth count would refuse it)…
+    assert login(client, "tiepnhan", "sai-mat-khau").status_code == 200
+    # …and then the client has used its three, whatever the password.
+    assert login(client, "tiepnhan", PASSWORD).status_code == 429
