@@ -245,12 +245,12 @@ class DossierStep(models.Model):
     class Meta:
         ordering = ["dossier", "started_at", "pk"]
         indexes = [
-            # late per officer: finished steps of one officer over a period; covering (PostgreSQL) so a
-            # unit's figures are read from the index without touching the table
+            # one officer's late steps over a period (stats.officer_late_steps). The covering columns
+            # served the per-officer sums, which read OfficerDayFigures since migration 0005.
             models.Index(fields=["to_user", "finished_at"], name="step_user_finished",
                          include=["dossier", "started_at", "timeliness", "late_seconds"]),
-            # leaders' breakdowns and late steps (stats.breakdown, stats._steps_in): steps finished in
-            # the period, whoever handled them
+            # steps finished in a period, whoever handled them (the breakdowns' sums read
+            # OfficerDayFigures since migration 0005)
             models.Index(fields=["finished_at"], name="step_finished"),
             # the deadline scan reads only unfinished steps
             models.Index(fields=["due_at"], name="step_open_due", condition=Q(finished_at__isnull=True)),
@@ -258,6 +258,53 @@ class DossierStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.step_name}"
+
+
+class OfficerDayFigures(models.Model):
+    """The finished steps (DossierStep) summed per officer, local day, agency, procedure and
+    department: the leaders' step figures (stats.officers, stats.breakdown) read these few rows
+    instead of a year of step rows joined to their dossiers.
+
+    A derived table. services._finish_step adds each step in the transaction that finishes it, with
+    the lateness decided as stats.late_step_q decides it; services.officer_figures_rebuild
+    recomputes the whole table from the step log (migration 0005, the bench seeders, and the
+    `rebuild_officer_figures` command). `day` is the local date (settings.TIME_ZONE) of the step's
+    finished_at, so a period of whole local days is a range of days.
+    """
+
+    # The step's to_user and to_department. Plain ids, 0 for none: NULLs are distinct in a unique
+    # key, so two steps handed to no one would make two rows, and ON CONFLICT could not add them up.
+    # PostgreSQL 15 could say NULLS NOT DISTINCT, SQLite (the demo) cannot; 0 works on both.
+    officer_id = models.BigIntegerField("cán bộ (0: không giao cho cán bộ)")
+    day = models.DateField("ngày")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, db_index=False, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, db_index=False, related_name="+")
+    department_id = models.BigIntegerField("phòng ban (0: không xác định)")
+    steps = models.PositiveIntegerField("số bước đã xử lý", default=0)
+    late_steps = models.PositiveIntegerField("số bước quá hạn", default=0)
+    # Working seconds over budget of the late steps; a sum, so bigger than one step's.
+    late_seconds = models.PositiveBigIntegerField("số giây làm việc vượt thời gian", default=0)
+
+    class Meta:
+        verbose_name = "số liệu bước xử lý theo ngày"
+        verbose_name_plural = "số liệu bước xử lý theo ngày"
+        constraints = [
+            # The upsert's conflict target (services._count_step). Without INCLUDE columns: Django
+            # leaves out a unique constraint with INCLUDE where the database cannot cover (SQLite).
+            models.UniqueConstraint(fields=["officer_id", "day", "agency", "procedure", "department_id"],
+                                    name="officerday_key"),
+        ]
+        indexes = [
+            # stats.officers and stats.breakdown: the units of a scope over a range of days, one index
+            # range per unit (agency first, then day, serves one commune and the whole province
+            # alike), covering (PostgreSQL) so that the sums are read from the index alone.
+            models.Index(fields=["agency", "day"], name="officerday_agency_day",
+                         include=["officer_id", "procedure", "department_id", "steps", "late_steps",
+                                  "late_seconds"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id} {self.day:%d/%m/%Y}: {self.late_steps}/{self.steps}"
 
 
 class DossierEvent(models.Model):

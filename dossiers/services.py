@@ -11,7 +11,9 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from mocua.accounts.models import Absence, Department, User
@@ -29,9 +31,11 @@ from .models import (
     DossierFee,
     DossierStep,
     IntakeGuidance,
+    OfficerDayFigures,
     ReturnMethod,
     Timeliness,
 )
+from .stats import late_step_q
 from .validators import citizen_id_error, normalise_phone, phone_error, tax_code_error
 from .workflow import CLOCK_RUNNING, CLOCK_STOPPED, Status, ensure_action
 
@@ -177,15 +181,79 @@ def _judged_at(dossier: Dossier, now: dt.datetime) -> dt.datetime:
     return dossier.paused_at if dossier.status in CLOCK_STOPPED and dossier.paused_at else now
 
 
-def _finish_step(dossier: Dossier, now: dt.datetime) -> None:
-    step = dossier.steps.filter(finished_at__isnull=True).order_by("-started_at", "-pk").first()
+def _finish_step(dossier: Dossier, now: dt.datetime, *, ends_handling: bool = False) -> None:
+    """Finish the open step and add it to the leaders' figures (OfficerDayFigures) in this
+    transaction. A move that ends handling (approve, refuse, withdraw, stop) has set the dossier's
+    finished_at already (`_finish_dossier` first) and says so with `ends_handling`."""
+    wanted = Q(finished_at__isnull=True)
+    if ends_handling:  # read in the same query: steps that no longer count late (_counts_late)
+        wanted |= Q(started_at__gte=dossier.finished_at, timeliness=Timeliness.LATE)
+    found = list(dossier.steps.filter(wanted).order_by("-started_at", "-pk"))
+    step = next((s for s in found if s.finished_at is None), None)
     if step is None:
         return
+    for earlier in found:
+        if earlier.finished_at is not None:
+            _uncount_late(dossier, earlier)
     judged = _judged_at(dossier, now)
     step.finished_at = now
     step.timeliness = clock.classify(judged, step.due_at)
     step.late_seconds = clock.late_seconds(judged, step.due_at, dossier.agency)
     step.save(update_fields=["finished_at", "timeliness", "late_seconds"])
+    _count_step(dossier, step, late=_counts_late(dossier, step))
+
+
+def _counts_late(dossier: Dossier, step: DossierStep) -> bool:
+    """stats.late_step_q on the rows as this transaction leaves them, which is how every later read
+    finds them: a finished step's timeliness and late_seconds are never written again, and a
+    dossier's finished_at is set once, by the move that ends handling (the states it leads to have
+    no way back), and never moved; nothing changes a dossier's agency or procedure.
+
+    - Handling goes on (hand over): finished_at is NULL. If handling ends later, it ends at or
+      after now, so after the step began, and the step stays late; unless the step began at this
+      very instant and handling ends at it too (a clock that did not tick between three moves, as
+      in tests): the move that ends handling takes such steps back (_finish_step, ends_handling).
+    - Handling ends in this move (approve, refuse, withdraw, stop, also while the clock is stopped,
+      the step then judged at the pause by _judged_at): finished_at is now, and the step began
+      before it, or began now and is not late.
+    - Handling has ended (return): the only open step is the one opened when it ended, which began
+      at finished_at: never late, as handing the result back is not an officer's delay.
+    """
+    return step.timeliness == Timeliness.LATE and (
+        dossier.finished_at is None or step.started_at < dossier.finished_at)
+
+
+def _figures_key(dossier: Dossier, step: DossierStep) -> list:
+    """The step's row of OfficerDayFigures: officer, local day, agency, procedure, department."""
+    day = timezone.localdate(step.finished_at, timezone.get_default_timezone())
+    return [step.to_user_id or 0, connection.ops.adapt_datefield_value(day), dossier.agency_id, dossier.procedure_id,
+            step.to_department_id or 0]
+
+
+def _count_step(dossier: Dossier, step: DossierStep, *, late: bool) -> None:
+    """Add the step to its row of OfficerDayFigures with one upsert. It runs in the move's
+    transaction, so a move that fails leaves the figures as they were; two moves adding to one row
+    at once wait for each other on its lock (ON CONFLICT DO UPDATE), and each adds its share. The
+    same SQL runs on PostgreSQL and on SQLite (≥ 3.24) for the demo."""
+    table = OfficerDayFigures._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (officer_id, day, agency_id, procedure_id, department_id, steps, late_steps, "
+            f"late_seconds) VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
+            f"ON CONFLICT (officer_id, day, agency_id, procedure_id, department_id) DO UPDATE SET "
+            f"steps = {table}.steps + EXCLUDED.steps, late_steps = {table}.late_steps + EXCLUDED.late_steps, "
+            f"late_seconds = {table}.late_seconds + EXCLUDED.late_seconds",
+            [*_figures_key(dossier, step), int(late), step.late_seconds if late else 0])
+
+
+def _uncount_late(dossier: Dossier, step: DossierStep) -> None:
+    """Take back the lateness of a step counted late when it was finished (its row exists)."""
+    table = OfficerDayFigures._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET late_steps = late_steps - 1, late_seconds = late_seconds - %s "
+            f"WHERE officer_id = %s AND day = %s AND agency_id = %s AND procedure_id = %s AND department_id = %s",
+            [step.late_seconds, *_figures_key(dossier, step)])
 
 
 def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: User | None,
@@ -485,8 +553,8 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     dossier = _lock(dossier, expected_version)
     now = timezone.now()
     _move(dossier, action="approve", actor=actor, now=now, note=result_summary)
-    _finish_step(dossier, now)
     _finish_dossier(dossier, now)
+    _finish_step(dossier, now, ends_handling=True)
     dossier.result_summary = result_summary.strip()
     counter = dossier.created_by if dossier.created_by and dossier.created_by.is_active else None
     last = len(dossier.steps_plan) - 1 if dossier.steps_plan else dossier.step_index + 1
@@ -507,8 +575,8 @@ def _close(dossier: Dossier, *, action: str, actor: User, reason: str, message: 
     if dossier.status in CLOCK_STOPPED and dossier.paused_at:
         dossier.paused_seconds += int(clock.workcalendar.working_time_between(
             dossier.paused_at, now, dossier.agency).total_seconds())
-    _finish_step(dossier, now)
     _finish_dossier(dossier, now)
+    _finish_step(dossier, now, ends_handling=True)
     dossier.holder, dossier.step_due_at = None, None
     _move(dossier, action=action, actor=actor, now=now, note=dossier.reason,
           fields=("reason", *FINISH_FIELDS, "paused_seconds", "holder", "step_due_at"))
@@ -587,6 +655,45 @@ def dossier_reschedule(*, dossier: Dossier, actor: User, new_due_at: dt.datetime
     dossier.save(update_fields=["due_at", "rescheduled_at", "reason", "version", "updated_at"])
     notices.applicant_rescheduled(dossier)
     return dossier
+
+
+# --------------------------------------------------------------------------- the leaders' step figures
+
+
+def officer_figures_rebuild(*, using: str = "default", step_model=DossierStep, figures_model=OfficerDayFigures) -> int:
+    """Recompute OfficerDayFigures from the step log, with the predicate the leaders' reads use
+    (stats.late_step_q): one DELETE and one INSERT … SELECT … GROUP BY, on PostgreSQL and SQLite.
+    Returns the number of rows written.
+
+    For rows written without the services (the bench seeders' COPY) and for operators
+    (`manage.py rebuild_officer_figures`); migration 0005 passes its historical models. On
+    PostgreSQL the table is locked against writers (not readers) until the caller's transaction
+    ends, so that a step finished meanwhile is added after the rebuild, not lost or counted twice.
+    """
+    late = late_step_q()
+    ids = {"output_field": BigIntegerField()}
+    groups = (step_model.objects.using(using).filter(finished_at__isnull=False).order_by()
+              .values(officer=Coalesce("to_user_id", Value(0), **ids),
+                      local_day=TruncDate("finished_at", tzinfo=timezone.get_default_timezone()),
+                      agency=F("dossier__agency_id"), procedure=F("dossier__procedure_id"),
+                      department=Coalesce("to_department_id", Value(0), **ids))
+              .annotate(n=Count("id"), late_n=Count("id", filter=late),
+                        late_s=Coalesce(Sum("late_seconds", filter=late), Value(0), **ids)))
+    select_sql, params = groups.query.sql_with_params()
+    db = connections[using]
+    table = figures_model._meta.db_table
+    columns = ", ".join(db.ops.quote_name(c) for c in ("officer", "local_day", "agency", "procedure", "department",
+                                                       "n", "late_n", "late_s"))
+    with transaction.atomic(using=using), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            # The GROUP BY of a whole step log hashes in memory rather than spilling to disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (officer_id, day, agency_id, procedure_id, department_id, steps, late_steps, "
+            f"late_seconds) SELECT {columns} FROM ({select_sql}) groups", params)
+        return cursor.rowcount
 
 
 # --------------------------------------------------------------------------- files

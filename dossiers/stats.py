@@ -44,7 +44,11 @@ Counting conventions (domain-vn.md §7 and §8.1), for a period [start, end] of 
   is not blamed for earlier steps. The step that hands the result back (opened when handling
   ended) counts as handled but never as late: its end is when the citizen comes to collect.
   "Overdue on the desk now" is the present, not the period: held by the officer with a running
-  clock and past the step's due time or the dossier's statutory due time.
+  clock and past the step's due time or the dossier's statutory due time. The step figures of the
+  per-officer table and of the breakdowns are read from OfficerDayFigures, the steps summed per
+  officer, local day, agency, procedure and department in the transaction that finishes each one
+  (services._finish_step, with ``late_step_q``); a period being whole local days, its steps are
+  those of its days. The list of one officer's late steps reads the log itself.
 - Satisfaction: ratings given in the period on the scope's dossiers, very satisfied + satisfied
   ÷ all. The ratings app sits below this one (DESIGN.md, Layers): it is reached only through the
   reverse lookup ``rating__…`` on Dossier, never imported.
@@ -58,15 +62,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from mocua.accounts.models import Agency, Department, Role, User
 from mocua.text import fold
 from procedures.models import Channel, Field, Procedure
 
-from .models import Dossier, DossierDocument, DossierStep, Timeliness
+from .models import Dossier, DossierDocument, DossierStep, OfficerDayFigures, Timeliness
 from .workflow import CLOCK_RUNNING, Status
 
 # ratings.models.Level values (the ratings app may not be imported from here).
@@ -495,7 +499,7 @@ def _steps_in(period: Period, prefix: str = "") -> Q:
     return _between(f"{prefix}finished_at", period)
 
 
-def _late_step(prefix: str = "") -> Q:
+def late_step_q(prefix: str = "") -> Q:
     """A step that ran over its own budget while the dossier was being handled.
 
     The step opened when handling ends (approve → the counter hands the result back) starts at the
@@ -513,26 +517,6 @@ def overdue_now_q(now: dt.datetime | None = None, prefix: str = "") -> Q:
     now = now or timezone.now()
     return Q(**{f"{prefix}status__in": sorted(CLOCK_RUNNING)}) & (
         Q(**{f"{prefix}step_due_at__lt": now}) | Q(**{f"{prefix}legal_due_at__lt": now}))
-
-
-class OneOf(Func):
-    """``value = ANY(ARRAY(subquery))``: a filter on one of a few ids read by a subquery.
-
-    PostgreSQL plans ``value IN (subquery)`` as a join whose size it guesses from the whole table,
-    so one unit's officers were matched against a sequential scan of every step of the province;
-    the array is computed first (an InitPlan) and then used as an index condition, as a literal
-    list would be. Elsewhere (the SQLite demo) it is the plain IN.
-    """
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        value, subquery = self.get_source_expressions()
-        value_sql, value_params = compiler.compile(value)
-        subquery_sql, subquery_params = compiler.compile(subquery)  # already in parentheses
-        if connection.vendor == "postgresql":
-            return f"{value_sql} = ANY(ARRAY{subquery_sql})", (*value_params, *subquery_params)
-        return f"{value_sql} IN {subquery_sql}", (*value_params, *subquery_params)
 
 
 @dataclass
@@ -575,44 +559,49 @@ def sort_rows(rows: list[StepFigures], sort: str, descending: bool | None = None
     return sorted(rows, key=key, reverse=descending)
 
 
+def _step_figures(scope: Scope, period: Period, filters: Filters):
+    """The summary rows (OfficerDayFigures) of the scope under the filters for the period's days.
+    A row's agency and procedure are its dossiers', so the dossiers' filter applies as it is; a
+    period is whole local days and a row's day the local date its steps were finished, so these
+    rows hold exactly the steps finished in [start_at, end_at)."""
+    return OfficerDayFigures.objects.filter(filters.dossiers(scope), day__gte=period.start,
+                                            day__lte=period.end).order_by()
+
+
+def _step_sums() -> dict:
+    # The sum of a bigint is a numeric on PostgreSQL: cast back, or the driver returns Decimals.
+    return {"steps": Sum("steps"), "late_steps": Sum("late_steps"),
+            "late_seconds": Cast(Sum("late_seconds"), BigIntegerField())}
+
+
 def officers(*, scope: Scope, period: Period, filters: Filters = Filters(), sort: str = "late_steps",
              descending: bool | None = None) -> list[StepFigures]:
-    """One row per officer of the scope, in one query: the period's steps are counted per officer
-    first (GROUP BY to_user_id over the step log joined to its dossiers), then joined to the
-    officers' names; the dossiers on the desk now come from a correlated subquery per officer.
+    """One row per officer of the scope, in one query: the officers joined to the period's steps
+    summed per officer from the daily figures (OfficerDayFigures, a few rows per officer and day
+    instead of every step joined to its dossier) and to the dossiers overdue on their desk now,
+    counted per holder over the scope's open dossiers.
 
-    Grouping before joining keeps the names out of the step aggregate: grouping the joined rows by
-    the officer's name, department and agency made PostgreSQL hash or sort every step row with
-    those text columns (seconds on a province's year), and with the period in the aggregate's
-    FILTER rather than in WHERE the join read every step the officers ever handled.
+    Summing before joining keeps the names out of the aggregates (grouping by the officer's name,
+    department and agency made PostgreSQL hash every counted row with those text columns). The desk
+    is counted once for the scope (the running dossiers' partial index, dossier_open_due) rather
+    than once per officer: on a province of 200 officers the per-officer subquery cost a third of
+    the page.
     """
-    agency_ids = filters.agency_ids(scope)
-    officers_qs = User.objects.filter(agency_id__in=agency_ids, role__in=OFFICER_ROLES)
-    late = _late_step()
-    totals = DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__"))
-    if len(agency_ids) == 1:
-        # One unit: its few officers' steps are read from step_user_finished (to_user, finished_at).
-        # Over several units the dossiers' agency selects nearly every step of the period anyway,
-        # and the planner, which cannot see how many officers the array holds, would then pick a
-        # plan for a few; the LEFT JOIN below drops the other officers' rows either way.
-        totals = totals.filter(OneOf(F("to_user_id"), officers_qs.values("pk")))
-    # Counted on to_user_id rather than on the id, which the step indexes do not hold (a step with
-    # no officer is in a NULL group that joins no one).
-    totals = (totals.order_by().values("to_user_id")
-              .annotate(steps=Count("to_user_id"), late_steps=Count("to_user_id", filter=late),
-                        late_seconds=Sum("late_seconds", filter=late)))
-    desk = (Dossier.objects.filter(overdue_now_q(), filters.dossiers(scope), holder=OuterRef("pk")).order_by()
-            .values("holder").annotate(n=Count("pk")).values("n"))
-    people = (officers_qs.order_by()
-              .values("id", "full_name", "username", "is_active", "department__name", "agency__name")
-              .annotate(overdue_now=Subquery(desk)))
-    people_sql, people_params = people.query.sql_with_params()
-    totals_sql, totals_params = totals.query.sql_with_params()
-    # Django has no join to a derived table: the two compiled querysets are composed here, each
-    # with its own parameters, in the order the placeholders appear.
-    sql = (f"SELECT o.*, t.steps, t.late_steps, t.late_seconds FROM ({people_sql}) o "
-           f"LEFT JOIN ({totals_sql}) t ON t.to_user_id = o.id ORDER BY o.id")
-    found = _fetch(sql, (*people_params, *totals_params))
+    officers_qs = User.objects.filter(agency_id__in=filters.agency_ids(scope), role__in=OFFICER_ROLES)
+    people = officers_qs.order_by().values("id", "full_name", "username", "is_active", "department__name",
+                                           "agency__name")
+    # Officer 0 (steps handed to a department only) joins no one.
+    totals = _step_figures(scope, period, filters).values("officer_id").annotate(**_step_sums())
+    desk = (Dossier.objects.filter(overdue_now_q(), filters.dossiers(scope)).order_by()
+            .values("holder_id").annotate(n=Count("pk")))
+    (people_sql, people_params), (totals_sql, totals_params), (desk_sql, desk_params) = (
+        q.query.sql_with_params() for q in (people, totals, desk))
+    # Django has no join to a derived table: the compiled querysets are composed here, each with its
+    # own parameters, in the order the placeholders appear.
+    sql = (f"SELECT o.*, t.steps, t.late_steps, t.late_seconds, d.n AS overdue_now FROM ({people_sql}) o "
+           f"LEFT JOIN ({totals_sql}) t ON t.officer_id = o.id LEFT JOIN ({desk_sql}) d ON d.holder_id = o.id "
+           f"ORDER BY o.id")
+    found = _fetch(sql, (*people_params, *totals_params, *desk_params))
     rows = [StepFigures(u["id"], u["full_name"] or u["username"], u["steps"] or 0, u["late_steps"] or 0,
                         u["late_seconds"] or 0, u["overdue_now"] or 0,
                         " · ".join(x for x in (u["department__name"], u["agency__name"]) if x), bool(u["is_active"]))
@@ -630,7 +619,7 @@ def officer_get(*, scope: Scope, pk: int) -> User | None:
 
 def officer_late_steps(*, officer: User, scope: Scope, period: Period, filters: Filters = Filters()):
     """The officer's steps finished late in the period, worst first: one query."""
-    return (DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__"), _late_step(),
+    return (DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__"), late_step_q(),
                                        to_user=officer)
             .select_related("dossier")
             .only("step_name", "started_at", "due_at", "finished_at", "late_seconds", "dossier__code",
@@ -652,7 +641,7 @@ def officer_overdue_now(*, officer: User, scope: Scope, filters: Filters = Filte
 @dataclass(frozen=True)
 class Grouping:
     label: str
-    step_key: str  # the group's key reached from DossierStep
+    figures_key: str  # the group's key on OfficerDayFigures
     dossier_key: str  # the same reached from Dossier
     model: type | None  # what the key points to (None: an agency, named from the scope)
     label_fields: tuple[str, ...] = ()  # the label parts, read on `model`
@@ -661,11 +650,11 @@ class Grouping:
 
 GROUPINGS = {
     # The department the step was handed to; dossiers now in the department for "overdue now".
-    "department": Grouping("Phòng ban", "to_department_id", "department_id", Department, ("name", "agency__name"),
+    "department": Grouping("Phòng ban", "department_id", "department_id", Department, ("name", "agency__name"),
                            False),
-    "agency": Grouping("Cơ quan, đơn vị", "dossier__agency_id", "agency_id", None),
-    "field": Grouping("Lĩnh vực", "dossier__procedure__field_id", "procedure__field_id", Field, ("name",)),
-    "procedure": Grouping("Thủ tục", "dossier__procedure_id", "procedure_id", Procedure, ("code", "name")),
+    "agency": Grouping("Cơ quan, đơn vị", "agency_id", "agency_id", None),
+    "field": Grouping("Lĩnh vực", "procedure__field_id", "procedure__field_id", Field, ("name",)),
+    "procedure": Grouping("Thủ tục", "procedure_id", "procedure_id", Procedure, ("code", "name")),
 }
 
 
@@ -716,8 +705,9 @@ def _label(parts: list, by: str, scope: Scope) -> tuple[str, str]:
 
 def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by: str = "agency",
               sort: str = "late_steps", descending: bool | None = None) -> list[BreakdownRow]:
-    """Steps and lateness (one query), dossiers overdue now and, except per department, the
-    Biểu 06 figures (one more query) per department, agency, field or procedure."""
+    """Steps and lateness (one query, on the daily figures as stats.officers), dossiers overdue now
+    and, except per department, the Biểu 06 figures (one more query) per department, agency, field
+    or procedure."""
     grouping = GROUPINGS[by]
     rows: dict = {}
 
@@ -730,14 +720,10 @@ def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by:
     if by == "agency":  # every unit of the scope is ranked, even one with nothing to count
         for unit_id in filters.agency_ids(scope):
             row([unit_id])
-    late = _late_step()
-    # Counted on dossier_id, which a covering step index can hold, rather than on the step's id.
-    steps = _grouped(DossierStep.objects.filter(_steps_in(period), filters.dossiers(scope, "dossier__")),
-                     grouping, grouping.step_key, steps=Count("dossier_id"),
-                     late_steps=Count("dossier_id", filter=late),
-                     late_seconds=Coalesce(Sum("late_seconds", filter=late), 0))
-    for s in steps:
-        target = row(_parts(s, grouping, grouping.step_key))
+    for s in _grouped(_step_figures(scope, period, filters), grouping, grouping.figures_key, **_step_sums()):
+        parts = _parts(s, grouping, grouping.figures_key)
+        parts[0] = parts[0] or None  # department 0 (none) is the dossiers' NULL department
+        target = row(parts)
         target.steps, target.late_steps, target.late_seconds = s["steps"], s["late_steps"], s["late_seconds"]
     names = (*REPORT_FIGURES, "overdue_now") if grouping.dossier_figures else ("overdue_now",)
     queryset = Dossier.objects.filter(filters.dossiers(scope))
@@ -839,3 +825,4 @@ def index766(*, scope: Scope, period: Period, filters: Filters = Filters()) -> t
                      sum(r.digitised for r in rows), sum(r.disliked for r in rows),
                      sum(r.closed_late for r in rows))
     return rows, total
+

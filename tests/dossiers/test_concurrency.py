@@ -124,3 +124,23 @@ def test_two_handovers_from_the_same_page_one_wins(frozen, processing, specialis
     assert DossierEvent.objects.filter(dossier=processing).count() == events_before + 1
     assert processing.steps.count() == steps_before + 1
     assert processing.steps.filter(finished_at__isnull=True).count() == 1
+
+
+def test_two_steps_finished_at_once_both_count_in_their_officers_day(frozen, received, receptionist, specialist,
+                                                                      intake, slow_moves):
+    """Both moves add to one row of the leaders' daily figures: the upsert makes the second wait
+    for the first's row and add to it, rather than fail on the unique key or overwrite it."""
+    from dossiers.models import OfficerDayFigures
+
+    second = services.dossier_receive(actor=receptionist, intake=intake)
+    frozen.set(vn(2026, 3, 2, 9, 0))
+
+    def hand_over(dossier):
+        return lambda: services.dossier_hand_over(dossier=Dossier.objects.get(pk=dossier.pk),
+                                                  actor=User.objects.get(pk=receptionist.pk), to_user=specialist)
+
+    results, errors = run_together([hand_over(received), hand_over(second)])
+
+    assert errors == {} and len(results) == 2
+    row = OfficerDayFigures.objects.get(officer_id=receptionist.pk, day=vn(2026, 3, 2).date())
+    assert (row.steps, row.late_steps) == (2, 0)

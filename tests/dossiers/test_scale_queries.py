@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dossiers import benchdata, lookup, selectors, services, stats
-from dossiers.models import Dossier, DossierStep
+from dossiers.models import Dossier, OfficerDayFigures
 from dossiers.workflow import Status
 from mocua.accounts.models import Role, User
 
@@ -235,10 +235,12 @@ def test_the_leaders_figures_read_the_finished_indexes(archive):
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (COSTS OFF) " + query["sql"])
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    dossier_figures = next(p for p in plans if "dossiers_dossier" in p and "dossiers_dossierstep" not in p)
-    step_figures = next(p for p in plans if "dossiers_dossierstep" in p)
+    dossier_figures = next(p for p in plans if "dossiers_dossier" in p)
+    step_figures = next(p for p in plans if "dossiers_officerdayfigures" in p)
 
     # Carried over, resolved and in progress: finished_at null or in/after the period, per unit.
     assert "dossier_agency_finished" in dossier_figures
-    assert "Index Scan using step_finished" in step_figures or "Bitmap Index Scan on step_finished" in step_figures
-    assert DossierStep.objects.filter(finished_at__gte=period.start_at).exists()
+    # Steps: the daily figures of the scope's units over the period's days, never the step log.
+    assert "Scan using officerday_agency_day" in step_figures or "Index Scan on officerday_agency_day" in step_figures
+    assert not any("dossiers_dossierstep" in p for p in plans)
+    assert OfficerDayFigures.objects.filter(day__gte=period.start, day__lte=period.end).exists()
