@@ -15,6 +15,8 @@ from .workflow import OPEN, Status
 
 LIST_COLUMNS = ("holder", "department")
 _DIGITS = re.compile(r"^\+?\d[\d\s.\-]*$")
+# A whole dossier code ({agency identifier}-{yyMMdd}-{NNNN}).
+_WHOLE_CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4}$")
 
 
 def dossier_base_for_officer(user) -> QuerySet:
@@ -54,6 +56,10 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
     query = query.strip()[:100]
     if not query:
         return queryset
+    if _WHOLE_CODE.match(query.upper()):
+        # The unique index on code: every code shares trigrams such as "000" and "-26", so the
+        # trigram index read most of its postings for one row (340 ms at 5M dossiers).
+        return queryset.filter(code=query.upper())
     if _DIGITS.match(query):
         digits = re.sub(r"\D", "", query)
         # The code is in search_text too (folded: lower case, dots and dashes kept), so both branches

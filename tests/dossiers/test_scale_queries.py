@@ -196,6 +196,17 @@ def test_a_search_reads_the_trigram_index(archive):
 
 
 @ON_POSTGRESQL
+def test_a_whole_code_reads_the_code_index(archive):
+    """Every code shares trigrams ("000", "-26"…): a whole code goes to the unique index instead."""
+    dossier = Dossier.objects.filter(agency_id=archive.agency_id).order_by("pk").last()
+
+    found = plan(selectors.dossier_list_for_agency(user=archive, query=dossier.code.lower())[:50])
+
+    assert "dossiers_dossier_code" in found and "dossier_search_trgm" not in found
+    assert codes(selectors.dossier_list_for_agency(user=archive, query=dossier.code.lower())) == [dossier.code]
+
+
+@ON_POSTGRESQL
 def test_my_dossiers_read_the_desk_index(archive):
     holder = (Dossier.objects.filter(status__in=[Status.PROCESSING, Status.RESULT_READY]).exclude(holder=None)
               .order_by().values("holder").annotate(n=Count("pk")).order_by("-n").values_list("holder", flat=True)[0])
