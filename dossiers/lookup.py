@@ -73,21 +73,16 @@ def _take_attempt(client: str, code: str) -> list[str]:
     after the lookup let every concurrent request read the same count and pass (issue 7). Returns
     the keys taken, to give back if the PIN turns out right.
     """
-    taken = []
-    for key, limit, window in _keys(client, code):
-        if not ratelimit.take(key, limit=limit, window=window):
-            for earlier in taken:  # refused: the attempt is not made, so it counts nowhere
-                ratelimit.give_back(earlier)
-            security_log.warning("lookup throttled client=%s code=%s", client, code)
-            raise LookupThrottled(THROTTLED)
-        taken.append(key)
+    taken = ratelimit.take_all(_keys(client, code))
+    if taken is None:
+        security_log.warning("lookup throttled client=%s code=%s", client, code)
+        raise LookupThrottled(THROTTLED)
     return taken
 
 
 def _succeeded(taken: list[str]) -> None:
     """A right PIN or token is not a failure: hand back what _take_attempt counted."""
-    for key in taken:
-        ratelimit.give_back(key)
+    ratelimit.give_back_all(taken)
 
 
 def _pin_of(code: str) -> tuple[int | None, str]:

@@ -64,6 +64,23 @@ def take(key: str, *, limit: int, window: int) -> bool:
     return False
 
 
+def take_all(limits: list[tuple[str, int, int]]) -> list[str] | None:
+    """take() on each (key, limit, window): the keys taken, or None if any limit refused the
+    attempt, which then counts nowhere (the keys taken before the refusal are given back)."""
+    taken = []
+    for key, limit, window in limits:
+        if not take(key, limit=limit, window=window):
+            give_back_all(taken)
+            return None
+        taken.append(key)
+    return taken
+
+
+def give_back_all(keys: list[str]) -> None:
+    for key in keys:
+        give_back(key)
+
+
 def give_back(key: str) -> None:
     """Uncount one attempt taken with `take()` (it succeeded, or another limit refused it)."""
     full = f"rl:{key}"

@@ -18,14 +18,9 @@ def login_attempt(*, username: str, client: str) -> list[str] | None:
     """Count this attempt as a failure in advance; None (refused, counted nowhere) past either limit,
     else the keys taken, which a successful log-in hands back."""
     limit, window = settings.LOGIN_MAX_FAILURES, settings.LOGIN_WINDOW
-    taken = []
-    for key in _keys(username, client):
-        if not ratelimit.take(key, limit=limit, window=window):
-            for earlier in taken:
-                ratelimit.give_back(earlier)
-            security_log.warning("staff login throttled username=%r client=%s", username, client)
-            return None
-        taken.append(key)
+    taken = ratelimit.take_all([(key, limit, window) for key in _keys(username, client)])
+    if taken is None:
+        security_log.warning("staff login throttled username=%r client=%s", username, client)
     return taken
 
 
@@ -37,6 +32,5 @@ def login_failed(*, username: str, client: str) -> None:
 def login_succeeded(*, username: str, client: str, taken: list[str]) -> None:
     """A right password is not a failure: the client's attempt is handed back and the user's
     failures are forgotten."""
-    for key in taken:
-        ratelimit.give_back(key)
+    ratelimit.give_back_all(taken)
     ratelimit.reset(_keys(username, client)[0])
