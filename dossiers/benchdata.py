@@ -1,6 +1,6 @@
 """A realistic bench data set for the scale targets (issue 7), written with COPY.
 
-One province with its public-administration service centre and N/100 000 + 10 communes, officers
+One province with its public-administration service centre and (by default) 20 communes, officers
 of every role, the real catalogue, and N dossiers over several years in every state: each with its
 handovers (DossierStep), audit rows (DossierEvent), papers, fees and, for some, a rating. Codes
 follow the national format and CodeCounter holds the last number per agency and day, so intakes
@@ -200,11 +200,12 @@ def _officers(agency: Agency, slug: str, departments: list[str], scale: int, pas
     return Officers(found[Role.RECEPTION], found[Role.SPECIALIST], found[Role.HEAD], found[Role.LEADER])
 
 
-def commune_count(dossiers: int) -> int:
-    return dossiers // 100_000 + 10
+# The province's size does not follow N: the 1M and 5M runs differ by archive only, so the growth
+# figures compare the same communes, officers and open dossiers.
+DEFAULT_COMMUNES = 20
 
 
-def organisation(dossiers: int, password: str | None = None) -> tuple[Agency, list[Agency]]:
+def organisation(communes: int = DEFAULT_COMMUNES, password: str | None = None) -> tuple[Agency, list[Agency]]:
     """The province, its centre and communes, with officers; idempotent."""
     password = password or make_password(BENCH_PASSWORD)
     province = _agency("000.00.00" + BENCH_SUFFIX, "Ủy ban nhân dân tỉnh Thử Nghiệm", Level.PROVINCE, None,
@@ -213,7 +214,7 @@ def organisation(dossiers: int, password: str | None = None) -> tuple[Agency, li
     centre = _agency("000.00.21" + BENCH_SUFFIX, "Trung tâm Phục vụ hành chính công tỉnh Thử Nghiệm",
                      Level.PROVINCE, province, "Thử Nghiệm")
     agencies = [centre]
-    for i in range(1, commune_count(dossiers) + 1):
+    for i in range(1, communes + 1):
         place = f"{PLACES[i % len(PLACES)]} {i}" if i > len(PLACES) else PLACES[i - 1]
         kind = "phường" if i % 3 == 0 else "xã"
         agencies.append(_agency(f"000.{i % 100:02d}.{22 + i // 100:02d}{BENCH_SUFFIX}",
@@ -720,8 +721,9 @@ def drop_indexes(cursor) -> list[str]:
     return saved
 
 
-def seed(*, dossiers: int, years: int | None = None, seed: int = 2026, chunk: int = 20_000,
-         rebuild_indexes: bool = False, progress: Callable[[str], None] | None = None) -> SeedReport:
+def seed(*, dossiers: int, years: int | None = None, communes: int = DEFAULT_COMMUNES, seed: int = 2026,
+         chunk: int = 20_000, rebuild_indexes: bool = False,
+         progress: Callable[[str], None] | None = None) -> SeedReport:
     """Write the data set in the current transaction. The caller holds it (the command wraps it in
     one atomic block, so a failure leaves nothing half-written)."""
     from ratings.models import Rating
@@ -731,7 +733,7 @@ def seed(*, dossiers: int, years: int | None = None, seed: int = 2026, chunk: in
     rng = random.Random(seed)
     years = years or default_years(dossiers)
     password = make_password(BENCH_PASSWORD)
-    _, agencies = organisation(dossiers, password)
+    _, agencies = organisation(communes, password)
     catalogue(agencies)
     variants = _variants()
     units = _units(agencies, password, dossiers, variants, rng)

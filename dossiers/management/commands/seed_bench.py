@@ -15,6 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--dossiers", type=int, required=True, help="số hồ sơ")
         parser.add_argument("--years", type=int, default=None,
                             help="số năm lưu trữ (mặc định: khoảng 500 000 hồ sơ một năm)")
+        parser.add_argument("--communes", type=int, default=benchdata.DEFAULT_COMMUNES,
+                            help="số xã, phường (mặc định 20, không đổi theo số hồ sơ)")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--chunk", type=int, default=20_000, help="hồ sơ mỗi lần COPY")
         parser.add_argument("--force", action="store_true",
@@ -23,11 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-vacuum", action="store_true",
                             help="chỉ ANALYZE, không VACUUM (autovacuum sẽ làm sau)")
 
-    def handle(self, *args, dossiers, years, seed, chunk, force, reset, no_vacuum, **options):
+    def handle(self, *args, dossiers, years, communes, seed, chunk, force, reset, no_vacuum, **options):
         if connection.vendor != "postgresql":
             raise CommandError("seed_bench cần PostgreSQL (COPY).")
         if dossiers < 1:
             raise CommandError("--dossiers phải lớn hơn 0.")
+        if not 1 <= communes <= 999:
+            raise CommandError("--communes phải từ 1 đến 999.")
         if benchdata.foreign_dossiers() and not force:
             raise CommandError("Cơ sở dữ liệu đã có hồ sơ không phải dữ liệu đo tải; dùng --force nếu chắc chắn.")
         if benchdata.bench_dossiers():
@@ -40,7 +44,7 @@ class Command(BaseCommand):
         # maintaining them row by row); the whole load is one transaction, DDL included.
         empty = not benchdata.foreign_dossiers()
         with transaction.atomic():
-            report = benchdata.seed(dossiers=dossiers, years=years, seed=seed, chunk=chunk,
+            report = benchdata.seed(dossiers=dossiers, years=years, communes=communes, seed=seed, chunk=chunk,
                                     rebuild_indexes=empty, progress=self.stdout.write)
         analysed = time.monotonic()
         with connection.cursor() as cursor:
