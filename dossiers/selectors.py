@@ -69,7 +69,11 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
             match |= Q(search_text__contains="0" + digits[2:])
         return queryset.filter(match)
     for word in fold(query).split()[:8]:
-        queryset = queryset.filter(search_text__contains=word)
+        # A word of letters matches where a word of the text starts ("ngu" finds Nguyễn, "em" finds
+        # Em, not Nghiem): the leading space lets pg_trgm use the padded trigrams ("  e", " em"), so
+        # two-letter names (An, Em, Vũ, Lê) read the index instead of every row of the agency.
+        # search_text starts with the code, so every name word has a space before it.
+        queryset = queryset.filter(search_text__contains=" " + word if word.isalpha() else word)
     return queryset
 
 

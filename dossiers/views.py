@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from mocua.accounts.models import User
 from mocua.accounts.roles import ALL_STAFF, role_required
 from mocua.api import DomainError
-from mocua.paging import CappedPaginator
+from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, outbox, permissions, selectors, services
@@ -163,7 +163,9 @@ def dossier_list(request):
                                                  status=params["status"], procedure=params["procedure"],
                                                  field=params["field"], holder=params["holder"],
                                                  channel=params["channel"])
-    page = CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search is not counted (mocua/paging.py): the page of newest matches is all it reads.
+    paginator_class = UncountedPaginator if params["q"] else CappedPaginator
+    page = paginator_class(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _with_deadline_state(page.object_list, request.user.agency)
     query_string = request.GET.copy()
     query_string.pop("page", None)

@@ -78,6 +78,12 @@ def test_get_for_officer_404s_for_another_agency(three, elsewhere, specialist, o
     ("binh", [0, 2]),
     ("tran binh", [0, 2]),
     ("nguyen van an", [1]),
+    # a word matches where a word of the name starts: two-letter names too, never mid-word
+    ("an", [1]),
+    ("ngu", [1]),
+    ("guyen", []),
+    ("inh", []),
+    ("van b", [2]),
     ("nguyễn  văn   an", [1]),
     ("038190001234", [0]),  # citizen ID
     ("001085000111", [1]),

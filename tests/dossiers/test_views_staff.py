@@ -610,8 +610,30 @@ def test_list_page_query_count(frozen, build_dossier, as_user, leader, django_as
     _many(build_dossier, 27)
     with django_assert_num_queries(7):
         assert len(client.get(LIST).context["page"].object_list) == 25
-    with django_assert_num_queries(7):
+    # A search is not counted: the page, read one row past its end, is all it asks for.
+    with django_assert_num_queries(6):
         assert len(client.get(LIST, {"q": "tran thi binh", "status": "processing"}).context["page"].object_list) == 7
+
+
+def test_a_search_pages_without_a_count(frozen, build_dossier, as_user, leader, settings):
+    client = as_user(leader)
+    _many(build_dossier, 30)
+    first = client.get(LIST, {"q": "tran thi binh"})
+    html = first.content.decode()
+    page = first.context["page"]
+    assert len(page.object_list) == 25 and page.has_next() and not page.has_previous()
+    assert "Hồ sơ khớp, mới nhất trước: 1–25, còn nữa ở trang sau." in html
+    assert "Trang 1<" in html and "page=2" in html
+    second = client.get(LIST, {"q": "tran thi binh", "page": 2})
+    rest = second.context["page"]
+    assert len(rest.object_list) == 5 and not rest.has_next() and rest.has_previous()
+    assert "Hồ sơ khớp, mới nhất trước: 26–30." in second.content.decode()
+    shown = [d.code for d in page.object_list] + [d.code for d in rest.object_list]
+    assert len(set(shown)) == 30  # newest first across both pages, none twice
+    beyond = client.get(LIST, {"q": "tran thi binh", "page": 9})
+    assert beyond.status_code == 200 and not beyond.context["page"].object_list
+    assert "Không có hồ sơ khớp ở trang này." in beyond.content.decode()
+    assert client.get(LIST, {"q": "tran thi binh", "page": "x"}).context["page"].number == 1
 
 
 def test_my_dossiers_query_count(frozen, build_dossier, as_user, specialist, django_assert_num_queries):
