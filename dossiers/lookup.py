@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import Prefetch
 
 from mocua import ratelimit
@@ -25,7 +26,9 @@ security_log = logging.getLogger("mocua.security")
 _ABSENT_PIN = "#" * 8
 NOT_FOUND = "Mã hồ sơ hoặc mã tra cứu không đúng."
 THROTTLED = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
-SESSION_KEY = "unlocked_dossiers"
+# The signed cookie naming the dossiers this browser looked up (it may rate them); codes hold no comma.
+UNLOCK_COOKIE, UNLOCK_SALT = "mocua_tra_cuu", "dossiers.lookup.unlock"
+UNLOCK_SECONDS, UNLOCK_MAX = 24 * 3600, 10
 # A dossier may be rated once handling really ended with a result or a written refusal
 # (not a refusal at intake, never received): ratings.services enforces it, the page offers it.
 RATEABLE = frozenset({Status.RETURNED, Status.REFUSED})
@@ -49,7 +52,9 @@ def _limits() -> Limits:
 
 
 def _public_queryset():
-    return Dossier.objects.select_related("agency", "procedure").prefetch_related(
+    # "rating": the reverse one-to-one from ratings.Rating, by name (this app may not import ratings);
+    # the result page asks for it, and a join costs less than a query of its own.
+    return Dossier.objects.select_related("agency", "procedure", "rating").prefetch_related(
         Prefetch("steps", queryset=DossierStep.objects.select_related("to_department").order_by("started_at", "pk")))
 
 
@@ -147,13 +152,26 @@ def may_rate(dossier: Dossier) -> bool:
     return dossier.status in RATEABLE and dossier.received_at is not None
 
 
-def unlock(session, code: str) -> None:
-    """Remember in the session that this visitor proved the PIN or token (for rating)."""
-    codes = list(session.get(SESSION_KEY, []))[-9:]
-    if code not in codes:
-        codes.append(code)
-    session[SESSION_KEY] = codes
+def unlocked_codes(request) -> list[str]:
+    """The codes this browser proved a PIN or token for, from its signed cookie (expired: none)."""
+    try:
+        value = request.get_signed_cookie(UNLOCK_COOKIE, salt=UNLOCK_SALT, max_age=UNLOCK_SECONDS)
+    except (KeyError, signing.BadSignature):
+        return []
+    return value.split(",") if value else []
 
 
-def is_unlocked(session, code: str) -> bool:
-    return code in session.get(SESSION_KEY, [])
+def unlock(request, response, code: str) -> None:
+    """Remember in a signed cookie that this visitor proved the PIN or token (for rating).
+
+    A cookie, not the session: a lookup then writes nothing to the database (a session row per
+    visitor was an UPDATE and a durable commit on every lookup), and a flood of right PINs cannot
+    fill the session table. Signed with a timestamp, so it cannot be forged nor outlive its hours.
+    """
+    codes = [c for c in unlocked_codes(request) if c != code][-(UNLOCK_MAX - 1):] + [code]
+    response.set_signed_cookie(UNLOCK_COOKIE, ",".join(codes), salt=UNLOCK_SALT, max_age=UNLOCK_SECONDS,
+                               httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+
+
+def is_unlocked(request, code: str) -> bool:
+    return code in unlocked_codes(request)

@@ -28,12 +28,13 @@ class LookupForm(forms.Form):
 
 
 def _result(request, dossier, status=200):
-    lookup.unlock(request.session, dossier.code)
     view = lookup.public_view(dossier)
     # The reverse one-to-one from ratings.Rating (this app may not import ratings).
     rating = getattr(dossier, "rating", None)
-    return render(request, "public/lookup_result.html",
-                  {"view": view, "can_rate": view["rateable"] and rating is None, "rating": rating}, status=status)
+    response = render(request, "public/lookup_result.html",
+                      {"view": view, "can_rate": view["rateable"] and rating is None, "rating": rating}, status=status)
+    lookup.unlock(request, response, dossier.code)
+    return response
 
 
 def _throttled(request, message: str):

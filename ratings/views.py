@@ -27,7 +27,7 @@ RATING_TRIES_PER_HOUR = 20
 @require_POST
 def rate_online(request, code: str):
     """Only a visitor who looked the dossier up (code + PIN, or the QR token) may rate it."""
-    if not lookup.is_unlocked(request.session, code):
+    if not lookup.is_unlocked(request, code):
         raise Http404("Không tìm thấy hồ sơ.")
     client = client_address(request)
     # Counted first, atomically (see mocua.ratelimit.take).

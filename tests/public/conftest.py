@@ -4,6 +4,9 @@ helper that looks one up as a citizen would, and one that strips the per-respons
 import re
 
 import pytest
+from django.http import HttpRequest
+
+from dossiers import lookup
 
 from ..dossiers.conftest import build_dossier, frozen, make_intake, submit_online, variant, vn  # noqa: F401
 
@@ -17,6 +20,13 @@ PRIVATE = ["Trần Thị Bình", "0912345678", "912345678", "038190001234", "12 
 def without_csrf(content: bytes) -> bytes:
     """The page minus its CSRF token, which Django masks afresh on every response."""
     return CSRF_INPUT.sub(b"", content)
+
+
+def unlocked(client) -> list[str]:
+    """The codes the browser's signed cookie lets it rate, read as ratings.views reads them."""
+    request = HttpRequest()
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    return lookup.unlocked_codes(request)
 
 
 def look_up(client, code: str, pin: str, ip: str = CITIZEN_IP):

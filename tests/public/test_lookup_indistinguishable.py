@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from dossiers import lookup
 from dossiers.models import CodeCounter
 
-from .conftest import CITIZEN_IP, api_look_up, look_up, without_csrf
+from .conftest import CITIZEN_IP, api_look_up, look_up, unlocked, without_csrf
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_walking_a_thousand_codes_reveals_nothing(client, scattered, loose_limit
     bodies = {without_csrf(a.content) for a in answers}
     assert len(bodies) == 1
     assert "Mã hồ sơ hoặc mã tra cứu không đúng." in bodies.pop().decode()
-    assert "unlocked_dossiers" not in client.session
+    assert unlocked(client) == []
 
 
 def test_walking_through_the_api_reveals_nothing(client, scattered, loose_limits):

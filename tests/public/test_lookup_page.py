@@ -7,7 +7,7 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.models import ReturnMethod
 
-from .conftest import PRIVATE, look_up
+from .conftest import PRIVATE, look_up, unlocked
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_the_form_posts_and_a_pin_in_the_query_string_unlocks_nothing(client, bu
     page = html(response)
     assert 'method="post"' in page and 'action="/tra-cuu/"' in page
     assert "Đang xử lý" not in page and "T*** T** B***" not in page
-    assert "unlocked_dossiers" not in client.session
+    assert unlocked(client) == []
 
 
 def test_code_and_pin_show_the_masked_dossier(client, build_dossier, specialist, receptionist, agency):
@@ -113,4 +113,4 @@ def test_a_wrong_pin_shows_the_form_again_with_a_vietnamese_message(client, buil
     page = html(response)
     assert "Mã hồ sơ hoặc mã tra cứu không đúng." in page
     assert "Đăng ký khai sinh" not in page and "Đang xử lý" not in page
-    assert "unlocked_dossiers" not in client.session
+    assert unlocked(client) == []

@@ -10,7 +10,7 @@ from django.core import signing
 
 from dossiers import tokens
 
-from .conftest import PRIVATE, look_up, without_csrf
+from .conftest import PRIVATE, look_up, unlocked, without_csrf
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_token_opens_the_same_masked_page_as_code_and_pin(client, build_doss
     assert dossier.code in page and "T*** T** B***" in page
     for private in PRIVATE:
         assert private not in page
-    assert dossier.code in client.session["unlocked_dossiers"]
+    assert unlocked(client) == [dossier.code]
 
 
 def test_the_printed_url_is_the_token_page(client, build_dossier, settings):
@@ -62,7 +62,7 @@ def test_an_altered_token_opens_nothing(client, build_dossier):
     token = tokens.lookup_token(dossier)
     altered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     _refused(client.get(f"/tra-cuu/ma/{altered}/"))
-    assert "unlocked_dossiers" not in client.session
+    assert unlocked(client) == []
 
 
 def test_a_token_signed_for_another_dossier_code_cannot_be_made(client, build_dossier):

@@ -1,9 +1,13 @@
 """Rating online: on the lookup page once the PIN (or the QR token) is proven, rate-limited; and
 POST /api/v1/ratings/ for other channels, with the code and PIN in the body."""
 
-import pytest
+import time
+from unittest import mock
 
-from dossiers import tokens
+import pytest
+from django.contrib.sessions.models import Session
+
+from dossiers import lookup, tokens
 from ratings import views
 from ratings.models import Level, Rating, RatingChannel
 
@@ -160,3 +164,28 @@ def test_the_api_is_rate_limited_by_failed_pins(client, returned, settings):
     assert answers == [404] * 3 and response.status_code == 429
     assert response.json()["code"] == "throttled"
     assert not Rating.objects.exists()
+
+
+def test_the_unlock_is_a_signed_cookie_that_expires_and_cannot_be_forged(client, build_dossier, returned):
+    other = build_dossier("returned")
+    client.post("/tra-cuu/", {"code": returned.code, "pin": returned.pin})
+    cookie = client.cookies[lookup.UNLOCK_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    # Naming another dossier in the cookie without its signature unlocks nothing.
+    client.cookies[lookup.UNLOCK_COOKIE] = cookie.value.replace(returned.code, other.code)
+    assert client.post(rate_url(other), {"level": Level.SATISFIED}).status_code == 404
+    assert client.post(rate_url(returned), {"level": Level.SATISFIED}).status_code == 404
+    # A day later the signed timestamp is too old.
+    client.post("/tra-cuu/", {"code": returned.code, "pin": returned.pin})
+    later = time.time() + lookup.UNLOCK_SECONDS + 60
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        assert client.post(rate_url(returned), {"level": Level.SATISFIED}).status_code == 404
+    assert client.post(rate_url(returned), {"level": Level.SATISFIED}).status_code == 200
+    assert not Rating.objects.filter(dossier=other).exists()
+
+
+def test_a_lookup_writes_nothing_and_asks_three_queries(client, returned, django_assert_num_queries):
+    # the PIN by code, the dossier with agency, procedure and rating, its steps
+    with django_assert_num_queries(3):
+        assert client.post("/tra-cuu/", {"code": returned.code, "pin": returned.pin}).status_code == 200
+    assert not Session.objects.exists()
