@@ -120,6 +120,11 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles any query it costs as large (the leaders' reports over a year) and
+    # spent 250 ms of Biểu 06's 870 ms at 1M dossiers compiling; no query here runs long enough to
+    # repay it (docs/benchmarks.md). Off per connection, so a shared server's setting stays as it is.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DEBUG": "false",
@@ -42,3 +45,13 @@ def test_local_defaults_need_no_service(settings):
     from django.conf import settings as live
 
     assert live.LANGUAGE_CODE == "vi" and live.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compilation cost the leaders' yearly reports more than it saved (mocua/settings.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
