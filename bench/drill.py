@@ -1,6 +1,11 @@
-"""The backup drill: pg_dump -Fc of the bench database, pg_restore into a scratch database, and a
-check that the copy holds the same rows (counts, highest ids, a sample of dossiers)."""
+"""The backup drill: pg_dump of the bench database, pg_restore into a scratch database, and a
+check that the copy holds the same rows (counts, highest ids, a sample of dossiers).
 
+The dump is pg_dump's directory format, written by `jobs` processes (one table each) with gzip
+level 1: a single -Fc process compressed at level 6 on one core and took 90 s for 1M dossiers.
+"""
+
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -44,13 +49,15 @@ def run(database_url: str, workdir: Path, *, jobs: int = 2, keep: bool = False) 
     drill = Drill()
     source = urlparse(database_url).path.lstrip("/")
     scratch = f"{source}_restore_drill"
-    dump = workdir / f"{source}.dump"
+    dump = workdir / f"{source}.dump.d"
     workdir.mkdir(parents=True, exist_ok=True)
     admin = _with_database(database_url, "postgres")
     started = time.monotonic()
-    subprocess.run(["pg_dump", "-Fc", "-f", str(dump), "--dbname", database_url], check=True)
+    shutil.rmtree(dump, ignore_errors=True)
+    subprocess.run(["pg_dump", "-Fd", "-j", str(jobs), "-Z", "1", "-f", str(dump), "--dbname", database_url],
+                   check=True)
     drill.dump_seconds = time.monotonic() - started
-    drill.dump_mb = dump.stat().st_size / 2**20
+    drill.dump_mb = sum(f.stat().st_size for f in dump.iterdir()) / 2**20
     subprocess.run(["dropdb", "--if-exists", "--maintenance-db", admin, scratch], check=True)
     subprocess.run(["createdb", "--maintenance-db", admin, scratch], check=True)
     started = time.monotonic()
@@ -62,5 +69,5 @@ def run(database_url: str, workdir: Path, *, jobs: int = 2, keep: bool = False) 
     drill.passed = not drill.differences and before["dossiers_dossier"][0] > 0
     if not keep:
         subprocess.run(["dropdb", "--if-exists", "--maintenance-db", admin, scratch], check=True)
-        dump.unlink()
+        shutil.rmtree(dump)
     return drill
