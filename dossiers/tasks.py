@@ -4,11 +4,13 @@ They acknowledge late (CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST 
 broker forgets a task only once it has finished, so a worker killed mid-task loses nothing and the
 task runs again elsewhere. The price is that any task may run twice (also when Redis redelivers after
 the visibility timeout, or two beats fire together), so each one is idempotent:
-- deliver_message locks the row and sends only a message still pending, then marks it sent;
+- deliver_message(s) lock the rows and send only messages still pending, then mark them sent;
 - scan_deadlines records each (dossier, step, kind) alert once (unique row) with its messages;
 - send_leader_digest keys each leader's digest by the day, so a second run writes nothing;
-- sweep_outbox only calls deliver_message's service.
+- sweep_outbox only calls the same delivery service, in chunks.
 """
+
+from collections import Counter
 
 from celery import shared_task
 from django.db import OperationalError
@@ -19,6 +21,12 @@ from . import alerts, outbox
 @shared_task(autoretry_for=(OperationalError,), max_retries=5, retry_backoff=True)
 def deliver_message(message_id: int) -> str:
     return outbox.message_deliver(message_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), max_retries=5, retry_backoff=True)
+def deliver_messages(message_ids: list[int]) -> dict[str, int]:
+    """A chunk written by a bulk writer (outbox.batched): one transaction, one mail connection."""
+    return dict(Counter(outbox.messages_deliver(message_ids).values()))
 
 
 @shared_task

@@ -168,3 +168,52 @@ def submit_online(variant, agency):
             uploads={form.pk: SimpleUploadedFile("to-khai.pdf", b"%PDF-1.7\n%%EOF\n")})
 
     return submit
+
+
+# --------------------------------------------------------------------------- the outbox's transports
+# Shared by the outbox suites (test_outbox.py, test_outbox_batched.py).
+
+
+@pytest.fixture
+def sms(settings):
+    """SMS kept in memory: the list of (phone, text) sent."""
+    from dossiers.sms import MemorySMSBackend
+
+    settings.SMS_BACKEND = "dossiers.sms.MemorySMSBackend"
+    MemorySMSBackend.outbox.clear()
+    yield MemorySMSBackend.outbox
+    MemorySMSBackend.outbox.clear()
+
+
+@pytest.fixture
+def mailserver(settings):
+    """E-mail through tests/dossiers/mailbackends.py: counts connections, refuses chosen addresses."""
+    from .mailbackends import RecordingBackend
+
+    settings.EMAIL_BACKEND = "tests.dossiers.mailbackends.RecordingBackend"
+    RecordingBackend.reset()
+    yield RecordingBackend
+    RecordingBackend.reset()
+
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # port 1: connection refused at once
+
+
+@pytest.fixture
+def dead_broker():
+    """Publishing really goes to a broker (not eager) and nothing listens there."""
+    from mocua.celery import app
+
+    conf = app.conf
+    saved = conf.broker_url, conf.task_always_eager
+    conf.broker_url, conf.task_always_eager = DEAD_BROKER, False
+    _forget_connections(app)
+    yield
+    conf.broker_url, conf.task_always_eager = saved
+    _forget_connections(app)
+
+
+def _forget_connections(app):
+    # The app caches its connection pool per broker; drop it as Celery does after a fork.
+    app._pool = None
+    app.amqp._producer_pool = None

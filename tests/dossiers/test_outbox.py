@@ -15,22 +15,11 @@ from django.db import transaction
 
 from dossiers import outbox, services, tasks
 from dossiers.models import Dossier, Message
-from dossiers.sms import MemorySMSBackend
 from mocua.celery import app
 
 from .conftest import vn
 
-pytestmark = pytest.mark.django_db
-
-DEAD_BROKER = "redis://127.0.0.1:1/0"  # port 1: connection refused at once
-
-
-@pytest.fixture(autouse=True)
-def sms(settings):
-    settings.SMS_BACKEND = "dossiers.sms.MemorySMSBackend"
-    MemorySMSBackend.outbox.clear()
-    yield MemorySMSBackend.outbox
-    MemorySMSBackend.outbox.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sms")]
 
 
 def pending():
@@ -96,19 +85,15 @@ def one_email(frozen, receptionist, intake):
     return citizen_messages(dossier).get(channel=Message.Channel.EMAIL)
 
 
-def failing_mail(monkeypatch):
-    calls = []
-
-    def send_mail(*args, **kwargs):
-        calls.append(args)
-        raise SMTPServerDisconnected("máy chủ thư không trả lời")
-
-    monkeypatch.setattr(outbox, "send_mail", send_mail)
-    return calls
+@pytest.fixture
+def failing_mail(mailserver):
+    """The mail server drops every connection; returns the list of addresses tried."""
+    mailserver.refused["*"] = SMTPServerDisconnected("máy chủ thư không trả lời")
+    return mailserver.tried
 
 
-def test_a_failed_send_records_the_attempt_and_backs_off(frozen, one_email, monkeypatch):
-    calls = failing_mail(monkeypatch)
+def test_a_failed_send_records_the_attempt_and_backs_off(frozen, one_email, failing_mail, mailserver):
+    calls = failing_mail
 
     assert outbox.message_deliver(one_email.pk) == "retry"
 
@@ -126,7 +111,7 @@ def test_a_failed_send_records_the_attempt_and_backs_off(frozen, one_email, monk
     one_email.refresh_from_db()
     assert one_email.attempts == 2 and one_email.next_attempt_at == vn(2026, 3, 2, 8, 6)  # 4 minutes
 
-    monkeypatch.setattr(outbox, "send_mail", mail.send_mail)  # the mail server is back
+    mailserver.refused.clear()  # the mail server is back
     frozen.set(vn(2026, 3, 2, 8, 6))
     assert outbox.outbox_sweep(grace_seconds=0) == 1
     one_email.refresh_from_db()
@@ -134,8 +119,8 @@ def test_a_failed_send_records_the_attempt_and_backs_off(frozen, one_email, monk
     assert len(mail.outbox) == 1
 
 
-def test_a_message_that_keeps_failing_is_given_up(frozen, one_email, monkeypatch):
-    calls = failing_mail(monkeypatch)
+def test_a_message_that_keeps_failing_is_given_up(frozen, one_email, failing_mail):
+    calls = failing_mail
     for _ in range(outbox.MAX_ATTEMPTS):
         frozen.set(frozen.moment + dt.timedelta(days=1))
         outbox.outbox_sweep(grace_seconds=0)
@@ -176,24 +161,6 @@ def test_the_sweep_delivers_rows_whose_task_never_ran(frozen, processing, specia
 
 
 # --------------------------------------------------------------------------- the broker is down
-
-
-@pytest.fixture
-def dead_broker():
-    """Publishing really goes to a broker (not eager) and nothing listens there."""
-    conf = app.conf
-    saved = conf.broker_url, conf.task_always_eager
-    conf.broker_url, conf.task_always_eager = DEAD_BROKER, False
-    _forget_connections()
-    yield
-    conf.broker_url, conf.task_always_eager = saved
-    _forget_connections()
-
-
-def _forget_connections():
-    # The app caches its connection pool per broker; drop it as Celery does after a fork.
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_broker_down_intake_and_handover_succeed_and_messages_wait(
