@@ -70,17 +70,16 @@ def _heads(users: list[User], step: DossierStep) -> set[User]:
 def alerts_scan(*, now: dt.datetime | None = None) -> int:
     """Alert on every open step and dossier that is due soon or overdue; returns messages written."""
     now = now or timezone.now()
-    horizon = now + dt.timedelta(days=3650)  # all open steps; the partial index keeps this small
-    steps = (DossierStep.objects.filter(finished_at__isnull=True, due_at__lt=horizon,
-                                        dossier__status__in=sorted(CLOCK_RUNNING))
-             .select_related("dossier", "dossier__agency", "to_user", "to_department").order_by("pk"))
-    written, last = 0, 0
+    steps = DossierStep.objects.filter(finished_at__isnull=True, dossier__status__in=sorted(CLOCK_RUNNING))
+    # The candidates' ids first, in one narrow query over the open steps (partial index) and the
+    # running dossiers; then their rows, a batch at a time, by primary key. Paging the wide joined
+    # rows with "pk > last … LIMIT" joined and sorted every candidate again for each batch.
+    candidates = list(steps.order_by("pk").values_list("pk", flat=True))
+    rows = steps.select_related("dossier", "dossier__agency", "to_user", "to_department").order_by("pk")
+    written = 0
     with batched():  # thousands of e-mails: enqueued in chunks, not one task each
-        while True:
-            batch = list(steps.filter(pk__gt=last)[:BATCH])
-            if not batch:
-                return written
-            last = batch[-1].pk
+        for start in range(0, len(candidates), BATCH):
+            batch = list(rows.filter(pk__in=candidates[start:start + BATCH]))
             staff = _staff_of({s.dossier.agency_id for s in batch})
             done = _recorded({s.dossier_id for s in batch})
             due: Due = {}
@@ -91,6 +90,7 @@ def alerts_scan(*, now: dt.datetime | None = None) -> int:
             due = {key: found for key, found in due.items() if key not in done}
             if due:
                 written += _alert_batch(due, staff)
+    return written
 
 
 def _alert_batch(due: Due, staff: dict[int, list[User]]) -> int:
