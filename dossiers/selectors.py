@@ -69,11 +69,13 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
             match |= Q(search_text__contains="0" + digits[2:])
         return queryset.filter(match)
     for word in fold(query).split()[:8]:
-        # A word of letters matches where a word of the text starts ("ngu" finds Nguyễn, "em" finds
-        # Em, not Nghiem): the leading space lets pg_trgm use the padded trigrams ("  e", " em"), so
-        # two-letter names (An, Em, Vũ, Lê) read the index instead of every row of the agency.
+        # A word of one or two letters matches where a word of the text starts ("an" finds An, not
+        # Trần): pg_trgm takes no trigram from "%an%", so such a word read every row of the agency,
+        # while " an" gives it the padded trigrams "  a", " an". Longer words keep substring
+        # matching, whose trigrams are rarer than the padded ones (full names 1.5–2× faster at 5M).
         # search_text starts with the code, so every name word has a space before it.
-        queryset = queryset.filter(search_text__contains=" " + word if word.isalpha() else word)
+        short = word.isalpha() and len(word) < 3
+        queryset = queryset.filter(search_text__contains=" " + word if short else word)
     return queryset
 
 

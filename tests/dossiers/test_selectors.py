@@ -78,11 +78,14 @@ def test_get_for_officer_404s_for_another_agency(three, elsewhere, specialist, o
     ("binh", [0, 2]),
     ("tran binh", [0, 2]),
     ("nguyen van an", [1]),
-    # a word matches where a word of the name starts: two-letter names too, never mid-word
+    # a one- or two-letter word matches where a word of the name starts, never mid-word;
+    # a longer word anywhere
     ("an", [1]),
+    ("ra", []),
+    ("tr", [0, 2]),
     ("ngu", [1]),
-    ("guyen", []),
-    ("inh", []),
+    ("guyen", [1]),
+    ("inh", [0, 2]),
     ("van b", [2]),
     ("nguyễn  văn   an", [1]),
     ("038190001234", [0]),  # citizen ID
