@@ -1,7 +1,8 @@
 """The deadline scan and the leaders' daily digest.
 
-The scan reads only unfinished steps of dossiers whose clock runs (partial index
-step_open_due), in batches, so its cost follows the active dossiers, not the archive.
+The scan reads only unfinished steps of dossiers whose clock runs (through the indexes on
+unfinished steps and on open dossiers), in batches, so its cost follows the active dossiers,
+not the archive.
 Each alert is a unique (dossier, step, kind) row: whoever inserts it first sends the
 messages, in the same transaction, so a second scan at the same time sends nothing twice.
 A batch's alerts and messages are written with a few set-based statements in one transaction.
