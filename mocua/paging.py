@@ -36,6 +36,9 @@ class UncountedPage(Page):
         super().__init__(object_list, number, paginator)
         self.has_more = has_more
 
+    def __repr__(self) -> str:
+        return f"<Page {self.number}{'+' if self.has_more else ''}>"  # Page's own asks for num_pages
+
     def has_next(self) -> bool:
         return self.has_more
 
