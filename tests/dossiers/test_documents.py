@@ -87,6 +87,19 @@ def test_receipt_has_two_copies_with_code_pin_procedure_and_appointment(received
         assert "Mẫu số 01 – Thông tư 03/2025/TT-VPCP" in text
 
 
+def test_receipt_with_four_long_papers_keeps_each_copy_on_one_sheet(variant, receptionist):
+    # The usual dossier has four papers with long official names; each copy is one sheet to hand over.
+    papers = [services.Paper(name=f"Bản sao giấy tờ, tài liệu có nội dung liên quan đến việc khai sinh số {n}",
+                             form="certified_copy")
+              for n in range(1, 5)]
+    dossier = services.dossier_receive(actor=receptionist, intake=make_intake(variant, papers=papers))
+    pages = _pages(documents.receipt_pdf(_page(dossier, receptionist)))
+    assert len(pages) == 2
+    assert "Liên 1" in pages[0] and "Liên 2" in pages[1]
+    assert all("số 4" in page and "NGƯỜI TIẾP NHẬN HỒ SƠ" in page and "Tra cứu tình trạng hồ sơ" in page
+               for page in map(_flat, pages))
+
+
 def test_receipt_carries_a_qr_image_and_a_working_lookup_url(received, receptionist):
     pdf = documents.receipt_pdf(_page(received, receptionist))
     first = PdfReader(io.BytesIO(pdf)).pages[0]
