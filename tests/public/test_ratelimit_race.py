@@ -147,6 +147,47 @@ def test_giving_back_after_the_window_ended_leaves_no_counter_behind():
     assert cache.get("rl:race:late") is None and _redis_ttl("race:late") == -2  # -2: no such key
 
 
+@needs_redis
+@pytest.mark.integration
+def test_take_all_counts_every_key_with_its_expiry_in_one_round_trip(monkeypatch):
+    client, _ = ratelimit._redis("rl:race:all:a")
+    calls = []
+    real = type(client).evalsha
+    monkeypatch.setattr(type(client), "evalsha", lambda self, *a, **k: calls.append(a[0]) or real(self, *a, **k))
+
+    assert ratelimit.take_all([("race:all:a", 3, 60), ("race:all:b", 5, 30)]) == ["race:all:a", "race:all:b"]
+
+    assert len(calls) == 1
+    assert cache.get("rl:race:all:a") == 1 and cache.get("rl:race:all:b") == 1
+    assert 0 < _redis_ttl("race:all:a") <= 60 and 0 < _redis_ttl("race:all:b") <= 30
+
+
+@needs_redis
+@pytest.mark.integration
+def test_take_all_refused_by_a_later_key_counts_nowhere():
+    for _ in range(2):
+        assert ratelimit.take_all([("race:ref:a", 5, 60), ("race:ref:b", 2, 60)]) is not None
+
+    assert ratelimit.take_all([("race:ref:a", 5, 60), ("race:ref:b", 2, 60)]) is None  # b is full
+
+    assert cache.get("rl:race:ref:a") == 2 and cache.get("rl:race:ref:b") == 2
+    assert ratelimit.take_all([("race:ref:a", 2, 60)]) is None  # refused by the first key: a stays at 2
+    assert cache.get("rl:race:ref:a") == 2
+
+
+@needs_redis
+@pytest.mark.integration
+def test_give_back_all_uncounts_each_key_and_skips_ended_windows():
+    taken = ratelimit.take_all([("race:gb:a", 5, 60), ("race:gb:b", 5, 60)])
+    ratelimit.take_all([("race:gb:a", 5, 60)])
+    cache.delete("rl:race:gb:b")  # b's window ended meanwhile
+
+    ratelimit.give_back_all(taken)
+
+    assert cache.get("rl:race:gb:a") == 1
+    assert _redis_ttl("race:gb:b") == -2  # not recreated without an expiry
+
+
 # Runs in a fresh interpreter: its own Django and cache connection, the same Redis and database.
 # Eight threads each send wrong lookups through the API, slowed as above, from one address.
 FLOOD_SCRIPT = textwrap.dedent("""
