@@ -42,8 +42,17 @@ from mocua.text import fold
 from procedures import services as procedure_services
 from procedures.models import Procedure, ProcedureVariant
 
-from .models import CodeCounter, Dossier, DossierDocument, DossierEvent, DossierFee, DossierStep, OfficerDayFigures
-from .services import PIN_ALPHABET, PIN_LENGTH, officer_figures_rebuild
+from .models import (
+    CodeCounter,
+    Dossier,
+    DossierDayFigures,
+    DossierDocument,
+    DossierEvent,
+    DossierFee,
+    DossierStep,
+    OfficerDayFigures,
+)
+from .services import PIN_ALPHABET, PIN_LENGTH, officer_figures_rebuild, report_figures_rebuild
 
 BENCH_SUFFIX = ".B99"
 BENCH_PASSWORD = "mocua-bench-2026"
@@ -704,7 +713,7 @@ def bench_tables() -> list[str]:
     from ratings.models import Rating
 
     return [m._meta.db_table for m in (Dossier, DossierStep, DossierEvent, DossierDocument, DossierFee, Rating,
-                                       OfficerDayFigures)] + [Rating.officers.through._meta.db_table]
+                                       OfficerDayFigures, DossierDayFigures)] + [Rating.officers.through._meta.db_table]
 
 
 def drop_indexes(cursor) -> list[str]:
@@ -788,10 +797,13 @@ def seed(*, dossiers: int, years: int | None = None, communes: int = DEFAULT_COM
         report.dossiers += pending
         _counters(cursor, counters, [u.agency.pk for u in units])
         report.seconds["copy"] = time.monotonic() - started - report.seconds["setup"]
-        # The steps were copied past services._finish_step: sum them now, before the indexes
-        # come back (the figures' covering index is built once over the finished table).
+        # The steps and dossiers were copied past the services (_finish_step, _start_clock,
+        # _finish_dossier): sum them now, before the indexes come back (the figures' covering
+        # indexes are built once over the finished tables).
         report.rows["officer_figures"] = officer_figures_rebuild()
         report.seconds["officer_figures"] = time.monotonic() - started - sum(report.seconds.values())
+        report.rows["report_figures"] = report_figures_rebuild()
+        report.seconds["report_figures"] = time.monotonic() - started - sum(report.seconds.values())
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
         for definition in saved:
@@ -881,8 +893,9 @@ def remove_bench_dossiers() -> None:
                       "dossiers_dossierfee", "dossiers_alert", "dossiers_message"):
             cursor.execute(f"DELETE FROM {table} WHERE dossier_id IN ({ids})")
         cursor.execute(f"DELETE FROM dossiers_dossier WHERE id IN ({ids})")
-        # Only bench agencies' steps are in their rows: the other agencies' figures stay as they are.
-        cursor.execute(f"DELETE FROM {OfficerDayFigures._meta.db_table} WHERE agency_id IN "
-                       f"(SELECT id FROM accounts_agency WHERE code LIKE '%%{BENCH_SUFFIX}')")
+        # Only bench agencies' steps and dossiers are in their rows: the other agencies' figures stay.
+        for model in (OfficerDayFigures, DossierDayFigures):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE agency_id IN "
+                           f"(SELECT id FROM accounts_agency WHERE code LIKE '%%{BENCH_SUFFIX}')")
         cursor.execute(f"DELETE FROM {CodeCounter._meta.db_table} WHERE agency_id IN "
                        f"(SELECT id FROM accounts_agency WHERE code LIKE '%%{BENCH_SUFFIX}')")

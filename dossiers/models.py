@@ -307,6 +307,54 @@ class OfficerDayFigures(models.Model):
         return f"{self.officer_id} {self.day:%d/%m/%Y}: {self.late_steps}/{self.steps}"
 
 
+class DossierDayFigures(models.Model):
+    """The received dossiers counted per local day, agency and procedure: received (online or not)
+    on that day, and resolved on that day by Biểu 06 category. stats.report06 sums these few rows
+    for its flow columns (4, 5, 7–10) instead of reading every dossier received or resolved in the
+    period; its stock columns (11–13) still read the open dossiers.
+
+    A derived table. services._start_clock adds a dossier when it is received, and
+    services._finish_dossier when its handling ends, classified as stats.resolved_kind does (a
+    dossier never received, refused at the counter or rejected online, is not in Biểu 06 and is
+    never added). services.report_figures_rebuild recomputes the whole table from the dossiers
+    (migration 0007, the bench seeders, and the `rebuild_report_figures` command). `day` is the
+    local date (settings.TIME_ZONE) of received_at for new_*, of finished_at for resolved_*, so a
+    period of whole local days is a range of days. Resolved (col. 7) is the sum of the three
+    resolved_* counters.
+    """
+
+    day = models.DateField("ngày")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, db_index=False, related_name="+")
+    # The procedure, not its field: a procedure moved to another field takes its figures along, as
+    # the reports read the field through the procedure.
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, db_index=False, related_name="+")
+    new_online = models.PositiveIntegerField("tiếp nhận trực tuyến", default=0)
+    new_offline = models.PositiveIntegerField("tiếp nhận trực tiếp, bưu chính", default=0)
+    resolved_early = models.PositiveIntegerField("giải quyết trước hạn", default=0)
+    resolved_on_time = models.PositiveIntegerField("giải quyết đúng hạn", default=0)
+    resolved_late = models.PositiveIntegerField("giải quyết quá hạn", default=0)
+
+    COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
+
+    class Meta:
+        verbose_name = "số liệu hồ sơ theo ngày"
+        verbose_name_plural = "số liệu hồ sơ theo ngày"
+        constraints = [
+            # The upsert's conflict target (services._count_dossier); no INCLUDE, as officerday_key.
+            models.UniqueConstraint(fields=["day", "agency", "procedure"], name="dossierday_key"),
+        ]
+        indexes = [
+            # stats.report06: the units of a scope over a range of days, one index range per unit,
+            # covering (PostgreSQL) so that the sums are read from the index alone.
+            models.Index(fields=["agency", "day"], name="dossierday_agency_day",
+                         include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
+                                  "resolved_late"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.procedure_id} {self.day:%d/%m/%Y}"
+
+
 class DossierEvent(models.Model):
     """The audit trail: one immutable row per change, written in the same transaction."""
 

@@ -26,6 +26,7 @@ from .models import (
     ApplicantKind,
     CodeCounter,
     Dossier,
+    DossierDayFigures,
     DossierDocument,
     DossierEvent,
     DossierFee,
@@ -35,7 +36,7 @@ from .models import (
     ReturnMethod,
     Timeliness,
 )
-from .stats import late_step_q
+from .stats import late_step_q, resolved_kind, resolved_kinds
 from .validators import citizen_id_error, normalise_phone, phone_error, tax_code_error
 from .workflow import CLOCK_RUNNING, CLOCK_STOPPED, Status, ensure_action
 
@@ -267,18 +268,41 @@ def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: Use
         to_department=to_department, started_at=now, due_at=due, note=note)
 
 
-def _finish_dossier(dossier: Dossier, now: dt.datetime) -> None:
-    """Handling ends (result, refusal, withdrawal, stop): classify against the statutory due.
+def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
+    """Handling ends in the state `ending` (result_ready, refused, withdrawn, stopped): classify
+    against the statutory due, and add a received dossier to Biểu 06's resolved figures
+    (DossierDayFigures) in this transaction. The caller may not have set the status yet: `ending`
+    is the one the dossier keeps (result_ready only goes on to returned, which counts the same).
 
     The 766 index counts a dossier with more than one supplement request as late.
     """
     dossier.finished_at = now
-    if dossier.received_at is None:
+    if dossier.received_at is None:  # an online submission withdrawn before the counter accepted it
         dossier.timeliness = ""
-    elif dossier.supplement_requests > 1:
+        return
+    if dossier.supplement_requests > 1:
         dossier.timeliness = Timeliness.LATE
     else:
         dossier.timeliness = clock.classify(_judged_at(dossier, now), dossier.legal_due_at)
+    _count_dossier(dossier, now, resolved_kind(ending, dossier.timeliness))
+
+
+def _count_dossier(dossier: Dossier, moment: dt.datetime, counter: str) -> None:
+    """Add one to `counter` of the dossier's row of DossierDayFigures (its agency and procedure, the
+    local day of `moment`) with one upsert in the move's transaction, as _count_step does. Nothing
+    changes a received dossier's agency, procedure or channel, nor its received_at, finished_at or
+    timeliness once set, so a dossier is added once on receipt and once when handling ends."""
+    table = DossierDayFigures._meta.db_table
+    counters = DossierDayFigures.COUNTERS
+    day = timezone.localdate(moment, timezone.get_default_timezone())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, agency_id, procedure_id, {', '.join(counters)}) "
+            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(counters))}) "
+            f"ON CONFLICT (day, agency_id, procedure_id) DO UPDATE SET "
+            + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters),
+            [connection.ops.adapt_datefield_value(day), dossier.agency_id, dossier.procedure_id,
+             *(int(c == counter) for c in counters)])
 
 
 FINISH_FIELDS = ("finished_at", "timeliness")
@@ -335,7 +359,10 @@ def _copy_fees(dossier: Dossier, intake: Intake) -> None:
 
 
 def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> None:
+    """The dossier is received now (at the counter, or an online submission accepted): its clock
+    starts and it is added to Biểu 06's received figures (DossierDayFigures)."""
     dossier.received_at = now
+    _count_dossier(dossier, now, "new_online" if dossier.channel == Channel.ONLINE else "new_offline")
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, now)
     _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
@@ -553,7 +580,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     dossier = _lock(dossier, expected_version)
     now = timezone.now()
     _move(dossier, action="approve", actor=actor, now=now, note=result_summary)
-    _finish_dossier(dossier, now)
+    _finish_dossier(dossier, now, ending=dossier.status)  # result_ready, set by _move
     _finish_step(dossier, now, ends_handling=True)
     dossier.result_summary = result_summary.strip()
     counter = dossier.created_by if dossier.created_by and dossier.created_by.is_active else None
@@ -569,13 +596,15 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
 
 def _close(dossier: Dossier, *, action: str, actor: User, reason: str, message: str) -> Dossier:
     """End handling for good (refused, withdrawn, stopped), with the reason on record."""
-    _check(dossier, action, actor)
+    ending = _check(dossier, action, actor)
     now = timezone.now()
     dossier.reason = _required(reason, message, "reason")
     if dossier.status in CLOCK_STOPPED and dossier.paused_at:
         dossier.paused_seconds += int(clock.workcalendar.working_time_between(
             dossier.paused_at, now, dossier.agency).total_seconds())
-    _finish_dossier(dossier, now)
+    # Before _move: the step and the dossier are judged from the state they were in (_judged_at),
+    # the Biểu 06 column from the state they end in.
+    _finish_dossier(dossier, now, ending=ending)
     _finish_step(dossier, now, ends_handling=True)
     dossier.holder, dossier.step_due_at = None, None
     _move(dossier, action=action, actor=actor, now=now, note=dossier.reason,
@@ -694,6 +723,50 @@ def officer_figures_rebuild(*, using: str = "default", step_model=DossierStep, f
             f"INSERT INTO {table} (officer_id, day, agency_id, procedure_id, department_id, steps, late_steps, "
             f"late_seconds) SELECT {columns} FROM ({select_sql}) groups", params)
         return cursor.rowcount
+
+
+# --------------------------------------------------------------------------- Biểu 06's daily figures
+
+
+def report_figures_rebuild(*, using: str = "default", dossier_model=Dossier, figures_model=DossierDayFigures) -> int:
+    """Recompute DossierDayFigures from the dossiers, with the conditions Biểu 06 reads (received
+    dossiers only; stats.resolved_kinds): one DELETE and two INSERT … SELECT … GROUP BY, the
+    dossiers by the local day they were received, then by the one they were resolved, added to the
+    first's rows on the upsert's key; on PostgreSQL and SQLite. Returns the number of rows.
+
+    For rows written without the services (the bench seeders' COPY) and for operators
+    (`manage.py rebuild_report_figures`); migration 0007 passes its historical models. The table
+    is locked against writers until the caller's transaction ends, as in officer_figures_rebuild.
+    """
+    zone = timezone.get_default_timezone()
+    received = dossier_model.objects.using(using).filter(received_at__isnull=False).order_by()
+    online = Q(channel=Channel.ONLINE)
+    arrivals = (received.values("agency_id", "procedure_id", local_day=TruncDate("received_at", tzinfo=zone))
+                .annotate(online=Count("id", filter=online), offline=Count("id", filter=~online)))
+    kinds = resolved_kinds()
+    ends = (received.filter(finished_at__isnull=False)
+            .values("agency_id", "procedure_id", local_day=TruncDate("finished_at", tzinfo=zone))
+            .annotate(**{f"n_{name}": Count("id", filter=q) for name, q in kinds.items()}))
+    (arrivals_sql, arrivals_params), (ends_sql, ends_params) = (q.query.sql_with_params() for q in (arrivals, ends))
+    db = connections[using]
+    table = figures_model._meta.db_table
+    key = "day, agency_id, procedure_id"
+    columns = f"{key}, {', '.join(DossierDayFigures.COUNTERS)}"
+    resolved = ", ".join(db.ops.quote_name(f"n_{name}") for name in kinds)
+    with transaction.atomic(using=using), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT local_day, agency_id, procedure_id, online, offline, "
+                       f"0, 0, 0 FROM ({arrivals_sql}) arrivals", arrivals_params)
+        # "WHERE true": SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT local_day, agency_id, procedure_id, 0, 0, {resolved} "
+            f"FROM ({ends_sql}) ends WHERE true ON CONFLICT ({key}) DO UPDATE SET "
+            + ", ".join(f"{name} = EXCLUDED.{name}" for name in kinds), ends_params)
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
 
 
 # --------------------------------------------------------------------------- files

@@ -34,6 +34,17 @@ Counting conventions (domain-vn.md §7 and §8.1), for a period [start, end] of 
   paused (only a resume clears it), so this also holds for past periods. ``legal_due_at`` is the
   statutory due time moved only by the pauses, never by an apology (Mẫu 04), so a new
   appointment does not hide a late dossier.
+- Biểu 06 itself (report06) reads its flow columns (4, 5, 7–10) from DossierDayFigures: each
+  received dossier counted per local day, agency and procedure in the transaction that receives it
+  (services._start_clock) and in the one that ends its handling (services._finish_dossier, early /
+  on time / late by ``resolved_kind``, the Python twin of ``resolved_kinds``). A period being whole
+  local days, the sums over its days are exactly the rows the conditions above select. Its stock
+  columns (11, 13) are counted on the dossiers in progress at the end, with the conditions above,
+  and col. 6 follows from the identities: (6) = (7) + (11) − (4) − (5). Its cost thus depends on
+  the agencies × procedures × days with something received or resolved and on the dossiers open at
+  the end, not on how many were finished in the period. A field whose only dossiers in the period
+  were refused at the counter has no row (nothing in it is counted). The dashboard, the breakdowns
+  and the 766 index still count the dossier rows.
 - The dashboard's on-time rate is read off the Biểu 06 columns: (col. 8 + 9 + 12) ÷ col. 3.
   The 766 indicators (2.1, 5.4) instead judge a withdrawn or stopped dossier by its own clock
   (§7: "the end of handling" includes Dừng / Từ chối / Rút, on time when it is ≤ the due time),
@@ -60,7 +71,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Cast, TruncMonth
@@ -70,7 +81,7 @@ from mocua.accounts.models import Agency, Department, Role, User
 from mocua.text import fold
 from procedures.models import Channel, Field, Procedure
 
-from .models import Dossier, DossierDocument, DossierStep, OfficerDayFigures, Timeliness
+from .models import Dossier, DossierDayFigures, DossierDocument, DossierStep, OfficerDayFigures, Timeliness
 from .workflow import CLOCK_RUNNING, Status
 
 # ratings.models.Level values (the ratings app may not be imported from here).
@@ -237,6 +248,25 @@ def _between(name: str, period: Period) -> Q:
     return Q(**{f"{name}__gte": period.start_at, f"{name}__lt": period.end_at})
 
 
+def resolved_kinds() -> dict[str, Q]:
+    """Early, on time, late (col. 8–10) among resolved dossiers: their timeliness, except that a
+    withdrawn or stopped one is on time. `resolved_kind` says the same of one dossier."""
+    closed = Q(status__in=CLOSED_ON_TIME)
+    return {
+        "resolved_early": Q(timeliness=Timeliness.EARLY) & ~closed,
+        "resolved_on_time": closed | ~Q(timeliness__in=[Timeliness.EARLY, Timeliness.LATE]),
+        "resolved_late": Q(timeliness=Timeliness.LATE) & ~closed,
+    }
+
+
+def resolved_kind(status: str, timeliness: str) -> str:
+    """The column of `resolved_kinds` a resolved dossier counts in: what services._finish_dossier
+    adds to DossierDayFigures, in Python because the row is not saved yet."""
+    if status in CLOSED_ON_TIME:
+        return "resolved_on_time"
+    return {Timeliness.EARLY: "resolved_early", Timeliness.LATE: "resolved_late"}.get(timeliness, "resolved_on_time")
+
+
 def conditions(period: Period) -> dict[str, Q]:
     """Each figure as a condition on one Dossier row (see the module docstring)."""
     start, end, as_of = period.start_at, period.end_at, period.as_of
@@ -248,14 +278,15 @@ def conditions(period: Period) -> dict[str, Q]:
     # Clock stopped at `as_of` while still within the limit (see the module docstring).
     paused_within = Q(paused_at__lt=as_of, legal_due_at__gte=F("paused_at"))
     overdue = in_progress & ~paused_within & (Q(legal_due_at__lt=as_of) | Q(supplement_requests__gt=1))
-    late = resolved & Q(timeliness=Timeliness.LATE) & ~closed
+    kinds = resolved_kinds()
+    late = resolved & kinds["resolved_late"]
     return {
         "new_online": new & Q(channel=Channel.ONLINE),
         "new_offline": new & ~Q(channel=Channel.ONLINE),
         "carried_over": carried,
         "resolved": resolved,
-        "resolved_early": resolved & Q(timeliness=Timeliness.EARLY) & ~closed,
-        "resolved_on_time": resolved & (closed | ~Q(timeliness__in=[Timeliness.EARLY, Timeliness.LATE])),
+        "resolved_early": resolved & kinds["resolved_early"],
+        "resolved_on_time": resolved & kinds["resolved_on_time"],
         "resolved_late": late,
         "in_progress": in_progress,
         "in_progress_overdue": overdue,
@@ -403,8 +434,13 @@ class ReportRow:
             ("(3) = (7) + (11)", c["total"], c["resolved"] + c["in_progress"]),
         ]
         for name, left, right in checks:
-            if left != right or min(c.values()) < 0:
+            if left != right:
                 errors.append(f"{self.label}: {name} không khớp ({left} ≠ {right})")
+        # Biểu 06 derives col. 6 from the daily figures and the open dossiers: a negative number
+        # means the figures lost rows (they add up all the same), so it is named on its own.
+        for number, key, _ in COLUMNS:
+            if c[key] < 0:
+                errors.append(f"{self.label}: cột ({number}) âm ({c[key]}), số liệu tổng hợp không khớp với hồ sơ")
         return errors
 
 
@@ -422,18 +458,47 @@ def _sum_rows(rows: list[ReportRow], label: str) -> ReportRow:
     return ReportRow.of(None, label, figures)
 
 
+def _report_figures(flows: dict | None, stocks: dict | None) -> dict:
+    """One row's figures from its summed daily figures and its dossiers in progress at the end."""
+    figures = {name: (flows or {}).get(name) or 0 for name in DossierDayFigures.COUNTERS}
+    figures["resolved"] = figures["resolved_early"] + figures["resolved_on_time"] + figures["resolved_late"]
+    for name in ("in_progress", "in_progress_overdue"):
+        figures[name] = (stocks or {}).get(name) or 0
+    # A dossier received before the end and not finished before the start is carried over or new,
+    # and resolved in the period or still in progress at its end (received_at ≤ finished_at), so
+    # (6) = (7) + (11) − (4) − (5): the form's identities (3) = (4)+(5)+(6) = (7)+(11).
+    figures["carried_over"] = (figures["resolved"] + figures["in_progress"] - figures["new_online"]
+                               - figures["new_offline"])
+    return figures
+
+
 def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: str = "field") -> Report06:
-    """Biểu 06 per field or per unit: one GROUP BY query. Identities are checked on every row."""
+    """Biểu 06 per field or per unit in two queries, whatever the number of dossiers: the flows
+    (received, resolved) summed from DossierDayFigures over the period's days, the stocks (in
+    progress at the end) counted on the dossiers open at the end; carried over follows from both.
+    Identities are checked on every row."""
+    rules = conditions(period)
+    # A period is whole local days and a row's day the local date of its dossiers' received_at or
+    # finished_at, so these rows hold exactly the dossiers received or resolved in [start_at, end_at).
+    flows = DossierDayFigures.objects.filter(filters.dossiers(scope), day__gte=period.start, day__lte=period.end)
+    # Exactly col. 11 as the WHERE: PostgreSQL reads the unfinished rows (and, for a past period,
+    # those finished after it) through dossier_agency_finished, never the period's finished ones.
+    stocks = Dossier.objects.filter(filters.dossiers(scope), rules["in_progress"])
+    sums = {name: Sum(name) for name in DossierDayFigures.COUNTERS}
+    counts = {"in_progress": Count("pk"), "in_progress_overdue": Count("pk", filter=rules["in_progress_overdue"])}
     if by == "unit":
-        found = {r["agency_id"]: r for r in count_dossiers(scope=scope, period=period, filters=filters,
-                                                           names=REPORT_FIGURES, group=("agency_id",))}
+        found_flows = {r["agency_id"]: r for r in flows.order_by().values("agency_id").annotate(**sums)}
+        found_stocks = {r["agency_id"]: r for r in stocks.order_by().values("agency_id").annotate(**counts)}
         units = [u for u in scope.units if u.id in set(filters.agency_ids(scope))]
-        rows = [ReportRow.of(u.id, u.name, found.get(u.id, {})) for u in units]
+        rows = [ReportRow.of(u.id, u.name, _report_figures(found_flows.get(u.id), found_stocks.get(u.id)))
+                for u in units]
     else:
-        found = count_dossiers(scope=scope, period=period, filters=filters, names=REPORT_FIGURES,
-                               group=("procedure__field_id", "procedure__field__name"))
-        rows = [ReportRow.of(r["procedure__field_id"], r["procedure__field__name"], r)
-                for r in sorted(found, key=lambda r: r["procedure__field__name"])]
+        grouping, key = GROUPINGS["field"], "procedure__field_id"  # the field's name joined in each query
+        found_flows = {r[key]: r for r in _grouped(flows, grouping, key, **sums)}
+        found_stocks = {r[key]: r for r in _grouped(stocks, grouping, key, **counts)}
+        names = {k: r["label_0"] for found in (found_flows, found_stocks) for k, r in found.items()}
+        rows = [ReportRow.of(k, names[k], _report_figures(found_flows.get(k), found_stocks.get(k)))
+                for k in sorted(names, key=lambda k: (names[k], k))]
     total = _sum_rows(rows, "Tổng cộng")
     warnings = [error for row in [*rows, total] for error in row.identity_errors()]
     return Report06(period, by, rows, total, warnings)
@@ -684,7 +749,10 @@ def _grouped(queryset, grouping: Grouping, key: str, **aggregates) -> list[dict]
         return list(totals)
     labels = grouping.model.objects.order_by().values(
         label_key=F("pk"), **{f"label_{n}": F(path) for n, path in enumerate(grouping.label_fields)})
-    totals_sql, totals_params = totals.query.sql_with_params()
+    try:
+        totals_sql, totals_params = totals.query.sql_with_params()
+    except EmptyResultSet:  # filtered on an agency outside the scope: no unit, nothing to ask
+        return []
     labels_sql, labels_params = labels.query.sql_with_params()
     return _fetch(f"SELECT t.*, l.* FROM ({totals_sql}) t LEFT JOIN ({labels_sql}) l "
                   f"ON l.label_key = t.{connection.ops.quote_name(key)}", (*totals_params, *labels_params))

@@ -21,9 +21,9 @@ FIGURES = {
     "agency": 2,  # steps grouped; Biểu 06 figures and overdue now grouped
     "field": 2,
     "procedure": 2,
-    "report06": 1,  # one GROUP BY
+    "report06": 2,  # the daily figures grouped; the dossiers in progress at the end grouped
     "index766": 1,  # one GROUP BY per agency
-    "report06_pdf": 1,
+    "report06_pdf": 2,
 }
 PAGE_BASE = 7
 DOWNLOAD_BASE = 5

@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dossiers import services, stats, stats_exports
-from dossiers.models import Dossier, DossierDocument, DossierStep, OfficerDayFigures, Timeliness
+from dossiers.models import Dossier, DossierDayFigures, DossierDocument, DossierStep, OfficerDayFigures, Timeliness
 from dossiers.workflow import Status
 from mocua.accounts.models import Agency, Department, Level, Role, User
 from procedures.models import Channel, Field, Procedure, TimeUnit
@@ -79,8 +79,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             world = self.seed(dossiers)
-            # The steps were inserted past the services: the leaders' daily figures are summed now.
+            # The steps and dossiers were inserted past the services: the daily figures are summed now.
             services.officer_figures_rebuild()
+            services.report_figures_rebuild()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give
                 cursor.execute("ANALYZE")
@@ -366,7 +367,8 @@ def cleanup() -> None:
                            f"DELETE FROM {rating._meta.db_table} WHERE dossier_id IN ({dossier_ids})"]
         for model in (DossierStep, DossierDocument):
             statements.append(f"DELETE FROM {model._meta.db_table} WHERE dossier_id IN ({dossier_ids})")
-        statements.append(f"DELETE FROM {OfficerDayFigures._meta.db_table} WHERE agency_id IN %s")
+        statements += [f"DELETE FROM {model._meta.db_table} WHERE agency_id IN %s"
+                       for model in (OfficerDayFigures, DossierDayFigures)]
         statements.append(f"DELETE FROM {Dossier._meta.db_table} WHERE agency_id IN %s")
     with transaction.atomic(), connection.cursor() as cursor:
         for sql in statements:

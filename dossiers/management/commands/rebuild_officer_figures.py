@@ -2,7 +2,8 @@
 
 services._finish_step keeps them as each step is finished; run this after writing steps past the
 services (an import, a repair by hand in SQL) or after changing TIME_ZONE (the rows are per local
-day). Steps finished meanwhile wait for it (PostgreSQL), the leaders' pages do not.
+day; run `rebuild_report_figures` too). Steps finished meanwhile wait for it (PostgreSQL), the
+leaders' pages do not.
 """
 
 import time

@@ -1,0 +1,164 @@
+"""Biểu 06's daily figures (DossierDayFigures), kept by services._start_clock and
+services._finish_dossier in the move's transaction: each received dossier is added once to the
+local day it was received (online or not) and once to the day its handling ended, early, on time or
+late as stats.conditions classifies it; what was never received adds nothing; a move that fails adds
+nothing; the rebuild gives the same rows.
+"""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from dossiers import services
+from dossiers.models import Dossier, DossierDayFigures
+from mocua.api import ConflictError
+from procedures.models import Channel
+
+from ..report_figures import report_figures_from_the_dossiers, report_figures_table
+from .conftest import BUILDABLE_STATES, make_intake, vn
+
+pytestmark = pytest.mark.django_db
+
+
+def row(dossier, day: dt.date) -> dict[str, int]:
+    """The counters of the dossier's agency and procedure on `day`, only those above zero."""
+    found = DossierDayFigures.objects.filter(day=day, agency_id=dossier.agency_id, procedure_id=dossier.procedure_id)
+    values = found.values(*DossierDayFigures.COUNTERS).first() or {}
+    return {name: n for name, n in values.items() if n}
+
+
+def test_a_counter_intake_is_received_offline_on_its_local_day(frozen, receptionist, intake):
+    frozen.set(vn(2026, 3, 3, 6, 30))  # Tuesday 06:30 in Vietnam, still Monday in UTC
+    dossier = services.dossier_receive(actor=receptionist, intake=intake)
+
+    assert row(dossier, dt.date(2026, 3, 3)) == {"new_offline": 1}
+    assert report_figures_table() == report_figures_from_the_dossiers()
+
+
+def test_intakes_of_one_day_add_up_and_the_post_is_offline(frozen, receptionist, variant):
+    for channel in (Channel.COUNTER, Channel.POST, Channel.COUNTER):
+        dossier = services.dossier_receive(actor=receptionist, intake=make_intake(variant, channel=channel))
+
+    assert row(dossier, dt.date(2026, 3, 2)) == {"new_offline": 3}
+    assert DossierDayFigures.objects.count() == 1
+
+
+def test_an_online_submission_is_received_when_the_counter_accepts_it(frozen, submit_online, receptionist):
+    frozen.set(vn(2026, 3, 1, 21, 0))  # Sunday evening, from home
+    submitted = submit_online()
+    assert report_figures_table() == set()
+
+    frozen.set(vn(2026, 3, 2, 9, 0))
+    services.dossier_accept_online(dossier=submitted, actor=receptionist)
+
+    assert row(submitted, dt.date(2026, 3, 2)) == {"new_online": 1}
+    assert report_figures_table() == report_figures_from_the_dossiers()
+
+
+def test_what_was_never_received_is_never_counted(frozen, build_dossier, submit_online, receptionist):
+    build_dossier("refused_at_intake")
+    services.dossier_reject_online(dossier=submit_online(), actor=receptionist, reason="Không đúng thủ tục")
+    services.dossier_withdraw(dossier=submit_online(), actor=receptionist, reason="Nộp nhầm thủ tục")
+
+    assert Dossier.objects.filter(finished_at__isnull=False).count() == 3
+    assert report_figures_table() == set()
+
+
+@pytest.mark.parametrize("timeliness", ["early", "on_time", "late"])
+def test_an_approval_is_resolved_on_its_day_by_its_timeliness(frozen, processing, leader, timeliness):
+    due = processing.legal_due_at
+    moment = {"early": vn(2026, 3, 3, 9), "on_time": due - dt.timedelta(hours=1),
+              "late": due + dt.timedelta(days=3)}[timeliness]
+    frozen.set(moment)
+
+    dossier = services.dossier_approve(dossier=processing, actor=leader, result_summary="Giấy khai sinh")
+
+    assert Dossier.objects.get(pk=dossier.pk).timeliness == timeliness
+    assert row(dossier, timezone.localdate(moment)) == {f"resolved_{timeliness}": 1}
+    assert row(dossier, dt.date(2026, 3, 2)) == {"new_offline": 1}
+    assert report_figures_table() == report_figures_from_the_dossiers()
+
+
+def test_a_refusal_after_appraisal_is_resolved_by_its_timeliness(frozen, processing, leader):
+    frozen.set(vn(2026, 3, 3, 9))
+
+    services.dossier_refuse(dossier=processing, actor=leader, reason="Không đủ điều kiện")
+
+    assert row(processing, dt.date(2026, 3, 3)) == {"resolved_early": 1}
+
+
+@pytest.mark.parametrize("close", ["withdraw", "stop"])
+def test_a_withdrawal_or_a_stop_is_on_time_even_past_the_due_time(frozen, processing, receptionist, leader, close):
+    frozen.set(processing.legal_due_at + dt.timedelta(days=3))
+    actor = receptionist if close == "withdraw" else leader
+
+    dossier = getattr(services, f"dossier_{close}")(dossier=processing, actor=actor, reason="Theo đề nghị")
+
+    assert Dossier.objects.get(pk=dossier.pk).timeliness == "late"  # by its clock: the 766 index counts it late
+    assert row(dossier, timezone.localdate(frozen.moment)) == {"resolved_on_time": 1}
+    assert report_figures_table() == report_figures_from_the_dossiers()
+
+
+def test_a_withdrawal_while_papers_are_awaited_is_on_time(frozen, build_dossier, receptionist):
+    dossier = build_dossier("awaiting_supplement")
+    frozen.set(vn(2026, 3, 20, 9))
+
+    services.dossier_withdraw(dossier=dossier, actor=receptionist, reason="Không bổ sung được")
+
+    assert row(dossier, dt.date(2026, 3, 20)) == {"resolved_on_time": 1}
+
+
+def test_returning_the_result_adds_nothing(frozen, result_ready, receptionist):
+    before = report_figures_table()
+    frozen.set(vn(2026, 3, 9, 9))
+
+    services.dossier_return(dossier=result_ready, actor=receptionist, collected_by="Trần Thị Bình",
+                            collected_id_number="038190001234")
+
+    assert report_figures_table() == before
+
+
+def test_a_move_that_fails_leaves_the_figures_as_they_were(frozen, processing, receptionist, leader, intake):
+    frozen.set(vn(2026, 3, 3, 9, 0))
+    before = report_figures_table()
+    with pytest.raises(ConflictError):  # an illegal move: processing → returned
+        services.dossier_return(dossier=processing, actor=receptionist, collected_by="Trần Thị Bình")
+    with pytest.raises(ConflictError):  # a page read before someone else's move
+        services.dossier_stop(dossier=processing, actor=leader, reason="Dừng",
+                              expected_version=processing.version - 1)
+    # Failures after the dossier was counted: the whole move is undone, figures included.
+    with mock.patch.object(services.notices, "applicant_result_ready", side_effect=RuntimeError("SMS")), \
+            pytest.raises(RuntimeError):
+        services.dossier_approve(dossier=processing, actor=leader, result_summary="Giấy khai sinh")
+    with mock.patch.object(services.notices, "applicant_closed", side_effect=RuntimeError("SMS")), \
+            pytest.raises(RuntimeError):
+        services.dossier_stop(dossier=processing, actor=leader, reason="Dừng")
+    with mock.patch.object(services.notices, "applicant_received", side_effect=RuntimeError("SMS")), \
+            pytest.raises(RuntimeError):
+        services.dossier_receive(actor=receptionist, intake=intake)
+
+    assert report_figures_table() == before
+    services.dossier_approve(dossier=processing, actor=leader, result_summary="Giấy khai sinh")
+    assert row(processing, dt.date(2026, 3, 3)) == {"resolved_early": 1}  # …and the same move, when it succeeds
+    assert report_figures_table() == report_figures_from_the_dossiers()
+
+
+def test_the_rebuild_gives_the_rows_the_services_kept(frozen, build_dossier, submit_online, receptionist, leader):
+    for hour, state in enumerate(BUILDABLE_STATES, start=8):
+        frozen.set(vn(2026, 3, 2, hour))
+        build_dossier(state)
+    services.dossier_accept_online(dossier=submit_online(), actor=receptionist)
+    waiting = [build_dossier("processing") for _ in range(4)]
+    frozen.set(vn(2026, 3, 9, 9))  # late ones as well, on another day
+    services.dossier_approve(dossier=waiting[0], actor=leader, result_summary="Giấy khai sinh")
+    services.dossier_refuse(dossier=waiting[1], actor=leader, reason="Không đủ điều kiện")
+    services.dossier_withdraw(dossier=waiting[2], actor=receptionist, reason="Công dân xin rút")
+    services.dossier_stop(dossier=waiting[3], actor=leader, reason="Dừng giải quyết")
+    kept = report_figures_table()
+    assert {(r[0], *r[3:]) for r in kept if r[0] == dt.date(2026, 3, 9)} == {(dt.date(2026, 3, 9), 0, 0, 0, 2, 2)}
+
+    assert kept == report_figures_from_the_dossiers()
+    assert services.report_figures_rebuild() == len(kept)
+    assert report_figures_table() == kept

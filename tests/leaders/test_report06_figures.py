@@ -1,0 +1,196 @@
+"""Biểu 06 read from the daily figures (DossierDayFigures) and the dossiers open at the end of the
+period, after a random history replayed through the services: the hand-built world, three communes
+of twenty random dossiers (as test_stats_random grows it, another seed) and online submissions
+rejected or withdrawn before the counter accepted them.
+
+Every cell of every row equals the row-by-row count (stats.count_dossiers with the Biểu 06
+conditions) over past, current and cut periods, per unit and per field, with each filter; the rows
+the services kept are the rows the rebuild and a plain count of the dossiers give; the rebuild
+command and migration 0007's backfill give them back; the report runs two queries whatever the
+number of dossiers; and figures that lost rows are reported, not shown as if they added up.
+"""
+
+import datetime as dt
+import importlib
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+from dossiers import services, stats
+from dossiers.models import DossierDayFigures
+from procedures.models import Field, OnlineLevel
+
+from ..factories import FieldFactory, ProcedureFactory
+from ..report_figures import report_figures_from_the_dossiers, report_figures_table
+from .conftest import APPLICANT, at, build_world, grow_world, make_variant, module_db, vn
+
+PERIODS = [
+    stats.month_period(2026, 2),  # past: everything in it has ended
+    stats.month_period(2026, 3),
+    stats.month_period(2026, 4),  # current (NOW = 06/04/2026 10:00)
+    stats.year_period(2026),  # current year
+    stats.quarter_period(2026, 1),
+    # Bounds cutting through dossiers received before and finished after them.
+    stats.range_period(dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
+    stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17)),
+    stats.range_period(dt.date(2026, 3, 10), dt.date(2026, 4, 6)),
+]
+
+
+def _never_received(w) -> None:
+    """Online submissions the counter rejected or the citizen withdrew: finished, never received."""
+    for n, (when, service) in enumerate(((vn(3, 9, 9), services.dossier_reject_online),
+                                         (vn(3, 12, 10), services.dossier_withdraw))):
+        name = f"N{n}"
+        w.online(name, "A1", "P2", when - dt.timedelta(hours=2), None, None)
+        w.move(name, when, service, "R1", reason="Không tiếp nhận")
+
+
+@pytest.fixture(scope="module")
+def history(django_db_setup, django_db_blocker, tmp_path_factory):
+    with module_db(django_db_blocker, tmp_path_factory):
+        world = build_world()
+        grow_world(world, seed=11, units=3, per_unit=20)
+        _never_received(world)
+        yield world
+
+
+@pytest.fixture
+def h(history, db, now):
+    return history
+
+
+def _filters(h) -> list[stats.Filters]:
+    return [stats.Filters(), stats.Filters(agency_id=h["A1"].pk), stats.Filters(agency_id=h["G1"].pk),
+            stats.Filters(field_id=h["F1"].pk), stats.Filters(procedure_id=h["P3"].pk),
+            stats.Filters(agency_id=h["P"].pk, field_id=h["F2"].pk)]
+
+
+def assert_as_counted_row_by_row(scope, period, filters, by) -> stats.Report06:
+    """Every cell of the report equals stats.count_dossiers' count of the dossier rows."""
+    report = stats.report06(scope=scope, period=period, filters=filters, by=by)
+    key = "agency_id" if by == "unit" else "procedure__field_id"
+    counted = {r[key]: r for r in stats.count_dossiers(scope=scope, period=period, filters=filters,
+                                                       names=stats.REPORT_FIGURES, group=(key,))}
+    for row in report.rows:
+        assert row.counts == stats.ReportRow.of(row.key, row.label, counted.get(row.key, {})).counts, (
+            period, filters, by, row.label)
+    if by == "field":  # the same fields, each with something to count, in the same order
+        names = dict(Field.objects.values_list("pk", "name"))
+        assert [r.key for r in report.rows] == sorted(
+            (k for k, r in counted.items() if any(r[n] for n in stats.REPORT_FIGURES)), key=lambda k: (names[k], k))
+    assert report.warnings == []
+    return report
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.slug)
+def test_every_cell_is_the_row_by_row_count(h, period):
+    counted = 0
+    for leader in ("LP", "L1", "G0L"):
+        scope = stats.scope_for(h[leader])
+        for filters in _filters(h):
+            for by in ("unit", "field"):
+                report = assert_as_counted_row_by_row(scope, period, filters, by)
+                counted += sum(report.total.cells)
+    assert counted > 0
+
+
+def test_the_periods_really_hold_every_figure(h):
+    """Not two empty sides: over the periods the province's report has every column above zero."""
+    scope = stats.scope_for(h["LP"])
+    seen = set()
+    for period in PERIODS:
+        total = stats.report06(scope=scope, period=period, by="unit").total
+        seen |= {name for name, n in total.counts.items() if n > 0}
+    assert seen == set(stats.REPORT_FIGURES) | {"total", "in_progress_within"}
+
+
+def test_the_kept_rows_are_the_dossiers_and_the_rebuilds(h):
+    kept = report_figures_table()
+
+    assert sum(r[3] + r[4] for r in kept) > 60 and sum(sum(r[5:]) for r in kept) > 40
+    assert kept == report_figures_from_the_dossiers()
+    assert services.report_figures_rebuild() == len(kept)
+    assert report_figures_table() == kept
+
+
+def test_the_query_count_does_not_grow_with_the_dossiers(h, django_assert_num_queries):
+    # The daily figures grouped (the field's name joined per field), the open dossiers grouped.
+    scope = stats.scope_for(h["LP"])
+    calls = [dict(period=p, by=by, filters=f) for p in (stats.month_period(2026, 3), stats.year_period(2026))
+             for by in ("unit", "field") for f in (stats.Filters(), stats.Filters(field_id=h["F1"].pk))]
+    for kwargs in calls:
+        with django_assert_num_queries(2):
+            stats.report06(scope=scope, **kwargs)
+    saved = {name: dict(getattr(h, name)) for name in ("agencies", "users", "dossiers")}
+    try:
+        grow_world(h, seed=12, units=2, per_unit=10)
+        scope = stats.scope_for(h["LP"])
+        assert len(scope.ids) == 8
+        for kwargs in calls:
+            with django_assert_num_queries(2):
+                stats.report06(scope=scope, **kwargs)
+    finally:  # the rows go with the test's savepoint; the shared world forgets them too
+        for name, table in saved.items():
+            setattr(h, name, table)
+
+
+def test_a_field_with_only_refusals_at_the_counter_has_no_row(h):
+    """The row-by-row count showed such a field as a row of zeros (its refusals were read and not
+    counted); the daily figures hold received dossiers only, so the field has nothing to show."""
+    field = FieldFactory(code="DD", name="Đất đai")
+    procedure = ProcedureFactory(code="1.000001", name="Thủ tục P4", field=field, online_level=OnlineLevel.FULL,
+                                 agencies=[h["A1"]])
+    variant = make_variant(procedure)
+    with at(vn(3, 18, 9)):
+        services.dossier_refuse_intake(actor=h["R1"], intake=services.Intake(
+            variant=variant, applicant=services.Applicant(**APPLICANT), papers=[]), reason="Không thuộc thẩm quyền")
+    scope, march = stats.scope_for(h["LP"]), stats.month_period(2026, 3)
+    counted = stats.count_dossiers(scope=scope, period=march, names=stats.REPORT_FIGURES,
+                                   group=("procedure__field_id",))
+    assert {r["procedure__field_id"]: sum(r[n] for n in stats.REPORT_FIGURES) for r in counted}[field.pk] == 0
+
+    report = assert_as_counted_row_by_row(scope, march, stats.Filters(), "field")
+
+    assert field.pk not in [r.key for r in report.rows]
+
+
+def test_figures_that_lost_rows_are_reported(h):
+    DossierDayFigures.objects.update(resolved_early=0, resolved_on_time=0, resolved_late=0)
+
+    report = stats.report06(scope=stats.scope_for(h["LP"]), period=stats.month_period(2026, 3), by="unit")
+
+    total = report.total
+    assert total["carried_over"] == total["in_progress"] - total["new_online"] - total["new_offline"] < 0
+    assert f"Tổng cộng: cột (6) âm ({total['carried_over']}), số liệu tổng hợp không khớp với hồ sơ" \
+        in report.warnings
+
+
+def test_the_command_rebuilds_lost_or_wrong_rows(h):
+    kept = report_figures_table()
+    some = list(DossierDayFigures.objects.order_by("pk").values_list("pk", flat=True)[::3])
+    DossierDayFigures.objects.filter(pk__in=some).delete()
+    DossierDayFigures.objects.filter(pk=DossierDayFigures.objects.order_by("pk").first().pk).update(new_online=99)
+    assert report_figures_table() != kept
+
+    out = StringIO()
+    call_command("rebuild_report_figures", stdout=out)
+
+    assert report_figures_table() == kept
+    assert f"Đã tính lại {len(kept)} dòng" in out.getvalue()
+
+
+def test_the_migration_fills_the_table_from_the_dossiers(h):
+    kept = report_figures_table()
+    DossierDayFigures.objects.all().delete()
+    migration = importlib.import_module("dossiers.migrations.0007_dossier_day_figures")
+    # The models as migration 0007 sees them, not as they are today.
+    state = MigrationLoader(connection).project_state(("dossiers", "0007_dossier_day_figures"))
+
+    migration.backfill(state.apps, SimpleNamespace(connection=connection))
+
+    assert report_figures_table() == kept
