@@ -33,6 +33,14 @@ class Timeliness(models.TextChoices):
     LATE = "late", "Quá hạn"
 
 
+class Grain(models.TextChoices):
+    """What a row of the figures tables (OfficerDayFigures, DossierDayFigures) sums: one local day,
+    or one local month (`day` its first day), the sum of that month's day rows."""
+
+    DAY = "d", "ngày"
+    MONTH = "m", "tháng"
+
+
 class Dossier(models.Model):
     code = models.CharField("mã hồ sơ", max_length=60, unique=True)
     # Random, printed on the receipt: with the code it unlocks the public lookup. Stored as
@@ -267,14 +275,22 @@ class OfficerDayFigures(models.Model):
 
     A derived table. services._finish_step adds each step in the transaction that finishes it, with
     the lateness decided as stats.late_step_q decides it; services.officer_figures_rebuild
-    recomputes the whole table from the step log (migration 0005, the bench seeders, and the
-    `rebuild_officer_figures` command). `day` is the local date (settings.TIME_ZONE) of the step's
-    finished_at, so a period of whole local days is a range of days.
+    recomputes the whole table from the step log (migrations 0005 and 0008, the bench seeders, and
+    the `rebuild_officer_figures` command). `day` is the local date (settings.TIME_ZONE) of the
+    step's finished_at, so a period of whole local days is a range of days.
+
+    Each step is added to two rows: its day's (grain DAY) and its month's (grain MONTH, `day` the
+    first of the month), which is the sum of the month's day rows. A period reads the month rows of
+    the months wholly inside it and the day rows of the days around them (stats.figures_pieces): a year
+    is twelve rows per key instead of one per day with steps.
     """
 
     # The step's to_user and to_department. Plain ids, 0 for none: NULLs are distinct in a unique
     # key, so two steps handed to no one would make two rows, and ON CONFLICT could not add them up.
     # PostgreSQL 15 could say NULLS NOT DISTINCT, SQLite (the demo) cannot; 0 works on both.
+    # Day rows are the database's default as well: migration 0008 made the rows before it day rows,
+    # and the backfills of migrations 0005 and 0007, which know no grain, write day rows.
+    grain = models.CharField("kỳ", max_length=1, choices=Grain.choices, db_default=Grain.DAY)
     officer_id = models.BigIntegerField("cán bộ (0: không giao cho cán bộ)")
     day = models.DateField("ngày")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, db_index=False, related_name="+")
@@ -291,14 +307,15 @@ class OfficerDayFigures(models.Model):
         constraints = [
             # The upsert's conflict target (services._count_step). Without INCLUDE columns: Django
             # leaves out a unique constraint with INCLUDE where the database cannot cover (SQLite).
-            models.UniqueConstraint(fields=["officer_id", "day", "agency", "procedure", "department_id"],
+            models.UniqueConstraint(fields=["grain", "officer_id", "day", "agency", "procedure", "department_id"],
                                     name="officerday_key"),
         ]
         indexes = [
-            # stats.officers and stats.breakdown: the units of a scope over a range of days, one index
-            # range per unit (agency first, then day, serves one commune and the whole province
-            # alike), covering (PostgreSQL) so that the sums are read from the index alone.
-            models.Index(fields=["agency", "day"], name="officerday_agency_day",
+            # stats.officers and stats.breakdown: the units of a scope over a range of days or months,
+            # one index range per unit and grain (agency first, then grain and day, serves one commune
+            # and the whole province alike), covering (PostgreSQL) so that the sums are read from the
+            # index alone.
+            models.Index(fields=["agency", "grain", "day"], name="officerday_agency_day",
                          include=["officer_id", "procedure", "department_id", "steps", "late_steps",
                                   "late_seconds"]),
         ]
@@ -317,12 +334,18 @@ class DossierDayFigures(models.Model):
     services._finish_dossier when its handling ends, classified as stats.resolved_kind does (a
     dossier never received, refused at the counter or rejected online, is not in Biểu 06 and is
     never added). services.report_figures_rebuild recomputes the whole table from the dossiers
-    (migration 0007, the bench seeders, and the `rebuild_report_figures` command). `day` is the
-    local date (settings.TIME_ZONE) of received_at for new_*, of finished_at for resolved_*, so a
-    period of whole local days is a range of days. Resolved (col. 7) is the sum of the three
+    (migrations 0007 and 0008, the bench seeders, and the `rebuild_report_figures` command). `day`
+    is the local date (settings.TIME_ZONE) of received_at for new_*, of finished_at for resolved_*,
+    so a period of whole local days is a range of days. Resolved (col. 7) is the sum of the three
     resolved_* counters.
+
+    As in OfficerDayFigures, each dossier is added to its day's row and to its month's (grain
+    MONTH, `day` the first of the month, the sum of the month's day rows), and a period reads the
+    month rows of its whole months and the day rows around them (stats.figures_pieces).
     """
 
+    # As OfficerDayFigures.grain.
+    grain = models.CharField("kỳ", max_length=1, choices=Grain.choices, db_default=Grain.DAY)
     day = models.DateField("ngày")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, db_index=False, related_name="+")
     # The procedure, not its field: a procedure moved to another field takes its figures along, as
@@ -341,12 +364,12 @@ class DossierDayFigures(models.Model):
         verbose_name_plural = "số liệu hồ sơ theo ngày"
         constraints = [
             # The upsert's conflict target (services._count_dossier); no INCLUDE, as officerday_key.
-            models.UniqueConstraint(fields=["day", "agency", "procedure"], name="dossierday_key"),
+            models.UniqueConstraint(fields=["grain", "day", "agency", "procedure"], name="dossierday_key"),
         ]
         indexes = [
-            # stats.report06: the units of a scope over a range of days, one index range per unit,
-            # covering (PostgreSQL) so that the sums are read from the index alone.
-            models.Index(fields=["agency", "day"], name="dossierday_agency_day",
+            # stats.report06: the units of a scope over a range of days or months, one index range per
+            # unit and grain, covering (PostgreSQL) so that the sums are read from the index alone.
+            models.Index(fields=["agency", "grain", "day"], name="dossierday_agency_day",
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
                                   "resolved_late"]),
         ]

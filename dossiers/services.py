@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import BigIntegerField, Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from mocua.accounts.models import Absence, Department, User
@@ -31,6 +31,7 @@ from .models import (
     DossierEvent,
     DossierFee,
     DossierStep,
+    Grain,
     IntakeGuidance,
     OfficerDayFigures,
     ReturnMethod,
@@ -224,37 +225,54 @@ def _counts_late(dossier: Dossier, step: DossierStep) -> bool:
         dossier.finished_at is None or step.started_at < dossier.finished_at)
 
 
-def _figures_key(dossier: Dossier, step: DossierStep) -> list:
-    """The step's row of OfficerDayFigures: officer, local day, agency, procedure, department."""
+def _grains(day: dt.date) -> list[tuple[str, str]]:
+    """The two rows of a figures table that something on local `day` is added to, as (grain, day)
+    in lock order: the day's row, then its month's (dated the first of the month).
+
+    Every writer locks them in this order (in one statement, or the day row's first), so no
+    deadlock: a move waiting for a month row already holds its day row, so between moves of one day
+    the month rows add no lock cycle to those the day rows alone could make."""
+    return [(Grain.DAY, connection.ops.adapt_datefield_value(day)),
+            (Grain.MONTH, connection.ops.adapt_datefield_value(day.replace(day=1)))]
+
+
+def _figures_keys(dossier: Dossier, step: DossierStep) -> list[list]:
+    """The step's rows of OfficerDayFigures, day then month (_grains): grain, officer, day, agency,
+    procedure, department."""
     day = timezone.localdate(step.finished_at, timezone.get_default_timezone())
-    return [step.to_user_id or 0, connection.ops.adapt_datefield_value(day), dossier.agency_id, dossier.procedure_id,
-            step.to_department_id or 0]
+    return [[grain, step.to_user_id or 0, first, dossier.agency_id, dossier.procedure_id, step.to_department_id or 0]
+            for grain, first in _grains(day)]
 
 
 def _count_step(dossier: Dossier, step: DossierStep, *, late: bool) -> None:
-    """Add the step to its row of OfficerDayFigures with one upsert. It runs in the move's
-    transaction, so a move that fails leaves the figures as they were; two moves adding to one row
-    at once wait for each other on its lock (ON CONFLICT DO UPDATE), and each adds its share. The
-    same SQL runs on PostgreSQL and on SQLite (≥ 3.24) for the demo."""
+    """Add the step to its day and month rows of OfficerDayFigures with one upsert. It runs in the
+    move's transaction, so a move that fails leaves the figures as they were; two moves adding to
+    one row at once wait for each other on its lock (ON CONFLICT DO UPDATE), and each adds its
+    share. The same SQL runs on PostgreSQL and on SQLite (≥ 3.24) for the demo."""
     table = OfficerDayFigures._meta.db_table
+    amounts = [int(late), step.late_seconds if late else 0]
+    values = "(%s, %s, %s, %s, %s, %s, 1, %s, %s)"
     with connection.cursor() as cursor:
+        # VALUES rows are inserted, or their rows locked, in order: the day row, then the month row.
         cursor.execute(
-            f"INSERT INTO {table} (officer_id, day, agency_id, procedure_id, department_id, steps, late_steps, "
-            f"late_seconds) VALUES (%s, %s, %s, %s, %s, 1, %s, %s) "
-            f"ON CONFLICT (officer_id, day, agency_id, procedure_id, department_id) DO UPDATE SET "
+            f"INSERT INTO {table} (grain, officer_id, day, agency_id, procedure_id, department_id, steps, "
+            f"late_steps, late_seconds) VALUES {values}, {values} "
+            f"ON CONFLICT (grain, officer_id, day, agency_id, procedure_id, department_id) DO UPDATE SET "
             f"steps = {table}.steps + EXCLUDED.steps, late_steps = {table}.late_steps + EXCLUDED.late_steps, "
             f"late_seconds = {table}.late_seconds + EXCLUDED.late_seconds",
-            [*_figures_key(dossier, step), int(late), step.late_seconds if late else 0])
+            [value for key in _figures_keys(dossier, step) for value in (*key, *amounts)])
 
 
 def _uncount_late(dossier: Dossier, step: DossierStep) -> None:
-    """Take back the lateness of a step counted late when it was finished (its row exists)."""
+    """Take back the lateness of a step counted late when it was finished (its rows exist): one
+    UPDATE per row, the day's first (the lock order of _grains)."""
     table = OfficerDayFigures._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET late_steps = late_steps - 1, late_seconds = late_seconds - %s "
-            f"WHERE officer_id = %s AND day = %s AND agency_id = %s AND procedure_id = %s AND department_id = %s",
-            [step.late_seconds, *_figures_key(dossier, step)])
+        for key in _figures_keys(dossier, step):
+            cursor.execute(
+                f"UPDATE {table} SET late_steps = late_steps - 1, late_seconds = late_seconds - %s WHERE grain = %s "
+                f"AND officer_id = %s AND day = %s AND agency_id = %s AND procedure_id = %s AND department_id = %s",
+                [step.late_seconds, *key])
 
 
 def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: User | None,
@@ -288,21 +306,24 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
 
 
 def _count_dossier(dossier: Dossier, moment: dt.datetime, counter: str) -> None:
-    """Add one to `counter` of the dossier's row of DossierDayFigures (its agency and procedure, the
-    local day of `moment`) with one upsert in the move's transaction, as _count_step does. Nothing
-    changes a received dossier's agency, procedure or channel, nor its received_at, finished_at or
-    timeliness once set, so a dossier is added once on receipt and once when handling ends."""
+    """Add one to `counter` of the dossier's day and month rows of DossierDayFigures (its agency and
+    procedure, the local day of `moment` and its month) with one upsert in the move's transaction,
+    as _count_step does. Nothing changes a received dossier's agency, procedure or channel, nor its
+    received_at, finished_at or timeliness once set, so a dossier is added once on receipt and once
+    when handling ends."""
     table = DossierDayFigures._meta.db_table
     counters = DossierDayFigures.COUNTERS
     day = timezone.localdate(moment, timezone.get_default_timezone())
+    values = f"(%s, %s, %s, %s, {', '.join(['%s'] * len(counters))})"
     with connection.cursor() as cursor:
+        # The day row, then the month row (the lock order of _grains).
         cursor.execute(
-            f"INSERT INTO {table} (day, agency_id, procedure_id, {', '.join(counters)}) "
-            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(counters))}) "
-            f"ON CONFLICT (day, agency_id, procedure_id) DO UPDATE SET "
+            f"INSERT INTO {table} (grain, day, agency_id, procedure_id, {', '.join(counters)}) "
+            f"VALUES {values}, {values} ON CONFLICT (grain, day, agency_id, procedure_id) DO UPDATE SET "
             + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters),
-            [connection.ops.adapt_datefield_value(day), dossier.agency_id, dossier.procedure_id,
-             *(int(c == counter) for c in counters)])
+            [value for grain, first in _grains(day)
+             for value in (grain, first, dossier.agency_id, dossier.procedure_id,
+                           *(int(c == counter) for c in counters))])
 
 
 FINISH_FIELDS = ("finished_at", "timeliness")
@@ -689,13 +710,29 @@ def dossier_reschedule(*, dossier: Dossier, actor: User, new_due_at: dt.datetime
 # --------------------------------------------------------------------------- the leaders' step figures
 
 
+def _sum_months(cursor, *, using: str, figures_model, key: tuple[str, ...], counters: tuple[str, ...]) -> int:
+    """Add the month rows of a figures table, each the sum of its month's day rows: one INSERT …
+    SELECT … GROUP BY over the day rows just written. Returns the number of rows. A model from
+    before migration 0008 has no month rows: nothing to add."""
+    if not any(f.name == "grain" for f in figures_model._meta.get_fields()):
+        return 0
+    months = (figures_model.objects.using(using).filter(grain=Grain.DAY).order_by()
+              .values(*key, month=TruncMonth("day")).annotate(**{f"sum_{c}": Sum(c) for c in counters}))
+    select_sql, params = months.query.sql_with_params()
+    quote = connections[using].ops.quote_name
+    columns = ", ".join(quote(c) for c in ("month", *key, *(f"sum_{c}" for c in counters)))
+    cursor.execute(f"INSERT INTO {figures_model._meta.db_table} (grain, day, {', '.join(key)}, {', '.join(counters)}) "
+                   f"SELECT %s, {columns} FROM ({select_sql}) months", [Grain.MONTH, *params])
+    return cursor.rowcount
+
+
 def officer_figures_rebuild(*, using: str = "default", step_model=DossierStep, figures_model=OfficerDayFigures) -> int:
     """Recompute OfficerDayFigures from the step log, with the predicate the leaders' reads use
-    (stats.late_step_q): one DELETE and one INSERT … SELECT … GROUP BY, on PostgreSQL and SQLite.
-    Returns the number of rows written.
+    (stats.late_step_q): one DELETE, one INSERT … SELECT … GROUP BY for the day rows and one for the
+    month rows (_sum_months), on PostgreSQL and SQLite. Returns the number of rows written.
 
     For rows written without the services (the bench seeders' COPY) and for operators
-    (`manage.py rebuild_officer_figures`); migration 0005 passes its historical models. On
+    (`manage.py rebuild_officer_figures`); migrations 0005 and 0008 pass their historical models. On
     PostgreSQL the table is locked against writers (not readers) until the caller's transaction
     ends, so that a step finished meanwhile is added after the rebuild, not lost or counted twice.
     """
@@ -719,10 +756,14 @@ def officer_figures_rebuild(*, using: str = "default", step_model=DossierStep, f
             # The GROUP BY of a whole step log hashes in memory rather than spilling to disk.
             cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"DELETE FROM {table}")
+        # The day rows take grain's default (DAY), so this serves migration 0005's model too.
         cursor.execute(
             f"INSERT INTO {table} (officer_id, day, agency_id, procedure_id, department_id, steps, late_steps, "
             f"late_seconds) SELECT {columns} FROM ({select_sql}) groups", params)
-        return cursor.rowcount
+        days = cursor.rowcount
+        return days + _sum_months(cursor, using=using, figures_model=figures_model,
+                                  key=("officer_id", "agency_id", "procedure_id", "department_id"),
+                                  counters=("steps", "late_steps", "late_seconds"))
 
 
 # --------------------------------------------------------------------------- Biểu 06's daily figures
@@ -730,13 +771,14 @@ def officer_figures_rebuild(*, using: str = "default", step_model=DossierStep, f
 
 def report_figures_rebuild(*, using: str = "default", dossier_model=Dossier, figures_model=DossierDayFigures) -> int:
     """Recompute DossierDayFigures from the dossiers, with the conditions Biểu 06 reads (received
-    dossiers only; stats.resolved_kinds): one DELETE and two INSERT … SELECT … GROUP BY, the
-    dossiers by the local day they were received, then by the one they were resolved, added to the
-    first's rows on the upsert's key; on PostgreSQL and SQLite. Returns the number of rows.
+    dossiers only; stats.resolved_kinds): one DELETE, one INSERT … SELECT that sums per local day,
+    agency and procedure the dossiers grouped by the day they were received and those grouped by
+    the day they were resolved (UNION ALL), then the month rows from the day rows (_sum_months); on
+    PostgreSQL and SQLite. Returns the number of rows.
 
     For rows written without the services (the bench seeders' COPY) and for operators
-    (`manage.py rebuild_report_figures`); migration 0007 passes its historical models. The table
-    is locked against writers until the caller's transaction ends, as in officer_figures_rebuild.
+    (`manage.py rebuild_report_figures`); migrations 0007 and 0008 pass their historical models. The
+    table is locked against writers until the caller's transaction ends, as in officer_figures_rebuild.
     """
     zone = timezone.get_default_timezone()
     received = dossier_model.objects.using(using).filter(received_at__isnull=False).order_by()
@@ -750,23 +792,26 @@ def report_figures_rebuild(*, using: str = "default", dossier_model=Dossier, fig
     (arrivals_sql, arrivals_params), (ends_sql, ends_params) = (q.query.sql_with_params() for q in (arrivals, ends))
     db = connections[using]
     table = figures_model._meta.db_table
-    key = "day, agency_id, procedure_id"
-    columns = f"{key}, {', '.join(DossierDayFigures.COUNTERS)}"
+    counters = DossierDayFigures.COUNTERS
     resolved = ", ".join(db.ops.quote_name(f"n_{name}") for name in kinds)
+    # A sum rather than an upsert of the ends onto the arrivals' rows: it needs no unique key, and
+    # migration 0007's model (its backfill) knows only the key before migration 0008.
+    flows = (f"SELECT local_day, agency_id, procedure_id, online AS {counters[0]}, offline AS {counters[1]}, "
+             f"{', '.join(f'0 AS {c}' for c in counters[2:])} FROM ({arrivals_sql}) arrivals "
+             f"UNION ALL SELECT local_day, agency_id, procedure_id, 0, 0, {resolved} FROM ({ends_sql}) ends")
     with transaction.atomic(using=using), db.cursor() as cursor:
         if db.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"DELETE FROM {table}")
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT local_day, agency_id, procedure_id, online, offline, "
-                       f"0, 0, 0 FROM ({arrivals_sql}) arrivals", arrivals_params)
-        # "WHERE true": SQLite needs a WHERE to tell an upsert's ON CONFLICT from a join's ON.
+        # The day rows take grain's default (DAY), as in officer_figures_rebuild.
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT local_day, agency_id, procedure_id, 0, 0, {resolved} "
-            f"FROM ({ends_sql}) ends WHERE true ON CONFLICT ({key}) DO UPDATE SET "
-            + ", ".join(f"{name} = EXCLUDED.{name}" for name in kinds), ends_params)
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        return cursor.fetchone()[0]
+            f"INSERT INTO {table} (day, agency_id, procedure_id, {', '.join(counters)}) "
+            f"SELECT local_day, agency_id, procedure_id, {', '.join(f'SUM({c})' for c in counters)} "
+            f"FROM ({flows}) flows GROUP BY local_day, agency_id, procedure_id", (*arrivals_params, *ends_params))
+        days = cursor.rowcount
+        return days + _sum_months(cursor, using=using, figures_model=figures_model, key=("agency_id", "procedure_id"),
+                                  counters=counters)
 
 
 # --------------------------------------------------------------------------- files

@@ -128,9 +128,10 @@ def test_two_handovers_from_the_same_page_one_wins(frozen, processing, specialis
 
 def test_two_steps_finished_at_once_both_count_in_their_officers_day(frozen, received, receptionist, specialist,
                                                                       intake, slow_moves):
-    """Both moves add to one row of the leaders' daily figures: the upsert makes the second wait
-    for the first's row and add to it, rather than fail on the unique key or overwrite it."""
-    from dossiers.models import OfficerDayFigures
+    """Both moves add to one row of the leaders' daily figures, and to its month row: the upsert
+    makes the second wait for the first's rows and add to them, rather than fail on the unique key,
+    overwrite them or deadlock (both lock the day row first)."""
+    from dossiers.models import Grain, OfficerDayFigures
 
     second = services.dossier_receive(actor=receptionist, intake=intake)
     frozen.set(vn(2026, 3, 2, 9, 0))
@@ -142,5 +143,7 @@ def test_two_steps_finished_at_once_both_count_in_their_officers_day(frozen, rec
     results, errors = run_together([hand_over(received), hand_over(second)])
 
     assert errors == {} and len(results) == 2
-    row = OfficerDayFigures.objects.get(officer_id=receptionist.pk, day=vn(2026, 3, 2).date())
+    row = OfficerDayFigures.objects.get(grain=Grain.DAY, officer_id=receptionist.pk, day=vn(2026, 3, 2).date())
     assert (row.steps, row.late_steps) == (2, 0)
+    month = OfficerDayFigures.objects.get(grain=Grain.MONTH, officer_id=receptionist.pk, day=vn(2026, 3, 1).date())
+    assert (month.steps, month.late_steps) == (2, 0)

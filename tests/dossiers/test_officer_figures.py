@@ -1,6 +1,7 @@
 """The leaders' daily step figures (OfficerDayFigures), kept by services._finish_step in the move's
-transaction: each finished step is added once, to its officer's local day, late exactly when
-stats.late_step_q says so; a move that fails adds nothing; the rebuild gives the same rows.
+transaction: each finished step is added once, to its officer's local day and to that day's month,
+late exactly when stats.late_step_q says so; a move that fails adds nothing; the rebuild gives the
+same rows, day rows and month rows.
 """
 
 import datetime as dt
@@ -9,7 +10,7 @@ from unittest import mock
 import pytest
 
 from dossiers import services
-from dossiers.models import DossierStep
+from dossiers.models import DossierStep, Grain
 from mocua.api import ConflictError
 
 from ..factories import DepartmentFactory
@@ -19,12 +20,12 @@ from .conftest import BUILDABLE_STATES, vn
 pytestmark = pytest.mark.django_db
 
 
-def row(officer, day: dt.date, dossier, department=None) -> tuple[int, int, int]:
+def row(officer, day: dt.date, dossier, department=None, grain=Grain.DAY) -> tuple[int, int, int]:
     """(steps, late steps, late seconds) of one row of the table: the officer's steps in their own
-    department, or the department's steps handed to no officer."""
-    key = ((officer.pk, day, dossier.agency_id, dossier.procedure_id, officer.department_id or 0) if officer
-           else (0, day, dossier.agency_id, dossier.procedure_id, department.pk))
-    found = [r[5:] for r in figures_table() if r[:5] == key]
+    department, or the department's steps handed to no officer; a month row is dated the 1st."""
+    key = ((grain, officer.pk, day, dossier.agency_id, dossier.procedure_id, officer.department_id or 0) if officer
+           else (grain, 0, day, dossier.agency_id, dossier.procedure_id, department.pk))
+    found = [r[6:] for r in figures_table() if r[:6] == key]
     return found[0] if found else (0, 0, 0)
 
 
@@ -45,6 +46,25 @@ def test_each_finished_step_is_added_to_its_officers_local_day(frozen, received,
     assert row(specialist, dt.date(2026, 3, 6), dossier) == (1, 1, late.late_seconds)
     # The step that handed the result back began when handling ended: handled, never late.
     assert row(receptionist, dt.date(2026, 3, 9), dossier) == (1, 0, 0)
+    # The month rows hold the sums of their days.
+    assert row(receptionist, dt.date(2026, 3, 1), dossier, grain=Grain.MONTH) == (2, 1, first.late_seconds)
+    assert row(specialist, dt.date(2026, 3, 1), dossier, grain=Grain.MONTH) == (1, 1, late.late_seconds)
+    assert figures_table() == figures_from_the_log()
+
+
+def test_a_step_finished_on_the_first_of_a_month_counts_in_its_day_and_its_month(frozen, processing, specialist,
+                                                                                 leader):
+    # 06:30 on Wednesday 01/04 in Vietnam (still 31/03 in UTC): the day row and the month row share
+    # the date and differ by grain.
+    frozen.set(vn(2026, 4, 1, 6, 30))
+    services.dossier_hand_over(dossier=processing, actor=specialist, to_user=leader)
+    step = DossierStep.objects.get(dossier=processing, to_user=specialist)
+
+    expected = (1, 1, step.late_seconds)
+    assert step.timeliness == "late"
+    assert row(specialist, dt.date(2026, 4, 1), processing) == expected
+    assert row(specialist, dt.date(2026, 4, 1), processing, grain=Grain.MONTH) == expected
+    assert row(specialist, dt.date(2026, 3, 1), processing, grain=Grain.MONTH) == (0, 0, 0)
     assert figures_table() == figures_from_the_log()
 
 
@@ -92,6 +112,7 @@ def test_steps_that_began_as_handling_ended_are_not_late(frozen, processing, hea
     services.dossier_refuse(dossier=processing, actor=leader, reason="Không đủ điều kiện")
 
     assert row(second_specialist, dt.date(2026, 3, 6), processing) == (1, 0, 0)
+    assert row(second_specialist, dt.date(2026, 3, 1), processing, grain=Grain.MONTH) == (1, 0, 0)  # and its month
     first = DossierStep.objects.filter(dossier=processing, to_user=specialist).order_by("started_at").first()
     assert row(specialist, dt.date(2026, 3, 6), processing) == (2, 1, first.late_seconds)  # only the first
     assert figures_table() == figures_from_the_log()
@@ -106,6 +127,7 @@ def test_the_rebuild_gives_the_rows_the_services_kept(frozen, build_dossier):
         build_dossier(state)
     kept = figures_table()
 
+    assert {r[0] for r in kept} == {Grain.DAY, Grain.MONTH}
     assert kept == figures_from_the_log()
     assert services.officer_figures_rebuild() == len(kept)
     assert figures_table() == kept

@@ -1,8 +1,9 @@
 """Biểu 06's daily figures (DossierDayFigures), kept by services._start_clock and
 services._finish_dossier in the move's transaction: each received dossier is added once to the
 local day it was received (online or not) and once to the day its handling ended, early, on time or
-late as stats.conditions classifies it; what was never received adds nothing; a move that fails adds
-nothing; the rebuild gives the same rows.
+late as stats.conditions classifies it, and as much to those days' months; what was never received
+adds nothing; a move that fails adds nothing; the rebuild gives the same rows, day rows and month
+rows.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from dossiers import services
-from dossiers.models import Dossier, DossierDayFigures
+from dossiers.models import Dossier, DossierDayFigures, Grain
 from mocua.api import ConflictError
 from procedures.models import Channel
 
@@ -22,9 +23,11 @@ from .conftest import BUILDABLE_STATES, make_intake, vn
 pytestmark = pytest.mark.django_db
 
 
-def row(dossier, day: dt.date) -> dict[str, int]:
-    """The counters of the dossier's agency and procedure on `day`, only those above zero."""
-    found = DossierDayFigures.objects.filter(day=day, agency_id=dossier.agency_id, procedure_id=dossier.procedure_id)
+def row(dossier, day: dt.date, grain=Grain.DAY) -> dict[str, int]:
+    """The counters of the dossier's agency and procedure on `day` (a month row: dated the 1st),
+    only those above zero."""
+    found = DossierDayFigures.objects.filter(grain=grain, day=day, agency_id=dossier.agency_id,
+                                             procedure_id=dossier.procedure_id)
     values = found.values(*DossierDayFigures.COUNTERS).first() or {}
     return {name: n for name, n in values.items() if n}
 
@@ -42,7 +45,8 @@ def test_intakes_of_one_day_add_up_and_the_post_is_offline(frozen, receptionist,
         dossier = services.dossier_receive(actor=receptionist, intake=make_intake(variant, channel=channel))
 
     assert row(dossier, dt.date(2026, 3, 2)) == {"new_offline": 3}
-    assert DossierDayFigures.objects.count() == 1
+    assert row(dossier, dt.date(2026, 3, 1), Grain.MONTH) == {"new_offline": 3}
+    assert DossierDayFigures.objects.count() == 2  # the day and its month
 
 
 def test_an_online_submission_is_received_when_the_counter_accepts_it(frozen, submit_online, receptionist):
@@ -78,6 +82,9 @@ def test_an_approval_is_resolved_on_its_day_by_its_timeliness(frozen, processing
     assert Dossier.objects.get(pk=dossier.pk).timeliness == timeliness
     assert row(dossier, timezone.localdate(moment)) == {f"resolved_{timeliness}": 1}
     assert row(dossier, dt.date(2026, 3, 2)) == {"new_offline": 1}
+    month = timezone.localdate(moment).replace(day=1)
+    assert row(dossier, month, Grain.MONTH) == {f"resolved_{timeliness}": 1} | (
+        {"new_offline": 1} if month == dt.date(2026, 3, 1) else {})
     assert report_figures_table() == report_figures_from_the_dossiers()
 
 
@@ -157,7 +164,8 @@ def test_the_rebuild_gives_the_rows_the_services_kept(frozen, build_dossier, sub
     services.dossier_withdraw(dossier=waiting[2], actor=receptionist, reason="Công dân xin rút")
     services.dossier_stop(dossier=waiting[3], actor=leader, reason="Dừng giải quyết")
     kept = report_figures_table()
-    assert {(r[0], *r[3:]) for r in kept if r[0] == dt.date(2026, 3, 9)} == {(dt.date(2026, 3, 9), 0, 0, 0, 2, 2)}
+    assert {r[4:] for r in kept if r[:2] == (Grain.DAY, dt.date(2026, 3, 9))} == {(0, 0, 0, 2, 2)}
+    assert {r[0] for r in kept} == {Grain.DAY, Grain.MONTH}
 
     assert kept == report_figures_from_the_dossiers()
     assert services.report_figures_rebuild() == len(kept)

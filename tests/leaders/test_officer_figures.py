@@ -2,10 +2,12 @@
 services: the hand-built world, three communes of twenty random dossiers (as test_stats_random
 grows it, another seed) and a few dossiers handed to a department with no officer named.
 
-The rows the services kept are, row for row, the rows the rebuild computes and the rows a plain
-count of the step log gives; the per-officer table and the per-department breakdown read from them
-agree with the step log over several periods; the rebuild command and migration 0005's backfill
-give the rows back after they were lost.
+The rows the services kept, day rows and month rows, are row for row the rows the rebuild computes
+and the rows a plain count of the step log gives; the per-officer table and the per-department
+breakdown read from them agree with the step log over several periods (whole months, quarters, the
+year, months cut at either end, days inside one month), whole months being read from the month rows
+alone; the rebuild command and the backfills of migrations 0005 (day rows) and 0008 (both) give the
+rows back after they were lost.
 """
 
 import datetime as dt
@@ -18,17 +20,26 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import F
 
 from dossiers import services, stats
-from dossiers.models import DossierStep, OfficerDayFigures
+from dossiers.models import DossierStep, Grain, OfficerDayFigures
 
 from ..step_log import figures_from_the_log, figures_table
 from .conftest import build_world, grow_world, module_db, vn
 from .test_stats_random import PERIODS, leaders, python_officers
 
-# Periods whose bounds cut through days on which steps were finished at night (local time).
+# Periods whose bounds cut through days on which steps were finished at night (local time), and
+# periods read from month rows and day rows together (stats.figures_pieces): March whole with February
+# and April cut, a whole month and a cut one on either side, days inside March, the current quarter
+# (April not over yet, but whole in the quarter).
 MORE_PERIODS = [stats.range_period(dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
-                stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17))]
+                stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17)),
+                stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3)),
+                stats.range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 2)),
+                stats.range_period(dt.date(2026, 2, 20), dt.date(2026, 3, 31)),
+                stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),
+                stats.quarter_period(2026, 2)]
 
 
 def _department_desks(w) -> None:
@@ -60,9 +71,12 @@ def h(history, db, now):
 def test_the_kept_rows_are_the_step_logs_and_the_rebuilds(h):
     kept = figures_table()
     by_officer = Counter()
-    for officer, *_, steps, late_steps, _ in kept:
-        by_officer[officer == 0, "steps"] += steps
-        by_officer[officer == 0, "late"] += late_steps
+    for grain, officer, *_, steps, late_steps, _ in kept:
+        by_officer[grain, officer == 0, "steps"] += steps
+        by_officer[grain, officer == 0, "late"] += late_steps
+    assert {k[1:]: n for k, n in by_officer.items() if k[0] == Grain.MONTH} == {
+        k[1:]: n for k, n in by_officer.items() if k[0] == Grain.DAY}  # the months hold the days
+    by_officer = Counter({k[1:]: n for k, n in by_officer.items() if k[0] == Grain.DAY})
 
     # Not two empty sides: the history finished more than a hundred steps, some late, some with no officer.
     assert by_officer[False, "steps"] > 150 and by_officer[False, "late"] > 20, by_officer
@@ -105,6 +119,44 @@ def test_the_departments_count_the_steps_handed_to_no_officer(h, period):
     assert DossierStep.objects.filter(to_user=None, to_department_id=desk, finished_at__isnull=False).count() == 3
 
 
+def test_whole_months_are_read_from_the_month_rows_alone(h):
+    """A month row made wrong shows in every period that holds its whole month and in no other; day
+    rows of that month made wrong show only in a period that cuts the month."""
+    scope = stats.scope_for(h["LP"])
+    inside = stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20))
+    officer = (OfficerDayFigures.objects.filter(grain=Grain.DAY, day__gte=inside.start, day__lte=inside.end)
+               .exclude(officer_id=0).order_by("pk").values_list("officer_id", flat=True).first())
+    periods = {"year": stats.year_period(2026), "q1": stats.quarter_period(2026, 1),
+               "march": stats.month_period(2026, 3), "inside": inside, "february": stats.month_period(2026, 2),
+               "cut": stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))}
+
+    def steps() -> dict[str, int]:
+        return {name: next((r.steps for r in stats.officers(scope=scope, period=period) if r.key == officer), 0)
+                for name, period in periods.items()}
+
+    before = steps()
+    march = OfficerDayFigures.objects.filter(officer_id=officer, day__gte=dt.date(2026, 3, 1),
+                                             day__lte=dt.date(2026, 3, 31))
+    months = march.filter(grain=Grain.MONTH).update(steps=F("steps") + 1000)
+    assert months >= 1
+    assert steps() == {**before, **{name: before[name] + 1000 * months for name in ("year", "q1", "march", "cut")}}
+
+    march.filter(grain=Grain.MONTH).update(steps=F("steps") - 1000)
+    days = march.filter(grain=Grain.DAY, day__gte=inside.start, day__lte=inside.end).update(steps=F("steps") + 1)
+    assert days >= 1
+    assert steps() == {**before, "inside": before["inside"] + days}
+
+
+@pytest.mark.parametrize("period", [stats.year_period(2026), MORE_PERIODS[2]], ids=lambda p: p.slug)
+def test_the_month_and_day_rows_are_read_in_one_query(h, period, django_assert_num_queries):
+    """A period with cut months sums its pieces in one statement (UNION ALL), as a year does."""
+    scope = stats.scope_for(h["LP"])
+    with django_assert_num_queries(1):  # officers with their steps, overdue now
+        stats.officers(scope=scope, period=period)
+    with django_assert_num_queries(2):  # steps per department with their names; overdue now
+        stats.breakdown(scope=scope, period=period, by="department")
+
+
 def test_the_command_rebuilds_lost_or_wrong_rows(h):
     kept = figures_table()
     some = list(OfficerDayFigures.objects.order_by("pk").values_list("pk", flat=True)[::3])
@@ -119,13 +171,17 @@ def test_the_command_rebuilds_lost_or_wrong_rows(h):
     assert f"Đã tính lại {len(kept)} dòng" in out.getvalue()
 
 
-def test_the_migration_fills_the_table_from_the_step_log(h):
+@pytest.mark.parametrize("name, grains", [("0005_officer_day_figures", {Grain.DAY}),
+                                          ("0008_month_figures", {Grain.DAY, Grain.MONTH})])
+def test_the_migration_fills_the_table_from_the_step_log(h, name, grains):
+    """0005's model has no month rows: its backfill writes the day rows (the column's default),
+    0008's writes both."""
     kept = figures_table()
     OfficerDayFigures.objects.all().delete()
-    migration = importlib.import_module("dossiers.migrations.0005_officer_day_figures")
-    # The models as migration 0005 sees them, not as they are today.
-    state = MigrationLoader(connection).project_state(("dossiers", "0005_officer_day_figures"))
+    migration = importlib.import_module(f"dossiers.migrations.{name}")
+    # The models as the migration sees them, not as they are today.
+    state = MigrationLoader(connection).project_state(("dossiers", name))
 
     migration.backfill(state.apps, SimpleNamespace(connection=connection))
 
-    assert figures_table() == kept
+    assert figures_table() == {r for r in kept if r[0] in grains}

@@ -4,9 +4,11 @@ of twenty random dossiers (as test_stats_random grows it, another seed) and onli
 rejected or withdrawn before the counter accepted them.
 
 Every cell of every row equals the row-by-row count (stats.count_dossiers with the Biểu 06
-conditions) over past, current and cut periods, per unit and per field, with each filter; the rows
-the services kept are the rows the rebuild and a plain count of the dossiers give; the rebuild
-command and migration 0007's backfill give them back; the report runs two queries whatever the
+conditions) over past, current and cut periods (whole months, a quarter, the year, months cut at
+either end, days inside one month), per unit and per field, with each filter, whole months being
+read from the month rows alone; the rows the services kept, day rows and month rows, are the rows
+the rebuild and a plain count of the dossiers give; the rebuild command and the backfills of
+migrations 0007 (day rows) and 0008 (both) give them back; the report runs two queries whatever the
 number of dossiers; and figures that lost rows are reported, not shown as if they added up.
 """
 
@@ -19,9 +21,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import F
 
 from dossiers import services, stats
-from dossiers.models import DossierDayFigures
+from dossiers.models import DossierDayFigures, Grain
 from procedures.models import Field, OnlineLevel
 
 from ..factories import FieldFactory, ProcedureFactory
@@ -38,6 +41,14 @@ PERIODS = [
     stats.range_period(dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
     stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17)),
     stats.range_period(dt.date(2026, 3, 10), dt.date(2026, 4, 6)),
+    # Month rows and day rows together (stats.figures_pieces): March whole with February and April cut, a
+    # whole month and a cut one on either side, days inside March, the current quarter (April not
+    # over yet, but whole in the quarter).
+    stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3)),
+    stats.range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 2)),
+    stats.range_period(dt.date(2026, 2, 20), dt.date(2026, 3, 31)),
+    stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),
+    stats.quarter_period(2026, 2),
 ]
 
 
@@ -111,8 +122,10 @@ def test_the_periods_really_hold_every_figure(h):
 
 def test_the_kept_rows_are_the_dossiers_and_the_rebuilds(h):
     kept = report_figures_table()
+    days, months = ([r for r in kept if r[0] == grain] for grain in (Grain.DAY, Grain.MONTH))
 
-    assert sum(r[3] + r[4] for r in kept) > 60 and sum(sum(r[5:]) for r in kept) > 40
+    assert sum(r[4] + r[5] for r in days) > 60 and sum(sum(r[6:]) for r in days) > 40
+    assert [sum(r[n] for r in months) for n in range(4, 9)] == [sum(r[n] for r in days) for n in range(4, 9)]
     assert kept == report_figures_from_the_dossiers()
     assert services.report_figures_rebuild() == len(kept)
     assert report_figures_table() == kept
@@ -121,7 +134,9 @@ def test_the_kept_rows_are_the_dossiers_and_the_rebuilds(h):
 def test_the_query_count_does_not_grow_with_the_dossiers(h, django_assert_num_queries):
     # The daily figures grouped (the field's name joined per field), the open dossiers grouped.
     scope = stats.scope_for(h["LP"])
-    calls = [dict(period=p, by=by, filters=f) for p in (stats.month_period(2026, 3), stats.year_period(2026))
+    # A month and a year read one piece of the daily figures, a cut period three (a UNION ALL).
+    cut = stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))
+    calls = [dict(period=p, by=by, filters=f) for p in (stats.month_period(2026, 3), stats.year_period(2026), cut)
              for by in ("unit", "field") for f in (stats.Filters(), stats.Filters(field_id=h["F1"].pk))]
     for kwargs in calls:
         with django_assert_num_queries(2):
@@ -159,6 +174,33 @@ def test_a_field_with_only_refusals_at_the_counter_has_no_row(h):
     assert field.pk not in [r.key for r in report.rows]
 
 
+def test_whole_months_are_read_from_the_month_rows_alone(h):
+    """A month row made wrong shows in every period that holds its whole month and in no other; day
+    rows of that month made wrong show only in a period that cuts the month."""
+    scope = stats.scope_for(h["LP"])
+    inside = stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20))
+    periods = {"year": stats.year_period(2026), "q1": stats.quarter_period(2026, 1),
+               "march": stats.month_period(2026, 3), "inside": inside, "february": stats.month_period(2026, 2),
+               "cut": stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))}
+
+    def received() -> dict[str, int]:
+        return {name: stats.report06(scope=scope, period=period, by="unit").total["new_online"]
+                for name, period in periods.items()}
+
+    before = received()
+    march = DossierDayFigures.objects.filter(agency_id__in=scope.ids, day__gte=dt.date(2026, 3, 1),
+                                             day__lte=dt.date(2026, 3, 31))
+    months = march.filter(grain=Grain.MONTH).update(new_online=F("new_online") + 1000)
+    assert months >= 1
+    assert received() == {**before, **{name: before[name] + 1000 * months for name in ("year", "q1", "march", "cut")}}
+
+    march.filter(grain=Grain.MONTH).update(new_online=F("new_online") - 1000)
+    days = march.filter(grain=Grain.DAY, day__gte=inside.start, day__lte=inside.end).update(
+        new_online=F("new_online") + 1)
+    assert days >= 1
+    assert received() == {**before, "inside": before["inside"] + days}
+
+
 def test_figures_that_lost_rows_are_reported(h):
     DossierDayFigures.objects.update(resolved_early=0, resolved_on_time=0, resolved_late=0)
 
@@ -184,13 +226,17 @@ def test_the_command_rebuilds_lost_or_wrong_rows(h):
     assert f"Đã tính lại {len(kept)} dòng" in out.getvalue()
 
 
-def test_the_migration_fills_the_table_from_the_dossiers(h):
+@pytest.mark.parametrize("name, grains", [("0007_dossier_day_figures", {Grain.DAY}),
+                                          ("0008_month_figures", {Grain.DAY, Grain.MONTH})])
+def test_the_migration_fills_the_table_from_the_dossiers(h, name, grains):
+    """0007's model has no month rows: its backfill writes the day rows (the column's default),
+    0008's writes both (and the step figures, tests/leaders/test_officer_figures.py)."""
     kept = report_figures_table()
     DossierDayFigures.objects.all().delete()
-    migration = importlib.import_module("dossiers.migrations.0007_dossier_day_figures")
-    # The models as migration 0007 sees them, not as they are today.
-    state = MigrationLoader(connection).project_state(("dossiers", "0007_dossier_day_figures"))
+    migration = importlib.import_module(f"dossiers.migrations.{name}")
+    # The models as the migration sees them, not as they are today.
+    state = MigrationLoader(connection).project_state(("dossiers", name))
 
     migration.backfill(state.apps, SimpleNamespace(connection=connection))
 
-    assert report_figures_table() == kept
+    assert report_figures_table() == {r for r in kept if r[0] in grains}
