@@ -244,23 +244,30 @@ def _figures_keys(dossier: Dossier, step: DossierStep) -> list[list]:
             for grain, first in _grains(day)]
 
 
-def _count_step(dossier: Dossier, step: DossierStep, *, late: bool) -> None:
-    """Add the step to its day and month rows of OfficerDayFigures with one upsert. It runs in the
-    move's transaction, so a move that fails leaves the figures as they were; two moves adding to
-    one row at once wait for each other on its lock (ON CONFLICT DO UPDATE), and each adds its
-    share. The same SQL runs on PostgreSQL and on SQLite (≥ 3.24) for the demo."""
-    table = OfficerDayFigures._meta.db_table
-    amounts = [int(late), step.late_seconds if late else 0]
-    values = "(%s, %s, %s, %s, %s, %s, 1, %s, %s)"
+def _add_to_figures(model, key: tuple[str, ...], counters: tuple[str, ...], rows: list[list]) -> None:
+    """Add each of `rows` (grain, *key, *counter amounts) to its row of a figures table with one
+    upsert, inserted if missing. It runs in the move's transaction, so a move that fails leaves the
+    figures as they were; two moves adding to one row at once wait for each other on its lock (ON
+    CONFLICT DO UPDATE), and each adds its share. VALUES rows are inserted, or their rows locked, in
+    order: give them in the lock order of _grains. The same SQL runs on PostgreSQL and on SQLite
+    (≥ 3.24) for the demo."""
+    table = model._meta.db_table
+    columns = ("grain", *key, *counters)
+    values = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        # VALUES rows are inserted, or their rows locked, in order: the day row, then the month row.
         cursor.execute(
-            f"INSERT INTO {table} (grain, officer_id, day, agency_id, procedure_id, department_id, steps, "
-            f"late_steps, late_seconds) VALUES {values}, {values} "
-            f"ON CONFLICT (grain, officer_id, day, agency_id, procedure_id, department_id) DO UPDATE SET "
-            f"steps = {table}.steps + EXCLUDED.steps, late_steps = {table}.late_steps + EXCLUDED.late_steps, "
-            f"late_seconds = {table}.late_seconds + EXCLUDED.late_seconds",
-            [value for key in _figures_keys(dossier, step) for value in (*key, *amounts)])
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([values] * len(rows))} "
+            f"ON CONFLICT (grain, {', '.join(key)}) DO UPDATE SET "
+            + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters),
+            [value for row in rows for value in row])
+
+
+def _count_step(dossier: Dossier, step: DossierStep, *, late: bool) -> None:
+    """Add the step to its day and month rows of OfficerDayFigures (_add_to_figures)."""
+    amounts = [1, int(late), step.late_seconds if late else 0]
+    _add_to_figures(OfficerDayFigures, ("officer_id", "day", "agency_id", "procedure_id", "department_id"),
+                    ("steps", "late_steps", "late_seconds"),
+                    [[*key, *amounts] for key in _figures_keys(dossier, step)])
 
 
 def _uncount_late(dossier: Dossier, step: DossierStep) -> None:
@@ -307,23 +314,16 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
 
 def _count_dossier(dossier: Dossier, moment: dt.datetime, counter: str) -> None:
     """Add one to `counter` of the dossier's day and month rows of DossierDayFigures (its agency and
-    procedure, the local day of `moment` and its month) with one upsert in the move's transaction,
-    as _count_step does. Nothing changes a received dossier's agency, procedure or channel, nor its
-    received_at, finished_at or timeliness once set, so a dossier is added once on receipt and once
-    when handling ends."""
-    table = DossierDayFigures._meta.db_table
+    procedure, the local day of `moment` and its month) in the move's transaction (_add_to_figures).
+    Nothing changes a received dossier's agency, procedure or channel, nor its received_at,
+    finished_at or timeliness once set, so a dossier is added once on receipt and once when
+    handling ends."""
     counters = DossierDayFigures.COUNTERS
     day = timezone.localdate(moment, timezone.get_default_timezone())
-    values = f"(%s, %s, %s, %s, {', '.join(['%s'] * len(counters))})"
-    with connection.cursor() as cursor:
-        # The day row, then the month row (the lock order of _grains).
-        cursor.execute(
-            f"INSERT INTO {table} (grain, day, agency_id, procedure_id, {', '.join(counters)}) "
-            f"VALUES {values}, {values} ON CONFLICT (grain, day, agency_id, procedure_id) DO UPDATE SET "
-            + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters),
-            [value for grain, first in _grains(day)
-             for value in (grain, first, dossier.agency_id, dossier.procedure_id,
-                           *(int(c == counter) for c in counters))])
+    amounts = [int(c == counter) for c in counters]
+    _add_to_figures(DossierDayFigures, ("day", "agency_id", "procedure_id"), counters,
+                    [[grain, first, dossier.agency_id, dossier.procedure_id, *amounts]
+                     for grain, first in _grains(day)])
 
 
 FINISH_FIELDS = ("finished_at", "timeliness")

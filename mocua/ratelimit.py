@@ -87,15 +87,13 @@ def take(key: str, *, limit: int, window: int) -> bool:
     A refused attempt is given back at once, so refusals do not inflate the count: the attempts
     that went ahead and were not given back never exceed `limit`, however many race.
     """
-    if hit(key, window=window) <= limit:
-        return True
-    give_back(key)
-    return False
+    return take_all([(key, limit, window)]) is not None
 
 
 def take_all(limits: list[tuple[str, int, int]]) -> list[str] | None:
-    """take() on each (key, limit, window): the keys taken, or None if any limit refused the
-    attempt, which then counts nowhere (the keys taken before the refusal are given back)."""
+    """Count this attempt on each (key, limit, window) first, as take() does for one: the keys
+    taken, or None if any limit refused the attempt, which then counts nowhere (the keys taken
+    before the refusal, and the refusing one, are given back)."""
     if not limits:
         return []
     client, _ = _redis(f"rl:{limits[0][0]}")
@@ -106,10 +104,10 @@ def take_all(limits: list[tuple[str, int, int]]) -> list[str] | None:
         return None if refused else [key for key, _, _ in limits]
     taken = []
     for key, limit, window in limits:
-        if not take(key, limit=limit, window=window):
-            give_back_all(taken)
-            return None
         taken.append(key)
+        if hit(key, window=window) > limit:
+            give_back_all(taken)  # this key's attempt too, as the script does
+            return None
     return taken
 
 
