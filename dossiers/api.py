@@ -214,6 +214,10 @@ class DossierListApi(APIView):
         q = serializers.CharField(required=False, max_length=100,
                                   help_text="Mã hồ sơ, tên (không phân biệt dấu), điện thoại, số định danh")
         late = serializers.BooleanField(required=False, default=False, help_text="Chỉ hồ sơ quá hạn")
+        words = serializers.BooleanField(
+            required=False, default=False,
+            help_text="Tìm `q` theo từng từ ở mọi hồ sơ. Mặc định, một họ tên đầy đủ (2–6 từ chỉ gồm chữ cái) "
+                      "chỉ tìm hồ sơ của người nộp có đúng họ tên đó, nếu cơ quan có hồ sơ như vậy.")
 
         class Meta:
             ref_name = "DossierListFilter"
@@ -225,10 +229,12 @@ class DossierListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
+        query = data.get("q", "")
+        whole_name = not data["words"] and selectors.dossier_whole_name_search(user=request.user, query=query)
         dossiers = selectors.dossier_list_for_agency(
-            user=request.user, query=data.get("q", ""), status=data.get("status", ""),
+            user=request.user, query=query, status=data.get("status", ""),
             procedure=data.get("procedure", ""), field=data.get("field", ""), holder=str(data.get("holder", "")),
-            channel=data.get("channel", ""), late=data["late"],
+            channel=data.get("channel", ""), late=data["late"], whole_name=whole_name,
         ).select_related("procedure")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(dossiers, request, view=self)

@@ -65,7 +65,8 @@ class Applicant:
 
     def clean(self) -> "Applicant":
         """Refuse bad input with a message naming the field."""
-        self.name, self.phone = self.name.strip(), normalise_phone(self.phone)
+        # One space between words: the whole-name search (selectors.NameKey) relies on it.
+        self.name, self.phone = " ".join(self.name.split()), normalise_phone(self.phone)
         if not self.name:
             raise DomainError("Cần nhập họ tên người nộp hồ sơ.", field="applicant_name")
         checks = [("applicant_id_number", citizen_id_error(self.id_number)),

@@ -448,6 +448,15 @@ def test_list_search_by_code(mixed, as_user, leader):
     assert _codes(as_user(leader).get(LIST, {"q": mixed["returned"].code})) == {mixed["returned"].code}
 
 
+def test_list_search_for_a_whole_name(mixed, build_dossier, as_user, leader):
+    namesake = build_dossier("received", applicant=services.Applicant(name="Lê Văn Cường Anh"))
+    api = as_user(leader)
+    assert _codes(api.get(LIST, {"q": "Lê Văn Cường"})) == {mixed["processing"].code}
+    assert _codes(api.get(LIST, {"q": "Lê Văn Cường", "words": "true"})) == {mixed["processing"].code, namesake.code}
+    assert _codes(api.get(LIST, {"q": "Văn Cường"})) == {mixed["processing"].code, namesake.code}
+    assert api.get(LIST, {"q": "Lê Văn Cường", "words": "maybe"}).status_code == 400
+
+
 def test_late_filter(mixed, frozen, as_user, leader):
     assert _codes(as_user(leader).get(LIST, {"late": "true"})) == set()
     frozen.set(vn(2026, 3, 20, 9, 0))  # every open dossier is past its 05/03 appointment
@@ -496,7 +505,7 @@ def test_the_schema_lists_every_endpoint_with_its_errors(client):
     intake = paths["/api/v1/dossiers/"]["post"]
     assert {"201", "400", "403"} <= set(intake["responses"])
     names = {p["name"] for p in paths["/api/v1/dossiers/"]["get"]["parameters"]}
-    assert {"q", "status", "procedure", "field", "holder", "channel", "late", "page"} <= names
+    assert {"q", "status", "procedure", "field", "holder", "channel", "late", "words", "page"} <= names
 
 
 # --------------------------------------------------------------------------- pinned query counts
@@ -520,6 +529,8 @@ def test_list_query_count_does_not_grow(frozen, build_dossier, leader, variant, 
     with django_assert_num_queries(2):
         assert len(api.get(LIST).json()["results"]) == 20
     with django_assert_num_queries(2):
+        assert len(api.get(LIST, {"q": "binh", "status": "processing"}).json()["results"]) == 1 + 6
+    with django_assert_num_queries(3):  # + whether someone bears the full name whole
         assert len(api.get(LIST, {"q": "tran thi binh", "status": "processing"}).json()["results"]) == 1 + 6
 
 

@@ -20,6 +20,7 @@ from dossiers import benchdata, lookup, selectors, services, stats
 from dossiers.models import Dossier, OfficerDayFigures
 from dossiers.workflow import Status
 from mocua.accounts.models import Role, User
+from mocua.text import fold
 
 from ..factories import UserFactory
 from .conftest import make_intake, vn
@@ -134,6 +135,25 @@ def test_the_trigram_index_is_made_on_postgresql_only():
     assert postgresql.statements[2] == "DROP INDEX IF EXISTS dossier_search_trgm"
 
 
+def test_the_name_index_is_made_on_postgresql_only_with_the_selectors_expression():
+    migration = importlib.import_module("dossiers.migrations.0009_name_index")
+    sqlite, postgresql = _Recorder("sqlite"), _Recorder("postgresql")
+
+    migration.add_name_index(None, sqlite)
+    migration.remove_name_index(None, sqlite)
+    migration.add_name_index(None, postgresql)
+    migration.remove_name_index(None, postgresql)
+
+    assert sqlite.statements == []
+    assert postgresql.statements == [
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS dossier_name ON dossiers_dossier (agency_id, "
+        "(substr(search_text, strpos(search_text, ' ') + 1, char_length(applicant_name))), "
+        "(COALESCE(received_at, created_at)) DESC, id DESC)",
+        "DROP INDEX CONCURRENTLY IF EXISTS dossier_name"]
+    # PostgreSQL uses an expression index only for the same expression.
+    assert selectors.NameKey.sql.format(text="search_text", name="applicant_name") == migration.EXPRESSION
+
+
 # --------------------------------------------------------------------------- plans on PostgreSQL
 # These tests come last in the module: the archive fixture holds one transaction open until the
 # module ends, and the tests above must not see its rows.
@@ -207,6 +227,23 @@ def test_a_whole_code_reads_the_code_index(archive):
 
 
 @ON_POSTGRESQL
+def test_a_whole_name_reads_the_name_index(archive):
+    """The applicant's whole name is a b-tree range of that person's dossiers (migration 0009):
+    neither the trigram postings of its common words nor a walk of the agency's dossiers."""
+    mine = Dossier.objects.filter(agency_id=archive.agency_id).order_by("pk")
+    name = mine.values_list("applicant_name", flat=True)[0]
+    expected = sorted(d.code for d in mine if fold(d.applicant_name) == fold(name))
+
+    assert selectors.dossier_whole_name_search(user=archive, query=name)
+    found = selectors.dossier_list_for_agency(user=archive, query=name, whole_name=True)
+    explained = plan(found[:26])
+
+    assert "dossier_name" in explained and "dossier_search_trgm" not in explained
+    assert "dossier_agency_recent" not in explained
+    assert sorted(codes(found)) == expected
+
+
+@ON_POSTGRESQL
 def test_my_dossiers_read_the_desk_index(archive):
     holder = (Dossier.objects.filter(status__in=[Status.PROCESSING, Status.RESULT_READY]).exclude(holder=None)
               .order_by().values("holder").annotate(n=Count("pk")).order_by("-n").values_list("holder", flat=True)[0])
@@ -219,7 +256,7 @@ def test_the_late_filter_reads_an_index_for_each_branch(archive):
     late = plan(selectors.dossier_list_for_agency(user=archive, late=True)[:50])
 
     assert "dossier_agency_late" in late
-    assert "dossier_open_due" in late or "dossier_agency_status" in late
+    assert any(index in late for index in ("dossier_open_due", "dossier_agency_status", "dossier_agency_running"))
     # No row-by-row OR: with one, a page of a sparsely late agency walks all its rows (LIMIT optimism).
     assert " OR " not in late
     assert codes(selectors.dossier_list_for_agency(user=archive, late=True)) == codes(
@@ -255,3 +292,41 @@ def test_the_leaders_figures_read_the_finished_indexes(archive):
     assert "Scan using officerday_agency_day" in step_figures or "Index Scan on officerday_agency_day" in step_figures
     assert not any("dossiers_dossierstep" in p for p in plans)
     assert OfficerDayFigures.objects.filter(day__gte=period.start, day__lte=period.end).exists()
+
+
+@ON_POSTGRESQL
+def test_the_officers_desk_count_reads_the_running_index_alone(archive):
+    """The dossiers overdue on each officer's desk now, for a unit: a range of the unit's running
+    dossiers (dossier_agency_running, index-only once vacuumed), not every running dossier of the
+    province. Usable, not necessarily chosen: the archive has a few dozen running dossiers, which
+    any index of the table reads as cheaply, so the plan is made with the other indexes dropped
+    (rolled back); the condition and the columns must fit for it to be used at all."""
+    year = stats.year_period(timezone.localdate().year)
+    with CaptureQueriesContext(connection) as queries:
+        stats.officers(scope=stats.scope_for(archive), period=year)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                       "WHERE i.indrelid = 'dossiers_dossier'::regclass AND NOT i.indisunique "
+                       "AND c.relname <> 'dossier_agency_running'")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (COSTS OFF) " + queries.captured_queries[-1]["sql"])
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+
+    assert "Scan using dossier_agency_running" in explained
+    # The province's table counts what the condition counts.
+    province = User.objects.get(role=Role.LEADER, agency__code="000.00.00" + benchdata.BENCH_SUFFIX)
+    scope = stats.scope_for(province)
+    running = Dossier.objects.filter(agency_id__in=scope.ids, status__in=[Status.RECEIVED, Status.PROCESSING])
+    assert running.exists()
+    overdue = running.filter(stats.overdue_now_q()).exclude(holder=None).count()
+    assert sum(r.overdue_now for r in stats.officers(scope=scope, period=year)) == overdue
+
+
+def test_the_running_index_condition_is_the_desk_counts_status_list():
+    index = next(i for i in Dossier._meta.indexes if i.name == "dossier_agency_running")
+    asked = next(c[1] for c in stats.overdue_now_q().children if isinstance(c, tuple) and c[0] == "status__in")
+
+    assert index.condition == Q(status__in=sorted(asked))

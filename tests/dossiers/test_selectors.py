@@ -178,3 +178,77 @@ def test_counter_queue_lists_the_agency_online_submissions_oldest_first(frozen, 
 
     assert [d.code for d in selectors.dossier_counter_queue(user=receptionist)] == [earlier.code, later.code]
     assert list(selectors.dossier_counter_queue(user=other_officer)) == []
+
+
+# --------------------------------------------------------------------------- a whole name
+
+
+@pytest.mark.parametrize(("query", "name"), [
+    ("Nguyễn Văn An", "nguyen van an"),
+    ("  NGUYỄN   văn an ", "nguyen van an"),
+    ("Đỗ Thị Ánh", "do thi anh"),
+    ("Công Tôn Nữ Thị Ngọc Hân", "cong ton nu thi ngoc han"),
+    ("An", ""),  # one word: the word search
+    ("Văn An Bình Minh Hòa Lạc Thanh", ""),  # seven words: not a name
+    ("Nguyễn 0912", ""),
+    ("an-binh", ""),
+    ("", ""),
+])
+def test_full_name(query, name):
+    assert selectors.full_name(query) == name
+
+
+@pytest.fixture
+def namesakes(three, receptionist, variant):
+    """Beside the three: a namesake of "Nguyễn Văn An", and names that hold its words."""
+    return [
+        receive(receptionist, variant, name="Nguyễn Văn An", id_number="", phone=""),
+        receive(receptionist, variant, name="Nguyễn Văn Anh", id_number="", phone=""),
+        receive(receptionist, variant, name="Trần Nguyễn Văn An", id_number="", phone=""),
+    ]
+
+
+def test_a_whole_name_finds_the_applicants_so_named(three, namesakes, specialist):
+    assert selectors.dossier_whole_name_search(user=specialist, query="NGUYỄN VĂN AN")
+    found = selectors.dossier_list_for_agency(user=specialist, query="NGUYỄN VĂN AN", whole_name=True)
+    assert codes(found) == sorted([three[1].code, namesakes[0].code])
+    # Newest first, as every list of the agency.
+    assert [d.code for d in found] == [namesakes[0].code, three[1].code]
+    # Word by word, the same query also finds every name holding the three words.
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="NGUYỄN VĂN AN")) == sorted(
+        [three[1].code, *(d.code for d in namesakes)])
+
+
+def test_a_name_nobody_bears_whole_is_searched_word_by_word(three, namesakes, specialist):
+    # "văn an" is part of three names but nobody's whole name: the word search answers.
+    assert not selectors.dossier_whole_name_search(user=specialist, query="văn an")
+    assert not selectors.dossier_whole_name_search(user=specialist, query="le van cuong")
+    assert not selectors.dossier_whole_name_search(user=specialist, query="an")  # not a full name
+    assert not selectors.dossier_whole_name_search(user=specialist, query=three[1].applicant_phone)
+
+
+def test_a_whole_name_is_not_a_prefix_of_a_longer_name(three, namesakes, specialist):
+    # "Nguyễn Văn" is the start of three names but nobody's whole name.
+    assert not selectors.dossier_whole_name_search(user=specialist, query="Nguyễn Văn")
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="Nguyễn Văn", whole_name=True)) == []
+
+
+def test_a_whole_name_never_crosses_agencies(three, elsewhere, specialist, other_officer, receptionist, variant):
+    # The other agency's applicant is Trần Thị Bình too; each officer finds their own agency's.
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="tran thi binh", whole_name=True)) == [
+        three[0].code]
+    assert codes(selectors.dossier_list_for_agency(user=other_officer, query="tran thi binh", whole_name=True)) == [
+        elsewhere.code]
+    # Someone only the other agency has is no whole-name search here.
+    receive(receptionist, variant, name="Phạm Thu Hà")
+    assert selectors.dossier_whole_name_search(user=specialist, query="pham thu ha")
+    assert not selectors.dossier_whole_name_search(user=other_officer, query="pham thu ha")
+    assert not selectors.dossier_whole_name_search(user=AnonymousUser(), query="tran thi binh")
+
+
+def test_a_name_typed_with_extra_spaces_is_stored_single_spaced_and_found_whole(three, receptionist, specialist,
+                                                                                 variant):
+    spaced = receive(receptionist, variant, name="  Hoàng   Thị\tThu  Hằng ")
+    assert spaced.applicant_name == "Hoàng Thị Thu Hằng"
+    found = selectors.dossier_list_for_agency(user=specialist, query="hoang thi thu hang", whole_name=True)
+    assert codes(found) == [spaced.code]

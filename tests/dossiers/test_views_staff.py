@@ -175,6 +175,25 @@ def test_search_by_code(mixed, as_user, specialist):
     assert _listed(as_user(specialist), q=mixed["returned"].code) == {mixed["returned"].code}
 
 
+def test_a_whole_name_lists_that_applicant_with_a_link_to_the_word_search(mixed, build_dossier, as_user, specialist):
+    namesake = build_dossier("received", applicant=services.Applicant(name="Lê Văn Cường Anh"))
+    client = as_user(specialist)
+    response = client.get(LIST, {"q": "Lê Văn Cường", "status": ""})
+    html = response.content.decode()
+    assert {d.code for d in response.context["page"].object_list} == {mixed["processing"].code}
+    assert "Hồ sơ của người nộp có họ tên “Lê Văn Cường”." in html
+    link = 'href="?q=L%C3%AA+V%C4%83n+C%C6%B0%E1%BB%9Dng&amp;status=&amp;words=1"'
+    assert link in html
+    # The link: every dossier holding the three words, without the notice.
+    by_words = client.get(LIST, {"q": "Lê Văn Cường", "status": "", "words": "1"})
+    assert {d.code for d in by_words.context["page"].object_list} == {mixed["processing"].code, namesake.code}
+    assert "Hồ sơ của người nộp có họ tên" not in by_words.content.decode()
+    # Part of a name is searched word by word, without the notice.
+    part = client.get(LIST, {"q": "Văn Cường"})
+    assert {d.code for d in part.context["page"].object_list} == {mixed["processing"].code, namesake.code}
+    assert "Hồ sơ của người nộp có họ tên" not in part.content.decode()
+
+
 def test_filters(mixed, as_user, specialist):
     client = as_user(specialist)
     everything = {d.code for d in mixed.values()}
@@ -610,9 +629,14 @@ def test_list_page_query_count(frozen, build_dossier, as_user, leader, django_as
     _many(build_dossier, 27)
     with django_assert_num_queries(7):
         assert len(client.get(LIST).context["page"].object_list) == 25
-    # A search is not counted: the page, read one row past its end, is all it asks for.
+    # A search is not counted: the page, read one row past its end, is all it asks for; a full
+    # name first probes whether someone bears it whole (selectors.dossier_whole_name_search).
     with django_assert_num_queries(6):
+        assert len(client.get(LIST, {"q": "binh", "status": "processing"}).context["page"].object_list) == 7
+    with django_assert_num_queries(7):
         assert len(client.get(LIST, {"q": "tran thi binh", "status": "processing"}).context["page"].object_list) == 7
+    with django_assert_num_queries(6):
+        assert len(client.get(LIST, {"q": "tran thi binh", "words": "1"}).context["page"].object_list) == 25
 
 
 def test_a_search_pages_without_a_count(frozen, build_dossier, as_user, leader, settings):
