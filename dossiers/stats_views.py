@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from mocua.accounts.roles import MANAGERS, role_required
+from mocua.widgets import QuickSelect
 
 from . import stats, stats_exports
 
@@ -73,16 +74,16 @@ def _int_choices(values, label: str) -> list[tuple]:
 class LeaderQueryForm(forms.Form):
     """Period (month, quarter, year or dates) and filters (agency of the scope, field, procedure)."""
 
-    period = forms.ChoiceField(label="Kỳ báo cáo", choices=PERIOD_KINDS, required=False,
+    period = forms.ChoiceField(label="Kỳ báo cáo", choices=PERIOD_KINDS, required=False, widget=QuickSelect,
                                error_messages={"invalid_choice": "Loại kỳ báo cáo không hợp lệ."})
     year = forms.IntegerField(label="Năm", required=False, min_value=2000, max_value=2100, error_messages={
         "invalid": "Năm phải là một số.", "min_value": "Năm phải từ 2000 đến 2100.",
         "max_value": "Năm phải từ 2000 đến 2100."})
     month = forms.TypedChoiceField(label="Tháng", choices=_int_choices(range(1, 13), "Tháng"), coerce=int,
-                                   required=False, empty_value=None,
+                                   required=False, empty_value=None, widget=QuickSelect,
                                    error_messages={"invalid_choice": "Tháng phải từ 1 đến 12."})
     quarter = forms.TypedChoiceField(label="Quý", choices=_int_choices(range(1, 5), "Quý"), coerce=int,
-                                     required=False, empty_value=None,
+                                     required=False, empty_value=None, widget=QuickSelect,
                                      error_messages={"invalid_choice": "Quý phải từ 1 đến 4."})
     start = forms.DateField(label="Từ ngày", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -90,11 +91,12 @@ class LeaderQueryForm(forms.Form):
     end = forms.DateField(label="Đến ngày", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           error_messages={"invalid": "Ngày kết thúc không hợp lệ."})
-    agency = forms.TypedChoiceField(label="Đơn vị", coerce=int, required=False, empty_value=None,
+    agency = forms.TypedChoiceField(label="Đơn vị", coerce=int, required=False, empty_value=None, widget=QuickSelect,
                                     error_messages={"invalid_choice": "Đơn vị không thuộc phạm vi quản lý của bạn."})
-    field = forms.TypedChoiceField(label="Lĩnh vực", coerce=int, required=False, empty_value=None,
+    field = forms.TypedChoiceField(label="Lĩnh vực", coerce=int, required=False, empty_value=None, widget=QuickSelect,
                                    error_messages={"invalid_choice": "Lĩnh vực không có trong phạm vi quản lý."})
     procedure = forms.TypedChoiceField(label="Thủ tục", coerce=int, required=False, empty_value=None,
+                                       widget=QuickSelect,
                                        error_messages={"invalid_choice": "Thủ tục không có trong phạm vi quản lý."})
 
     def __init__(self, data, *, scope: stats.Scope, fields: list, procedures: list):

@@ -1,0 +1,27 @@
+"""Form widgets rendered in Python, for forms on pages that must stay fast."""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+
+class QuickSelect(forms.Select):
+    """A <select> of flat choices built with format_html instead of one template per option.
+
+    Django renders each option through its own template: the leaders' filter form (a hundred
+    procedures, the units, the months) took 14 of the officers page's 29 ms. The markup is the
+    template's: attributes (id, required, aria-invalid …) then the options, `selected` on the
+    chosen one. Grouped choices keep Django's rendering.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, (list, tuple)) for _, label in choices):
+            return super().render(name, value, attrs, renderer)
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in chosen else "", label) for key, label in
+             ((("" if key is None else key), label) for key, label in choices)))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           options)
