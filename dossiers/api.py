@@ -217,7 +217,8 @@ class DossierListApi(APIView):
         words = serializers.BooleanField(
             required=False, default=False,
             help_text="Tìm `q` theo từng từ ở mọi hồ sơ. Mặc định, một họ tên đầy đủ (2–6 từ chỉ gồm chữ cái) "
-                      "chỉ tìm hồ sơ của người nộp có đúng họ tên đó, nếu cơ quan có hồ sơ như vậy.")
+                      "hoặc một số điện thoại đầy đủ chỉ tìm hồ sơ của người nộp có đúng họ tên, số điện thoại "
+                      "đó, nếu cơ quan có hồ sơ như vậy.")
 
         class Meta:
             ref_name = "DossierListFilter"
@@ -230,11 +231,11 @@ class DossierListApi(APIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         query = data.get("q", "")
-        whole_name = not data["words"] and selectors.dossier_whole_name_search(user=request.user, query=query)
+        whole = not data["words"] and bool(selectors.dossier_whole_search(user=request.user, query=query))
         dossiers = selectors.dossier_list_for_agency(
             user=request.user, query=query, status=data.get("status", ""),
             procedure=data.get("procedure", ""), field=data.get("field", ""), holder=str(data.get("holder", "")),
-            channel=data.get("channel", ""), late=data["late"], whole_name=whole_name,
+            channel=data.get("channel", ""), late=data["late"], whole=whole,
         ).select_related("procedure")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(dossiers, request, view=self)

@@ -149,6 +149,10 @@ class Dossier(models.Model):
             # running dossier of the province and its row (10 of the officers page's 12 ms)
             models.Index(fields=["agency"], include=["id", "holder", "step_due_at", "legal_due_at"],
                          condition=Q(status__in=sorted(CLOCK_RUNNING)), name="dossier_agency_running"),
+            # the agency list's search for a phone number typed whole (selectors.dossier_whole_search),
+            # newest first: its digits' trigrams are in every phone of the archive
+            models.Index(F("agency"), F("applicant_phone"), Coalesce("received_at", "created_at").desc(),
+                         F("id").desc(), name="dossier_phone"),
             # the finished-late branch of the agency list's late filter
             models.Index(fields=["agency"], name="dossier_agency_late", condition=Q(timeliness=Timeliness.LATE)),
             # leaders' figures (stats.conditions, stats._relevant): carried over, resolved, in progress

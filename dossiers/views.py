@@ -166,14 +166,14 @@ def dossier_list(request):
     params = {key: request.GET.get(key, "").strip() for key in
               ("q", "status", "procedure", "field", "holder", "channel")}
     late = request.GET.get("late") == "1"
-    # A full name finds that applicant's dossiers; ?words=1 (the link on the page) every dossier
-    # holding the words anywhere, as any other search does.
-    whole_name = (request.GET.get("words") != "1"
-                  and selectors.dossier_whole_name_search(user=request.user, query=params["q"]))
+    # A full name or phone finds that applicant's dossiers; ?words=1 (the link on the page) every
+    # dossier holding the words anywhere, as any other search does.
+    whole = "" if request.GET.get("words") == "1" else selectors.dossier_whole_search(
+        user=request.user, query=params["q"])
     dossiers = selectors.dossier_list_for_agency(user=request.user, late=late, query=params["q"],
                                                  status=params["status"], procedure=params["procedure"],
                                                  field=params["field"], holder=params["holder"],
-                                                 channel=params["channel"], whole_name=whole_name).only(*LIST_FIELDS)
+                                                 channel=params["channel"], whole=bool(whole)).only(*LIST_FIELDS)
     # A search is not counted (mocua/paging.py): the page of newest matches is all it reads.
     paginator_class = UncountedPaginator if params["q"] else CappedPaginator
     page = paginator_class(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -184,7 +184,7 @@ def dossier_list(request):
     by_words["words"] = "1"
     return render(request, "dossiers/list.html", {
         "page": page, "params": params, "late": late, "query_string": query_string.urlencode(),
-        "whole_name": whole_name, "by_words": by_words.urlencode(),
+        "whole": whole, "by_words": by_words.urlencode(),
         "statuses": Status.choices, "channels": Channel.choices,
         "officers": User.objects.filter(agency=request.user.agency, is_active=True).exclude(role="")
         .only("id", "full_name", "username").order_by("full_name"),

@@ -455,6 +455,7 @@ def test_list_search_for_a_whole_name(mixed, build_dossier, as_user, leader):
     assert _codes(api.get(LIST, {"q": "Lê Văn Cường", "words": "true"})) == {mixed["processing"].code, namesake.code}
     assert _codes(api.get(LIST, {"q": "Văn Cường"})) == {mixed["processing"].code, namesake.code}
     assert api.get(LIST, {"q": "Lê Văn Cường", "words": "maybe"}).status_code == 400
+    assert _codes(api.get(LIST, {"q": "+84 934 567 890"})) == {mixed["processing"].code}
 
 
 def test_late_filter(mixed, frozen, as_user, leader):

@@ -234,12 +234,26 @@ def test_a_whole_name_reads_the_name_index(archive):
     name = mine.values_list("applicant_name", flat=True)[0]
     expected = sorted(d.code for d in mine if fold(d.applicant_name) == fold(name))
 
-    assert selectors.dossier_whole_name_search(user=archive, query=name)
-    found = selectors.dossier_list_for_agency(user=archive, query=name, whole_name=True)
+    assert selectors.dossier_whole_search(user=archive, query=name)
+    found = selectors.dossier_list_for_agency(user=archive, query=name, whole=True)
     explained = plan(found[:26])
 
     assert "dossier_name" in explained and "dossier_search_trgm" not in explained
     assert "dossier_agency_recent" not in explained
+    assert sorted(codes(found)) == expected
+
+
+@ON_POSTGRESQL
+def test_a_whole_phone_reads_the_phone_index(archive):
+    mine = Dossier.objects.filter(agency_id=archive.agency_id).exclude(applicant_phone="").order_by("pk")
+    phone = mine.values_list("applicant_phone", flat=True)[0]
+    expected = sorted(d.code for d in mine if d.applicant_phone == phone)
+
+    assert selectors.dossier_whole_search(user=archive, query=phone) == "phone"
+    found = selectors.dossier_list_for_agency(user=archive, query=phone, whole=True)
+    explained = plan(found[:26])
+
+    assert "dossier_phone" in explained and "dossier_search_trgm" not in explained
     assert sorted(codes(found)) == expected
 
 

@@ -209,8 +209,8 @@ def namesakes(three, receptionist, variant):
 
 
 def test_a_whole_name_finds_the_applicants_so_named(three, namesakes, specialist):
-    assert selectors.dossier_whole_name_search(user=specialist, query="NGUYỄN VĂN AN")
-    found = selectors.dossier_list_for_agency(user=specialist, query="NGUYỄN VĂN AN", whole_name=True)
+    assert selectors.dossier_whole_search(user=specialist, query="NGUYỄN VĂN AN")
+    found = selectors.dossier_list_for_agency(user=specialist, query="NGUYỄN VĂN AN", whole=True)
     assert codes(found) == sorted([three[1].code, namesakes[0].code])
     # Newest first, as every list of the agency.
     assert [d.code for d in found] == [namesakes[0].code, three[1].code]
@@ -221,34 +221,76 @@ def test_a_whole_name_finds_the_applicants_so_named(three, namesakes, specialist
 
 def test_a_name_nobody_bears_whole_is_searched_word_by_word(three, namesakes, specialist):
     # "văn an" is part of three names but nobody's whole name: the word search answers.
-    assert not selectors.dossier_whole_name_search(user=specialist, query="văn an")
-    assert not selectors.dossier_whole_name_search(user=specialist, query="le van cuong")
-    assert not selectors.dossier_whole_name_search(user=specialist, query="an")  # not a full name
-    assert not selectors.dossier_whole_name_search(user=specialist, query=three[1].applicant_phone)
+    assert not selectors.dossier_whole_search(user=specialist, query="văn an")
+    assert not selectors.dossier_whole_search(user=specialist, query="le van cuong")
+    assert not selectors.dossier_whole_search(user=specialist, query="an")  # not a full name
+    assert selectors.dossier_whole_search(user=specialist, query=three[1].applicant_phone) == "phone"
+    assert selectors.dossier_whole_search(user=specialist, query="NGUYỄN VĂN AN") == "name"
 
 
 def test_a_whole_name_is_not_a_prefix_of_a_longer_name(three, namesakes, specialist):
     # "Nguyễn Văn" is the start of three names but nobody's whole name.
-    assert not selectors.dossier_whole_name_search(user=specialist, query="Nguyễn Văn")
-    assert codes(selectors.dossier_list_for_agency(user=specialist, query="Nguyễn Văn", whole_name=True)) == []
+    assert not selectors.dossier_whole_search(user=specialist, query="Nguyễn Văn")
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="Nguyễn Văn", whole=True)) == []
 
 
 def test_a_whole_name_never_crosses_agencies(three, elsewhere, specialist, other_officer, receptionist, variant):
     # The other agency's applicant is Trần Thị Bình too; each officer finds their own agency's.
-    assert codes(selectors.dossier_list_for_agency(user=specialist, query="tran thi binh", whole_name=True)) == [
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="tran thi binh", whole=True)) == [
         three[0].code]
-    assert codes(selectors.dossier_list_for_agency(user=other_officer, query="tran thi binh", whole_name=True)) == [
+    assert codes(selectors.dossier_list_for_agency(user=other_officer, query="tran thi binh", whole=True)) == [
         elsewhere.code]
     # Someone only the other agency has is no whole-name search here.
     receive(receptionist, variant, name="Phạm Thu Hà")
-    assert selectors.dossier_whole_name_search(user=specialist, query="pham thu ha")
-    assert not selectors.dossier_whole_name_search(user=other_officer, query="pham thu ha")
-    assert not selectors.dossier_whole_name_search(user=AnonymousUser(), query="tran thi binh")
+    assert selectors.dossier_whole_search(user=specialist, query="pham thu ha")
+    assert not selectors.dossier_whole_search(user=other_officer, query="pham thu ha")
+    assert not selectors.dossier_whole_search(user=AnonymousUser(), query="tran thi binh")
 
 
 def test_a_name_typed_with_extra_spaces_is_stored_single_spaced_and_found_whole(three, receptionist, specialist,
                                                                                  variant):
     spaced = receive(receptionist, variant, name="  Hoàng   Thị\tThu  Hằng ")
     assert spaced.applicant_name == "Hoàng Thị Thu Hằng"
-    found = selectors.dossier_list_for_agency(user=specialist, query="hoang thi thu hang", whole_name=True)
+    found = selectors.dossier_list_for_agency(user=specialist, query="hoang thi thu hang", whole=True)
     assert codes(found) == [spaced.code]
+
+
+# --------------------------------------------------------------------------- a whole phone number
+
+
+@pytest.mark.parametrize(("query", "forms"), [
+    ("0987654321", ["0987654321", "84987654321", "+84987654321"]),
+    ("0987 654 321", ["0987654321", "84987654321", "+84987654321"]),
+    ("+84 987.654.321", ["0987654321", "84987654321", "+84987654321"]),
+    ("02439876543", ["02439876543", "842439876543", "+842439876543"]),  # a landline
+    ("654321", []),  # part of a number: the digits search
+    ("038190001234", []),  # a citizen ID
+    ("nguyen", []),
+])
+def test_full_phone(query, forms):
+    assert selectors.full_phone(query) == forms
+
+
+def test_a_whole_phone_finds_the_applicants_with_it_in_any_form(three, receptionist, specialist, variant):
+    # Typed +84 903 111 222 at the counter (stored +84903111222), searched 0903 111 222.
+    assert selectors.dossier_whole_search(user=specialist, query="0903 111 222") == "phone"
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="0903 111 222", whole=True)) == [
+        three[2].code]
+    # Another dossier with that phone typed nationally: both, newest first.
+    again = receive(receptionist, variant, name="Trần Văn Bình", id_number="", phone="0903111222")
+    found = selectors.dossier_list_for_agency(user=specialist, query="+84903111222", whole=True)
+    assert [d.code for d in found] == [again.code, three[2].code]
+    # Part of a number, or a number nobody has, is the digits search.
+    assert not selectors.dossier_whole_search(user=specialist, query="111 222")
+    assert not selectors.dossier_whole_search(user=specialist, query="0903111223")
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="111 222")) == sorted(
+        [three[2].code, again.code])
+
+
+def test_a_whole_phone_never_crosses_agencies(three, elsewhere, specialist, other_officer):
+    # Both agencies have an applicant with 0912345678; each officer finds their own agency's.
+    assert codes(selectors.dossier_list_for_agency(user=specialist, query="0912345678", whole=True)) == [
+        three[0].code]
+    assert codes(selectors.dossier_list_for_agency(user=other_officer, query="0912345678", whole=True)) == [
+        elsewhere.code]
+    assert not selectors.dossier_whole_search(user=other_officer, query="0987654321")

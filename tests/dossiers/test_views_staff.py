@@ -188,6 +188,10 @@ def test_a_whole_name_lists_that_applicant_with_a_link_to_the_word_search(mixed,
     by_words = client.get(LIST, {"q": "Lê Văn Cường", "status": "", "words": "1"})
     assert {d.code for d in by_words.context["page"].object_list} == {mixed["processing"].code, namesake.code}
     assert "Hồ sơ của người nộp có họ tên" not in by_words.content.decode()
+    # A phone typed whole: that applicant's dossiers.
+    by_phone = client.get(LIST, {"q": "0934 567 890"})
+    assert {d.code for d in by_phone.context["page"].object_list} == {mixed["processing"].code}
+    assert "Hồ sơ của người nộp có số điện thoại “0934 567 890”." in by_phone.content.decode()
     # Part of a name is searched word by word, without the notice.
     part = client.get(LIST, {"q": "Văn Cường"})
     assert {d.code for d in part.context["page"].object_list} == {mixed["processing"].code, namesake.code}
@@ -630,7 +634,7 @@ def test_list_page_query_count(frozen, build_dossier, as_user, leader, django_as
     with django_assert_num_queries(7):
         assert len(client.get(LIST).context["page"].object_list) == 25
     # A search is not counted: the page, read one row past its end, is all it asks for; a full
-    # name first probes whether someone bears it whole (selectors.dossier_whole_name_search).
+    # name first probes whether someone bears it whole (selectors.dossier_whole_search).
     with django_assert_num_queries(6):
         assert len(client.get(LIST, {"q": "binh", "status": "processing"}).context["page"].object_list) == 7
     with django_assert_num_queries(7):
