@@ -184,7 +184,10 @@ def _receipt_url(request, dossier: Dossier) -> str | None:
 
 def _detail(request, code: str, output=DossierDetailOutput, status_code: int = status.HTTP_200_OK) -> Response:
     """Re-read the dossier through the officer's selector (timeline prefetched) and render it."""
-    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    return _render(request, selectors.dossier_get_for_officer(user=request.user, code=code), output, status_code)
+
+
+def _render(request, dossier: Dossier, output, status_code: int) -> Response:
     context = {"request": request, "allowed_actions": permissions.allowed_actions(request.user, dossier),
                "receipt_url": _receipt_url(request, dossier)}
     return Response(output(dossier, context=context).data, status=status_code)
@@ -313,7 +316,8 @@ class DossierReceiveApi(APIView):
         serializer.is_valid(raise_exception=True)
         intake = self._intake(request.user, serializer.validated_data)
         dossier = services.dossier_receive(actor=request.user, intake=intake)
-        return _detail(request, dossier.code, output=DossierReceiptOutput, status_code=status.HTTP_201_CREATED)
+        # The service hands back what it wrote, papers to event: no need to read it again.
+        return _render(request, dossier, DossierReceiptOutput, status.HTTP_201_CREATED)
 
     @staticmethod
     def _intake(user, data: dict) -> services.Intake:

@@ -361,11 +361,26 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
     )
     dossier.search_text = _search_text(dossier)
     dossier.save()
-    DossierDocument.objects.bulk_create(
+    papers = DossierDocument.objects.bulk_create(
         DossierDocument(dossier=dossier, order=n, name=p.name, form=p.form, quantity=p.quantity,
                         mandatory=p.mandatory, provided=p.provided, digitisation=p.digitisation, added_by=actor)
         for n, p in enumerate(intake.papers, start=1))
+    _loaded(dossier, documents=papers)
     return dossier
+
+
+def _loaded(dossier: Dossier, **related: list) -> None:
+    """Record rows this transaction wrote as the dossier's loaded relations (what prefetch_related
+    would read back): the intake answers with them instead of reading them again, which was about
+    40 % of an intake through the API."""
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        cache.pop(name, None)
+        # As prefetch_related leaves it: the relation's queryset, evaluated. A filter or get() on it
+        # still queries the database.
+        queryset = getattr(dossier, name).get_queryset()
+        queryset._result_cache, queryset._prefetch_done = list(rows), True
+        cache[name] = queryset
 
 
 def _copy_fees(dossier: Dossier, intake: Intake) -> None:
@@ -375,26 +390,28 @@ def _copy_fees(dossier: Dossier, intake: Intake) -> None:
         collected = intake.fees_collected.get(fee.pk, 0)
         if collected < 0 or collected > fee.amount * 1000:
             raise DomainError(f"Số tiền đã thu của “{fee.name}” không hợp lệ.", field="fees")
-    DossierFee.objects.bulk_create(
+    _loaded(dossier, fees=DossierFee.objects.bulk_create(
         DossierFee(dossier=dossier, kind=f.kind, name=f.name, amount=f.amount,
-                   collected=intake.fees_collected.get(f.pk, 0)) for f in fees)
+                   collected=intake.fees_collected.get(f.pk, 0)) for f in fees))
 
 
-def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> None:
+def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep:
     """The dossier is received now (at the counter, or an online submission accepted): its clock
     starts and it is added to Biểu 06's received figures (DossierDayFigures)."""
     dossier.received_at = now
     _count_dossier(dossier, now, "new_online" if dossier.channel == Channel.ONLINE else "new_offline")
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, now)
-    _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
-               due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
+    step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
+                      due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
     dossier.save(update_fields=["received_at", "legal_due_at", "due_at", "step_index", "holder", "department",
                                 "step_due_at"])
+    return step
 
 
 @transaction.atomic
 def dossier_receive(*, actor: User, intake: Intake) -> Dossier:
-    """Accept a complete dossier at the counter (Mẫu 01): code, PIN, due time; the clock starts."""
+    """Accept a complete dossier at the counter (Mẫu 01): code, PIN, due time; the clock starts.
+    The dossier comes back with its papers, fees, step and event loaded."""
     permissions.ensure_role(actor, "receive")
     _ensure_handles(actor, intake.variant)
     missing = [p.name for p in intake.papers if p.mandatory and not p.provided]
@@ -404,9 +421,10 @@ def dossier_receive(*, actor: User, intake: Intake) -> Dossier:
     now = timezone.now()
     dossier = _new_dossier(intake, actor.agency, actor, now, Status.RECEIVED)
     _copy_fees(dossier, intake)
-    _start_clock(dossier, actor, now)
-    _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
-            channel=intake.channel)
+    step = _start_clock(dossier, actor, now)
+    event = _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
+                    channel=intake.channel)
+    _loaded(dossier, steps=[step], events=[event])
     notices.applicant_received(dossier)
     return dossier
 

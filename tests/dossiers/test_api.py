@@ -190,6 +190,26 @@ def test_intake_creates_the_dossier_with_its_code_and_due_time(frozen, as_user, 
     assert [e.action for e in dossier.events.all()] == ["receive"]
 
 
+@pytest.mark.parametrize("papers", [None, [{"name": "Tờ khai", "form": "certified_copy", "quantity": 2},
+                                            {"name": "Bản vẽ", "mandatory": False, "provided": False}]])
+def test_intake_answers_what_a_read_of_the_dossier_gives(frozen, as_user, receptionist, variant, papers):
+    """The answer is built from the rows the service wrote, not read back: it must be the detail
+    endpoint's answer for the same dossier, field for field, plus the PIN."""
+    fee = variant.fees.get()
+    body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321"},
+            "fees_collected": [{"fee": fee.pk, "amount": 8000}], "note": "Có bản vẽ"}
+    if papers:
+        body["papers"] = papers
+    api = as_user(receptionist)
+    response = api.post(LIST, body, format="json")
+    assert response.status_code == 201, response.json()
+    answer, read = response.json(), api.get(url(response.json()["code"])).json()
+
+    assert answer.pop("pin") == Dossier.objects.get(code=answer["code"]).pin
+    assert answer == read
+    assert len(answer["papers"]) == len(papers or variant.documents.all()) and answer["fees"] and answer["steps"]
+
+
 @pytest.mark.parametrize("change, field", [
     ({"applicant": {"name": "An", "id_number": "12345"}}, "applicant_id_number"),
     ({"applicant": {"name": "An", "phone": "12345"}}, "applicant_phone"),
