@@ -120,32 +120,30 @@ class _Recorder:
         self.statements.append(sql)
 
 
-def test_the_trigram_index_is_made_on_postgresql_only():
-    migration = importlib.import_module("dossiers.migrations.0003_scale_indexes")
+def _recorded(module: str, forwards: str, backwards: str) -> tuple:
+    """The migration, and the SQL its two functions run on SQLite and on PostgreSQL, in order."""
+    migration = importlib.import_module(f"dossiers.migrations.{module}")
     sqlite, postgresql = _Recorder("sqlite"), _Recorder("postgresql")
+    for editor in (sqlite, postgresql):
+        getattr(migration, forwards)(None, editor)
+        getattr(migration, backwards)(None, editor)
+    return migration, sqlite.statements, postgresql.statements
 
-    migration.add_search_index(None, sqlite)
-    migration.remove_search_index(None, sqlite)
-    migration.add_search_index(None, postgresql)
-    migration.remove_search_index(None, postgresql)
 
-    assert sqlite.statements == []
-    assert postgresql.statements[0] == "CREATE EXTENSION IF NOT EXISTS pg_trgm"
-    assert "USING gin (search_text gin_trgm_ops)" in postgresql.statements[1]
-    assert postgresql.statements[2] == "DROP INDEX IF EXISTS dossier_search_trgm"
+def test_the_trigram_index_is_made_on_postgresql_only():
+    _, sqlite, postgresql = _recorded("0003_scale_indexes", "add_search_index", "remove_search_index")
+
+    assert sqlite == []
+    assert postgresql[0] == "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+    assert "USING gin (search_text gin_trgm_ops)" in postgresql[1]
+    assert postgresql[2] == "DROP INDEX IF EXISTS dossier_search_trgm"
 
 
 def test_the_name_index_is_made_on_postgresql_only_with_the_selectors_expression():
-    migration = importlib.import_module("dossiers.migrations.0009_name_index")
-    sqlite, postgresql = _Recorder("sqlite"), _Recorder("postgresql")
+    migration, sqlite, postgresql = _recorded("0009_name_index", "add_name_index", "remove_name_index")
 
-    migration.add_name_index(None, sqlite)
-    migration.remove_name_index(None, sqlite)
-    migration.add_name_index(None, postgresql)
-    migration.remove_name_index(None, postgresql)
-
-    assert sqlite.statements == []
-    assert postgresql.statements == [
+    assert sqlite == []
+    assert postgresql == [
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS dossier_name ON dossiers_dossier (agency_id, "
         "(substr(search_text, strpos(search_text, ' ') + 1, char_length(applicant_name))), "
         "(COALESCE(received_at, created_at)) DESC, id DESC)",
