@@ -38,7 +38,7 @@ from .models import (
     Timeliness,
 )
 from .stats import late_step_q, resolved_kind, resolved_kinds
-from .validators import citizen_id_error, normalise_phone, phone_error, tax_code_error
+from .validators import citizen_id_error, national_phone, normalise_phone, phone_error, tax_code_error
 from .workflow import CLOCK_RUNNING, CLOCK_STOPPED, Status, ensure_action
 
 # Unambiguous characters for the PIN printed on the receipt (no 0/O, 1/I/L).
@@ -170,9 +170,8 @@ def _next_code(agency, day: dt.date) -> str:
 
 def _search_text(dossier: Dossier) -> str:
     # The phone may be typed +84…/84… at the counter and 0… in the search box: keep both forms.
-    phone = dossier.applicant_phone.lstrip("+")
-    national = "0" + phone[2:] if phone.startswith("84") and len(phone) in (11, 12) else ""
-    parts = [dossier.code, dossier.applicant_name, dossier.owner_name, dossier.applicant_phone, national,
+    parts = [dossier.code, dossier.applicant_name, dossier.owner_name, dossier.applicant_phone,
+             national_phone(dossier.applicant_phone),
              dossier.applicant_id_number, dossier.owner_id_number, dossier.owner_tax_code]
     return fold(" ".join(p for p in parts if p))
 

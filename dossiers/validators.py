@@ -13,6 +13,12 @@ def normalise_phone(value: str) -> str:
     return _SEPARATORS.sub("", value or "")
 
 
+def national_phone(phone: str) -> str:
+    """The 0… form of a number written +84… or 84… (+84 912 345 678 is 0912345678); else ""."""
+    digits = phone.lstrip("+")
+    return "0" + digits[2:] if digits.startswith("84") and len(digits) in (11, 12) else ""
+
+
 def citizen_id_error(value: str) -> str:
     if value and not CITIZEN_ID_RE.match(value):
         return "Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."

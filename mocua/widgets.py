@@ -19,9 +19,11 @@ class QuickSelect(forms.Select):
         if any(isinstance(label, (list, tuple)) for _, label in choices):
             return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
-            ((key, " selected" if str(key) in chosen else "", label) for key, label in
-             ((("" if key is None else key), label) for key, label in choices)))
+
+        def option(key, label) -> tuple:
+            key = "" if key is None else key
+            return key, " selected" if str(key) in chosen else "", label
+
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (option(*c) for c in choices))
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
                            options)

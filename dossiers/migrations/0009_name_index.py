@@ -1,4 +1,4 @@
-# The staff search for an applicant's whole name (selectors.dossier_whole_name_search) reads the
+# The staff search for an applicant's whole name (selectors.dossier_whole_search) reads the
 # agency's dossiers of applicants so named, newest first, from one b-tree range: a page is its first
 # rows however long the archive. The key is selectors.NameKey, character for character (PostgreSQL
 # uses an expression index only for the same expression), and the order the agency list's.

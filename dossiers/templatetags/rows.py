@@ -43,6 +43,7 @@ def state_badge(state: str) -> str:
 
 @lru_cache(maxsize=8)
 def _detail_prefix(script_prefix: str) -> str:
+    # Keyed by the script prefix, which reverse() reads from the request's thread.
     return reverse("dossiers:detail", args=["0"])[:-2]
 
 
