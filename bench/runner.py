@@ -18,6 +18,8 @@ TARGETS = {
     "officers_province": ("p95 ≤ 250 ms", 250, None),
     "officers_province_api": ("p95 ≤ 250 ms", 250, None),
     "report06": ("(không có mục tiêu riêng)", None, None),
+    "dashboard": ("(không có mục tiêu riêng)", None, None),
+    "index766": ("(không có mục tiêu riêng)", None, None),
     "intake": ("≥ 250 hồ sơ/s, p95 ≤ 60 ms", 60, 250),
     "receipt": ("p95 ≤ 300 ms", 300, None),
 }
@@ -25,7 +27,9 @@ LEADERS = [("officers_unit", "Trễ hạn theo cán bộ, một đơn vị, mộ
            ("officers_province", "Trễ hạn theo cán bộ, toàn tỉnh, một năm", "/lanh-dao/can-bo/", True),
            ("officers_province_api", "API /api/v1/stats/officers/, toàn tỉnh, một năm", "/api/v1/stats/officers/",
             True),
-           ("report06", "Biểu 06/VPCP/KSTT, toàn tỉnh, một năm", "/lanh-dao/bieu-06/", True)]
+           ("report06", "Biểu 06/VPCP/KSTT, toàn tỉnh, một năm", "/lanh-dao/bieu-06/", True),
+           ("dashboard", "Trang tổng quan lãnh đạo, toàn tỉnh, một năm", "/lanh-dao/", True),
+           ("index766", "Chỉ số 766, toàn tỉnh, một năm", "/lanh-dao/chi-so-766/", True)]
 
 
 def _scenarios(bench: Bench, only: set[str]) -> list[Scenario]:

@@ -340,14 +340,19 @@ class DossierDayFigures(models.Model):
     for its flow columns (4, 5, 7–10) instead of reading every dossier received or resolved in the
     period; its stock columns (11–13) still read the open dossiers.
 
+    The dashboard and the 766 index read their other figures from the same rows (the counters after
+    REPORT_COUNTERS), so no leaders' page counts the dossiers of its period, only those open at its end.
+
     A derived table. services._start_clock adds a dossier when it is received, and
     services._finish_dossier when its handling ends, classified as stats.resolved_kind does (a
-    dossier never received, refused at the counter or rejected online, is not in Biểu 06 and is
-    never added). services.report_figures_rebuild recomputes the whole table from the dossiers
-    (migrations 0007 and 0008, the bench seeders, and the `rebuild_report_figures` command). `day`
-    is the local date (settings.TIME_ZONE) of received_at for new_*, of finished_at for resolved_*,
-    so a period of whole local days is a range of days. Resolved (col. 7) is the sum of the three
-    resolved_* counters.
+    dossier never received, refused at the counter or rejected online, is not in Biểu 06: only its
+    refused_at_intake is added); services.dossier_return adds the return, and
+    ratings.services.rating_submit the rating (services.count_rating).
+    services.report_figures_rebuild recomputes the whole table from the dossiers (migrations 0007,
+    0008 and 0012, the bench seeders, and the `rebuild_report_figures` command). `day` is the local
+    date (settings.TIME_ZONE) of the moment each counter names (received_at for new_*, finished_at
+    for resolved_*, …), so a period of whole local days is a range of days. Resolved (col. 7) is the
+    sum of the three resolved_* counters.
 
     As in OfficerDayFigures, each dossier is added to its day's row and to its month's (grain
     MONTH, `day` the first of the month, the sum of the month's day rows), and a period reads the
@@ -366,8 +371,28 @@ class DossierDayFigures(models.Model):
     resolved_early = models.PositiveIntegerField("giải quyết trước hạn", default=0)
     resolved_on_time = models.PositiveIntegerField("giải quyết đúng hạn", default=0)
     resolved_late = models.PositiveIntegerField("giải quyết quá hạn", default=0)
+    # The leaders' dashboard and the 766 index (stats.dashboard, stats.index766): on the day handling
+    # ended, the resolved ones refused, withdrawn, stopped, and withdrawn or stopped past their due;
+    # on the day of finished_at, a refusal at the counter or of an online submission (never received);
+    # on the day of returned_at, the results handed back; on the day received, those whose papers were
+    # all digitised; on the day of the rating, the ratings and the good ones; on the day handling
+    # ended, a resolved dossier rated "not satisfied" that was not late (added when it is rated).
+    # A database default too: the backfills of migrations 0007 and 0008 write only Biểu 06's.
+    refused = models.PositiveIntegerField("từ chối giải quyết", default=0, db_default=0)
+    withdrawn = models.PositiveIntegerField("rút hồ sơ", default=0, db_default=0)
+    stopped = models.PositiveIntegerField("dừng xử lý", default=0, db_default=0)
+    closed_late = models.PositiveIntegerField("rút, dừng sau hạn", default=0, db_default=0)
+    refused_at_intake = models.PositiveIntegerField("từ chối tiếp nhận", default=0, db_default=0)
+    returned = models.PositiveIntegerField("đã trả kết quả", default=0, db_default=0)
+    digitised = models.PositiveIntegerField("tiếp nhận đã số hóa", default=0, db_default=0)
+    rated = models.PositiveIntegerField("lượt đánh giá", default=0, db_default=0)
+    rated_good = models.PositiveIntegerField("lượt hài lòng trở lên", default=0, db_default=0)
+    disliked = models.PositiveIntegerField("không hài lòng, không quá hạn", default=0, db_default=0)
 
-    COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
+    # Biểu 06's flow columns (4, 5, 7–10).
+    REPORT_COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
+    COUNTERS = (*REPORT_COUNTERS, "refused", "withdrawn", "stopped", "closed_late", "refused_at_intake", "returned",
+                "digitised", "rated", "rated_good", "disliked")
 
     class Meta:
         verbose_name = "số liệu hồ sơ theo ngày"
@@ -381,7 +406,8 @@ class DossierDayFigures(models.Model):
             # unit and grain, covering (PostgreSQL) so that the sums are read from the index alone.
             models.Index(fields=["agency", "grain", "day"], name="dossierday_agency_day",
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
-                                  "resolved_late"]),
+                                  "resolved_late", "refused", "withdrawn", "stopped", "closed_late",
+                                  "refused_at_intake", "returned", "digitised", "rated", "rated_good", "disliked"]),
         ]
 
     def __str__(self) -> str:

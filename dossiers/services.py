@@ -37,7 +37,7 @@ from .models import (
     ReturnMethod,
     Timeliness,
 )
-from .stats import late_step_q, resolved_kind, resolved_kinds
+from .stats import RATING_BAD, RATING_GOOD, late_step_q, papers_digitised, resolved_kind, resolved_kinds
 from .validators import citizen_id_error, national_phone, normalise_phone, phone_error, tax_code_error
 from .workflow import CLOCK_RUNNING, CLOCK_STOPPED, Status, ensure_action
 
@@ -309,18 +309,23 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
         dossier.timeliness = Timeliness.LATE
     else:
         dossier.timeliness = clock.classify(_judged_at(dossier, now), dossier.legal_due_at)
-    _count_dossier(dossier, now, resolved_kind(ending, dossier.timeliness))
+    counters = [resolved_kind(ending, dossier.timeliness)]
+    if ending in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED):
+        counters.append(ending)  # the counters are named as these statuses' values
+        if ending != Status.REFUSED and dossier.timeliness == Timeliness.LATE:
+            counters.append("closed_late")
+    _count_dossier(dossier, now, *counters)
 
 
-def _count_dossier(dossier: Dossier, moment: dt.datetime, counter: str) -> None:
-    """Add one to `counter` of the dossier's day and month rows of DossierDayFigures (its agency and
-    procedure, the local day of `moment` and its month) in the move's transaction (_add_to_figures).
-    Nothing changes a received dossier's agency, procedure or channel, nor its received_at,
-    finished_at or timeliness once set, so a dossier is added once on receipt and once when
-    handling ends."""
+def _count_dossier(dossier: Dossier, moment: dt.datetime, *added: str) -> None:
+    """Add one to each of `added` (counters) of the dossier's day and month rows of DossierDayFigures
+    (its agency and procedure, the local day of `moment` and its month) in the move's transaction
+    (_add_to_figures). Nothing changes a received dossier's agency, procedure or channel, nor its
+    received_at, finished_at, returned_at or timeliness once set, so a dossier is added once on
+    receipt, once when handling ends, once when its result is handed back and once when rated."""
     counters = DossierDayFigures.COUNTERS
     day = timezone.localdate(moment, timezone.get_default_timezone())
-    amounts = [int(c == counter) for c in counters]
+    amounts = [int(c in added) for c in counters]
     _add_to_figures(DossierDayFigures, ("day", "agency_id", "procedure_id"), counters,
                     [[grain, first, dossier.agency_id, dossier.procedure_id, *amounts]
                      for grain, first in _grains(day)])
@@ -398,13 +403,33 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     """The dossier is received now (at the counter, or an online submission accepted): its clock
     starts and it is added to Biểu 06's received figures (DossierDayFigures)."""
     dossier.received_at = now
-    _count_dossier(dossier, now, "new_online" if dossier.channel == Channel.ONLINE else "new_offline")
+    added = ["new_online" if dossier.channel == Channel.ONLINE else "new_offline"]
+    if _papers_digitised(dossier):
+        added.append("digitised")
+    _count_dossier(dossier, now, *added)
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, now)
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                       due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
     dossier.save(update_fields=["received_at", "legal_due_at", "due_at", "step_index", "holder", "department",
                                 "step_due_at"])
     return step
+
+
+def _papers_digitised(dossier: Dossier) -> bool:
+    """The 766 index's 4.2 (stats.papers_digitised, for one dossier): at least one paper handed in at
+    intake, and each one scanned or reused. The papers are the ones just written at the counter
+    (loaded, no query) or those of an online submission."""
+    papers = [d for d in dossier.documents.all() if d.kind == DossierDocument.Kind.INTAKE and d.provided]
+    return bool(papers) and all(d.digitisation != DossierDocument.Digitisation.NONE for d in papers)
+
+
+def count_rating(dossier: Dossier, *, level: str, at: dt.datetime) -> None:
+    """A rating given `at`, in the rating's transaction (ratings.services.rating_submit): a rating,
+    maybe a good one, on the day it was given, and a "not satisfied" one on a dossier not late on
+    the day its handling ended (the 766 index's 5.4 counts the period's resolved dossiers)."""
+    _count_dossier(dossier, at, "rated", *(["rated_good"] if level in RATING_GOOD else []))
+    if level == RATING_BAD and dossier.timeliness != Timeliness.LATE:
+        _count_dossier(dossier, dossier.finished_at, "disliked")
 
 
 @transaction.atomic
@@ -453,6 +478,7 @@ def dossier_refuse_intake(*, actor: User, intake: Intake, reason: str) -> Dossie
     dossier = _new_dossier(intake, actor.agency, actor, now, Status.REFUSED)
     dossier.reason, dossier.finished_at = reason, now
     dossier.save(update_fields=["reason", "finished_at"])
+    _count_dossier(dossier, now, "refused_at_intake")
     _record(dossier, action="refuse_intake", to=Status.REFUSED, actor=actor, now=now, note=reason, from_status="")
     return dossier
 
@@ -479,6 +505,7 @@ def dossier_reject_online(*, dossier: Dossier, actor: User, reason: str,
     now = timezone.now()
     dossier.reason, dossier.finished_at = reason, now
     _move(dossier, action="reject_online", actor=actor, now=now, note=reason, fields=("reason", "finished_at"))
+    _count_dossier(dossier, now, "refused_at_intake")
     notices.applicant_rejected(dossier)
     return dossier
 
@@ -694,6 +721,7 @@ def dossier_return(*, dossier: Dossier, actor: User, collected_by: str = "", col
     dossier.postal_tracking, dossier.returned_at = postal_tracking, now
     _move(dossier, action="return", actor=actor, now=now,
           fields=("collected_by", "collected_id_number", "postal_tracking", "returned_at"))
+    _count_dossier(dossier, now, "returned")
     _finish_step(dossier, now)
     dossier.holder, dossier.step_due_at = None, None
     dossier.save(update_fields=["holder", "step_due_at"])
@@ -787,49 +815,72 @@ def officer_figures_rebuild(*, using: str = "default", step_model=DossierStep, f
 # --------------------------------------------------------------------------- Biểu 06's daily figures
 
 
+def _figures_parts() -> list[tuple[Q, str, dict[str, Q]]]:
+    """What DossierDayFigures counts, as (which dossiers, the moment whose local day they count on,
+    {counter: condition}): the conditions stats.conditions gives each figure."""
+    received = Q(received_at__isnull=False)
+    online, closed = Q(channel=Channel.ONLINE), Q(status__in=(Status.WITHDRAWN, Status.STOPPED))
+    return [
+        (received, "received_at", {"new_online": online, "new_offline": ~online, "digitised": papers_digitised()}),
+        (received & Q(finished_at__isnull=False), "finished_at", {
+            **resolved_kinds(), **{status: Q(status=status) for status in (Status.REFUSED, Status.WITHDRAWN,
+                                                                         Status.STOPPED)},
+            "closed_late": closed & Q(timeliness=Timeliness.LATE),
+            "disliked": Q(rating__level=RATING_BAD) & ~Q(timeliness=Timeliness.LATE)}),
+        (received & Q(returned_at__isnull=False), "returned_at", {"returned": Q()}),
+        (Q(received_at__isnull=True, status=Status.REFUSED, finished_at__isnull=False), "finished_at",
+         {"refused_at_intake": Q()}),
+        (received & Q(rating__isnull=False), "rating__created_at",
+         {"rated": Q(), "rated_good": Q(rating__level__in=RATING_GOOD)}),
+    ]
+
+
 def report_figures_rebuild(*, using: str = "default", dossier_model=Dossier, figures_model=DossierDayFigures) -> int:
-    """Recompute DossierDayFigures from the dossiers, with the conditions Biểu 06 reads (received
-    dossiers only; stats.resolved_kinds): one DELETE, one INSERT … SELECT that sums per local day,
-    agency and procedure the dossiers grouped by the day they were received and those grouped by
-    the day they were resolved (UNION ALL), then the month rows from the day rows (_sum_months); on
-    PostgreSQL and SQLite. Returns the number of rows.
+    """Recompute DossierDayFigures from the dossiers, with the conditions the leaders' pages read
+    (received dossiers only for Biểu 06; stats.conditions): one DELETE, one INSERT … SELECT that sums
+    per local day, agency and procedure the dossiers grouped by each day they count on (received,
+    resolved, returned, refused at intake, rated: _figures_parts, UNION ALL), then the month rows
+    from the day rows (_sum_months); on PostgreSQL and SQLite. Returns the number of rows.
 
     For rows written without the services (the bench seeders' COPY) and for operators
-    (`manage.py rebuild_report_figures`); migrations 0007 and 0008 pass their historical models. The
-    table is locked against writers until the caller's transaction ends, as in officer_figures_rebuild.
+    (`manage.py rebuild_report_figures`); migrations 0007, 0008 and 0012 pass their historical
+    models, and only the counters the model has are written. The table is locked against writers
+    until the caller's transaction ends, as in officer_figures_rebuild.
     """
     zone = timezone.get_default_timezone()
-    received = dossier_model.objects.using(using).filter(received_at__isnull=False).order_by()
-    online = Q(channel=Channel.ONLINE)
-    arrivals = (received.values("agency_id", "procedure_id", local_day=TruncDate("received_at", tzinfo=zone))
-                .annotate(online=Count("id", filter=online), offline=Count("id", filter=~online)))
-    kinds = resolved_kinds()
-    ends = (received.filter(finished_at__isnull=False)
-            .values("agency_id", "procedure_id", local_day=TruncDate("finished_at", tzinfo=zone))
-            .annotate(**{f"n_{name}": Count("id", filter=q) for name, q in kinds.items()}))
-    (arrivals_sql, arrivals_params), (ends_sql, ends_params) = (q.query.sql_with_params() for q in (arrivals, ends))
     db = connections[using]
-    table = figures_model._meta.db_table
-    counters = DossierDayFigures.COUNTERS
-    resolved = ", ".join(db.ops.quote_name(f"n_{name}") for name in kinds)
-    # A sum rather than an upsert of the ends onto the arrivals' rows: it needs no unique key, and
+    quote = db.ops.quote_name
+    has = {f.name for f in figures_model._meta.get_fields()}
+    counters = [c for c in DossierDayFigures.COUNTERS if c in has]
+    selects, params = [], []
+    for n, (which, moment, rules) in enumerate(_figures_parts()):
+        rules = {name: q for name, q in rules.items() if name in has}
+        if not rules:  # a model from before migration 0012 (whose Dossier may know no rating)
+            continue
+        dossiers = dossier_model.objects.using(using).filter(which).order_by()
+        groups = (dossiers.values("agency_id", "procedure_id", local_day=TruncDate(moment, tzinfo=zone))
+                  .annotate(**{f"n_{name}": Count("id", filter=q) for name, q in rules.items()}))
+        sql, part_params = groups.query.sql_with_params()
+        columns = ", ".join(f"{quote(f'n_{c}') if c in rules else 0} AS {c}" for c in counters)
+        selects.append(f"SELECT local_day, agency_id, procedure_id, {columns} FROM ({sql}) part{n}")
+        params += part_params
+    # A sum rather than an upsert of each part onto the others' rows: it needs no unique key, and
     # migration 0007's model (its backfill) knows only the key before migration 0008.
-    flows = (f"SELECT local_day, agency_id, procedure_id, online AS {counters[0]}, offline AS {counters[1]}, "
-             f"{', '.join(f'0 AS {c}' for c in counters[2:])} FROM ({arrivals_sql}) arrivals "
-             f"UNION ALL SELECT local_day, agency_id, procedure_id, 0, 0, {resolved} FROM ({ends_sql}) ends")
+    flows = " UNION ALL ".join(selects)
+    names = ", ".join(counters)
     with transaction.atomic(using=using), db.cursor() as cursor:
         if db.vendor == "postgresql":
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(f"LOCK TABLE {figures_model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"DELETE FROM {figures_model._meta.db_table}")
         # The day rows take grain's default (DAY), as in officer_figures_rebuild.
         cursor.execute(
-            f"INSERT INTO {table} (day, agency_id, procedure_id, {', '.join(counters)}) "
+            f"INSERT INTO {figures_model._meta.db_table} (day, agency_id, procedure_id, {names}) "
             f"SELECT local_day, agency_id, procedure_id, {', '.join(f'SUM({c})' for c in counters)} "
-            f"FROM ({flows}) flows GROUP BY local_day, agency_id, procedure_id", (*arrivals_params, *ends_params))
+            f"FROM ({flows}) flows GROUP BY local_day, agency_id, procedure_id", params)
         days = cursor.rowcount
         return days + _sum_months(cursor, using=using, figures_model=figures_model, key=("agency_id", "procedure_id"),
-                                  counters=counters)
+                                  counters=tuple(counters))
 
 
 # --------------------------------------------------------------------------- files

@@ -45,7 +45,14 @@ Counting conventions (domain-vn.md §7 and §8.1), for a period [start, end] of 
   the end, not on how many were finished in the period. The days of a whole month are read as
   one month row (``figures_pieces``), so a year costs twelve rows per agency and procedure. A field
   whose only dossiers in the period were refused at the counter has no row (nothing in it is
-  counted). The dashboard, the breakdowns and the 766 index still count the dossier rows.
+  counted).
+- The dashboard, the 766 index and the breakdowns read their period figures the same way: the
+  flows from DossierDayFigures (which also counts, on the day of each, the resolved ones refused,
+  withdrawn or stopped, those withdrawn or stopped past their due, the refusals at intake, the
+  results handed back, the receipts with digitised papers, the ratings and the good ones, and a
+  "not satisfied" rating on a dossier not late on the day its handling ended), the stocks from the
+  dossiers open at the end. count_dossiers still counts the dossier rows with the conditions below:
+  it is what the tests hold the summary reads to.
 - The dashboard's on-time rate is read off the Biểu 06 columns: (col. 8 + 9 + 12) ÷ col. 3.
   The 766 indicators (2.1, 5.4) instead judge a withdrawn or stopped dossier by its own clock
   (§7: "the end of handling" includes Dừng / Từ chối / Rút, on time when it is ≤ the due time),
@@ -179,18 +186,19 @@ def figures_pieces(period: Period) -> list[Q]:
     return pieces
 
 
-def _figures_sums(model, where: Q, period: Period, key: str, sums: dict) -> tuple[str, tuple]:
+def _figures_sums(model, where: Q, period: Period, key: str, sums: dict, by=None) -> tuple[str, tuple]:
     """The SQL and parameters of `sums` per `key` over the rows of a figures table under `where`
     for the period: one GROUP BY per piece (figures_pieces), added up over their UNION ALL when
-    there are more than one.
+    there are more than one. `by`: an expression to group by, named `key` (else the field `key`).
 
     Each piece is read as one index range per unit, from the covering index alone (PostgreSQL). The
     pieces OR'd in one WHERE could only be read through a bitmap, which visits the table, and
     PostgreSQL read the whole table instead (15/01–20/11 at 200 000 dossiers a year: 380 000 rows
     in 45 ms, against 74 000 index entries in 19 ms for the union).
     """
-    parts = [model.objects.filter(where, piece).order_by().values(key).annotate(**sums).query.sql_with_params()
-             for piece in figures_pieces(period)]
+    group = {key: by} if by is not None else {}
+    parts = [model.objects.filter(where, piece).order_by().values(*([] if group else [key]), **group)
+             .annotate(**sums).query.sql_with_params() for piece in figures_pieces(period)]
     if len(parts) == 1:
         return parts[0]
     quote = connection.ops.quote_name
@@ -361,7 +369,7 @@ DASHBOARD_FIGURES = (*REPORT_FIGURES, "returned", "refused", "withdrawn", "stopp
 INDEX_FIGURES = (*REPORT_FIGURES, "closed_late", "disliked", "digitised")
 
 
-def _digitised() -> Q:
+def papers_digitised() -> Q:
     """Received in the period with its papers digitised: at least one paper handed in at intake,
     and each one scanned or reused (4.2; domain-vn.md §9, TrangThaiSoHoa)."""
     papers = DossierDocument.objects.filter(dossier=OuterRef("pk"), kind=DossierDocument.Kind.INTAKE, provided=True)
@@ -391,7 +399,7 @@ def _relevant(period: Period, with_ratings: bool, with_returns: bool = False) ->
 def _aggregates(period: Period, names: Iterable[str]) -> dict:
     rules = conditions(period)
     if "digitised" in names:
-        rules["digitised"] = _between("received_at", period) & _digitised()
+        rules["digitised"] = _between("received_at", period) & papers_digitised()
     return {name: Count("pk", filter=rules[name]) for name in names}
 
 
@@ -509,7 +517,7 @@ def _sum_rows(rows: list[ReportRow], label: str) -> ReportRow:
 
 def _report_figures(flows: dict | None, stocks: dict | None) -> dict:
     """One row's figures from its summed daily figures and its dossiers in progress at the end."""
-    figures = {name: (flows or {}).get(name) or 0 for name in DossierDayFigures.COUNTERS}
+    figures = {name: (flows or {}).get(name) or 0 for name in DossierDayFigures.REPORT_COUNTERS}
     figures["resolved"] = figures["resolved_early"] + figures["resolved_on_time"] + figures["resolved_late"]
     for name in ("in_progress", "in_progress_overdue"):
         figures[name] = (stocks or {}).get(name) or 0
@@ -521,31 +529,50 @@ def _report_figures(flows: dict | None, stocks: dict | None) -> dict:
     return figures
 
 
+def _flows(scope: Scope, period: Period, filters: Filters, counters=DossierDayFigures.COUNTERS) -> Callable:
+    """flows(key): the SQL of the daily figures' `counters` summed over the period per `key`."""
+    sums = {name: Sum(name) for name in counters}
+    return partial(_figures_sums, DossierDayFigures, filters.dossiers(scope), period, sums=sums)
+
+
+def _stocks(scope: Scope, period: Period, filters: Filters):
+    """The scope's dossiers in progress at the end of the period (col. 11), and what counts them.
+    Exactly col. 11 as the WHERE: PostgreSQL reads the unfinished rows (and, for a past period, those
+    finished after it) through dossier_agency_finished, never the period's finished ones."""
+    rules = conditions(period)
+    counts = {"in_progress": Count("pk"), "in_progress_overdue": Count("pk", filter=rules["in_progress_overdue"])}
+    return Dossier.objects.filter(filters.dossiers(scope), rules["in_progress"]), counts
+
+
+def _flows_per_unit(scope: Scope, period: Period, filters: Filters) -> tuple[dict, dict]:
+    """({agency: summed daily figures}, {agency: in progress at the end}): two queries."""
+    flows = {r["agency_id"]: r for r in _labelled(partial(_flows(scope, period, filters), "agency_id"),
+                                                  GROUPINGS["agency"], "agency_id")}
+    stocks, counts = _stocks(scope, period, filters)
+    return flows, {r["agency_id"]: r for r in stocks.order_by().values("agency_id").annotate(**counts)}
+
+
 def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: str = "field") -> Report06:
     """Biểu 06 per field or per unit in two queries, whatever the number of dossiers: the flows
     (received, resolved) summed from DossierDayFigures over the period's months and days, the
     stocks (in progress at the end) counted on the dossiers open at the end; carried over follows
     from both. Identities are checked on every row."""
-    rules = conditions(period)
     # A period is whole local days and a row's day the local date of its dossiers' received_at or
     # finished_at, so the period's rows (month rows for its whole months, figures_pieces) hold
     # exactly the dossiers received or resolved in [start_at, end_at).
-    sums = {name: Sum(name) for name in DossierDayFigures.COUNTERS}
-    flows = partial(_figures_sums, DossierDayFigures, filters.dossiers(scope), period, sums=sums)  # flows(key)
-    # Exactly col. 11 as the WHERE: PostgreSQL reads the unfinished rows (and, for a past period,
-    # those finished after it) through dossier_agency_finished, never the period's finished ones.
-    stocks = Dossier.objects.filter(filters.dossiers(scope), rules["in_progress"])
-    counts = {"in_progress": Count("pk"), "in_progress_overdue": Count("pk", filter=rules["in_progress_overdue"])}
     if by == "unit":
-        found_flows = {r["agency_id"]: r for r in _labelled(partial(flows, "agency_id"), GROUPINGS["agency"],
-                                                            "agency_id")}
-        found_stocks = {r["agency_id"]: r for r in stocks.order_by().values("agency_id").annotate(**counts)}
+        found_flows, found_stocks = _flows_per_unit(scope, period, filters)
         units = [u for u in scope.units if u.id in set(filters.agency_ids(scope))]
         rows = [ReportRow.of(u.id, u.name, _report_figures(found_flows.get(u.id), found_stocks.get(u.id)))
                 for u in units]
     else:
         grouping, key = GROUPINGS["field"], "procedure__field_id"  # the field's name joined in each query
-        found_flows = {r[key]: r for r in _labelled(partial(flows, key), grouping, key)}
+        flows = _flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS)
+        # A field whose rows in the period hold only the dashboard's counters (a rating, a refusal
+        # at the counter) has nothing in Biểu 06.
+        found_flows = {r[key]: r for r in _labelled(partial(flows, key), grouping, key)
+                       if any(r[name] for name in DossierDayFigures.REPORT_COUNTERS)}
+        stocks, counts = _stocks(scope, period, filters)
         found_stocks = {r[key]: r for r in _grouped(stocks, grouping, key, **counts)}
         names = {k: r["label_0"] for found in (found_flows, found_stocks) for k, r in found.items()}
         rows = [ReportRow.of(k, names[k], _report_figures(found_flows.get(k), found_stocks.get(k)))
@@ -582,36 +609,47 @@ def _month_starts(period: Period) -> list[dt.date]:
 
 
 def monthly(*, scope: Scope, period: Period, filters: Filters = Filters()) -> list[dict]:
-    """Received and resolved (early, on time, late) per month: two GROUP BY queries."""
+    """Received and resolved (early, on time, late) per month, from the daily figures' month rows
+    (and the day rows of a month not wholly in the window): one query."""
     months = _month_starts(period)
     window = range_period(months[0], period.end)
-    base = Dossier.objects.filter(filters.dossiers(scope)).order_by()
-    rules = conditions(window)
-    received = (base.filter(_between("received_at", window)).annotate(month=TruncMonth("received_at"))
-                .values("month").annotate(n=Count("pk")))
-    resolved = (base.filter(rules["resolved"]).annotate(month=TruncMonth("finished_at")).values("month")
-                .annotate(early=Count("pk", filter=rules["resolved_early"]),
-                          on_time=Count("pk", filter=rules["resolved_on_time"]),
-                          late=Count("pk", filter=rules["resolved_late"])))
-
-    def day(value):  # TruncMonth gives an aware datetime on PostgreSQL and SQLite alike
-        return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
-
-    got_received = {day(r["month"]): r["n"] for r in received}
-    got_resolved = {day(r["month"]): r for r in resolved}
+    names = DossierDayFigures.REPORT_COUNTERS
+    try:
+        sql, params = _flows(scope, window, filters, names)("month", by=TruncMonth("day"))
+    except EmptyResultSet:  # filtered on an agency outside the scope
+        found = {}
+    else:
+        found = {_as_date(r["month"]): r for r in _fetch(sql, params)}
     table = []
     for month in months:
-        r = got_resolved.get(month, {})
-        table.append({"month": month, "received": got_received.get(month, 0), "early": r.get("early", 0),
-                      "on_time": r.get("on_time", 0), "late": r.get("late", 0)})
+        r = found.get(month) or dict.fromkeys(names, 0)
+        table.append({"month": month, "received": (r["new_online"] or 0) + (r["new_offline"] or 0),
+                      "early": r["resolved_early"] or 0, "on_time": r["resolved_on_time"] or 0,
+                      "late": r["resolved_late"] or 0})
     return table
 
 
+def _as_date(value) -> dt.date:
+    """A month as the database gives it back: a date, or an ISO string from a raw query on SQLite."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _sum_flows(rows: Iterable[dict], names: Iterable[str] = DossierDayFigures.COUNTERS) -> dict:
+    rows = list(rows)
+    return {name: sum(r.get(name) or 0 for r in rows) for name in names}
+
+
 def dashboard(*, scope: Scope, period: Period, filters: Filters = Filters()) -> Dashboard:
-    """Three queries: the period's figures, and the months for the chart."""
-    figures = count_dossiers(scope=scope, period=period, filters=filters, names=DASHBOARD_FIGURES)
+    """Three queries, none over the period's dossiers: the daily figures summed per unit, the
+    dossiers in progress at the end, and the months for the chart. The same figures as
+    count_dossiers(names=DASHBOARD_FIGURES) (the tests hold them to it)."""
+    flows, stocks = _flows_per_unit(scope, period, filters)
+    totals = _sum_flows(flows.values())
+    figures = _report_figures(totals, _sum_flows(stocks.values(), ("in_progress", "in_progress_overdue")))
     row = ReportRow.of(None, "Tổng cộng", figures)
-    extra = {name: figures[name] for name in DASHBOARD_FIGURES if name not in REPORT_FIGURES}
+    extra = {name: totals[name] for name in DASHBOARD_FIGURES if name not in REPORT_FIGURES}
     return Dashboard(period, row, extra, monthly(scope=scope, period=period, filters=filters))
 
 
@@ -837,8 +875,9 @@ def _label(parts: list, by: str, scope: Scope) -> tuple[str, str]:
 def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by: str = "agency",
               sort: str = "late_steps", descending: bool | None = None) -> list[BreakdownRow]:
     """Steps and lateness (one query, on the daily figures as stats.officers), dossiers overdue now
-    and, except per department, the Biểu 06 figures (one more query) per department, agency, field
-    or procedure."""
+    (one query on the open dossiers) and, except per department, the Biểu 06 figures (their flows
+    from the dossiers' daily figures, one more query; in progress, from the same open dossiers) per
+    department, agency, field or procedure."""
     grouping = GROUPINGS[by]
     rows: dict = {}
 
@@ -857,23 +896,29 @@ def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by:
         parts[0] = parts[0] or None  # department 0 (none) is the dossiers' NULL department
         target = row(parts)
         target.steps, target.late_steps, target.late_seconds = s["steps"], s["late_steps"], s["late_seconds"]
-    names = (*REPORT_FIGURES, "overdue_now") if grouping.dossier_figures else ("overdue_now",)
-    queryset = Dossier.objects.filter(filters.dossiers(scope))
-    rules = conditions(period)
-    rules["overdue_now"] = overdue_now_q()
+    key, rules = grouping.dossier_key, conditions(period)
+    flows: dict = {}
+    if grouping.dossier_figures:  # Biểu 06's flows from the daily figures, as report06
+        found = _labelled(partial(_flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS), key),
+                          grouping, key)
+        flows = {f[key]: f for f in found if any(f[name] for name in DossierDayFigures.REPORT_COUNTERS)}
+        for f in found:
+            if f[key] in flows:
+                row(_parts(f, grouping, key))
+    # The open dossiers once: overdue now and, with the flows, in progress at the end of the period.
+    counts = {"overdue_now": Count("pk", filter=overdue_now_q())}
+    where = overdue_now_q()
     if grouping.dossier_figures:
-        queryset = queryset.filter(_relevant(period, False) | rules["overdue_now"])
-    else:
-        queryset = queryset.filter(rules["overdue_now"])
-    for d in _grouped(queryset, grouping, grouping.dossier_key,
-                      **{name: Count("pk", filter=rules[name]) for name in names}):
-        target = row(_parts(d, grouping, grouping.dossier_key))
-        target.overdue_now = d["overdue_now"]
-        if grouping.dossier_figures:
-            target.report = ReportRow.of(target.key, target.label, d)
+        counts |= {"in_progress": Count("pk", filter=rules["in_progress"]),
+                   "in_progress_overdue": Count("pk", filter=rules["in_progress_overdue"])}
+        where |= rules["in_progress"]
+    stocks = {}
+    for d in _grouped(Dossier.objects.filter(filters.dossiers(scope)).filter(where), grouping, key, **counts):
+        row(_parts(d, grouping, key)).overdue_now = d["overdue_now"]
+        stocks[d[key]] = d
     if grouping.dossier_figures:
         for r in rows.values():
-            r.report = r.report or ReportRow.of(r.key, r.label, {})
+            r.report = ReportRow.of(r.key, r.label, _report_figures(flows.get(r.key), stocks.get(r.key)))
     if sort == "on_time_rate":
         ranked = sorted(rows.values(), key=lambda r: fold(r.label))
         return sorted(ranked, key=lambda r: -1 if r.report is None or r.report.on_time_rate is None
@@ -945,16 +990,17 @@ class IndexRow:
 
 
 def index766(*, scope: Scope, period: Period, filters: Filters = Filters()) -> tuple[list[IndexRow], IndexRow]:
-    """The computable 766 indicators per agency of the scope and for the whole scope: one query."""
-    found = {r["agency_id"]: r for r in count_dossiers(scope=scope, period=period, filters=filters,
-                                                       names=INDEX_FIGURES, group=("agency_id",))}
+    """The computable 766 indicators per agency of the scope and for the whole scope: two queries,
+    the daily figures summed per unit and the dossiers in progress at the end (the same figures as
+    count_dossiers(names=INDEX_FIGURES, group=("agency_id",))."""
+    flows, stocks = _flows_per_unit(scope, period, filters)
     rows = []
     for unit_id in filters.agency_ids(scope):
-        figures = found.get(unit_id, {})
+        found = flows.get(unit_id) or {}
+        figures = _report_figures(found, stocks.get(unit_id))
         rows.append(IndexRow(unit_id, scope.name(unit_id), ReportRow.of(unit_id, scope.name(unit_id), figures),
-                             figures.get("digitised", 0), figures.get("disliked", 0), figures.get("closed_late", 0)))
+                             found.get("digitised") or 0, found.get("disliked") or 0, found.get("closed_late") or 0))
     total = IndexRow(None, "Toàn phạm vi", _sum_rows([r.report for r in rows], "Toàn phạm vi"),
                      sum(r.digitised for r in rows), sum(r.disliked for r in rows),
                      sum(r.closed_late for r in rows))
     return rows, total
-

@@ -7,6 +7,7 @@ from django.utils import timezone
 from dossiers.lookup import may_rate
 from dossiers.models import Dossier, DossierEvent
 from dossiers.outbox import notify_user
+from dossiers.services import count_rating
 from mocua.accounts.models import Role, User
 from mocua.api import ConflictError, DomainError
 
@@ -94,6 +95,8 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
                                            total=sum(scores.values()) if scores else None)
     except IntegrityError as exc:
         raise AlreadyRated(Rating.objects.get(dossier=dossier)) from exc
+    # The leaders' dashboard and the 766 index read the ratings from the dossiers' daily figures.
+    count_rating(dossier, level=level, at=rating.created_at)
     officer_ids = _officers(dossier)
     rating.officers.set(officer_ids)
     DossierEvent.objects.create(dossier=dossier, action="rate", from_status=dossier.status, to_status=dossier.status,

@@ -158,6 +158,10 @@ def _pages():
                               lambda c: c.get("/lanh-dao/can-bo/", {"period": "year", "year": year}), 200),
         "report06_province": (province_leader,
                               lambda c: c.get("/lanh-dao/bieu-06/", {"period": "year", "year": year}), 200),
+        "dashboard_province": (province_leader,
+                               lambda c: c.get("/lanh-dao/", {"period": "year", "year": year}), 200),
+        "index766_province": (province_leader,
+                              lambda c: c.get("/lanh-dao/chi-so-766/", {"period": "year", "year": year}), 200),
     }
 
 

@@ -57,17 +57,21 @@ def test_an_online_submission_is_received_when_the_counter_accepts_it(frozen, su
     frozen.set(vn(2026, 3, 2, 9, 0))
     services.dossier_accept_online(dossier=submitted, actor=receptionist)
 
-    assert row(submitted, dt.date(2026, 3, 2)) == {"new_online": 1}
+    assert row(submitted, dt.date(2026, 3, 2)) == {"new_online": 1, "digitised": 1}  # its papers were uploaded
     assert report_figures_table() == report_figures_from_the_dossiers()
 
 
-def test_what_was_never_received_is_never_counted(frozen, build_dossier, submit_online, receptionist):
-    build_dossier("refused_at_intake")
+def test_what_was_never_received_counts_only_as_a_refusal_at_intake(frozen, build_dossier, submit_online,
+                                                                     receptionist):
+    refused = build_dossier("refused_at_intake")
     services.dossier_reject_online(dossier=submit_online(), actor=receptionist, reason="Không đúng thủ tục")
     services.dossier_withdraw(dossier=submit_online(), actor=receptionist, reason="Nộp nhầm thủ tục")
 
     assert Dossier.objects.filter(finished_at__isnull=False).count() == 3
-    assert report_figures_table() == set()
+    # Not in Biểu 06; the dashboard's line of refusals at intake (the withdrawn submission is neither).
+    assert row(refused, dt.date(2026, 3, 2)) == {"refused_at_intake": 2}
+    assert row(refused, dt.date(2026, 3, 1), Grain.MONTH) == {"refused_at_intake": 2}
+    assert report_figures_table() == report_figures_from_the_dossiers()
 
 
 @pytest.mark.parametrize("timeliness", ["early", "on_time", "late"])
@@ -93,7 +97,7 @@ def test_a_refusal_after_appraisal_is_resolved_by_its_timeliness(frozen, process
 
     services.dossier_refuse(dossier=processing, actor=leader, reason="Không đủ điều kiện")
 
-    assert row(processing, dt.date(2026, 3, 3)) == {"resolved_early": 1}
+    assert row(processing, dt.date(2026, 3, 3)) == {"resolved_early": 1, "refused": 1}
 
 
 @pytest.mark.parametrize("close", ["withdraw", "stop"])
@@ -104,7 +108,9 @@ def test_a_withdrawal_or_a_stop_is_on_time_even_past_the_due_time(frozen, proces
     dossier = getattr(services, f"dossier_{close}")(dossier=processing, actor=actor, reason="Theo đề nghị")
 
     assert Dossier.objects.get(pk=dossier.pk).timeliness == "late"  # by its clock: the 766 index counts it late
-    assert row(dossier, timezone.localdate(frozen.moment)) == {"resolved_on_time": 1}
+    # On time in Biểu 06, late for the 766 index (closed_late).
+    assert row(dossier, timezone.localdate(frozen.moment)) == {"resolved_on_time": 1, dossier.status: 1,
+                                                               "closed_late": 1}
     assert report_figures_table() == report_figures_from_the_dossiers()
 
 
@@ -114,17 +120,42 @@ def test_a_withdrawal_while_papers_are_awaited_is_on_time(frozen, build_dossier,
 
     services.dossier_withdraw(dossier=dossier, actor=receptionist, reason="Không bổ sung được")
 
-    assert row(dossier, dt.date(2026, 3, 20)) == {"resolved_on_time": 1}
+    assert row(dossier, dt.date(2026, 3, 20)) == {"resolved_on_time": 1, "withdrawn": 1}
 
 
-def test_returning_the_result_adds_nothing(frozen, result_ready, receptionist):
+def test_returning_the_result_counts_only_as_returned_on_its_day(frozen, result_ready, receptionist):
     before = report_figures_table()
     frozen.set(vn(2026, 3, 9, 9))
 
     services.dossier_return(dossier=result_ready, actor=receptionist, collected_by="Trần Thị Bình",
                             collected_id_number="038190001234")
 
-    assert report_figures_table() == before
+    assert row(result_ready, dt.date(2026, 3, 9)) == {"returned": 1}
+    assert row(result_ready, dt.date(2026, 3, 1), Grain.MONTH)["returned"] == 1
+    def untouched(rows):  # every row but the 9th's and March's
+        return {r for r in rows if r[1] not in (dt.date(2026, 3, 9), dt.date(2026, 3, 1))}
+
+    assert untouched(report_figures_table()) == untouched(before)
+    assert report_figures_table() == report_figures_from_the_dossiers()
+
+
+def test_a_rating_counts_on_its_day_and_a_bad_one_on_the_day_handling_ended(frozen, build_dossier):
+    from ratings.models import Level, RatingChannel
+    from ratings.services import AlreadyRated, rating_submit
+
+    good, bad = build_dossier("returned"), build_dossier("returned")
+    finished = timezone.localdate(bad.finished_at)
+    frozen.set(vn(2026, 3, 20, 9))
+
+    rating_submit(dossier=good, level=Level.VERY_SATISFIED, channel=RatingChannel.LOOKUP)
+    rating_submit(dossier=bad, level=Level.NOT_SATISFIED, channel=RatingChannel.LOOKUP, reason="Chờ lâu")
+    with pytest.raises(AlreadyRated):  # refused: adds nothing
+        rating_submit(dossier=bad, level=Level.SATISFIED, channel=RatingChannel.LOOKUP)
+
+    assert row(good, dt.date(2026, 3, 20)) == {"rated": 2, "rated_good": 1}
+    assert bad.timeliness != "late" and row(bad, finished)["disliked"] == 1
+    assert row(bad, dt.date(2026, 3, 1), Grain.MONTH)["disliked"] == 1
+    assert report_figures_table() == report_figures_from_the_dossiers()
 
 
 def test_a_move_that_fails_leaves_the_figures_as_they_were(frozen, processing, receptionist, leader, intake):
@@ -164,7 +195,10 @@ def test_the_rebuild_gives_the_rows_the_services_kept(frozen, build_dossier, sub
     services.dossier_withdraw(dossier=waiting[2], actor=receptionist, reason="Công dân xin rút")
     services.dossier_stop(dossier=waiting[3], actor=leader, reason="Dừng giải quyết")
     kept = report_figures_table()
-    assert {r[4:] for r in kept if r[:2] == (Grain.DAY, dt.date(2026, 3, 9))} == {(0, 0, 0, 2, 2)}
+    on_the_9th = [dict(zip(DossierDayFigures.COUNTERS, r[4:], strict=True)) for r in kept
+                  if r[:2] == (Grain.DAY, dt.date(2026, 3, 9))]
+    assert [{name: n for name, n in figures.items() if n} for figures in on_the_9th] == [
+        {"resolved_on_time": 2, "resolved_late": 2, "refused": 1, "withdrawn": 1, "stopped": 1, "closed_late": 2}]
     assert {r[0] for r in kept} == {Grain.DAY, Grain.MONTH}
 
     assert kept == report_figures_from_the_dossiers()

@@ -14,15 +14,15 @@ from rest_framework.test import APIClient
 from ._data import MARCH, grow, shared_world
 
 FIGURES = {
-    "dashboard": 3,  # the period's figures; received and resolved per month for the chart
+    "dashboard": 3,  # the daily figures per unit; the dossiers in progress at the end; the months for the chart
     "officers": 1,  # officers with their steps grouped, overdue-now as a subquery
     "officer": 3,  # the officer; late steps with their dossiers; dossiers overdue now
     "department": 2,  # steps grouped; dossiers overdue now grouped
-    "agency": 2,  # steps grouped; Biểu 06 figures and overdue now grouped
-    "field": 2,
-    "procedure": 2,
+    "agency": 3,  # steps grouped; the daily figures grouped; in progress and overdue now grouped
+    "field": 3,
+    "procedure": 3,
     "report06": 2,  # the daily figures grouped; the dossiers in progress at the end grouped
-    "index766": 1,  # one GROUP BY per agency
+    "index766": 2,  # the daily figures per unit; the dossiers in progress at the end per unit
     "report06_pdf": 2,
 }
 PAGE_BASE = 7

@@ -32,9 +32,10 @@ def _index(scope, world):
 CALLS = {  # name → (queries, call)
     # One aggregate over the dossiers of the scope.
     "count_dossiers": (1, lambda scope, w: stats.count_dossiers(scope=scope, period=MARCH)),
-    # The period's figures, then received and resolved per month for the chart.
+    # The daily figures summed per unit, the dossiers in progress at the end counted, then the
+    # months' figures for the chart.
     "dashboard": (3, lambda scope, w: stats.dashboard(scope=scope, period=MARCH)),
-    "monthly": (2, lambda scope, w: stats.monthly(scope=scope, period=MARCH)),
+    "monthly": (1, lambda scope, w: stats.monthly(scope=scope, period=MARCH)),
     # Per agency or field: the daily figures summed, the dossiers in progress at the end counted
     # (the field's name joined in each).
     "report06_unit": (2, lambda scope, w: stats.report06(scope=scope, period=MARCH, by="unit")),
@@ -45,12 +46,13 @@ CALLS = {  # name → (queries, call)
     # Steps with their dossier (select_related, only the shown columns).
     "officer_late_steps": (1, _late_steps),
     "officer_overdue_now": (1, _overdue),
-    # Steps grouped, then dossiers grouped.
-    "breakdown_agency": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="agency")),
+    # Steps grouped, the daily figures grouped (not per department), then the open dossiers grouped.
+    "breakdown_agency": (3, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="agency")),
     "breakdown_department": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="department")),
-    "breakdown_field": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="field")),
-    "breakdown_procedure": (2, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="procedure")),
-    "index766": (1, _index),
+    "breakdown_field": (3, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="field")),
+    "breakdown_procedure": (3, lambda scope, w: stats.breakdown(scope=scope, period=MARCH, by="procedure")),
+    # The daily figures summed per unit, the dossiers in progress at the end counted.
+    "index766": (2, _index),
     # Procedures handled in the scope, then their fields.
     "filter_choices": (2, lambda scope, w: stats.filter_choices(scope)),
 }

@@ -157,3 +157,38 @@ def test_index_total_is_the_sum_of_its_agencies(b):
         for indicator in row.indicators:
             assert indicator["no_data"] or indicator["points"] is None or 0 <= indicator["points"] <= \
                 indicator["max_points"]
+
+
+def test_the_dashboard_the_766_index_and_the_breakdowns_read_what_the_dossiers_say(b):
+    """Their period figures come from the daily figures (DossierDayFigures) and the open dossiers:
+    each cell equals count_dossiers' count of the dossier rows, for every leader and period."""
+    seen = Counter()
+    for period in PERIODS:
+        for leader in leaders(b):
+            scope = stats.scope_for(leader)
+            counted = stats.count_dossiers(scope=scope, period=period, names=stats.DASHBOARD_FIGURES)
+            board = stats.dashboard(scope=scope, period=period)
+            assert board.figures.counts == stats.ReportRow.of(None, "", counted).counts, (leader, period)
+            assert board.extra == {name: counted[name] for name in board.extra}, (leader, period)
+            seen.update({name: n for name, n in board.extra.items()})
+
+            per_unit = {r["agency_id"]: r for r in stats.count_dossiers(
+                scope=scope, period=period, names=stats.INDEX_FIGURES, group=("agency_id",))}
+            rows, _ = stats.index766(scope=scope, period=period)
+            for row in rows:
+                c = per_unit.get(row.key, {})
+                assert row.report.counts == stats.ReportRow.of(None, "", c).counts, (leader, period, row.label)
+                assert (row.digitised, row.disliked, row.closed_late) == (
+                    c.get("digitised", 0), c.get("disliked", 0), c.get("closed_late", 0)), (leader, period, row.label)
+                seen.update(digitised=row.digitised, disliked=row.disliked, closed_late=row.closed_late)
+
+            for by in ("agency", "field", "procedure"):
+                key = stats.GROUPINGS[by].dossier_key
+                grouped = {r[key]: r for r in stats.count_dossiers(scope=scope, period=period,
+                                                                  names=stats.REPORT_FIGURES, group=(key,))}
+                got = {r.key: r.report.counts for r in stats.breakdown(scope=scope, period=period, by=by)}
+                expected = {k: stats.ReportRow.of(None, "", r).counts for k, r in grouped.items()
+                            if any(r[name] for name in stats.REPORT_FIGURES)}
+                assert {k: v for k, v in got.items() if any(v.values())} == expected, (leader, period, by)
+    # The history really has each of these somewhere.
+    assert all(seen[name] for name in (*board.extra, "digitised", "disliked", "closed_late")), seen
