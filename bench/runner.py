@@ -20,6 +20,7 @@ TARGETS = {
     "report06": ("(không có mục tiêu riêng)", None, None),
     "dashboard": ("(không có mục tiêu riêng)", None, None),
     "index766": ("(không có mục tiêu riêng)", None, None),
+    "ratings": ("(không có mục tiêu riêng)", None, None),
     "intake": ("≥ 250 hồ sơ/s, p95 ≤ 60 ms", 60, 250),
     "receipt": ("p95 ≤ 300 ms", 300, None),
 }
@@ -29,7 +30,9 @@ LEADERS = [("officers_unit", "Trễ hạn theo cán bộ, một đơn vị, mộ
             True),
            ("report06", "Biểu 06/VPCP/KSTT, toàn tỉnh, một năm", "/lanh-dao/bieu-06/", True),
            ("dashboard", "Trang tổng quan lãnh đạo, toàn tỉnh, một năm", "/lanh-dao/", True),
-           ("index766", "Chỉ số 766, toàn tỉnh, một năm", "/lanh-dao/chi-so-766/", True)]
+           ("index766", "Chỉ số 766, toàn tỉnh, một năm", "/lanh-dao/chi-so-766/", True),
+           # The page's own period (this month, per officer); it ignores the year asked for.
+           ("ratings", "Đánh giá hài lòng, toàn tỉnh, tháng này", "/can-bo/danh-gia/", True)]
 
 
 def _scenarios(bench: Bench, only: set[str]) -> list[Scenario]:

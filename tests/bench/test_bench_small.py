@@ -162,6 +162,7 @@ def _pages():
                                lambda c: c.get("/lanh-dao/", {"period": "year", "year": year}), 200),
         "index766_province": (province_leader,
                               lambda c: c.get("/lanh-dao/chi-so-766/", {"period": "year", "year": year}), 200),
+        "ratings_province": (province_leader, lambda c: c.get("/can-bo/danh-gia/"), 200),  # this month, by officer
     }
 
 

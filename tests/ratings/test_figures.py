@@ -226,3 +226,21 @@ def test_the_stats_endpoint_costs_the_same_for_2_or_10_officers(client, many_rat
         body = client.get("/api/v1/ratings/stats/", {**MARCH, "by": by}).json()
     assert len(small.captured_queries) == STATS_API_QUERIES
     assert body["indicator_5_4"]["total"] == 10
+
+
+def test_a_period_is_whole_local_days_of_ratings(frozen, build_dossier, agency):
+    """Midnight in Vietnam starts a day (17:00 UTC the day before): the rating given at 00:00 on the
+    first day and the one at 23:59 on the last count; the one at 00:00 after the last does not."""
+    from .conftest import vn
+
+    frozen.set(vn(2026, 2, 24, 9, 0))  # handed back before the first rating
+    dossiers = [build_dossier("returned") for _ in range(4)]
+    for dossier, moment in zip(dossiers, [vn(2026, 2, 28, 23, 59), vn(2026, 3, 1, 0, 0), vn(2026, 3, 31, 23, 59),
+                                          vn(2026, 4, 1, 0, 0)], strict=True):
+        frozen.set(moment)
+        rate(dossier, Level.SATISFIED)
+
+    assert set(stats.ratings_in(agency_ids=[agency.pk], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+               .values_list("dossier_id", flat=True)) == {dossiers[1].pk, dossiers[2].pk}
+    [row] = table(agency, "agency")
+    assert row["count"] == 2
