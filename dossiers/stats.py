@@ -405,7 +405,9 @@ def _aggregates(period: Period, names: Iterable[str]) -> dict:
 
 def count_dossiers(*, scope: Scope, period: Period, filters: Filters = Filters(), names=DASHBOARD_FIGURES,
                    group: tuple[str, ...] = ()) -> dict | list[dict]:
-    """One query: the named figures over the scope, or one row per `group` value."""
+    """One query: the named figures over the scope, or one row per `group` value, counted on the
+    dossier rows themselves. No page calls it (their periods' dossiers are too many at a province's
+    size): it is the reference the summary reads are tested against."""
     with_ratings = any(n.startswith("rated") or n == "disliked" for n in names)
     relevant = _relevant(period, with_ratings, with_returns="returned" in names)
     queryset = Dossier.objects.filter(filters.dossiers(scope)).filter(relevant)
