@@ -65,6 +65,8 @@ def test_figures_per_agency_procedure_and_month(rated, agency, by):
 def test_a_department_counts_a_rating_once_however_many_of_its_officers_handled_it(
         frozen, variant, agency, receptionist, specialist, leader):
     colleague = UserFactory(agency=agency, role=Role.SPECIALIST, department=specialist.department, username="cv.b")
+    # An officer with no department is in no department's row (and makes none of their own).
+    loner = UserFactory(agency=agency, role=Role.SPECIALIST, department=None, username="cv.c")
 
     def returned(*holders):
         dossier = dossier_services.dossier_receive(actor=receptionist, intake=make_intake(variant))
@@ -75,10 +77,11 @@ def test_a_department_counts_a_rating_once_however_many_of_its_officers_handled_
         dossier = dossier_services.dossier_approve(dossier=dossier, actor=leader)
         return dossier_services.dossier_return(dossier=dossier, actor=receptionist, collected_by="Trần Thị Bình")
 
-    rate(returned(specialist, colleague), Level.VERY_SATISFIED, criteria=NINE_TWOS)
+    rate(returned(specialist, colleague, loner), Level.VERY_SATISFIED, criteria=NINE_TWOS)
     rate(returned(specialist), Level.NOT_SATISFIED, reason="Chậm", criteria=NINE_ZEROS)
 
     rows = {row["key"]: row for row in table(agency, "department")}
+    assert None not in rows
     row = rows[specialist.department_id]
     assert row["label"] == specialist.department.name
     assert (row["count"], row["very_satisfied"], row["not_satisfied"]) == (2, 1, 1)
