@@ -556,6 +556,12 @@ def figures_totals(*, agency_ids: list[int], period: Period, names=DossierDayFig
     return _sum_flows(_fetch(sql, params), names)
 
 
+def _in_report(flows: dict) -> bool:
+    """Whether summed daily figures hold anything for Biểu 06: a row may hold only the dashboard's
+    counters (a rating, a refusal at the counter), and is then no line of the report."""
+    return any(flows[name] for name in DossierDayFigures.REPORT_COUNTERS)
+
+
 def _flows_per_unit(scope: Scope, period: Period, filters: Filters) -> tuple[dict, dict]:
     """({agency: summed daily figures}, {agency: in progress at the end}): two queries."""
     flows = {r["agency_id"]: r for r in _labelled(partial(_flows(scope, period, filters), "agency_id"),
@@ -580,10 +586,7 @@ def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: 
     else:
         grouping, key = GROUPINGS["field"], "procedure__field_id"  # the field's name joined in each query
         flows = _flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS)
-        # A field whose rows in the period hold only the dashboard's counters (a rating, a refusal
-        # at the counter) has nothing in Biểu 06.
-        found_flows = {r[key]: r for r in _labelled(partial(flows, key), grouping, key)
-                       if any(r[name] for name in DossierDayFigures.REPORT_COUNTERS)}
+        found_flows = {r[key]: r for r in _labelled(partial(flows, key), grouping, key) if _in_report(r)}
         stocks, counts = _stocks(scope, period, filters)
         found_stocks = {r[key]: r for r in _grouped(stocks, grouping, key, **counts)}
         names = {k: r["label_0"] for found in (found_flows, found_stocks) for k, r in found.items()}
@@ -635,14 +638,14 @@ def monthly(*, scope: Scope, period: Period, filters: Filters = Filters()) -> li
     table = []
     for month in months:
         r = found.get(month) or dict.fromkeys(names, 0)
-        table.append({"month": month, "received": (r["new_online"] or 0) + (r["new_offline"] or 0),
-                      "early": r["resolved_early"] or 0, "on_time": r["resolved_on_time"] or 0,
-                      "late": r["resolved_late"] or 0})
+        table.append({"month": month, "received": r["new_online"] + r["new_offline"], "early": r["resolved_early"],
+                      "on_time": r["resolved_on_time"], "late": r["resolved_late"]})
     return table
 
 
 def _as_date(value) -> dt.date:
-    """A month as the database gives it back: a date, or an ISO string from a raw query on SQLite."""
+    """A month as the database gives it back to a raw query: a timestamp (PostgreSQL's date_trunc
+    of a date), or an ISO string (SQLite)."""
     if isinstance(value, dt.datetime):
         return value.date()
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
@@ -911,11 +914,10 @@ def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by:
     key, rules = grouping.dossier_key, conditions(period)
     flows: dict = {}
     if grouping.dossier_figures:  # Biểu 06's flows from the daily figures, as report06
-        found = _labelled(partial(_flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS), key),
-                          grouping, key)
-        flows = {f[key]: f for f in found if any(f[name] for name in DossierDayFigures.REPORT_COUNTERS)}
-        for f in found:
-            if f[key] in flows:
+        for f in _labelled(partial(_flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS), key),
+                           grouping, key):
+            if _in_report(f):
+                flows[f[key]] = f
                 row(_parts(f, grouping, key))
     # The open dossiers once: overdue now and, with the flows, in progress at the end of the period.
     counts = {"overdue_now": Count("pk", filter=overdue_now_q())}
