@@ -114,3 +114,21 @@ def test_a_wrong_pin_shows_the_form_again_with_a_vietnamese_message(client, buil
     assert "Mã hồ sơ hoặc mã tra cứu không đúng." in page
     assert "Đăng ký khai sinh" not in page and "Đang xử lý" not in page
     assert unlocked(client) == []
+
+
+def test_a_lookup_reads_three_queries_whatever_the_dossier_holds(client, build_dossier, django_assert_num_queries):
+    """The PIN by code, the dossier with its agency and rating, its timeline: no field the page
+    shows is read later, one at a time (the dossier is loaded with only the public columns)."""
+    from ratings.models import Level, RatingChannel
+    from ratings.services import rating_submit
+
+    dossier = build_dossier("returned")
+    rating_submit(dossier=dossier, level=Level.SATISFIED, channel=RatingChannel.LOOKUP)
+    steps = list(dossier.steps.select_related("to_department").order_by("started_at", "pk"))
+
+    with django_assert_num_queries(3):
+        page = html(look_up(client, dossier.code, dossier.pin))
+
+    assert "Hồ sơ đã được đánh giá lúc" in page and "Hài lòng" in page
+    assert len(steps) >= 3 and all(s.to_department.name in page and s.step_name in page for s in steps)
+    assert dossier.agency.name in page and "Đã trả kết quả" in page
