@@ -80,14 +80,28 @@ def restarts_after_supplement() -> bool:
 
 def deadline_state(dossier: Dossier, now: dt.datetime, agency) -> str:
     """How the officer's lists colour a dossier: on_track, due_soon, late, paused, or ""."""
+    return deadline_states([dossier], now, agency)[0]
+
+
+def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[str]:
+    """deadline_state of each dossier (of one agency), with the work calendar read once."""
     from .workflow import CLOCK_STOPPED, OPEN
 
-    if dossier.status in CLOCK_STOPPED:
-        return "paused"
-    due = dossier.step_due_at or dossier.due_at
-    if dossier.status not in OPEN or due is None:
-        return ""
-    if now > due:
-        return "late"
-    left = workcalendar.working_time_between(now, due, agency)
-    return "due_soon" if left <= dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS) else "on_track"
+    states, pending = [], []  # pending: (index in states, due) of those due later, to be told apart
+    for dossier in dossiers:
+        due = dossier.step_due_at or dossier.due_at
+        if dossier.status in CLOCK_STOPPED:
+            states.append("paused")
+        elif dossier.status not in OPEN or due is None:
+            states.append("")
+        elif now > due:
+            states.append("late")
+        else:
+            pending.append((len(states), due))
+            states.append("on_track")
+    soon = dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS)
+    lefts = workcalendar.working_times_between([(now, due) for _, due in pending], agency) if pending else []
+    for (index, _), left in zip(pending, lefts, strict=True):
+        if left <= soon:
+            states[index] = "due_soon"
+    return states

@@ -86,10 +86,9 @@ def _pdf(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
 
 
 def _with_deadline_state(dossiers, agency):
-    now = timezone.now()
     rows = list(dossiers)
-    for dossier in rows:
-        dossier.deadline_state = clock.deadline_state(dossier, now, agency)
+    for dossier, state in zip(rows, clock.deadline_states(rows, timezone.now(), agency), strict=True):
+        dossier.deadline_state = state
     return rows
 
 

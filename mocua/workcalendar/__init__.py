@@ -11,6 +11,7 @@ from .calendar import (
     next_opening,
     office_hours,
     working_time_between,
+    working_times_between,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "next_opening",
     "office_hours",
     "working_time_between",
+    "working_times_between",
 ]

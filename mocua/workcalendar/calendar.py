@@ -193,6 +193,13 @@ def working_time_between(start: dt.datetime, end: dt.datetime, agency=None) -> d
     return _Clock.build(agency).between(_local(start), _local(end))
 
 
+def working_times_between(spans: list[tuple[dt.datetime, dt.datetime]], agency=None) -> list[dt.timedelta]:
+    """working_time_between for each (start, end), the override table read once: a list page colours
+    25–50 rows, and each read is a round trip to the shared cache."""
+    clock = _Clock.build(agency)
+    return [clock.between(_local(start), _local(end)) for start, end in spans]
+
+
 def add_working_time(start: dt.datetime, delta: dt.timedelta, agency=None) -> dt.datetime:
     """The moment `delta` of office time after `start`: the inverse of working_time_between."""
     if delta < dt.timedelta():

@@ -289,3 +289,35 @@ def test_a_step_finished_on_an_earlier_day_is_early(frozen, received, receptioni
 
     step = dossier.steps.get(step_index=1)
     assert (step.timeliness, step.late_seconds) == ("early", 0)
+
+
+# --------------------------------------------------------------------------- list colours
+
+
+def test_a_list_is_coloured_with_the_calendar_read_once(monkeypatch):
+    """deadline_states gives each row what deadline_state gives it alone, and reads the override
+    table (a round trip to the shared cache) once for the whole list, not once a row."""
+    from dossiers import clock
+    from dossiers.workflow import Status
+    from mocua.workcalendar import calendar
+
+    now = vn(2026, 1, 9, 15, 0)  # Fri 09/01/2026, 2 office hours left today; Sat 10/01 is a working day
+    rows = [
+        Dossier(status=Status.AWAITING_SUPPLEMENT, due_at=vn(2026, 1, 8, 17, 0)),  # paused, even if past due
+        Dossier(status=Status.RETURNED, due_at=vn(2026, 1, 20, 17, 0)),  # not open: no colour
+        Dossier(status=Status.PROCESSING, due_at=None),  # no due time: no colour
+        Dossier(status=Status.PROCESSING, step_due_at=vn(2026, 1, 9, 14, 59), due_at=vn(2026, 1, 20, 17, 0)),
+        # 2 h today + 1 h 30 on Sat 10/01 = 3 h 30 ≤ 4 h: due soon (the step's due wins over the dossier's)
+        Dossier(status=Status.RECEIVED, step_due_at=vn(2026, 1, 10, 9, 0), due_at=vn(2026, 1, 20, 17, 0)),
+        # 2 h today + 4 h on Sat 10/01 + 30 min after lunch = 6 h 30 > 4 h: on track
+        Dossier(status=Status.PROCESSING, due_at=vn(2026, 1, 10, 14, 0)),
+    ]
+    reads = []
+    real = calendar._overrides
+    monkeypatch.setattr(calendar, "_overrides", lambda: reads.append(1) or real())
+
+    states = clock.deadline_states(rows, now, None)
+
+    assert states == ["paused", "", "", "late", "due_soon", "on_track"]
+    assert len(reads) == 1
+    assert [clock.deadline_state(row, now, None) for row in rows] == states

@@ -247,6 +247,20 @@ def test_my_dossiers_are_those_on_my_desk_least_time_left_first(frozen, build_do
     assert "Trong hạn" in response.content.decode()
 
 
+def test_both_lists_escape_what_was_typed_at_the_counter(frozen, build_dossier, as_user, specialist):
+    """The rows are formatted in Python (dossiers/templatetags/rows.py), not by the template engine:
+    an applicant's name is still text, never markup."""
+    typed = '<script>alert("x")</script> & Lê'
+    dossier = build_dossier("processing", applicant=services.Applicant(
+        name=typed, id_number="038190001234", phone="0912345678"))
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Lê"
+
+    for url in (MINE, LIST):
+        page = as_user(specialist).get(url).content.decode()
+        assert escaped in page and typed not in page, url
+        assert f'<a href="/can-bo/ho-so/{dossier.code}/">{dossier.code}</a>' in page, url
+
+
 def test_the_queue_lists_online_submissions_and_the_counter_accepts_one(frozen, submit_online, as_user,
                                                                           receptionist):
     submitted = submit_online()
