@@ -127,6 +127,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["mocua.accounts.backends.AgencyModelBackend"]
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -182,6 +183,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mocua <no-reply@localhost>")
 
 # Security: strict in production, relaxed only where DEBUG (local demo) needs plain HTTP.
 SESSION_COOKIE_HTTPONLY = True
+# Every staff page reads its session: from the shared cache (Redis) first, the table only when the
+# cache lost it. Writes go to both, so a Redis restart logs nobody out (issue 7: a query per page).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

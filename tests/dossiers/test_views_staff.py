@@ -629,8 +629,8 @@ def test_inbox_shows_my_alerts_and_marks_them_read(frozen, processing, as_user, 
 
 
 # --------------------------------------------------------------------------- pinned query counts
-# Every count includes the session and the user (2), the staff menu's agency name (1) and the
-# bell's unread count (1).
+# Every count includes the user, read with their agency for the staff menu (1; the session comes
+# from the shared cache), and the bell's unread count (1).
 
 
 def _many(build_dossier, n):
@@ -642,18 +642,18 @@ def test_list_page_query_count(frozen, build_dossier, as_user, leader, django_as
     client = as_user(leader)
     _many(build_dossier, 3)
     # + COUNT, the page (with holder, department), the officers of the filter
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         assert len(client.get(LIST).context["page"].object_list) == 3
     _many(build_dossier, 27)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         assert len(client.get(LIST).context["page"].object_list) == 25
     # A search is not counted: the page, read one row past its end, is all it asks for; a full
     # name first probes whether someone bears it whole (selectors.dossier_whole_search).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert len(client.get(LIST, {"q": "binh", "status": "processing"}).context["page"].object_list) == 7
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         assert len(client.get(LIST, {"q": "tran thi binh", "status": "processing"}).context["page"].object_list) == 7
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert len(client.get(LIST, {"q": "tran thi binh", "words": "1"}).context["page"].object_list) == 25
 
 
@@ -681,43 +681,43 @@ def test_a_search_pages_without_a_count(frozen, build_dossier, as_user, leader, 
 def test_my_dossiers_query_count(frozen, build_dossier, as_user, specialist, django_assert_num_queries):
     client = as_user(specialist)
     _many(build_dossier, 3)
-    with django_assert_num_queries(6):  # + the capped count + the dossiers (with holder, department)
+    with django_assert_num_queries(4):  # + the capped count + the dossiers (with holder, department)
         assert len(client.get(MINE).context["dossiers"]) == 1  # the processing one
     _many(build_dossier, 17)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert len(client.get(MINE).context["dossiers"]) == 8
 
 
 def test_queue_query_count(frozen, submit_online, as_user, receptionist, django_assert_num_queries):
     client = as_user(receptionist)
     submit_online()
-    with django_assert_num_queries(5):  # + the submissions
+    with django_assert_num_queries(3):  # + the submissions
         assert len(client.get(QUEUE).content) > 0
     for _ in range(6):
         submit_online()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert client.get(QUEUE).content.decode().count('class="code"') == 7
 
 
 def test_register_query_count(frozen, build_dossier, as_user, specialist, django_assert_num_queries):
     client = as_user(specialist)
     _many(build_dossier, 2)
-    with django_assert_num_queries(5):  # + the dossiers of the period
+    with django_assert_num_queries(3):  # + the dossiers of the period
         assert client.get(REGISTER, MARCH).status_code == 200
     _many(build_dossier, 12)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert client.get(REGISTER, MARCH).content.decode().count('class="code"') == 14
-    with django_assert_num_queries(4):  # the xlsx has no menu and no bell: session, user, dossiers + agency
+    with django_assert_num_queries(2):  # the xlsx has no menu and no bell: the user with their agency, dossiers
         client.get(REGISTER, {**MARCH, "format": "xlsx"})
 
 
 def test_inbox_query_count(frozen, build_dossier, as_user, specialist, django_assert_num_queries):
     client = as_user(specialist)
     _many(build_dossier, 2)
-    with django_assert_num_queries(5):  # + the messages
+    with django_assert_num_queries(3):  # + the messages
         client.get(INBOX)
     _many(build_dossier, 10)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert len(client.get(INBOX).context["items"]) >= 8
 
 
@@ -727,7 +727,7 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
     small = build_dossier("received")
     # + the dossier with its joins, papers, fees, steps, events; the hand-over form's officers
     # and departments.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get(page(small.code))
     big = build_dossier("processing")
     for to in (second_specialist, head, specialist):
@@ -736,7 +736,7 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
         services.dossier_attach(dossier=big, actor=leader, name=f"Bản quét {n}", upload=_pdf_scan(f"s{n}.pdf"))
     for _ in range(4):
         UserFactory(agency=agency, role=Role.SPECIALIST, department=DepartmentFactory(agency=agency))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(page(big.code))
     assert response.context["dossier"].steps.count() == 5
 

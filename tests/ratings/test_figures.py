@@ -195,11 +195,11 @@ def many_rated(frozen, variant, agency, receptionist, leader):
     return make
 
 
-# Per request: the session; the user; the satisfaction rows (one grouped query); indicator 5.4 (one
-# aggregate); then the staff menu: the unread-message count and the user's agency name.
-FIGURES_QUERIES = 6
-# The API has no menu: session, user, rows, indicator.
-STATS_API_QUERIES = 4
+# Per request: the user with their agency (the session comes from the shared cache); the
+# satisfaction rows (one grouped query); indicator 5.4 (one aggregate); the unread-message count.
+FIGURES_QUERIES = 4
+# The API has no menu: the user, rows, indicator.
+STATS_API_QUERIES = 3
 
 
 @pytest.mark.parametrize("by", ["officer", "department", "agency", "procedure", "month"])
