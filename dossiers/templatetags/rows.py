@@ -1,5 +1,6 @@
-"""The rows of the staff lists ("my dossiers", the agency's list: 25–50 rows a page), and filters
-for the other pages that print a dossier's times and deadline state.
+"""The rows of the long tables (the staff lists, "my dossiers" and the agency's list, 25–50 rows a
+page; the leaders' late-per-officer table, one row per officer of a province, hundreds), and
+filters for the other pages that print a dossier's times and deadline state.
 
 Django's date filter, {% url %} and an {% include %} per row were a third of those pages' time
 (docs/benchmarks.md); the filters give the same text from plain Python. Then the template engine
@@ -12,6 +13,7 @@ from functools import lru_cache
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -113,3 +115,24 @@ def list_rows(dossiers) -> str:
         _LIST_ROW.format(received=day_of(d.received_at), where=_where(d),
                          late=_CLOSED_LATE if d.timeliness == "late" else "", **_common(d, minute_of))
         for d in dossiers))
+
+
+_OFFICER_ROW = ('<tr class="{css}"><td><a href="{url}?{query}">{label}</a>{retired}<br><small class="muted">{detail}'
+                '</small></td><td class="num">{steps}</td><td class="num">{late_steps}</td><td class="num">{rate}'
+                '</td><td class="num">{hours}</td><td class="num">{overdue}</td></tr>\n')
+_RETIRED = ' <span class="badge">đã nghỉ</span>'
+
+
+@register.simple_tag
+def officer_rows(rows, query: str) -> str:
+    """The rows of the leaders' late-per-officer table (leaders/officers.html), each officer's name
+    linking to their page with the same period and filters (`query`, already URL-encoded)."""
+    prefix = reverse("leaders:officer", args=[0])[:-2]  # ".../0/": officer ids are plain integers
+    query = escape(query)
+    return mark_safe("".join(  # noqa: S308 - every value is escaped or formatted here
+        _OFFICER_ROW.format(
+            css="row-late" if r.late_steps else "", url=f"{prefix}{int(r.key)}/", query=query, label=escape(r.label),
+            retired="" if r.is_active else _RETIRED, detail=escape(r.detail), steps=localize(r.steps),
+            late_steps=localize(r.late_steps), rate="—" if r.late_rate is None else f"{localize(r.late_rate)}%",
+            hours=localize(r.late_hours), overdue=localize(r.overdue_now))
+        for r in rows))

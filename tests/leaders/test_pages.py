@@ -213,6 +213,24 @@ def test_unknown_sort_falls_back_to_late_steps(client, world):
     assert rows[0].label == "Phạm Thị Hoa"
 
 
+def test_each_row_prints_the_officers_figures_escaped(client, world):
+    """The rows are formatted in Python (dossiers/templatetags/rows.py): figures as the template
+    engine prints them (a decimal comma), the name linking to the officer's page with the same
+    period, and a name typed in the admin still text, never markup."""
+    UserFactory(agency=world.a.agency, role=Role.SPECIALIST, full_name="<i>Nguyễn</i> & Co")
+    response = get(client, world.a.leader, reverse("leaders:officers"))
+    html = response.content.decode()
+    hoa = next(r for r in response.context["rows"] if r.label == "Phạm Thị Hoa")
+
+    query = response.context["q"].query.replace("&", "&amp;")
+    link = f'<a href="{reverse("leaders:officer", args=[hoa.key])}?{query}">'
+    assert f"{link}Phạm Thị Hoa</a>" in html
+    cells = (f'<td class="num">{hoa.steps}</td><td class="num">{hoa.late_steps}</td>'
+             f'<td class="num">{str(hoa.late_rate).replace(".", ",")}%</td>')
+    assert cells in html and "." in str(hoa.late_rate)  # a rate with decimals, printed with a comma
+    assert "&lt;i&gt;Nguyễn&lt;/i&gt; &amp; Co" in html and "<i>Nguyễn</i>" not in html
+
+
 # --------------------------------------------------------------------------- late steps of one officer
 
 
