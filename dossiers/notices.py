@@ -17,12 +17,13 @@ def _key(dossier: Dossier, event: str) -> str:
     return f"citizen:{dossier.pk}:{event}:{dossier.version}"
 
 
-def applicant_received(dossier: Dossier) -> int:
+def applicant_received(dossier: Dossier, *, new: bool = False) -> int:
+    """`new`: received at the counter in this transaction (outbox.notify_applicant)."""
     body = (f"{dossier.agency.name} đã tiếp nhận hồ sơ {dossier.code} ({dossier.procedure_name}). "
             f"Hẹn trả kết quả: {_when(dossier.due_at)}. Mã tra cứu: {dossier.pin}. "
             f"Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
     return notify_applicant(dossier, key=_key(dossier, "received"), subject=f"Đã tiếp nhận hồ sơ {dossier.code}",
-                            body=body)
+                            body=body, new=new)
 
 
 def applicant_supplement(dossier: Dossier) -> int:
@@ -85,4 +86,4 @@ def applicant_submitted(dossier: Dossier) -> int:
     body = (f"Hồ sơ trực tuyến {dossier.code} ({dossier.procedure_name}) đã được gửi đến {dossier.agency.name} "
             f"và đang chờ tiếp nhận. Mã tra cứu: {dossier.pin}. Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
     return notify_applicant(dossier, key=_key(dossier, "submitted"), subject=f"Đã nộp hồ sơ {dossier.code}",
-                            body=body)
+                            body=body, new=True)  # submitted in this transaction (dossier_submit_online)

@@ -142,16 +142,16 @@ def notify_user(user, *, key: str, subject: str, body: str, dossier: Dossier | N
                                                                       dossier=dossier, url=url))
 
 
-def notify_applicant(dossier: Dossier, *, key: str, subject: str, body: str) -> int:
-    """The citizen: by e-mail and SMS, to what they gave at intake."""
-    count = 0
-    if dossier.applicant_email:
-        count += bool(outbox_add(key=f"{key}:email", channel=Message.Channel.EMAIL, subject=subject, body=body,
-                                 address=dossier.applicant_email, dossier=dossier))
-    if dossier.applicant_phone:
-        count += bool(outbox_add(key=f"{key}:sms", channel=Message.Channel.SMS, subject=subject, body=body,
-                                 address=dossier.applicant_phone, dossier=dossier))
-    return count
+def notify_applicant(dossier: Dossier, *, key: str, subject: str, body: str, new: bool = False) -> int:
+    """The citizen: by e-mail and SMS, to what they gave at intake. `new`: the dossier was inserted by
+    this transaction, so its keys cannot exist yet (outbox_add_new: no lookup, no savepoint)."""
+    messages = [{"key": f"{key}:{suffix}", "channel": channel, "subject": subject, "body": body, "address": address,
+                 "dossier": dossier}
+                for suffix, channel, address in (("email", Message.Channel.EMAIL, dossier.applicant_email),
+                                                 ("sms", Message.Channel.SMS, dossier.applicant_phone)) if address]
+    if new:
+        return outbox_add_new(messages)
+    return sum(outbox_add(**message) is not None for message in messages)
 
 
 def _attempt(send, *args) -> Exception | None:

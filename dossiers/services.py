@@ -449,7 +449,7 @@ def dossier_receive(*, actor: User, intake: Intake) -> Dossier:
     event = _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
                     channel=intake.channel)
     _loaded(dossier, steps=[step], events=[event])
-    notices.applicant_received(dossier)
+    notices.applicant_received(dossier, new=True)
     return dossier
 
 

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dossiers import services
-from dossiers.models import Dossier, DossierDocument
+from dossiers.models import Dossier, DossierDocument, Message
 from mocua.accounts.models import Role
 from procedures.models import Channel
 
@@ -575,6 +575,24 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
         data = api.get(url(big.code)).json()
     assert len(data["steps"]) == 6 and len(data["papers"]) == 5
     assert DossierDocument.objects.filter(dossier=big).count() == 5
+
+
+def test_intake_by_token_query_count(frozen, api, receptionist, variant, django_assert_num_queries):
+    """The counter's system posting intakes: the token with its officer, agency and department (1);
+    the variant, its papers, fees and steps (4); in the transaction (savepoints here): the agency
+    handles it, the code, the dossier, papers, fees, Biểu 06's day and month rows, the step, the
+    dossier's clock, the audit row and the citizen's SMS and e-mail in one INSERT (10 + 2)."""
+    token = Token.objects.create(user=receptionist)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321",
+                                                 "email": "an@example.com"}}
+    api.post(LIST, body, format="json")  # the first of the day inserts the code counter's row
+
+    with django_assert_num_queries(17):
+        response = api.post(LIST, body, format="json")
+
+    assert response.status_code == 201
+    assert Message.objects.filter(dossier__code=response.json()["code"]).count() == 2
 
 
 def test_move_answer_query_count_is_bounded(frozen, processing, as_user, leader, django_assert_max_num_queries):
