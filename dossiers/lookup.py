@@ -6,6 +6,7 @@ same path and give the same answer, and failures are counted per client and per 
 the shared cache, so every web process sees the same counts.
 """
 
+import datetime as dt
 import hmac
 import logging
 from dataclasses import dataclass
@@ -77,7 +78,12 @@ def _timeline(pk: int) -> list[tuple]:
         cursor.execute(f"SELECT s.step_name, d.name, s.started_at, s.finished_at FROM {steps} s "
                        f"LEFT JOIN {departments} d ON d.id = s.to_department_id "
                        "WHERE s.dossier_id = %s ORDER BY s.started_at, s.id", [pk])
-        return cursor.fetchall()
+        return [(name, unit, _aware(started), _aware(finished)) for name, unit, started, finished in cursor]
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """PostgreSQL gives plain SQL aware datetimes; SQLite (the demo) naive ones, in UTC as stored."""
+    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def normalise_code(code: str) -> str:

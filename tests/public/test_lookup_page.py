@@ -132,3 +132,17 @@ def test_a_lookup_reads_three_queries_whatever_the_dossier_holds(client, build_d
     assert "Hồ sơ đã được đánh giá lúc" in page and "Hài lòng" in page
     assert len(steps) >= 3 and all(s.to_department.name in page and s.step_name in page for s in steps)
     assert dossier.agency.name in page and "Đã trả kết quả" in page
+
+
+def test_the_timeline_reads_as_utc_when_the_database_gives_naive_times():
+    """SQLite (the demo) returns plain SQL datetimes naive, in UTC as stored; PostgreSQL aware ones.
+    The timeline must be aware either way, or the page would print UTC as local time."""
+    import datetime as dt
+
+    from dossiers import lookup
+
+    naive = dt.datetime(2026, 12, 1, 6, 30)
+    aware = dt.datetime(2026, 12, 1, 13, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+    assert lookup._aware(naive) == dt.datetime(2026, 12, 1, 6, 30, tzinfo=dt.UTC) == aware
+    assert lookup._aware(aware) is aware and lookup._aware(None) is None
