@@ -78,7 +78,7 @@ def test_a_flood_of_wrong_lookups_gets_exactly_the_limit_through(slow_lookup):
     assert results.count("passed") == LIMIT
     # The client stays refused, and refusals did not pile up on its count.
     assert wrong_lookup("000.17.22.H56-260302-9999", "198.51.100.66") == "refused"
-    assert cache.get("rl:lookup:ip:198.51.100.66") == LIMIT
+    assert ratelimit.count("lookup:ip:198.51.100.66") == LIMIT
     assert wrong_lookup("000.17.22.H56-260302-9999", "198.51.100.67") == "passed"
 
 
@@ -99,7 +99,7 @@ def test_the_right_pin_in_a_flood_is_answered_and_not_counted(slow_lookup, build
     hammer(lambda n: wrong_lookup(f"000.17.22.H56-260302-{n:04d}", "198.51.100.70"), threads=8, each=2)
     assert lookup.dossier_lookup(code=dossier.code, pin=dossier.pin, client="198.51.100.70") == dossier
 
-    assert cache.get("rl:lookup:ip:198.51.100.70") == 16  # the failures only
+    assert ratelimit.count("lookup:ip:198.51.100.70") == 16  # the failures only
 
 
 def test_the_hammer_catches_checking_before_counting():
@@ -123,7 +123,7 @@ needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL
 
 
 def _redis_ttl(key: str) -> int:
-    client, redis_key = ratelimit._redis(f"rl:{key}")
+    client, redis_key = ratelimit._redis(f"{ratelimit.PREFIX}{key}")
     return client.ttl(redis_key)
 
 
@@ -138,19 +138,19 @@ def test_a_count_is_created_with_its_expiry():
 @needs_redis
 @pytest.mark.integration
 def test_giving_back_after_the_window_ended_leaves_no_counter_behind():
-    """A DECR on an expired key would make a counter without expiry, a client refused forever."""
+    """Giving back must not recreate an ended window's key without an expiry (a client refused forever)."""
     assert ratelimit.take("race:late", limit=LIMIT, window=60)
-    cache.delete("rl:race:late")  # the window ends while the lookup runs
+    cache.delete(f"{ratelimit.PREFIX}race:late")  # the window ends while the lookup runs
 
     ratelimit.give_back("race:late")
 
-    assert cache.get("rl:race:late") is None and _redis_ttl("race:late") == -2  # -2: no such key
+    assert ratelimit.count("race:late") == 0 and _redis_ttl("race:late") == -2  # -2: no such key
 
 
 @needs_redis
 @pytest.mark.integration
 def test_take_all_counts_every_key_with_its_expiry_in_one_round_trip(monkeypatch):
-    client, _ = ratelimit._redis("rl:race:all:a")
+    client, _ = ratelimit._redis(f"{ratelimit.PREFIX}race:all:a")
     calls = []
     real = type(client).evalsha
     monkeypatch.setattr(type(client), "evalsha", lambda self, *a, **k: calls.append(a[0]) or real(self, *a, **k))
@@ -158,7 +158,7 @@ def test_take_all_counts_every_key_with_its_expiry_in_one_round_trip(monkeypatch
     assert ratelimit.take_all([("race:all:a", 3, 60), ("race:all:b", 5, 30)]) == ["race:all:a", "race:all:b"]
 
     assert len(calls) == 1
-    assert cache.get("rl:race:all:a") == 1 and cache.get("rl:race:all:b") == 1
+    assert ratelimit.count("race:all:a") == 1 and ratelimit.count("race:all:b") == 1
     assert 0 < _redis_ttl("race:all:a") <= 60 and 0 < _redis_ttl("race:all:b") <= 30
 
 
@@ -170,9 +170,9 @@ def test_take_all_refused_by_a_later_key_counts_nowhere():
 
     assert ratelimit.take_all([("race:ref:a", 5, 60), ("race:ref:b", 2, 60)]) is None  # b is full
 
-    assert cache.get("rl:race:ref:a") == 2 and cache.get("rl:race:ref:b") == 2
+    assert ratelimit.count("race:ref:a") == 2 and ratelimit.count("race:ref:b") == 2
     assert ratelimit.take_all([("race:ref:a", 2, 60)]) is None  # refused by the first key: a stays at 2
-    assert cache.get("rl:race:ref:a") == 2
+    assert ratelimit.count("race:ref:a") == 2
 
 
 @needs_redis
@@ -180,11 +180,11 @@ def test_take_all_refused_by_a_later_key_counts_nowhere():
 def test_give_back_all_uncounts_each_key_and_skips_ended_windows():
     taken = ratelimit.take_all([("race:gb:a", 5, 60), ("race:gb:b", 5, 60)])
     ratelimit.take_all([("race:gb:a", 5, 60)])
-    cache.delete("rl:race:gb:b")  # b's window ended meanwhile
+    cache.delete(f"{ratelimit.PREFIX}race:gb:b")  # b's window ended meanwhile
 
     ratelimit.give_back_all(taken)
 
-    assert cache.get("rl:race:gb:a") == 1
+    assert ratelimit.count("race:gb:a") == 1
     assert _redis_ttl("race:gb:b") == -2  # not recreated without an expiry
 
 
@@ -243,3 +243,33 @@ def test_two_processes_flooding_at_once_share_one_allowance():
 
     assert len(statuses) == 80
     assert statuses.count(404) == LIMIT and statuses.count(429) == 70
+
+
+@needs_redis
+@pytest.mark.integration
+def test_the_limit_holds_over_any_window_not_per_fixed_window():
+    """Issue 7's flood: a fixed window let the limit through at the end of one window and again at
+    the start of the next. The log keeps each attempt for a whole window from its own time."""
+    key, limit, window = "race:slide", 3, 2
+    for _ in range(2):
+        assert ratelimit.take(key, limit=limit, window=window)
+    time.sleep(1.2)
+    assert ratelimit.take(key, limit=limit, window=window)  # three within 2 s
+    time.sleep(0.9)  # 2.1 s after the first two: they left the window, the third has not
+    assert ratelimit.take(key, limit=limit, window=window)
+    assert ratelimit.take(key, limit=limit, window=window)
+    assert not ratelimit.take(key, limit=limit, window=window)  # a fixed window restarted would say yes
+    assert ratelimit.count(key) == 3 and 0 < _redis_ttl(key) <= window
+
+
+@needs_redis
+@pytest.mark.integration
+def test_a_counter_left_by_the_fixed_window_does_not_break_the_log():
+    """At deploy Redis may still hold the old limiter's counters (strings under "rl:"), for up to an
+    hour: the logs live under their own prefix, so a take never meets one."""
+    client, old_key = ratelimit._redis("rl:race:deploy")
+    client.set(old_key, 7, ex=60)
+
+    assert ratelimit.take("race:deploy", limit=2, window=60)
+
+    assert ratelimit.count("race:deploy") == 1 and client.get(old_key) == b"7"
