@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import connection
+from django.utils import timezone
 
 from mocua import ratelimit
 from mocua.accounts.models import Department
@@ -83,7 +84,7 @@ def _timeline(pk: int) -> list[tuple]:
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     """PostgreSQL gives plain SQL aware datetimes; SQLite (the demo) naive ones, in UTC as stored."""
-    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
+    return timezone.make_aware(moment, dt.UTC) if moment is not None and timezone.is_naive(moment) else moment
 
 
 def normalise_code(code: str) -> str:
