@@ -56,11 +56,26 @@ def font_config():
     return _FONTS[0]
 
 
+_STYLESHEETS = []
+
+
+def forms_stylesheet():
+    """The rules every form shares (templates/dossiers/pdf/forms.css), parsed once per process:
+    parsing them with each render was a sixth of a receipt's time. Given to WeasyPrint as a user
+    stylesheet, so each form's own <style> overrides it, as it did when both were inline."""
+    if not _STYLESHEETS:
+        from weasyprint import CSS
+
+        _STYLESHEETS.append(CSS(string=render_to_string("dossiers/pdf/forms.css"), font_config=font_config()))
+    return _STYLESHEETS[0]
+
+
 def html_to_pdf(html: str) -> bytes:
     """Every printed form and report goes through here: static files resolve from BASE_DIR."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=[forms_stylesheet()], font_config=font_config())
 
 
 # --------------------------------------------------------------------------- formats

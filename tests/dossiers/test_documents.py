@@ -100,6 +100,24 @@ def test_receipt_with_four_long_papers_keeps_each_copy_on_one_sheet(variant, rec
                for page in map(_flat, pages))
 
 
+def _fonts(pdf: bytes) -> set[str]:
+    """The embedded fonts' PostScript names, without the subset tag ("ABCDEF+NotoSerif-Bold")."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def test_receipt_prints_in_the_forms_own_serif_regular_and_bold(received, receptionist):
+    # forms.css (parsed once per process, given to every render) names the serif by exact font name,
+    # as "mocua serif": without it the text falls back to whatever fontconfig aliases "serif" to.
+    fonts = _fonts(documents.receipt_pdf(_page(received, receptionist)))
+    assert {"mocua-serif", "mocua-serif-Bold"} <= fonts
+    assert all(name.startswith("mocua-serif") for name in fonts), fonts
+    assert documents.forms_stylesheet() is documents.forms_stylesheet()
+
+
 def test_receipt_carries_a_qr_image_and_a_working_lookup_url(received, receptionist):
     pdf = documents.receipt_pdf(_page(received, receptionist))
     first = PdfReader(io.BytesIO(pdf)).pages[0]
