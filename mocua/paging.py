@@ -24,7 +24,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Unordered: any CAP + 1 rows count the same, and without the list's ORDER BY PostgreSQL
+        # counts from an index alone instead of reading and sorting the rows (1.2 → 0.4 ms for a
+        # busy officer's desk of 1 500 dossiers, docs/benchmarks.md).
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:

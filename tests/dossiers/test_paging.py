@@ -39,6 +39,20 @@ def test_the_page_counts_under_a_limit_and_says_more_than(client, leader, five, 
     assert "Hơn 3 hồ sơ: thu hẹp bằng bộ lọc để xem hết." in response.content.decode()
     [count_sql] = count_queries(ctx.captured_queries)
     assert "LIMIT 4" in count_sql
+    # Which rows fill the cap does not matter to a count: no ORDER BY, so an index can answer it.
+    assert "ORDER BY" not in count_sql
+
+
+def test_my_dossiers_count_reads_no_order(client, specialist, five, receptionist, cap_of_three):
+    for dossier in five:
+        services.dossier_hand_over(actor=receptionist, dossier=dossier, to_user=specialist)
+    client.force_login(specialist)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/can-bo/ho-so/cua-toi/")
+    assert response.status_code == 200
+    [count_sql] = count_queries(ctx.captured_queries)
+    assert "LIMIT 4" in count_sql and "ORDER BY" not in count_sql
+    assert response.content.decode().count('<td class="code">') == 4  # the first cap + 1, as on every capped list
 
 
 def test_below_the_cap_the_page_gives_the_exact_count(client, leader, five):
