@@ -185,8 +185,9 @@ def dossier_list(request):
         "page": page, "params": params, "late": late, "query_string": query_string.urlencode(),
         "whole": whole, "by_words": by_words.urlencode(),
         "statuses": Status.choices, "channels": Channel.choices,
-        "officers": User.objects.filter(agency=request.user.agency, is_active=True).exclude(role="")
-        .only("id", "full_name", "username").order_by("full_name"),
+        "officers": [(officer.pk, str(officer)) for officer in User.objects.filter(
+            agency=request.user.agency, is_active=True).exclude(role="").only("id", "full_name", "username")
+            .order_by("full_name")],
     })
 
 
