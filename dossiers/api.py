@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from mocua.accounts.models import Department, User
 from mocua.accounts.roles import HasRole
 from mocua.paging import CappedPagination
+from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
 from . import permissions, selectors, services
@@ -78,7 +79,7 @@ class ErrorOutput(serializers.Serializer):
                                    help_text="Lỗi theo từng trường (chỉ với lỗi dữ liệu đầu vào).")
 
 
-class DossierListOutput(serializers.ModelSerializer):
+class DossierListOutput(OutputSerializer):
     status_label = serializers.CharField(source="get_status_display")
     portal_status = serializers.IntegerField(help_text="Mã trạng thái của Cổng DVC quốc gia (1–10).")
     channel = ChannelField(read_only=True)
@@ -93,7 +94,7 @@ class DossierListOutput(serializers.ModelSerializer):
                   "timeliness", "holder_name", "department_name", "version"]
 
 
-class DossierDocumentOutput(serializers.ModelSerializer):
+class DossierDocumentOutput(OutputSerializer):
     kind = DocumentKindField(read_only=True)
 
     class Meta:
@@ -102,13 +103,13 @@ class DossierDocumentOutput(serializers.ModelSerializer):
                   "content_type", "added_at"]
 
 
-class DossierFeeOutput(serializers.ModelSerializer):
+class DossierFeeOutput(OutputSerializer):
     class Meta:
         model = DossierFee
         fields = ["kind", "name", "amount", "collected"]
 
 
-class DossierStepOutput(serializers.ModelSerializer):
+class DossierStepOutput(OutputSerializer):
     from_name = serializers.CharField(source="from_user.display_name", allow_null=True)
     to_name = serializers.CharField(source="to_user.display_name", allow_null=True)
     intended_name = serializers.CharField(source="intended_user.display_name", allow_null=True,
@@ -121,7 +122,7 @@ class DossierStepOutput(serializers.ModelSerializer):
                   "started_at", "due_at", "finished_at", "timeliness", "late_seconds", "note"]
 
 
-class DossierEventOutput(serializers.ModelSerializer):
+class DossierEventOutput(OutputSerializer):
     actor_name = serializers.CharField(source="actor.display_name", allow_null=True)
 
     class Meta:

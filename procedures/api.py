@@ -5,29 +5,31 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import filters, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from mocua.serializers import OutputSerializer
+
 from . import selectors
 from .models import Fee, Procedure, ProcedureStep, ProcedureVariant, RequiredDocument
 
 
-class FeeOutput(serializers.ModelSerializer):
+class FeeOutput(OutputSerializer):
     class Meta:
         model = Fee
         fields = ["kind", "name", "amount", "unit", "channel", "exemptions"]
 
 
-class DocumentOutput(serializers.ModelSerializer):
+class DocumentOutput(OutputSerializer):
     class Meta:
         model = RequiredDocument
         fields = ["order", "name", "form", "quantity", "mandatory", "template_name", "note"]
 
 
-class StepOutput(serializers.ModelSerializer):
+class StepOutput(OutputSerializer):
     class Meta:
         model = ProcedureStep
         fields = ["order", "name", "role", "department_name", "budget"]
 
 
-class VariantOutput(serializers.ModelSerializer):
+class VariantOutput(OutputSerializer):
     fees = FeeOutput(many=True, read_only=True)
     documents = DocumentOutput(many=True, read_only=True)
     steps = StepOutput(many=True, read_only=True)
@@ -38,13 +40,13 @@ class VariantOutput(serializers.ModelSerializer):
                   "same_day_cutoff", "note", "fees", "documents", "steps"]
 
 
-class VariantSummary(serializers.ModelSerializer):
+class VariantSummary(OutputSerializer):
     class Meta:
         model = ProcedureVariant
         fields = ["id", "name", "time_limit", "time_unit", "time_label"]
 
 
-class ProcedureListOutput(serializers.ModelSerializer):
+class ProcedureListOutput(OutputSerializer):
     field = serializers.CharField(source="field.name")
     field_code = serializers.CharField(source="field.code")
     variants = VariantSummary(many=True, read_only=True)
