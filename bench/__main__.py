@@ -5,6 +5,10 @@ run     starts gunicorn (4 workers) and a Celery worker on loopback against the 
         scan end to end, and prints the figures table (Markdown) with the targets.
 alerts  only the alert scan (candidate query and the end-to-end run).
 drill   the backup drill: pg_dump, pg_restore into a scratch database, check.
+inprocess
+        the rows' requests through Django in this process, one at a time (--only, default
+        lookup,mine,search; --requests each): CPU and wall time a request and its queries,
+        without gunicorn, the network and the load generator (bench/inprocess.py).
 """
 
 import argparse
@@ -21,7 +25,7 @@ from . import env as bench_env
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["run", "alerts", "drill"])
+    parser.add_argument("command", choices=["run", "alerts", "drill", "inprocess"])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per scenario (default 60)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per scenario")
@@ -35,6 +39,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--var-dir", default="", help="logs, static files, results (default var/bench)")
     parser.add_argument("--json", default="", help="write the figures here too (default var/bench/last-run.json)")
     parser.add_argument("--keep-dump", action="store_true", help="drill: keep the dump and the restored copy")
+    parser.add_argument("--requests", type=int, default=300, help="inprocess: requests a row (default 300)")
     return parser.parse_args()
 
 
@@ -57,6 +62,11 @@ def main() -> None:
     args = _args()
     env = bench_env.from_args(args)
     variables = bench_env.setup_django(env)
+    if args.command == "inprocess":
+        from . import inprocess
+
+        inprocess.run(env, args)
+        return
     from . import runner
 
     rows, info = [], machine()

@@ -240,3 +240,31 @@ def test_seed_bench_refuses_to_overwrite(seeded, db):
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_bench", dossiers=30, reset=True)
     assert Dossier.objects.count() == before
+
+
+def test_inprocess_runs_the_http_scenarios_through_django(seeded, db):
+    """`python -m bench inprocess`: the HTTP bench's own scenarios, answered by Django in this
+    process; each line gives the CPU a request and the first request's queries (the pinned ones)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from bench import inprocess
+    from bench.runner import _scenarios
+
+    inprocess.InProcessClient.handler = WSGIHandler()
+    bench = inprocess.InProcessBench("127.0.0.1", 8765, concurrency=2)
+    pinned = _baseline()["pages"]
+    # As Django's test client does: the test's transaction holds the seeded data, so the handler
+    # must not close the connection at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        lines = {s.key: inprocess._measure(s, requests=3, warmup=2) for s in _scenarios(bench, {"lookup", "mine"})}
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert set(lines) == {"lookup", "mine"}
+    assert "3 requests, CPU" in lines["lookup"] and "wrong answer" not in lines["lookup"]
+    assert f", {pinned['lookup']['queries']} queries" in lines["lookup"], lines
+    assert f", {pinned['mine']['queries']} queries" in lines["mine"], lines
