@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from .loadgen import Client, Response, percentile
 from .runner import _scenarios
-from .scenarios import Bench
+from .scenarios import Bench, _address
 
 
 class InProcessClient(Client):
@@ -72,8 +72,6 @@ class InProcessClient(Client):
 
 class InProcessBench(Bench):
     def _client(self, **kwargs) -> Client:
-        from .scenarios import _address
-
         return InProcessClient(self.host, self.port, address=_address(next(self.address)), **kwargs)
 
 

@@ -60,9 +60,9 @@ _STYLESHEETS = []
 
 
 def forms_stylesheet():
-    """The rules every form shares (templates/dossiers/pdf/forms.css), parsed once per process:
-    parsing them with each render was a sixth of a receipt's time. Given to WeasyPrint as a user
-    stylesheet, so each form's own <style> overrides it, as it did when both were inline."""
+    """The rules every form shares (templates/dossiers/pdf/forms.css), parsed once per process
+    instead of with each render (~4 % of a receipt, docs/benchmarks.md). Given to WeasyPrint as a
+    user stylesheet, so each form's own <style> overrides it, as it did when both were inline."""
     if not _STYLESHEETS:
         from weasyprint import CSS
 
