@@ -2,36 +2,21 @@
 
 A province's centre holds millions of dossiers: an exact COUNT(*) behind every list page would
 grow with the archive. These paginators count at most CAP + 1 rows (``SELECT COUNT(*) FROM
-(… LIMIT CAP + 1)``), so a list costs the same whatever the archive's size; beyond the cap the
-page says "more than" and asks for a narrower filter.
+(… LIMIT CAP + 1)``), so a list costs the same whatever the archive's size. Beyond the cap the
+page says "more than" and suggests a filter, and its pages read one row past their end to know
+whether another follows, so every row stays reachable.
 
 A text search is not counted at all (UncountedPaginator): its matches come from the trigram index,
 whose bitmap of a common name grows with the archive even under a LIMIT, while the page itself,
 newest first, stops after a page of matches.
 """
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 CAP = 1000
-
-
-class CappedPaginator(Paginator):
-    cap = CAP
-    counted = True
-
-    @cached_property
-    def count(self) -> int:
-        # Unordered: any CAP + 1 rows count the same, and without the list's ORDER BY PostgreSQL
-        # counts from an index alone instead of reading and sorting the rows (1.2 → 0.4 ms for a
-        # busy officer's desk of 1 500 dossiers, docs/benchmarks.md).
-        return self.object_list.order_by()[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
 
 
 class UncountedPage(Page):
@@ -58,10 +43,72 @@ class UncountedPage(Page):
         return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
+def _page_number(number) -> int:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise PageNotAnInteger("Số trang phải là số nguyên.") from None
+    if number < 1:
+        raise EmptyPage("Số trang phải từ 1 trở lên.")
+    return number
+
+
+def _read_page(paginator: Paginator, number: int) -> UncountedPage:
+    """One row past the page's end says whether another follows; past the last page, an empty page
+    that still links back (no count to clamp it to)."""
+    bottom = (number - 1) * paginator.per_page
+    rows = list(paginator.object_list[bottom:bottom + paginator.per_page + 1])
+    return UncountedPage(rows[:paginator.per_page], number, paginator, has_more=len(rows) > paginator.per_page)
+
+
+class CappedPaginator(Paginator):
+    cap = CAP
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: any CAP + 1 rows count the same, and without the list's ORDER BY PostgreSQL
+        # counts from an index alone instead of reading and sorting the rows (1.2 → 0.4 ms for a
+        # busy officer's desk of 1 500 dossiers, docs/benchmarks.md).
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def counted(self) -> bool:
+        """Whether the count is exact, so that the page can say "page N of M"."""
+        return not self.capped
+
+    # Below the cap, Django's own pages; beyond it the last page is unknown, so any page number
+    # from 1 on is read (one row past its end) and an empty one past the end is the answer.
+
+    def validate_number(self, number) -> int:
+        return super().validate_number(number) if not self.capped else _page_number(number)
+
+    def page(self, number) -> Page:
+        if not self.capped:
+            return super().page(number)
+        page = _read_page(self, self.validate_number(number))
+        if page.number > 1 and not page.object_list:
+            raise EmptyPage(self.error_messages["no_results"])  # as Django's: the API answers 404
+        return page
+
+    def get_page(self, number) -> Page:
+        if not self.capped:
+            return super().get_page(number)
+        try:
+            number = self.validate_number(number)
+        except InvalidPage:
+            number = 1
+        return _read_page(self, number)  # past the end: an empty page that links back
+
+
 class UncountedPaginator(Paginator):
     """Pages read one row past their end to know whether another follows; no COUNT at all."""
 
     counted = False
+    capped = False
 
     @property
     def count(self):
@@ -69,16 +116,13 @@ class UncountedPaginator(Paginator):
 
     def get_page(self, number) -> UncountedPage:
         try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
+            number = _page_number(number)
+        except InvalidPage:
             number = 1
         return self.page(number)
 
     def page(self, number: int) -> UncountedPage:
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
-        # Past the last page: an empty page that still links back (no count to clamp it to).
-        return UncountedPage(rows[:self.per_page], number, self, has_more=len(rows) > self.per_page)
+        return _read_page(self, number)
 
 
 class CappedPagination(PageNumberPagination):
@@ -94,6 +138,12 @@ class CappedPagination(PageNumberPagination):
             "previous": self.get_previous_link(),
             "results": data,
         })
+
+    def get_html_context(self):
+        # Beyond the cap the last page is unknown: the browsable API gets previous and next only.
+        if self.page.paginator.counted:
+            return super().get_html_context()
+        return {"previous_url": self.get_previous_link(), "next_url": self.get_next_link(), "page_links": []}
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)

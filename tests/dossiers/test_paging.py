@@ -1,5 +1,8 @@
 """Lists never count a whole archive: the agency list and the API count at most CAP + 1 rows
-(a LIMIT inside the COUNT), and say "more than" beyond it."""
+(a LIMIT inside the COUNT), and say "more than" beyond it, and every row stays reachable page by
+page."""
+
+import re
 
 import pytest
 from django.db import connection
@@ -36,7 +39,7 @@ def test_the_page_counts_under_a_limit_and_says_more_than(client, leader, five, 
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/can-bo/ho-so/")
     assert response.status_code == 200
-    assert "Hơn 3 hồ sơ: thu hẹp bằng bộ lọc để xem hết." in response.content.decode()
+    assert "Hơn 3 hồ sơ, trang này: 1–5. Thu hẹp bằng bộ lọc để tìm nhanh hơn." in response.content.decode()
     [count_sql] = count_queries(ctx.captured_queries)
     assert "LIMIT 4" in count_sql
     # Which rows fill the cap does not matter to a count: no ORDER BY, so an index can answer it.
@@ -52,7 +55,7 @@ def test_my_dossiers_count_reads_no_order(client, specialist, five, receptionist
     assert response.status_code == 200
     [count_sql] = count_queries(ctx.captured_queries)
     assert "LIMIT 4" in count_sql and "ORDER BY" not in count_sql
-    assert response.content.decode().count('<td class="code">') == 4  # the first cap + 1, as on every capped list
+    assert response.content.decode().count('<td class="code">') == 5  # beyond the cap, as many as the page holds
 
 
 def test_below_the_cap_the_page_gives_the_exact_count(client, leader, five):
@@ -67,8 +70,7 @@ def test_the_api_count_is_capped_and_flagged(leader, five, cap_of_three):
     with CaptureQueriesContext(connection) as ctx:
         body = api.get("/api/v1/dossiers/").json()
     assert (body["count"], body["count_capped"]) == (3, True)
-    # Only the first cap + 1 rows (newest first) are reachable by paging; beyond, a filter is needed.
-    assert len(body["results"]) == 4 and body["next"] is None
+    assert len(body["results"]) == 5 and body["next"] is None  # the page holds 20: all five
     [count_sql] = count_queries(ctx.captured_queries)
     assert "LIMIT 4" in count_sql
 
@@ -91,3 +93,72 @@ def test_my_dossiers_page_the_most_urgent_first(client, receptionist, specialist
     first, second = (client.get("/can-bo/ho-so/cua-toi/", {"page": n}).content.decode() for n in (1, 2))
     assert urgent[0].code in first and urgent[1].code in first and urgent[2].code not in first
     assert urgent[2].code in second and "Trang 2/2" in second
+
+
+def codes_on(html: str) -> list[str]:
+    return re.findall(r'<td class="code"><a [^>]*>([^<]+)</a>', html)
+
+
+def test_beyond_the_cap_every_row_is_reachable_page_by_page(client, leader, five, cap_of_three, monkeypatch):
+    from dossiers import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(leader)
+    pages = [client.get("/can-bo/ho-so/", {"page": n}).content.decode() for n in (1, 2, 3, 4)]
+    seen = [code for page in pages for code in codes_on(page)]
+    # The cap's four rows fill two pages; the fifth, on the third, is reachable all the same.
+    assert sorted(seen) == sorted(d.code for d in five) and len(seen) == 5
+    assert "Hơn 3 hồ sơ, trang này: 5–5." in pages[2] and "Trang 3<" in pages[2]  # no "of M": unknown
+    assert "page=4" not in pages[2] and "page=2" in pages[2]
+    # Past the end: an empty page that links back, not a jump to some "last" page.
+    assert codes_on(pages[3]) == [] and "Không có hồ sơ nào phù hợp." in pages[3] and "page=3" in pages[3]
+
+
+def test_a_page_beyond_the_cap_costs_what_the_first_costs(client, leader, five, cap_of_three, monkeypatch):
+    from dossiers import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(leader)
+    client.get("/can-bo/ho-so/")  # the session and the caches warm, as on every later page
+    counts = []
+    for number in (1, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/can-bo/ho-so/", {"page": number})
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("number", ["abc", "0", "-2"])
+def test_a_bad_page_number_beyond_the_cap_shows_the_first_page(client, leader, five, cap_of_three, monkeypatch,
+                                                               number):
+    from dossiers import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(leader)
+    first = codes_on(client.get("/can-bo/ho-so/").content.decode())
+    assert codes_on(client.get("/can-bo/ho-so/", {"page": number}).content.decode()) == first
+
+
+def test_the_api_follows_next_links_past_the_cap(leader, five, cap_of_three, monkeypatch):
+    monkeypatch.setattr(paging.CappedPagination, "page_size", 2)
+    api = APIClient()
+    api.force_authenticate(leader)
+    url, seen = "/api/v1/dossiers/", []
+    while url:
+        body = api.get(url).json()
+        assert (body["count"], body["count_capped"]) == (3, True)
+        seen += [row["code"] for row in body["results"]]
+        url = body["next"]
+    assert sorted(seen) == sorted(d.code for d in five) and len(seen) == 5
+    assert api.get("/api/v1/dossiers/", {"page": 4}).status_code == 404  # past the end, as below the cap
+    assert api.get("/api/v1/dossiers/", {"page": "x"}).status_code == 404
+
+
+def test_the_browsable_api_pages_past_the_cap(leader, five, cap_of_three, monkeypatch):
+    monkeypatch.setattr(paging.CappedPagination, "page_size", 2)
+    api = APIClient()
+    api.force_authenticate(leader)
+    response = api.get("/api/v1/dossiers/", {"page": 3}, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert five[0].code in html and "page=2" in html  # the oldest, and the way back
