@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -109,6 +110,9 @@ def _measure(scenario, requests: int, warmup: int) -> str:
 
 
 def run(env, args) -> list[str]:
+    # The pages name their static files through the manifest, as the web tier's do (bench/server.py).
+    env.var_dir.mkdir(parents=True, exist_ok=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
     InProcessClient.handler = WSGIHandler()
     bench = InProcessBench("127.0.0.1", env.port, args.concurrency)
     only = {key for key in args.only.split(",") if key} or {"lookup", "mine", "search"}
