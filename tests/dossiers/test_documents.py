@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 import re
-import time
 
 import pytest
 from django.utils import timezone
@@ -143,18 +142,6 @@ def test_printing_from_the_page_selector_costs_no_query(received, receptionist, 
     with django_assert_num_queries(0):
         documents.receipt_pdf(dossier)
         documents.control_slip_pdf(dossier)
-
-
-def test_receipt_render_time(received, receptionist, capsys):
-    dossier = _page(received, receptionist)
-    documents.receipt_pdf(dossier)  # warm the font map, as a running worker has
-    runs = 5
-    start = time.perf_counter()
-    for _ in range(runs):
-        documents.receipt_pdf(dossier)
-    elapsed = (time.perf_counter() - start) / runs * 1000
-    with capsys.disabled():
-        print(f"\n[benchmark] receipt_pdf: {elapsed:.0f} ms per receipt (2 pages, mean of {runs})")
 
 
 # --------------------------------------------------------------------------- Mẫu 02

@@ -77,20 +77,19 @@ def test_both_failures_run_the_same_queries(build_dossier, loose_limits):
 # --------------------------------------------------------------------------- timing
 
 
-def _median_seconds(run, tries: int = 30) -> float:
-    samples = []
-    for _ in range(tries):
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+def _seconds(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
 
 
 def assert_similar_timing(run_a, run_b, *, tries: int = 30) -> None:
     """Medians within 5 ms or 50 % of each other: generous enough for a busy CI machine, tight
-    enough to catch a branch that does real extra work (a password hash, a page render)."""
+    enough to catch a branch that does real extra work (a password hash, a page render). The two
+    runs alternate, so that a machine slowing down for a while slows both alike."""
     run_a(), run_b()  # warm up both paths (connections, template and query caches)
-    a, b = _median_seconds(run_a, tries), _median_seconds(run_b, tries)
+    pairs = [(_seconds(run_a), _seconds(run_b)) for _ in range(tries)]
+    a, b = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
     assert abs(a - b) <= max(0.005, 0.5 * min(a, b)), f"medians {a * 1000:.2f} ms vs {b * 1000:.2f} ms"
 
 
