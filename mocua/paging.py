@@ -95,12 +95,12 @@ class CappedPaginator(Paginator):
         return page
 
     def get_page(self, number) -> Page:
-        if not self.capped:
-            return super().get_page(number)
         try:
-            number = self.validate_number(number)
+            number = _page_number(number)
         except InvalidPage:
-            number = 1
+            number = 1  # not a number, or below 1: the first page, capped or not
+        if not self.capped:
+            return super().get_page(number)  # past the end: the last page
         return _read_page(self, number)  # past the end: an empty page that links back
 
 

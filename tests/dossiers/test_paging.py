@@ -162,3 +162,15 @@ def test_the_browsable_api_pages_past_the_cap(leader, five, cap_of_three, monkey
     assert response.status_code == 200
     html = response.content.decode()
     assert five[0].code in html and "page=2" in html  # the oldest, and the way back
+
+
+@pytest.mark.parametrize("number", ["abc", "0", "-2"])
+def test_a_bad_page_number_below_the_cap_shows_the_first_page_too(client, leader, five, monkeypatch, number):
+    from dossiers import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(leader)
+    first = codes_on(client.get("/can-bo/ho-so/").content.decode())
+    assert codes_on(client.get("/can-bo/ho-so/", {"page": number}).content.decode()) == first
+    last = codes_on(client.get("/can-bo/ho-so/", {"page": 3}).content.decode())
+    assert codes_on(client.get("/can-bo/ho-so/", {"page": 9}).content.decode()) == last  # past the end
