@@ -99,12 +99,29 @@ def codes_on(html: str) -> list[str]:
     return re.findall(r'<td class="code"><a [^>]*>([^<]+)</a>', html)
 
 
-def test_beyond_the_cap_every_row_is_reachable_page_by_page(client, leader, five, cap_of_three, monkeypatch):
+@pytest.fixture
+def pages_of_two(client, leader, monkeypatch):
+    """The leader's agency list, two dossiers a page: five dossiers take three pages."""
     from dossiers import views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     client.force_login(leader)
-    pages = [client.get("/can-bo/ho-so/", {"page": n}).content.decode() for n in (1, 2, 3, 4)]
+
+    def get(number=None) -> str:
+        return client.get("/can-bo/ho-so/", {} if number is None else {"page": number}).content.decode()
+    return get
+
+
+@pytest.fixture
+def api_pages_of_two(leader, monkeypatch):
+    monkeypatch.setattr(paging.CappedPagination, "page_size", 2)
+    api = APIClient()
+    api.force_authenticate(leader)
+    return api
+
+
+def test_beyond_the_cap_every_row_is_reachable_page_by_page(pages_of_two, five, cap_of_three):
+    pages = [pages_of_two(n) for n in (1, 2, 3, 4)]
     seen = [code for page in pages for code in codes_on(page)]
     # The cap's four rows fill two pages; the fifth, on the third, is reachable all the same.
     assert sorted(seen) == sorted(d.code for d in five) and len(seen) == 5
@@ -114,63 +131,42 @@ def test_beyond_the_cap_every_row_is_reachable_page_by_page(client, leader, five
     assert codes_on(pages[3]) == [] and "Không có hồ sơ nào phù hợp." in pages[3] and "page=3" in pages[3]
 
 
-def test_a_page_beyond_the_cap_costs_what_the_first_costs(client, leader, five, cap_of_three, monkeypatch):
-    from dossiers import views
-
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    client.force_login(leader)
-    client.get("/can-bo/ho-so/")  # the session and the caches warm, as on every later page
+def test_a_page_beyond_the_cap_costs_what_the_first_costs(pages_of_two, five, cap_of_three):
+    pages_of_two()  # the session and the caches warm, as on every later page
     counts = []
     for number in (1, 3):
         with CaptureQueriesContext(connection) as ctx:
-            client.get("/can-bo/ho-so/", {"page": number})
+            pages_of_two(number)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
 
 
+@pytest.mark.parametrize("capped", [True, False])
 @pytest.mark.parametrize("number", ["abc", "0", "-2"])
-def test_a_bad_page_number_beyond_the_cap_shows_the_first_page(client, leader, five, cap_of_three, monkeypatch,
-                                                               number):
-    from dossiers import views
-
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    client.force_login(leader)
-    first = codes_on(client.get("/can-bo/ho-so/").content.decode())
-    assert codes_on(client.get("/can-bo/ho-so/", {"page": number}).content.decode()) == first
+def test_a_bad_page_number_shows_the_first_page(request, pages_of_two, five, number, capped):
+    if capped:
+        request.getfixturevalue("cap_of_three")
+    assert codes_on(pages_of_two(number)) == codes_on(pages_of_two())
 
 
-def test_the_api_follows_next_links_past_the_cap(leader, five, cap_of_three, monkeypatch):
-    monkeypatch.setattr(paging.CappedPagination, "page_size", 2)
-    api = APIClient()
-    api.force_authenticate(leader)
+def test_below_the_cap_a_page_past_the_end_shows_the_last(pages_of_two, five):
+    assert codes_on(pages_of_two(9)) == codes_on(pages_of_two(3))
+
+
+def test_the_api_follows_next_links_past_the_cap(api_pages_of_two, five, cap_of_three):
     url, seen = "/api/v1/dossiers/", []
     while url:
-        body = api.get(url).json()
+        body = api_pages_of_two.get(url).json()
         assert (body["count"], body["count_capped"]) == (3, True)
         seen += [row["code"] for row in body["results"]]
         url = body["next"]
     assert sorted(seen) == sorted(d.code for d in five) and len(seen) == 5
-    assert api.get("/api/v1/dossiers/", {"page": 4}).status_code == 404  # past the end, as below the cap
-    assert api.get("/api/v1/dossiers/", {"page": "x"}).status_code == 404
+    assert api_pages_of_two.get("/api/v1/dossiers/", {"page": 4}).status_code == 404  # past the end, as below the cap
+    assert api_pages_of_two.get("/api/v1/dossiers/", {"page": "x"}).status_code == 404
 
 
-def test_the_browsable_api_pages_past_the_cap(leader, five, cap_of_three, monkeypatch):
-    monkeypatch.setattr(paging.CappedPagination, "page_size", 2)
-    api = APIClient()
-    api.force_authenticate(leader)
-    response = api.get("/api/v1/dossiers/", {"page": 3}, HTTP_ACCEPT="text/html")
+def test_the_browsable_api_pages_past_the_cap(api_pages_of_two, five, cap_of_three):
+    response = api_pages_of_two.get("/api/v1/dossiers/", {"page": 3}, HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     html = response.content.decode()
     assert five[0].code in html and "page=2" in html  # the oldest, and the way back
-
-
-@pytest.mark.parametrize("number", ["abc", "0", "-2"])
-def test_a_bad_page_number_below_the_cap_shows_the_first_page_too(client, leader, five, monkeypatch, number):
-    from dossiers import views
-
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    client.force_login(leader)
-    first = codes_on(client.get("/can-bo/ho-so/").content.decode())
-    assert codes_on(client.get("/can-bo/ho-so/", {"page": number}).content.decode()) == first
-    last = codes_on(client.get("/can-bo/ho-so/", {"page": 3}).content.decode())
-    assert codes_on(client.get("/can-bo/ho-so/", {"page": 9}).content.decode()) == last  # past the end
