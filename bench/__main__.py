@@ -1,5 +1,7 @@
-"""`python -m bench run|alerts|drill`: the scale bench of issue 7 (docs/benchmarks.md).
+"""`python -m bench seed|run|alerts|drill|inprocess|leaders`: the scale bench (docs/benchmarks.md).
 
+seed    writes the bench data set (bench/data.py) into the bench database with COPY: one province,
+        its centre and communes, officers, the real catalogue and --dossiers N over several years.
 run     starts gunicorn (4 workers) and a Celery worker on loopback against the bench database,
         drives every scenario for --duration seconds at --concurrency clients, runs the alert
         scan end to end, and prints the figures table (Markdown) with the targets.
@@ -9,6 +11,10 @@ inprocess
         the rows' requests through Django in this process, one at a time (--only, default
         lookup,mine,search; --requests each): CPU and wall time a request and its queries,
         without gunicorn, the network and the load generator (bench/inprocess.py).
+leaders seeds a province year of its own (marked BENCH.) and times the leaders' dashboard, per-officer
+        table and Biểu 06 in this process (bench/leaders.py).
+
+The bench database is $BENCH_DATABASE_URL or …/mocua_bench (migrate it first).
 """
 
 import argparse
@@ -25,7 +31,7 @@ from . import env as bench_env
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["run", "alerts", "drill", "inprocess"])
+    parser.add_argument("command", choices=["seed", "run", "alerts", "drill", "inprocess", "leaders"])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per scenario (default 60)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up per scenario")
@@ -40,6 +46,19 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--json", default="", help="write the figures here too (default var/bench/last-run.json)")
     parser.add_argument("--keep-dump", action="store_true", help="drill: keep the dump and the restored copy")
     parser.add_argument("--requests", type=int, default=300, help="inprocess: requests a row (default 300)")
+    # seed and leaders (their modules need Django set up, so their options are declared here).
+    parser.add_argument("--dossiers", type=int, default=0, help="seed, leaders: dossiers to write")
+    parser.add_argument("--years", type=int, default=None, help="seed: years of archive (default ~500 000 a year)")
+    parser.add_argument("--communes", type=int, default=20, help="seed: communes (default 20)")
+    parser.add_argument("--seed", type=int, default=2026, help="seed, leaders: random seed")
+    parser.add_argument("--chunk", type=int, default=20_000, help="seed: dossiers a COPY")
+    parser.add_argument("--force", action="store_true",
+                        help="seed, leaders: write beside dossiers that are not the bench's")
+    parser.add_argument("--reset", action="store_true", help="seed: remove the bench's dossiers first")
+    parser.add_argument("--no-vacuum", action="store_true", help="seed: ANALYZE only, no VACUUM")
+    parser.add_argument("--runs", type=int, default=5, help="leaders: timed runs a figure")
+    parser.add_argument("--keep", action="store_true", help="leaders: leave the seeded rows in the database")
+    parser.add_argument("--reuse", action="store_true", help="leaders: time the rows a --keep run left")
     return parser.parse_args()
 
 
@@ -62,6 +81,11 @@ def main() -> None:
     args = _args()
     env = bench_env.from_args(args)
     variables = bench_env.setup_django(env)
+    if args.command in ("seed", "leaders"):
+        from . import leaders, seed
+
+        (seed if args.command == "seed" else leaders).run(args)
+        return
     if args.command == "inprocess":
         from . import inprocess
 

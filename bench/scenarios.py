@@ -1,7 +1,7 @@
 """What the bench asks of the web tier: one scenario per row of the issue's table.
 
 Each scenario is prepared in the driver with the ORM (sample codes, sessions, API tokens) and
-then run over HTTP only. Users are the bench officers made by `seed_bench` (usernames bench.*).
+then run over HTTP only. Users are the bench officers made by `python -m bench seed` (usernames bench.*).
 """
 
 import itertools
@@ -17,12 +17,12 @@ from django.test import Client as DjangoClient
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from dossiers.benchdata import BENCH_SUFFIX, derive_pin
 from dossiers.models import Dossier
 from dossiers.workflow import OPEN
 from mocua.accounts.models import Agency, Role
 from procedures.models import ProcedureVariant
 
+from .data import BENCH_SUFFIX, derive_pin
 from .loadgen import Client, Step
 
 LOOKUP = "/tra-cuu/"
@@ -68,7 +68,7 @@ class Bench:
         self.users = get_user_model().objects.filter(username__startswith="bench.", is_active=True)
         self.address = itertools.count(1)
         if not self.users.exists():
-            raise SystemExit("Không có dữ liệu đo tải: chạy `manage.py seed_bench --dossiers N` trước.")
+            raise SystemExit("Không có dữ liệu đo tải: chạy `python -m bench seed --dossiers N` trước.")
 
     def _client(self, **kwargs) -> Client:
         return Client(self.host, self.port, address=_address(next(self.address)), **kwargs)

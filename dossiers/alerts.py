@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mocua import workcalendar
-from mocua.accounts.models import Agency, Role, User
+from mocua.accounts.models import Role, User
+from mocua.accounts.selectors import figures_scope
 
 from .models import Alert, AlertKind, Dossier, DossierStep
 from .outbox import batched, notify_user, outbox_add_new, user_messages
@@ -148,15 +149,6 @@ def _staff_of(agency_ids: set[int]) -> dict[int, list[User]]:
     return grouped
 
 
-def _agency_tree(agency: Agency) -> list[int]:
-    """The agency and all agencies below it (a province leader sees the communes too)."""
-    ids, frontier = [agency.pk], [agency.pk]
-    while frontier:
-        frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids += frontier
-    return ids
-
-
 def leader_digest(*, now: dt.datetime | None = None) -> int:
     """07:00 on working days: each leader gets the late dossiers per officer of their agencies."""
     now = now or timezone.now()
@@ -169,7 +161,8 @@ def leader_digest(*, now: dt.datetime | None = None) -> int:
 
 
 def _digest(leader: User, now: dt.datetime) -> int:
-    late = (Dossier.objects.filter(agency_id__in=_agency_tree(leader.agency), status__in=sorted(CLOCK_RUNNING))
+    # The digest covers what the leader's pages cover (their agency and the agencies below it).
+    late = (Dossier.objects.filter(agency_id__in=figures_scope(leader).ids, status__in=sorted(CLOCK_RUNNING))
             .filter(Q(due_at__lt=now) | Q(step_due_at__lt=now))
             .select_related("holder", "agency").order_by("holder__full_name", "due_at"))
     by_officer = defaultdict(list)

@@ -1,13 +1,16 @@
 """Dossiers (hồ sơ), what was handed in, the handover log and the audit trail.
 
-Only dossiers.services writes these rows. A dossier keeps a copy of its procedure
-variant's limit, fees, papers and steps as they were at intake (issue #3, item 8).
+Rows change only through this app's operations: the dossiers, their papers, steps and events
+through dossiers.services, the summary tables through dossiers.figures (in the same transactions),
+alerts and messages through dossiers.alerts and dossiers.outbox. A dossier keeps a copy of its
+procedure variant's limit, fees, papers and steps as they were at intake.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from mocua.accounts.models import Agency, Department
 from mocua.text import NFCCharField, NFCTextField
@@ -119,7 +122,8 @@ class Dossier(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the service to the moment of intake (the demo's history replays past moments).
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -144,9 +148,9 @@ class Dossier(models.Model):
             # (selectors.dossier_list_for_agency(late=True)): open dossiers with a running clock
             models.Index(fields=["due_at"], name="dossier_open_due",
                          condition=Q(status__in=["received", "processing"])),
-            # the leaders' desk count (stats.overdue_now_q): an agency's dossiers with a running
-            # clock, read from the index alone; dossier_open_due, keyed by due time, read every
-            # running dossier of the province and its row (10 of the officers page's 12 ms)
+            # the leaders' desk count (leaders.officers.overdue_now_q): an agency's dossiers with a
+            # running clock, read from the index alone (dossier_open_due, keyed by due time, would
+            # read every running dossier of the province and its row)
             models.Index(fields=["agency"], include=["id", "holder", "step_due_at", "legal_due_at"],
                          condition=Q(status__in=sorted(CLOCK_RUNNING)), name="dossier_agency_running"),
             # the agency list's search for a phone number typed whole (selectors.dossier_whole_search),
@@ -155,13 +159,13 @@ class Dossier(models.Model):
                          F("id").desc(), name="dossier_phone"),
             # the finished-late branch of the agency list's late filter
             models.Index(fields=["agency"], name="dossier_agency_late", condition=Q(timeliness=Timeliness.LATE)),
-            # leaders' figures (stats.conditions, stats._relevant): carried over, resolved, in progress
-            # and the breakdowns filter each unit's dossiers on finished_at (null, or in the period)
+            # leaders' figures (leaders.report06.conditions): in progress at the end of a period and
+            # the breakdowns filter each unit's dossiers on finished_at (null, or after the period)
             # (id included so the join to the steps is built from the index alone)
             models.Index(fields=["agency", "finished_at"], include=["id"], name="dossier_agency_finished"),
             # The staff search (selectors.dossier_search, LIKE '%word%') uses a pg_trgm GIN index on
-            # search_text, created on PostgreSQL only by migration 0003_scale_indexes; the search
-            # for an applicant's whole name a b-tree on (agency, selectors.NameKey, recency), by 0009.
+            # search_text, created on PostgreSQL only by the initial migration's SQL; the search for an
+            # applicant's whole name a b-tree on (agency, selectors.NameKey, recency), likewise.
         ]
 
     def __str__(self) -> str:
@@ -174,10 +178,6 @@ class Dossier(models.Model):
     @property
     def owner_display(self) -> str:
         return self.owner_name or self.applicant_name
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN
 
 
 class DossierDocument(models.Model):
@@ -209,7 +209,7 @@ class DossierDocument(models.Model):
     content_type = models.CharField(max_length=40, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "giấy tờ của hồ sơ"
@@ -263,12 +263,11 @@ class DossierStep(models.Model):
     class Meta:
         ordering = ["dossier", "started_at", "pk"]
         indexes = [
-            # one officer's late steps over a period (stats.officer_late_steps). The covering columns
-            # served the per-officer sums, which read OfficerDayFigures since migration 0005.
+            # one officer's late steps over a period (leaders.officers.officer_late_steps), from the
+            # index alone
             models.Index(fields=["to_user", "finished_at"], name="step_user_finished",
                          include=["dossier", "started_at", "timeliness", "late_seconds"]),
-            # steps finished in a period, whoever handled them (the breakdowns' sums read
-            # OfficerDayFigures since migration 0005)
+            # steps finished in a period, whoever handled them (figures.officer_figures_rebuild)
             models.Index(fields=["finished_at"], name="step_finished"),
             # the deadline scan reads only unfinished steps
             models.Index(fields=["due_at"], name="step_open_due", condition=Q(finished_at__isnull=True)),
@@ -280,26 +279,24 @@ class DossierStep(models.Model):
 
 class OfficerDayFigures(models.Model):
     """The finished steps (DossierStep) summed per officer, local day, agency, procedure and
-    department: the leaders' step figures (stats.officers, stats.breakdown) read these few rows
+    department: the leaders' step figures (leaders.officers, leaders.breakdown) read these few rows
     instead of a year of step rows joined to their dossiers.
 
-    A derived table. services._finish_step adds each step in the transaction that finishes it, with
-    the lateness decided as stats.late_step_q decides it; services.officer_figures_rebuild
-    recomputes the whole table from the step log (migrations 0005 and 0008, the bench seeders, and
-    the `rebuild_officer_figures` command). `day` is the local date (settings.TIME_ZONE) of the
-    step's finished_at, so a period of whole local days is a range of days.
+    A derived table (dossiers.figures): each step is added in the transaction that finishes it, late
+    as figures.late_step_q decides; figures.officer_figures_rebuild recomputes it from the step log
+    (the bench's loader, the `rebuild_officer_figures` command). `day` is the local date
+    (settings.TIME_ZONE) of the step's finished_at, so a period of whole local days is a range of days.
 
     Each step is added to two rows: its day's (grain DAY) and its month's (grain MONTH, `day` the
     first of the month), which is the sum of the month's day rows. A period reads the month rows of
-    the months wholly inside it and the day rows of the days around them (stats.figures_pieces): a year
+    the months wholly inside it and the day rows of the days around them (figures.pieces): a year
     is twelve rows per key instead of one per day with steps.
     """
 
     # The step's to_user and to_department. Plain ids, 0 for none: NULLs are distinct in a unique
     # key, so two steps handed to no one would make two rows, and ON CONFLICT could not add them up.
     # PostgreSQL 15 could say NULLS NOT DISTINCT, SQLite (the demo) cannot; 0 works on both.
-    # Day rows are the database's default as well: migration 0008 made the rows before it day rows,
-    # and the backfills of migrations 0005 and 0007, which know no grain, write day rows.
+    # Day rows are the database's default as well, for loaders that write rows past the services.
     grain = models.CharField("kỳ", max_length=1, choices=Grain.choices, db_default=Grain.DAY)
     officer_id = models.BigIntegerField("cán bộ (0: không giao cho cán bộ)")
     day = models.DateField("ngày")
@@ -315,13 +312,13 @@ class OfficerDayFigures(models.Model):
         verbose_name = "số liệu bước xử lý theo ngày"
         verbose_name_plural = "số liệu bước xử lý theo ngày"
         constraints = [
-            # The upsert's conflict target (services._count_step). Without INCLUDE columns: Django
+            # The upsert's conflict target (figures.count_step). Without INCLUDE columns: Django
             # leaves out a unique constraint with INCLUDE where the database cannot cover (SQLite).
             models.UniqueConstraint(fields=["grain", "officer_id", "day", "agency", "procedure", "department_id"],
                                     name="officerday_key"),
         ]
         indexes = [
-            # stats.officers and stats.breakdown: the units of a scope over a range of days or months,
+            # leaders.officers and leaders.breakdown: the units of a scope over a range of days or months,
             # one index range per unit and grain (agency first, then grain and day, serves one commune
             # and the whole province alike), covering (PostgreSQL) so that the sums are read from the
             # index alone.
@@ -336,27 +333,26 @@ class OfficerDayFigures(models.Model):
 
 class DossierDayFigures(models.Model):
     """The received dossiers counted per local day, agency and procedure: received (online or not)
-    on that day, and resolved on that day by Biểu 06 category. stats.report06 sums these few rows
+    on that day, and resolved on that day by Biểu 06 category. leaders.report06 sums these few rows
     for its flow columns (4, 5, 7–10) instead of reading every dossier received or resolved in the
     period; its stock columns (11–13) still read the open dossiers.
 
     The dashboard and the 766 index read their other figures from the same rows (the counters after
     REPORT_COUNTERS), so no leaders' page counts the dossiers of its period, only those open at its end.
 
-    A derived table. services._start_clock adds a dossier when it is received, and
-    services._finish_dossier when its handling ends, classified as stats.resolved_kind does (a
-    dossier never received, refused at the counter or rejected online, is not in Biểu 06: only its
-    refused_at_intake is added); services.dossier_return adds the return, and
-    ratings.services.rating_submit the rating (services.count_rating).
-    services.report_figures_rebuild recomputes the whole table from the dossiers (migrations 0007,
-    0008 and 0012, the bench seeders, and the `rebuild_report_figures` command). `day` is the local
+    A derived table (dossiers.figures): the services add a dossier in the transaction that receives
+    it and in the one that ends its handling, classified as figures.resolved_kind does (a dossier
+    never received, refused at the counter or rejected online, is not in Biểu 06: only its
+    refused_at_intake is added), its return, and its rating (figures.count_rating).
+    figures.report_figures_rebuild recomputes the whole table from the dossiers (the bench's loader,
+    the `rebuild_report_figures` command). `day` is the local
     date (settings.TIME_ZONE) of the moment each counter names (received_at for new_*, finished_at
     for resolved_*, …), so a period of whole local days is a range of days. Resolved (col. 7) is the
     sum of the three resolved_* counters.
 
     As in OfficerDayFigures, each dossier is added to its day's row and to its month's (grain
     MONTH, `day` the first of the month, the sum of the month's day rows), and a period reads the
-    month rows of its whole months and the day rows around them (stats.figures_pieces).
+    month rows of its whole months and the day rows around them (figures.pieces).
     """
 
     # As OfficerDayFigures.grain.
@@ -371,13 +367,13 @@ class DossierDayFigures(models.Model):
     resolved_early = models.PositiveIntegerField("giải quyết trước hạn", default=0)
     resolved_on_time = models.PositiveIntegerField("giải quyết đúng hạn", default=0)
     resolved_late = models.PositiveIntegerField("giải quyết quá hạn", default=0)
-    # The leaders' dashboard and the 766 index (stats.dashboard, stats.index766): on the day handling
+    # The leaders' dashboard and the 766 index (leaders.dashboard, leaders.index766): on the day handling
     # ended, the resolved ones refused, withdrawn, stopped, and withdrawn or stopped past their due;
     # on the day of finished_at, a refusal at the counter or of an online submission (never received);
     # on the day of returned_at, the results handed back; on the day received, those whose papers were
     # all digitised; on the day of the rating, the ratings and the good ones; on the day handling
     # ended, a resolved dossier rated "not satisfied" that was not late (added when it is rated).
-    # A database default too: the backfills of migrations 0007 and 0008 write only Biểu 06's.
+    # A database default too, for loaders that write only Biểu 06's.
     refused = models.PositiveIntegerField("từ chối giải quyết", default=0, db_default=0)
     withdrawn = models.PositiveIntegerField("rút hồ sơ", default=0, db_default=0)
     stopped = models.PositiveIntegerField("dừng xử lý", default=0, db_default=0)
@@ -398,11 +394,11 @@ class DossierDayFigures(models.Model):
         verbose_name = "số liệu hồ sơ theo ngày"
         verbose_name_plural = "số liệu hồ sơ theo ngày"
         constraints = [
-            # The upsert's conflict target (services._count_dossier); no INCLUDE, as officerday_key.
+            # The upsert's conflict target (figures.count_dossier); no INCLUDE, as officerday_key.
             models.UniqueConstraint(fields=["grain", "day", "agency", "procedure"], name="dossierday_key"),
         ]
         indexes = [
-            # stats.report06: the units of a scope over a range of days or months, one index range per
+            # leaders.report06: the units of a scope over a range of days or months, one index range per
             # unit and grain, covering (PostgreSQL) so that the sums are read from the index alone.
             models.Index(fields=["agency", "grain", "day"], name="dossierday_agency_day",
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
@@ -434,7 +430,7 @@ class DossierEvent(models.Model):
         return f"{self.dossier_id} {self.action}"
 
     def save(self, *args, **kwargs):
-        # Audit rows are written once and never changed (issue #3, item 5).
+        # Audit rows are written once and never changed.
         if self.pk is not None:
             raise PermissionError("Audit rows cannot be edited.")
         super().save(*args, **kwargs)

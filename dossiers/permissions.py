@@ -2,9 +2,9 @@
 to show exactly the buttons the officer may press."""
 
 from mocua.accounts.models import Role
-from mocua.api import ForbiddenError
+from mocua.errors import ForbiddenError
 
-from .workflow import ACTIONS, CLOCK_RUNNING, CLOCK_STOPPED
+from .workflow import ACTIONS, available
 
 MANAGERS = {Role.HEAD, Role.LEADER}
 COUNTER = {Role.RECEPTION} | MANAGERS
@@ -66,11 +66,6 @@ def may(user, dossier, action: str) -> bool:
 
 
 def allowed_actions(user, dossier) -> list[str]:
-    """The moves legal from the dossier's state that this user may make, in display order."""
-    actions = [a for a, (froms, _) in ACTIONS.items() if dossier.status in froms and may(user, dossier, a)]
-    if "request_supplement" in actions and dossier.supplement_requests >= 1:
-        actions.remove("request_supplement")
-    if (dossier.status in CLOCK_RUNNING | CLOCK_STOPPED and not dossier.rescheduled_at
-            and may(user, dossier, "reschedule")):
-        actions.append("reschedule")
-    return actions
+    """The moves offered on the dossier's page: legal from its state, not used up (an action allowed
+    once), and allowed to this user; in the order of the workflow table."""
+    return [a for a, row in ACTIONS.items() if row.button and available(a, dossier) and may(user, dossier, a)]

@@ -12,42 +12,17 @@ from django.views.decorators.http import require_POST
 
 from mocua.accounts.models import User
 from mocua.accounts.roles import ALL_STAFF, role_required
-from mocua.api import DomainError
+from mocua.errors import DomainError
 from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, outbox, permissions, selectors, services
 from .models import DossierDocument, IntakeGuidance, Message
-from .workflow import Status
+from .workflow import ACTIONS, EVENT_LABELS, Status
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
 PAGE_SIZE = 25
 MINE_PAGE_SIZE = 50
-
-ACTION_LABELS = {
-    "accept_online": "Tiếp nhận hồ sơ trực tuyến",
-    "reject_online": "Không tiếp nhận (trực tuyến)",
-    "hand_over": "Chuyển xử lý",
-    "request_supplement": "Yêu cầu bổ sung (Mẫu 02)",
-    "receive_supplement": "Đã nhận hồ sơ bổ sung",
-    "request_payment": "Yêu cầu thực hiện nghĩa vụ tài chính",
-    "receive_payment": "Đã thực hiện nghĩa vụ tài chính",
-    "approve": "Phê duyệt kết quả",
-    "refuse": "Từ chối giải quyết (Mẫu 03)",
-    "return": "Trả kết quả",
-    "withdraw": "Công dân rút hồ sơ",
-    "stop": "Dừng giải quyết (Mẫu 05)",
-    "reschedule": "Xin lỗi và hẹn lại (Mẫu 04)",
-}
-
-# The timeline names every audit action in Vietnamese, not by its code.
-EVENT_LABELS = {
-    **ACTION_LABELS,
-    "receive": "Tiếp nhận hồ sơ",
-    "refuse_intake": "Từ chối tiếp nhận (Mẫu 03)",
-    "submit_online": "Nộp hồ sơ trực tuyến",
-    "attach": "Đính kèm tệp",
-}
 
 # action → (form, service). The form's cleaned data (less `version`) are the service's arguments.
 MOVES = {
@@ -65,9 +40,6 @@ MOVES = {
     "stop": (forms.ReasonForm, services.dossier_stop),
     "reschedule": (forms.RescheduleForm, services.dossier_reschedule),
 }
-
-# The printed form offered after a move.
-FORM_AFTER = {"request_supplement": "02", "refuse": "03", "reschedule": "04", "stop": "05"}
 
 PDFS = {
     "01": ("giay-tiep-nhan", documents.receipt_pdf),
@@ -209,7 +181,7 @@ def dossier_detail(request, code: str):
     for action in actions:
         form_class, _ = MOVES[action]
         kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
-        move_forms.append((action, ACTION_LABELS[action],
+        move_forms.append((action, ACTIONS[action].label,
                            form_class(initial={"version": dossier.version}, prefix=action, **kwargs)))
     printable = _printable(dossier)
     # ?in= comes from the redirect after a move; anything else (a typo, "a/b") must not break the page.
@@ -265,7 +237,7 @@ def dossier_move(request, code: str, action: str):
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
-                messages.error(request, f"{ACTION_LABELS[action]}: {label + ': ' if label else ''}{error}")
+                messages.error(request, f"{ACTIONS[action].label}: {label + ': ' if label else ''}{error}")
         return redirect("dossiers:detail", code=code)
     arguments = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
@@ -273,8 +245,9 @@ def dossier_move(request, code: str, action: str):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("dossiers:detail", code=code)
-    messages.success(request, f"Đã thực hiện: {ACTION_LABELS[action]}.")
-    suffix = f"?in={FORM_AFTER[action]}" if action in FORM_AFTER else ""
+    messages.success(request, f"Đã thực hiện: {ACTIONS[action].label}.")
+    # The form the move issued (Mẫu 02–05), offered for printing at once.
+    suffix = f"?in={ACTIONS[action].form}" if ACTIONS[action].form else ""
     return redirect(reverse("dossiers:detail", args=[code]) + suffix)
 
 

@@ -1,11 +1,16 @@
-"""The dossier lifecycle as data: states, their national portal codes, and the legal moves.
+"""The dossier lifecycle as data: states, their national portal codes, and one row per action.
 
-Pure Python, no ORM. Every service calls `ensure_transition` before it changes a status.
+Pure Python, no ORM. Each row says everything about its action: the states it may start from, the
+state it leads to, whether it may happen only once in a dossier's life, its label and the form it
+prints. The services check a move with `ensure_action`, the pages offer exactly the actions for
+which `available` holds, and the API's verbs are the same rows.
 """
+
+from dataclasses import dataclass
 
 from django.db import models
 
-from mocua.api import ConflictError
+from mocua.errors import ConflictError
 
 
 class Status(models.TextChoices):
@@ -28,62 +33,120 @@ PORTAL_CODE = {
     Status.STOPPED: 8, Status.RESULT_READY: 9, Status.RETURNED: 10,
 }
 
-_WAITING = {Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT}
-_HANDLING = {Status.RECEIVED, Status.PROCESSING} | _WAITING
+# The clock runs only in these states; it is stopped while the citizen owes papers or money.
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING})
+CLOCK_STOPPED = frozenset({Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT})
+_HANDLING = CLOCK_RUNNING | CLOCK_STOPPED
 
-# action → (states it may start from, state it leads to). Each action is one service.
-ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+
+@dataclass(frozen=True)
+class Once:
+    """An action allowed once per dossier: `done` names the dossier's attribute that is set (or
+    non-zero) once it happened; a second try is refused with `message` and `code`."""
+
+    done: str
+    message: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Action:
+    froms: frozenset[str]
+    to: str | None  # None: the state stays as it is
+    label: str
+    once: Once | None = None
+    form: str = ""  # the numbered form (Mẫu 02–05) the action issues, offered for printing after it
+    button: bool = True  # a move offered on the dossier page (attaching a file has a form of its own)
+
+
+# Each action is one service function (dossiers.services.dossier_<action>).
+ACTIONS: dict[str, Action] = {
     # An online dossier waits for the counter: accepted (the clock starts) or refused with a reason.
-    "accept_online": (frozenset({Status.SUBMITTED}), Status.RECEIVED),
-    "reject_online": (frozenset({Status.SUBMITTED}), Status.REFUSED),
+    "accept_online": Action(frozenset({Status.SUBMITTED}), Status.RECEIVED, "Tiếp nhận hồ sơ trực tuyến"),
+    "reject_online": Action(frozenset({Status.SUBMITTED}), Status.REFUSED, "Không tiếp nhận (trực tuyến)"),
     # processing → processing is the next handover (next step or next officer).
-    "hand_over": (frozenset({Status.RECEIVED, Status.PROCESSING}), Status.PROCESSING),
-    "request_supplement": (frozenset({Status.PROCESSING}), Status.AWAITING_SUPPLEMENT),
-    "receive_supplement": (frozenset({Status.AWAITING_SUPPLEMENT}), Status.PROCESSING),
+    "hand_over": Action(frozenset({Status.RECEIVED, Status.PROCESSING}), Status.PROCESSING, "Chuyển xử lý"),
+    # Decree 61/2018 Art 19, kept by Decree 118/2025: supplements are asked for once during handling.
+    "request_supplement": Action(
+        frozenset({Status.PROCESSING}), Status.AWAITING_SUPPLEMENT, "Yêu cầu bổ sung (Mẫu 02)", form="02",
+        once=Once("supplement_requests", "Hồ sơ đã được yêu cầu bổ sung một lần; không được yêu cầu lần thứ hai.",
+                  "supplement_once")),
+    "receive_supplement": Action(frozenset({Status.AWAITING_SUPPLEMENT}), Status.PROCESSING,
+                                 "Đã nhận hồ sơ bổ sung"),
     # Some procedures (land) pause for tax or fees: portal status 6.
-    "request_payment": (frozenset({Status.PROCESSING}), Status.AWAITING_PAYMENT),
-    "receive_payment": (frozenset({Status.AWAITING_PAYMENT}), Status.PROCESSING),
-    "approve": (frozenset({Status.PROCESSING}), Status.RESULT_READY),
+    "request_payment": Action(frozenset({Status.PROCESSING}), Status.AWAITING_PAYMENT,
+                              "Yêu cầu thực hiện nghĩa vụ tài chính"),
+    "receive_payment": Action(frozenset({Status.AWAITING_PAYMENT}), Status.PROCESSING,
+                              "Đã thực hiện nghĩa vụ tài chính"),
+    "approve": Action(frozenset({Status.PROCESSING}), Status.RESULT_READY, "Phê duyệt kết quả"),
     # Refusal after appraisal ends handling; it counts as resolved in Biểu 06.
-    "refuse": (frozenset({Status.PROCESSING}), Status.REFUSED),
-    "return": (frozenset({Status.RESULT_READY}), Status.RETURNED),
+    "refuse": Action(frozenset({Status.PROCESSING}), Status.REFUSED, "Từ chối giải quyết (Mẫu 03)", form="03"),
+    "return": Action(frozenset({Status.RESULT_READY}), Status.RETURNED, "Trả kết quả"),
     # Withdrawal (7) and stopping (8, Mẫu 05 of Circular 03/2025) from any open state.
-    "withdraw": (frozenset({Status.SUBMITTED} | _HANDLING), Status.WITHDRAWN),
-    "stop": (frozenset(_HANDLING), Status.STOPPED),
+    "withdraw": Action(frozenset({Status.SUBMITTED} | _HANDLING), Status.WITHDRAWN, "Công dân rút hồ sơ"),
+    "stop": Action(_HANDLING, Status.STOPPED, "Dừng giải quyết (Mẫu 05)", form="05"),
+    # Mẫu 04: an apology with a new appointment, once, while the dossier is being handled.
+    "reschedule": Action(
+        _HANDLING, None, "Xin lỗi và hẹn lại (Mẫu 04)", form="04",
+        once=Once("rescheduled_at", "Hồ sơ đã được hẹn lại một lần; chỉ được xin lỗi và hẹn lại một lần.",
+                  "reschedule_once")),
+    "attach": Action(frozenset(Status.values), None, "Đính kèm tệp", button=False),
+}
+
+# The audit trail's other rows, for the timeline (every action above has its label in its row).
+EVENT_LABELS = {
+    **{name: action.label for name, action in ACTIONS.items()},
+    "receive": "Tiếp nhận hồ sơ",
+    "refuse_intake": "Từ chối tiếp nhận (Mẫu 03)",
+    "submit_online": "Nộp hồ sơ trực tuyến",
+    "rate": "Công dân đánh giá",
 }
 
 TRANSITIONS: dict[str, set[str]] = {
-    status: {to for froms, to in ACTIONS.values() if status in froms} for status in Status.values
+    status: {a.to for a in ACTIONS.values() if a.to is not None and status in a.froms} for status in Status.values
 }
 
 # Still being handled (result_ready is done with, only waiting for collection).
 OPEN = frozenset(s for s, moves in TRANSITIONS.items() if moves and s != Status.RESULT_READY)
-# The clock runs only in these states; it is stopped while the citizen owes papers or money.
-CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING})
-CLOCK_STOPPED = frozenset({Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT})
 FINISHED = frozenset({Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+# A dossier may be rated once handling ended with a result or a written refusal (`rateable`).
+RATEABLE = frozenset({Status.RETURNED, Status.REFUSED})
 
 
 class InvalidTransition(ConflictError):
     code = "invalid_transition"
 
-    def __init__(self, from_: str, to: str):
-        super().__init__(
-            f"Không thể chuyển hồ sơ từ trạng thái “{Status(from_).label}” sang “{Status(to).label}”.")
+    def __init__(self, from_: str, action: str):
+        to = ACTIONS[action].to
+        if to is None:
+            message = f"Không thể “{ACTIONS[action].label}” khi hồ sơ ở trạng thái “{Status(from_).label}”."
+        else:
+            message = f"Không thể chuyển hồ sơ từ trạng thái “{Status(from_).label}” sang “{Status(to).label}”."
+        super().__init__(message)
         self.from_status, self.to_status = from_, to
 
 
-def ensure_transition(from_: str, to: str) -> None:
-    if to not in TRANSITIONS[from_]:
-        raise InvalidTransition(from_, to)
+def ensure_action(action: str, dossier) -> str:
+    """The state `action` leads `dossier` to, or InvalidTransition (not from its state) or a
+    ConflictError (an action allowed once, already taken). Reads only the dossier's attributes."""
+    row = ACTIONS[action]
+    if dossier.status not in row.froms:
+        raise InvalidTransition(dossier.status, action)
+    if row.once and getattr(dossier, row.once.done):
+        raise ConflictError(row.once.message, code=row.once.code)
+    return dossier.status if row.to is None else row.to
 
 
-def ensure_action(action: str, from_: str) -> str:
-    """The state `action` leads to from `from_`, or InvalidTransition."""
-    froms, to = ACTIONS[action]
-    if from_ not in froms:
-        raise InvalidTransition(from_, to)
-    return to
+def available(action: str, dossier) -> bool:
+    """Whether `ensure_action` would let the action through (who may take it is dossiers.permissions)."""
+    row = ACTIONS[action]
+    return dossier.status in row.froms and not (row.once and getattr(dossier, row.once.done))
+
+
+def rateable(dossier) -> bool:
+    """A citizen may rate a dossier received and then returned or refused after appraisal (not a
+    refusal at intake: it was never received)."""
+    return dossier.status in RATEABLE and dossier.received_at is not None
 
 
 def portal_code(status: str) -> int:

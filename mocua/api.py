@@ -1,4 +1,4 @@
-"""The API's one exception handler: domain errors become structured JSON.
+"""The API's one exception handler: domain errors (mocua.errors) become structured JSON.
 
 Every error body has `code` (machine-readable) and `detail` (Vietnamese, for people);
 validation errors add `fields` with the messages per field.
@@ -10,31 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class DomainError(Exception):
-    """Base of every rule broken in a service. `code` names the rule for API clients."""
-
-    code = "invalid"
-    http_status = status.HTTP_400_BAD_REQUEST
-
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code:
-            self.code = code
-
-
-class ConflictError(DomainError):
-    """The move is not legal from the current state, or another move won the race."""
-
-    code = "conflict"
-    http_status = status.HTTP_409_CONFLICT
-
-
-class ForbiddenError(DomainError):
-    code = "forbidden"
-    http_status = status.HTTP_403_FORBIDDEN
+from mocua.errors import DomainError, ForbiddenError
 
 
 def exception_handler(exc, context):

@@ -78,7 +78,6 @@ INSTALLED_APPS = [
     "procedures",
     "dossiers",
     "ratings",
-    "mocua.demo",
 ]
 
 MIDDLEWARE = [

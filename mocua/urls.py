@@ -12,10 +12,10 @@ admin.site.index_title = "Quản trị"
 
 api_v1 = [
     path("", include("procedures.api_urls")),
-    path("", include("dossiers.public_api_urls")),
+    path("", include("dossiers.public.api_urls")),
     path("", include("ratings.api_urls")),
     path("", include("dossiers.api_urls")),
-    path("", include("dossiers.stats_api_urls")),
+    path("", include("dossiers.leaders.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,8 +24,8 @@ urlpatterns = [
     path("", include("mocua.accounts.urls")),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
-    path("", include("dossiers.public_urls")),
-    path("", include("dossiers.stats_urls")),
+    path("", include("dossiers.public.urls")),
+    path("", include("dossiers.leaders.urls")),
     path("", include("ratings.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -6,9 +6,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dossiers import lookup
-from dossiers.public_api import NotFound
+from dossiers.public import lookup
 from mocua.accounts.roles import HasRole
+from mocua.accounts.selectors import figures_scope
+from mocua.errors import NotFoundError
 from mocua.ratelimit import client_address
 
 from . import services, stats
@@ -48,7 +49,7 @@ class RatingCreateApi(APIView):
         values = data.validated_data
         dossier = lookup.dossier_lookup(code=values["code"], pin=values["pin"], client=client_address(request))
         if dossier is None:
-            raise NotFound(lookup.NOT_FOUND)
+            raise NotFoundError(lookup.NOT_FOUND)
         rating = services.rating_submit(dossier=dossier, level=values["level"], reason=values.get("reason", ""),
                                         comment=values.get("comment", ""), criteria=values.get("criteria"),
                                         channel=RatingChannel.API)
@@ -94,11 +95,11 @@ class SatisfactionStatsApi(APIView):
                    responses={200: SatisfactionOutput})
     def get(self, request):
         start, end, by = PeriodForm(request.query_params or None).period()
-        scope = stats.scope_for(request.user)
+        scope = figures_scope(request.user)
         return Response(SatisfactionOutput({
             "start": start, "end": end, "by": by,
-            "rows": stats.satisfaction_table(agency_ids=scope, start=start, end=end, by=by),
-            "indicator_5_4": stats.indicator_5_4(agency_ids=scope, start=start, end=end)}).data)
+            "rows": stats.satisfaction_table(scope=scope, start=start, end=end, by=by),
+            "indicator_5_4": stats.indicator_5_4(scope=scope, start=start, end=end)}).data)
 
 
 __all__ = ["CRITERIA", "RatingCreateApi", "SatisfactionStatsApi"]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dossiers import figures
 from dossiers.models import Dossier
 from mocua.accounts.models import Agency
 from mocua.text import NFCTextField
@@ -11,9 +12,10 @@ from procedures.models import Procedure
 
 
 class Level(models.TextChoices):
-    VERY_SATISFIED = "very_satisfied", "Rất hài lòng"
-    SATISFIED = "satisfied", "Hài lòng"
-    NOT_SATISFIED = "not_satisfied", "Không hài lòng"
+    # The values are the summary tables' (dossiers.figures counts "satisfied or better" with them).
+    VERY_SATISFIED = figures.RATING_VERY_SATISFIED, "Rất hài lòng"
+    SATISFIED = figures.RATING_SATISFIED, "Hài lòng"
+    NOT_SATISFIED = figures.RATING_NOT_SATISFIED, "Không hài lòng"
 
 
 class RatingChannel(models.TextChoices):

@@ -4,12 +4,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.lookup import may_rate
-from dossiers.models import Dossier, DossierEvent
+from dossiers.models import Dossier
 from dossiers.outbox import notify_user
-from dossiers.services import count_rating
+from dossiers.services import dossier_record_rating
+from dossiers.workflow import rateable
 from mocua.accounts.models import Role, User
-from mocua.api import ConflictError, DomainError
+from mocua.errors import ConflictError, DomainError
 
 from .models import CRITERIA, Level, Rating, RatingChannel
 
@@ -74,7 +74,7 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
     existing = Rating.objects.filter(dossier=dossier).first()
     if existing:
         raise AlreadyRated(existing)
-    if not may_rate(dossier):
+    if not rateable(dossier):
         raise ConflictError("Chỉ đánh giá được hồ sơ đã trả kết quả hoặc đã có văn bản từ chối.",
                             code="not_finished")
     if level not in Level.values:
@@ -95,12 +95,10 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
                                            total=sum(scores.values()) if scores else None)
     except IntegrityError as exc:
         raise AlreadyRated(Rating.objects.get(dossier=dossier)) from exc
-    # The leaders' dashboard and the 766 index read the ratings from the dossiers' daily figures.
-    count_rating(dossier, level=level, at=rating.created_at)
+    # The audit row, and the rating added to the summary tables the leaders' figures read.
+    dossier_record_rating(dossier=dossier, level=level, channel=channel, at=rating.created_at)
     officer_ids = _officers(dossier)
     rating.officers.set(officer_ids)
-    DossierEvent.objects.create(dossier=dossier, action="rate", from_status=dossier.status, to_status=dossier.status,
-                                actor=None, at=timezone.now(), data={"level": level, "channel": channel})
     if level == Level.NOT_SATISFIED:
         _warn_heads(rating, officer_ids)
     return rating

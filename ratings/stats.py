@@ -1,15 +1,17 @@
-"""Satisfaction figures, counted in SQL: per officer, department, agency, procedure or month,
-and the 766 index's indicator 5.4 (satisfaction with dossier handling)."""
+"""Satisfaction figures, counted in SQL: per officer, department, agency, procedure or month, and
+the 766 index's indicator 5.4 (satisfaction with dossier handling), which the leaders' 766 code
+computes. Whose ratings a user reads is the one rule of mocua.accounts.selectors.figures_scope."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncMonth
 
-from dossiers.stats import figures_totals, range_period
-from mocua.accounts.models import Agency, Role
+from dossiers.leaders.index766 import satisfaction
+from dossiers.leaders.periods import range_period
+from dossiers.leaders.rates import percent, rounded
+from mocua.accounts.selectors import FiguresScope
 
 from .models import CRITERIA, Level, Rating
 
@@ -40,23 +42,6 @@ def grade(total: float | None) -> str:
     return "Yếu"
 
 
-def agency_scope(agency: Agency) -> list[int]:
-    """The agency and every agency below it."""
-    ids, frontier = [agency.pk], [agency.pk]
-    while frontier:
-        frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids += frontier
-    return ids
-
-
-def scope_for(user) -> list[int]:
-    """Whose figures an officer may read: a leader (or the agency's administrator) their agency and
-    the agencies below it, everyone else their own agency only."""
-    if user.role in (Role.LEADER, Role.ADMIN):
-        return agency_scope(user.agency)
-    return [user.agency_id]
-
-
 def ratings_in(*, agency_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
     """Ratings given on the local days start … end: a range of created_at from local midnight to the
     midnight after `end`, which rating_agency_created reads (a filter on created_at's date cannot)."""
@@ -69,7 +54,7 @@ def _criterion(key: str, prefix: str):
     return Avg(Cast(KeyTextTransform(key, f"{prefix}criteria"), IntegerField()))
 
 
-def _department_rows(ratings: QuerySet) -> QuerySet:
+def _department_rows(ratings: QuerySet, department_id: int | None) -> QuerySet:
     """One officer-link row per (rating, department): two officers of one department who
     handled the same dossier must not count its rating twice in the department's averages. The
     row kept is the department's officer with the lowest id, found as "no colleague before it",
@@ -79,19 +64,24 @@ def _department_rows(ratings: QuerySet) -> QuerySet:
     earlier_colleague = through.objects.filter(rating_id=OuterRef("rating_id"),
                                                user__department_id=OuterRef("user__department_id"),
                                                user_id__lt=OuterRef("user_id"))
-    return through.objects.filter(rating__in=ratings, user__department__isnull=False).exclude(
-        Exists(earlier_colleague))
+    rows = through.objects.filter(rating__in=ratings, user__department__isnull=False)
+    if department_id:  # a department head reads their own department's
+        rows = rows.filter(user__department_id=department_id)
+    return rows.exclude(Exists(earlier_colleague))
 
 
-def satisfaction_table(*, agency_ids: list[int], start: dt.date, end: dt.date, by: str) -> list[dict]:
+def satisfaction_table(*, scope: FiguresScope, start: dt.date, end: dt.date, by: str) -> list[dict]:
     """One row per group (one query): counts per level, share satisfied, average per criterion
-    and of the 18-point total, and its grade."""
+    and of the 18-point total, and its grade. Per officer and per department, a department head
+    reads their own department's people."""
     key, label = GROUPS[by]
-    queryset, prefix = ratings_in(agency_ids=agency_ids, start=start, end=end), ""
+    queryset, prefix = ratings_in(agency_ids=scope.ids, start=start, end=end), ""
     if by == "month":
         queryset = queryset.annotate(month=TruncMonth("created_at"))
     elif by == "department":
-        queryset, prefix = _department_rows(queryset), "rating__"
+        queryset, prefix = _department_rows(queryset, scope.department_id), "rating__"
+    elif by == "officer" and scope.department_id:
+        queryset = queryset.filter(officers__department_id=scope.department_id)
     level, pk = f"{prefix}level", f"{prefix}id"
     rows = (queryset.values(key, label) if key != label else queryset.values(key)).annotate(
         very=Count(pk, filter=Q(**{level: Level.VERY_SATISFIED}), distinct=True),
@@ -109,39 +99,17 @@ def _row(row: dict, key: str, label: str) -> dict:
     return {
         "key": row[key], "label": row[label] if key != label else row[key],
         "very_satisfied": row["very"], "satisfied": row["satisfied"], "not_satisfied": row["not_satisfied"],
-        "count": count, "satisfied_rate": _percent(row["very"] + row["satisfied"], count),
-        "criteria": {k: _round(row[k]) for k, _ in CRITERIA},
-        "average_total": _round(row["average_total"]), "grade": grade(row["average_total"]),
+        "count": count, "satisfied_rate": percent(row["very"] + row["satisfied"], count),
+        "criteria": {k: rounded(row[k]) for k, _ in CRITERIA},
+        "average_total": rounded(row["average_total"]), "grade": grade(row["average_total"]),
     }
 
 
-def _round(value) -> float | None:
-    return None if value is None else float(Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return None if not whole else _round(100 * part / whole)
-
-
-def indicator_5_4(*, agency_ids: list[int], start: dt.date, end: dt.date) -> dict:
-    """766 index 5.4 (6 points, full at ≥ 90 %): 100 % − (% of dossiers late + % with a
-    "not satisfied" rating), over the dossiers resolved in the period; proportional below 90 %.
-    Read from the dossiers' daily figures (one query): resolved early, on time or late, those
-    withdrawn or stopped past their due (late here, on time in Biểu 06), and the not-late ones rated
-    "not satisfied" on the day their handling ended, so a late dossier rated badly counts once."""
-    sums = figures_totals(agency_ids=agency_ids, period=range_period(start, end), names=(
-        "resolved_early", "resolved_on_time", "resolved_late", "closed_late", "disliked"))
-    total = sums["resolved_early"] + sums["resolved_on_time"] + sums["resolved_late"]
-    figures = {"total": total, "late": sums["resolved_late"] + sums["closed_late"], "disliked": sums["disliked"]}
-    if not total:
-        return {"total": 0, "late": 0, "disliked": 0, "rate": None, "points": None, "max_points": 6}
-    rate = max(0.0, 100.0 - 100.0 * (figures["late"] + figures["disliked"]) / total)
-    points = 6.0 if rate >= 90 else rate * 6 / 90
-    return {**figures, "rate": _round(rate), "points": _round(points), "max_points": 6}
-
-
-def officer_satisfaction(*, user_ids: list[int]) -> dict[int, float | None]:
-    """Share satisfied per officer over all their ratings (for a leader's per-officer view)."""
-    rows = (Rating.objects.filter(officers__in=user_ids).values(officer=F("officers__id"))
-            .annotate(total=Count("id"), good=Count("id", filter=~Q(level=Level.NOT_SATISFIED))))
-    return {row["officer"]: _percent(row["good"], row["total"]) for row in rows}
+def indicator_5_4(*, scope: FiguresScope, start: dt.date, end: dt.date) -> dict:
+    """766 index 5.4 over the scope's dossiers resolved on the local days start … end, as the
+    leaders' 766 page computes it (dossiers.leaders.index766): 100 % − (% late + % rated "not
+    satisfied"), a late dossier rated badly counted once; full points at ≥ 90 %."""
+    total = satisfaction(scope=scope, period=range_period(start, end))
+    indicator = total.indicator("5.4")
+    return {"total": total.report["resolved"], "late": total.late, "disliked": total.disliked,
+            "rate": indicator["rate"], "points": indicator["points"], "max_points": indicator["max_points"]}

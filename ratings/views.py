@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dossiers import lookup
 from dossiers.models import Dossier
+from dossiers.public import lookup
 from mocua import ratelimit
 from mocua.accounts.models import Role
 from mocua.accounts.roles import ALL_STAFF, role_required
-from mocua.api import DomainError
+from mocua.accounts.selectors import figures_scope
+from mocua.errors import DomainError
 from mocua.ratelimit import client_address
 
 from . import services, stats
@@ -92,9 +93,9 @@ def kiosk_current(request):
 def figures(request):
     form = PeriodForm(request.GET or None)
     start, end, by = form.period()
-    scope = stats.scope_for(request.user)
+    scope = figures_scope(request.user)
     return render(request, "ratings/figures.html", {
         "form": form, "start": start, "end": end, "by": by, "group_label": stats.GROUP_LABELS[by],
-        "rows": stats.satisfaction_table(agency_ids=scope, start=start, end=end, by=by),
-        "indicator": stats.indicator_5_4(agency_ids=scope, start=start, end=end), "criteria": CRITERIA,
+        "rows": stats.satisfaction_table(scope=scope, start=start, end=end, by=by),
+        "indicator": stats.indicator_5_4(scope=scope, start=start, end=end), "criteria": CRITERIA,
     })

@@ -83,13 +83,15 @@ def _official_calendar(request):
     if transactional:
         import importlib
 
+        from django.db import connection
+
         from mocua.workcalendar.calendar import bust_overrides_cache
         from mocua.workcalendar.models import DayOverride
 
         request.getfixturevalue("transactional_db")
         if not DayOverride.objects.exists():
-            seed = importlib.import_module("mocua.workcalendar.migrations.0002_seed_official_schedules")
-            DayOverride.objects.bulk_create(DayOverride(date=d, kind=k, name=n, note=note)
-                                            for d, k, n, note in seed.ROWS)
+            migration = importlib.import_module("mocua.workcalendar.migrations.0001_initial")
+            with connection.cursor() as cursor:
+                cursor.execute(migration.SEED)
             bust_overrides_cache()
     yield

@@ -21,8 +21,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench import alerts as bench_alerts
-from dossiers import benchdata, clock, lookup, selectors, services
+from bench import data as benchdata
+from dossiers import clock, selectors, services
 from dossiers.models import CodeCounter, Dossier, DossierStep
+from dossiers.public import lookup
 from dossiers.workflow import OPEN
 from mocua.accounts.models import Role, User
 from procedures.models import ProcedureVariant
@@ -229,16 +231,16 @@ def test_baseline_pins_every_page(seeded, db):
 
 
 def test_seed_bench_refuses_to_overwrite(seeded, db):
-    from django.core.management import CommandError, call_command
+    from bench.seed import SeedError, seed_database
 
     before = Dossier.objects.count()
-    with pytest.raises(CommandError, match="--reset"):
-        call_command("seed_bench", dossiers=30)
+    with pytest.raises(SeedError, match="--reset"):
+        seed_database(dossiers=30)
     dossier = Dossier.objects.select_related("agency").first()
     dossier.agency.code = "000.17.22.H56"  # a real agency's identifier: its dossiers are not bench data
     dossier.agency.save(update_fields=["code"])
-    with pytest.raises(CommandError, match="--force"):
-        call_command("seed_bench", dossiers=30, reset=True)
+    with pytest.raises(SeedError, match="--force"):
+        seed_database(dossiers=30, reset=True)
     assert Dossier.objects.count() == before
 
 

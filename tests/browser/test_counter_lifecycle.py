@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from dossiers.models import Dossier
-from dossiers.views import ACTION_LABELS
+from dossiers.workflow import ACTIONS
 
 from .conftest import pdf_text
 
@@ -51,7 +51,7 @@ def move(page: Page, action: str, **fields) -> None:
         else:
             field.fill(value)
     form.locator(f"button[data-action='{action}']").click()
-    expect(page.locator(".messages")).to_contain_text(f"Đã thực hiện: {ACTION_LABELS[action]}.")
+    expect(page.locator(".messages")).to_contain_text(f"Đã thực hiện: {ACTIONS[action].label}.")
 
 
 def test_counter_intake_to_returned(open_page, catalogue, staff, agency):

@@ -15,7 +15,7 @@ from dossiers import services
 from dossiers.models import CodeCounter, Dossier, DossierEvent
 from dossiers.workflow import Status
 from mocua.accounts.models import User
-from mocua.api import ConflictError
+from mocua.errors import ConflictError
 from procedures.models import ProcedureVariant
 
 from .conftest import make_intake, vn

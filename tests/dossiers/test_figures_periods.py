@@ -1,4 +1,4 @@
-"""stats.figures_pieces: a period of whole local days is read from the figures tables as the month
+"""dossiers.figures.pieces: a period of whole local days is read from the figures tables as the month
 rows of the months wholly inside it and the day rows of the days before and after them, each day
 once, in at most three pieces that are each one range of the (agency, grain, day) index.
 
@@ -12,7 +12,8 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 
-from dossiers import stats
+from dossiers.figures import pieces
+from dossiers.leaders.periods import Period, month_period, quarter_period, range_period, year_period
 from dossiers.models import DossierDayFigures, Grain
 
 from ..factories import AgencyFactory, ProcedureFactory
@@ -22,20 +23,20 @@ pytestmark = pytest.mark.django_db
 FIRST, LAST = dt.date(2025, 11, 1), dt.date(2027, 2, 28)
 
 PERIODS = [
-    stats.month_period(2026, 2),
-    stats.month_period(2026, 12),
-    stats.quarter_period(2026, 1),
-    stats.year_period(2026),
-    stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),  # inside one month
-    stats.range_period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)),  # a month chosen as a range
-    stats.range_period(dt.date(2026, 1, 15), dt.date(2026, 4, 10)),  # February and March whole, both ends cut
-    stats.range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 10)),  # a whole month, then a cut one
-    stats.range_period(dt.date(2026, 1, 15), dt.date(2026, 3, 31)),  # a cut month, then whole ones
-    stats.range_period(dt.date(2026, 1, 31), dt.date(2026, 3, 1)),  # February whole, a day either side
-    stats.range_period(dt.date(2026, 1, 31), dt.date(2026, 2, 27)),  # two cut months, none whole
-    stats.range_period(dt.date(2026, 12, 15), dt.date(2027, 1, 31)),  # across the new year
-    stats.range_period(dt.date(2026, 12, 1), dt.date(2026, 12, 1)),  # the first of a month alone
-    stats.range_period(dt.date(2026, 11, 30), dt.date(2026, 11, 30)),  # the last of a month alone
+    month_period(2026, 2),
+    month_period(2026, 12),
+    quarter_period(2026, 1),
+    year_period(2026),
+    range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),  # inside one month
+    range_period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)),  # a month chosen as a range
+    range_period(dt.date(2026, 1, 15), dt.date(2026, 4, 10)),  # February and March whole, both ends cut
+    range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 10)),  # a whole month, then a cut one
+    range_period(dt.date(2026, 1, 15), dt.date(2026, 3, 31)),  # a cut month, then whole ones
+    range_period(dt.date(2026, 1, 31), dt.date(2026, 3, 1)),  # February whole, a day either side
+    range_period(dt.date(2026, 1, 31), dt.date(2026, 2, 27)),  # two cut months, none whole
+    range_period(dt.date(2026, 12, 15), dt.date(2027, 1, 31)),  # across the new year
+    range_period(dt.date(2026, 12, 1), dt.date(2026, 12, 1)),  # the first of a month alone
+    range_period(dt.date(2026, 11, 30), dt.date(2026, 11, 30)),  # the last of a month alone
 ]
 
 
@@ -53,7 +54,7 @@ def figures():
     DossierDayFigures.objects.bulk_create(rows)
 
 
-def expected(period: stats.Period) -> tuple[int, int]:
+def expected(period: Period) -> tuple[int, int]:
     """(days read from day rows, days read from month rows), day by day: a day is in a month row
     when its whole month lies inside the period."""
     from_days = from_months = 0
@@ -70,17 +71,17 @@ def expected(period: stats.Period) -> tuple[int, int]:
 
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.slug)
 def test_each_day_is_read_once_from_its_month_row_or_its_day_row(figures, period):
-    pieces = stats.figures_pieces(period)
+    read = pieces(period.start, period.end)
     found = [DossierDayFigures.objects.filter(piece).aggregate(days=Sum("new_online"), months=Sum("new_offline"))
-             for piece in pieces]
+             for piece in read]
     days, months = (sum(f[name] or 0 for f in found) for name in ("days", "months"))
 
     assert (days, months) == expected(period)
     assert days + months == (period.end - period.start).days + 1
-    assert 1 <= len(pieces) <= 3
+    assert 1 <= len(read) <= 3
 
 
 def test_a_year_reads_twelve_month_rows_and_no_day_row(figures):
-    (rows,) = (DossierDayFigures.objects.filter(piece) for piece in stats.figures_pieces(stats.year_period(2026)))
+    (rows,) = (DossierDayFigures.objects.filter(piece) for piece in pieces(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
 
     assert sorted(rows.values_list("grain", "day")) == [(Grain.MONTH, dt.date(2026, m, 1)) for m in range(1, 13)]

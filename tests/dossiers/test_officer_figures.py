@@ -9,9 +9,9 @@ from unittest import mock
 
 import pytest
 
-from dossiers import services
+from dossiers import figures, services
 from dossiers.models import DossierStep, Grain
-from mocua.api import ConflictError
+from mocua.errors import ConflictError
 
 from ..factories import DepartmentFactory
 from ..step_log import figures_from_the_log, figures_table
@@ -129,5 +129,5 @@ def test_the_rebuild_gives_the_rows_the_services_kept(frozen, build_dossier):
 
     assert {r[0] for r in kept} == {Grain.DAY, Grain.MONTH}
     assert kept == figures_from_the_log()
-    assert services.officer_figures_rebuild() == len(kept)
+    assert figures.officer_figures_rebuild() == len(kept)
     assert figures_table() == kept

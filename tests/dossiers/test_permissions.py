@@ -5,7 +5,7 @@ import pytest
 
 from dossiers import permissions, services
 from mocua.accounts.models import Role
-from mocua.api import ForbiddenError
+from mocua.errors import ForbiddenError
 
 from ..factories import UserFactory
 from .conftest import snapshot, vn

@@ -12,9 +12,9 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from dossiers import services
+from dossiers import figures, services
 from dossiers.models import Dossier, DossierDayFigures, Grain
-from mocua.api import ConflictError
+from mocua.errors import ConflictError
 from procedures.models import Channel
 
 from ..report_figures import report_figures_from_the_dossiers, report_figures_table
@@ -202,5 +202,5 @@ def test_the_rebuild_gives_the_rows_the_services_kept(frozen, build_dossier, sub
     assert {r[0] for r in kept} == {Grain.DAY, Grain.MONTH}
 
     assert kept == report_figures_from_the_dossiers()
-    assert services.report_figures_rebuild() == len(kept)
+    assert figures.report_figures_rebuild() == len(kept)
     assert report_figures_table() == kept

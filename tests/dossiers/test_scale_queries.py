@@ -16,8 +16,15 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dossiers import benchdata, lookup, selectors, services, stats
+from bench import data as benchdata
+from dossiers import selectors, services
+from dossiers.leaders.breakdown import breakdown
+from dossiers.leaders.officers import officers, overdue_now_q
+from dossiers.leaders.periods import year_period
+from dossiers.leaders.report06 import report06
+from dossiers.leaders.scope import scope_for
 from dossiers.models import Dossier, OfficerDayFigures
+from dossiers.public import lookup
 from dossiers.workflow import Status
 from mocua.accounts.models import Role, User
 from mocua.text import fold
@@ -130,26 +137,28 @@ def _recorded(module: str, forwards: str, backwards: str) -> tuple:
     return migration, sqlite.statements, postgresql.statements
 
 
-def test_the_trigram_index_is_made_on_postgresql_only():
-    _, sqlite, postgresql = _recorded("0003_scale_indexes", "add_search_index", "remove_search_index")
+def test_the_search_indexes_are_made_on_postgresql_only_with_the_selectors_expression():
+    migration, sqlite, postgresql = _recorded("0001_initial", "postgresql_only", "undo_postgresql_only")
 
     assert sqlite == []
     assert postgresql[0] == "CREATE EXTENSION IF NOT EXISTS pg_trgm"
     assert "USING gin (search_text gin_trgm_ops)" in postgresql[1]
-    assert postgresql[2] == "DROP INDEX IF EXISTS dossier_search_trgm"
-
-
-def test_the_name_index_is_made_on_postgresql_only_with_the_selectors_expression():
-    migration, sqlite, postgresql = _recorded("0009_name_index", "add_name_index", "remove_name_index")
-
-    assert sqlite == []
-    assert postgresql == [
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS dossier_name ON dossiers_dossier (agency_id, "
+    assert postgresql[2] == "ALTER TABLE dossiers_dossier ALTER COLUMN search_text SET STATISTICS 1000"
+    assert postgresql[3] == (
+        "CREATE INDEX dossier_name ON dossiers_dossier (agency_id, "
         "(substr(search_text, strpos(search_text, ' ') + 1, char_length(applicant_name))), "
-        "(COALESCE(received_at, created_at)) DESC, id DESC)",
-        "DROP INDEX CONCURRENTLY IF EXISTS dossier_name"]
+        "(COALESCE(received_at, created_at)) DESC, id DESC)")
+    assert postgresql[4:] == ["DROP INDEX IF EXISTS dossier_name", "DROP INDEX IF EXISTS dossier_search_trgm"]
     # PostgreSQL uses an expression index only for the same expression.
-    assert selectors.NameKey.sql.format(text="search_text", name="applicant_name") == migration.EXPRESSION
+    assert selectors.NameKey.sql.format(text="search_text", name="applicant_name") == migration.NAME_KEY
+
+
+@pytest.mark.django_db
+def test_the_migrated_test_database_has_the_search_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'dossiers_dossier'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"dossier_search_trgm", "dossier_name"} <= names
 
 
 # --------------------------------------------------------------------------- plans on PostgreSQL
@@ -286,19 +295,19 @@ def test_the_register_reads_a_range_of_the_received_index(archive):
 
 @ON_POSTGRESQL
 def test_the_leaders_figures_read_the_finished_indexes(archive):
-    scope, period = stats.scope_for(archive), stats.year_period(timezone.localdate().year - 1)
+    scope, period = scope_for(archive), year_period(timezone.localdate().year - 1)
     with CaptureQueriesContext(connection) as queries:
-        stats.count_dossiers(scope=scope, period=period, names=stats.REPORT_FIGURES)
-        stats.breakdown(scope=scope, period=period, by="department")
+        report06(scope=scope, period=period, by="unit")
+        breakdown(scope=scope, period=period, by="department")
     plans = []
     for query in queries.captured_queries:
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (COSTS OFF) " + query["sql"])
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    dossier_figures = next(p for p in plans if "dossiers_dossier" in p)
+    dossier_figures = next(p for p in plans if "dossiers_dossier" in p and "dossiers_dossierdayfigures" not in p)
     step_figures = next(p for p in plans if "dossiers_officerdayfigures" in p)
 
-    # Carried over, resolved and in progress: finished_at null or in/after the period, per unit.
+    # In progress at the end: finished_at null or after the period, per unit.
     assert "dossier_agency_finished" in dossier_figures
     # Steps: the daily figures of the scope's units over the period's days, never the step log.
     assert "Scan using officerday_agency_day" in step_figures or "Index Scan on officerday_agency_day" in step_figures
@@ -313,9 +322,9 @@ def test_the_officers_desk_count_reads_the_running_index_alone(archive):
     province. Usable, not necessarily chosen: the archive has a few dozen running dossiers, which
     any index of the table reads as cheaply, so the plan is made with the other indexes dropped
     (rolled back); the condition and the columns must fit for it to be used at all."""
-    year = stats.year_period(timezone.localdate().year)
+    year = year_period(timezone.localdate().year)
     with CaptureQueriesContext(connection) as queries:
-        stats.officers(scope=stats.scope_for(archive), period=year)
+        officers(scope=scope_for(archive), period=year)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                        "WHERE i.indrelid = 'dossiers_dossier'::regclass AND NOT i.indisunique "
@@ -330,15 +339,15 @@ def test_the_officers_desk_count_reads_the_running_index_alone(archive):
     assert "Scan using dossier_agency_running" in explained
     # The province's table counts what the condition counts.
     province = User.objects.get(role=Role.LEADER, agency__code="000.00.00" + benchdata.BENCH_SUFFIX)
-    scope = stats.scope_for(province)
+    scope = scope_for(province)
     running = Dossier.objects.filter(agency_id__in=scope.ids, status__in=[Status.RECEIVED, Status.PROCESSING])
     assert running.exists()
-    overdue = running.filter(stats.overdue_now_q()).exclude(holder=None).count()
-    assert sum(r.overdue_now for r in stats.officers(scope=scope, period=year)) == overdue
+    overdue = running.filter(overdue_now_q()).exclude(holder=None).count()
+    assert sum(r.overdue_now for r in officers(scope=scope, period=year)) == overdue
 
 
 def test_the_running_index_condition_is_the_desk_counts_status_list():
     index = next(i for i in Dossier._meta.indexes if i.name == "dossier_agency_running")
-    asked = next(c[1] for c in stats.overdue_now_q().children if isinstance(c, tuple) and c[0] == "status__in")
+    asked = next(c[1] for c in overdue_now_q().children if isinstance(c, tuple) and c[0] == "status__in")
 
     assert index.condition == Q(status__in=sorted(asked))

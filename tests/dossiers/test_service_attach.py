@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers import services
 from dossiers.models import DossierDocument
-from mocua.api import DomainError, ForbiddenError
+from mocua.errors import DomainError, ForbiddenError
 
 from .conftest import snapshot
 

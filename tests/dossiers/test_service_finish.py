@@ -6,7 +6,7 @@ import pytest
 from dossiers import services
 from dossiers.models import Dossier
 from dossiers.workflow import Status
-from mocua.api import DomainError
+from mocua.errors import DomainError
 
 from .conftest import make_intake, snapshot, vn
 

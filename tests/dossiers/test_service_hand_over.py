@@ -8,7 +8,7 @@ from dossiers import services
 from dossiers.models import Dossier, DossierStep
 from dossiers.workflow import Status
 from mocua.accounts.models import Absence, Role
-from mocua.api import ConflictError, DomainError
+from mocua.errors import ConflictError, DomainError
 
 from ..factories import DepartmentFactory, UserFactory
 from .conftest import snapshot, vn

@@ -9,7 +9,7 @@ import pytest
 from dossiers import services
 from dossiers.models import CodeCounter, Dossier, DossierDocument, DossierEvent, DossierFee, IntakeGuidance
 from dossiers.workflow import Status
-from mocua.api import DomainError, ForbiddenError
+from mocua.errors import DomainError, ForbiddenError
 from procedures.models import Channel
 
 from ..factories import ProcedureFactory, UserFactory, full_variant

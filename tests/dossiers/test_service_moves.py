@@ -10,7 +10,7 @@ import pytest
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent
 from dossiers.workflow import ACTIONS, InvalidTransition, Status
-from mocua.api import ConflictError
+from mocua.errors import ConflictError
 
 from .conftest import BUILDABLE_STATES, snapshot
 
@@ -62,7 +62,7 @@ def _status_of(state: str) -> str:
 
 
 ILLEGAL = [(action, state) for action in SERVICE_ACTIONS for state in BUILDABLE_STATES
-           if _status_of(state) not in ACTIONS[action][0]]
+           if _status_of(state) not in ACTIONS[action].froms]
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_tables_cover_every_service_and_state():
     assert legal | set(ILLEGAL) == everything
     assert not legal & set(ILLEGAL)
     # What the workflow allows from a buildable state is exactly the legal table.
-    assert legal == {(a, s) for a in SERVICE_ACTIONS for s in BUILDABLE_STATES if _status_of(s) in ACTIONS[a][0]}
+    assert legal == {(a, s) for a in SERVICE_ACTIONS for s in BUILDABLE_STATES if _status_of(s) in ACTIONS[a].froms}
 
 
 @pytest.mark.parametrize(("action", "state", "who"), LEGAL)
@@ -90,7 +90,7 @@ def test_legal_move_changes_status_and_writes_one_event(frozen, build_dossier, p
     moved = _call(action, dossier, actor, people)
 
     fresh = Dossier.objects.get(pk=dossier.pk)
-    to = ACTIONS[action][1]
+    to = ACTIONS[action].to
     assert moved.status == fresh.status == to
     assert fresh.version == before["version"] + 1
     assert fresh.events.count() == before["events"] + 1

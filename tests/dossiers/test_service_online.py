@@ -7,7 +7,7 @@ import pytest
 from dossiers import selectors, services
 from dossiers.models import Dossier
 from dossiers.workflow import InvalidTransition, Status
-from mocua.api import ConflictError, DomainError, ForbiddenError
+from mocua.errors import ConflictError, DomainError, ForbiddenError
 
 from .conftest import BUILDABLE_STATES, snapshot, vn
 from .test_service_moves import SERVICE_ACTIONS, _call

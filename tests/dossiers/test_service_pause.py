@@ -8,7 +8,7 @@ import pytest
 from dossiers import services
 from dossiers.models import Dossier, DossierDocument
 from dossiers.workflow import Status
-from mocua.api import ConflictError, DomainError
+from mocua.errors import ConflictError, DomainError
 
 from .conftest import snapshot, vn
 

@@ -6,7 +6,7 @@ import pytest
 
 from dossiers import services
 from dossiers.models import Dossier
-from mocua.api import ConflictError, DomainError, ForbiddenError
+from mocua.errors import ConflictError, DomainError, ForbiddenError
 
 from .conftest import snapshot, vn
 

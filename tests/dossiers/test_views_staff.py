@@ -328,7 +328,7 @@ VALID = [
     ("processing", "reschedule", "leader", lambda p: {"new_due_at": "2026-03-20T17:00", "reason": "Chờ xác minh"},
      "processing"),
 ]
-FORM_AFTER = {"request_supplement": "02", "refuse": "03", "reschedule": "04", "stop": "05"}
+FORM_AFTER = {"request_supplement": "02", "refuse": "03", "reschedule": "04", "stop": "05"}  # the workflow's
 
 
 @pytest.fixture

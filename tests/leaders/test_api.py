@@ -10,7 +10,9 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
-from dossiers import stats
+from dossiers.leaders.breakdown import breakdown
+from dossiers.leaders.periods import month_period
+from dossiers.leaders.scope import scope_for
 from mocua.accounts.models import Role
 
 from ..factories import UserFactory
@@ -67,7 +69,8 @@ def test_counter_and_specialists_are_refused(world, role):
 
 @pytest.mark.parametrize("role", [Role.HEAD, Role.LEADER])
 def test_heads_and_leaders_read_every_endpoint(world, role):
-    manager = UserFactory(agency=world.a.agency, role=role)
+    # The head of the department whose officer the per-officer endpoint asks for.
+    manager = UserFactory(agency=world.a.agency, role=role, department=world.hoa.department)
     for url in urls(world):
         response = api(manager).get(f"{url}{'&' if '?' in url else '?'}{urlencode(MARCH)}")
         assert response.status_code == 200, (url, response.content)
@@ -171,7 +174,7 @@ def test_breakdown_needs_a_grouping_and_a_fitting_sort(world):
 @pytest.mark.parametrize("by", ["department", "agency", "field", "procedure"])
 def test_breakdown_matches_the_stats_module(world, by):
     rows = get(world.a.leader, "api-stats-breakdown", {"by": by}).json()["rows"]
-    expected = stats.breakdown(scope=stats.scope_for(world.a.leader), period=stats.month_period(2026, 3), by=by,
+    expected = breakdown(scope=scope_for(world.a.leader), period=month_period(2026, 3), by=by,
                                sort="on_time_rate" if by == "agency" else "late_steps")
     assert [(r["label"], r["late_steps"], r["overdue_now"]) for r in rows] == \
         [(r.label, r.late_steps, r.overdue_now) for r in expected]

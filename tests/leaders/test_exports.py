@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dossiers import stats_exports
+from dossiers.leaders import exports as stats_exports
 
 from ._data import MARCH, shared_world
 

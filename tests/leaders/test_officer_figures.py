@@ -11,18 +11,18 @@ rows back after they were lost.
 """
 
 import datetime as dt
-import importlib
 from collections import Counter
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.db.models import F
 
-from dossiers import services, stats
+from dossiers import figures, services
+from dossiers.leaders.breakdown import breakdown
+from dossiers.leaders.officers import officers
+from dossiers.leaders.periods import month_period, quarter_period, range_period, year_period
+from dossiers.leaders.scope import scope_for
 from dossiers.models import DossierStep, Grain, OfficerDayFigures
 
 from ..step_log import figures_from_the_log, figures_table
@@ -30,16 +30,16 @@ from .conftest import build_world, grow_world, module_db, vn
 from .test_stats_random import PERIODS, leaders, python_officers
 
 # Periods whose bounds cut through days on which steps were finished at night (local time), and
-# periods read from month rows and day rows together (stats.figures_pieces): March whole with February
+# periods read from month rows and day rows together (dossiers.figures.pieces): March whole with February
 # and April cut, a whole month and a cut one on either side, days inside March, the current quarter
 # (April not over yet, but whole in the quarter).
-MORE_PERIODS = [stats.range_period(dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
-                stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17)),
-                stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3)),
-                stats.range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 2)),
-                stats.range_period(dt.date(2026, 2, 20), dt.date(2026, 3, 31)),
-                stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),
-                stats.quarter_period(2026, 2)]
+MORE_PERIODS = [range_period(dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
+                range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17)),
+                range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3)),
+                range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 2)),
+                range_period(dt.date(2026, 2, 20), dt.date(2026, 3, 31)),
+                range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),
+                quarter_period(2026, 2)]
 
 
 def _department_desks(w) -> None:
@@ -84,24 +84,24 @@ def test_the_kept_rows_are_the_step_logs_and_the_rebuilds(h):
     finished = DossierStep.objects.exclude(finished_at=None).count()
     assert by_officer[False, "steps"] + by_officer[True, "steps"] == finished
     assert kept == figures_from_the_log()
-    assert services.officer_figures_rebuild() == len(kept)
+    assert figures.officer_figures_rebuild() == len(kept)
     assert figures_table() == kept
 
 
 @pytest.mark.parametrize("period", PERIODS + MORE_PERIODS, ids=lambda p: p.slug)
 def test_officers_match_the_step_log(h, period):
     for leader in leaders(h):
-        scope = stats.scope_for(leader)
-        rows = stats.officers(scope=scope, period=period)
+        scope = scope_for(leader)
+        rows = officers(scope=scope, period=period)
         got = {r.key: (r.steps, r.late_steps, r.late_seconds, r.overdue_now) for r in rows if r.steps or r.overdue_now}
         assert got == python_officers(scope, period), (leader, period)
-    everyone = python_officers(stats.scope_for(h["LP"]), period)
+    everyone = python_officers(scope_for(h["LP"]), period)
     assert sum(figures[0] for figures in everyone.values()) > 0  # the period really has steps
 
 
-@pytest.mark.parametrize("period", [stats.month_period(2026, 3), stats.year_period(2026)], ids=lambda p: p.slug)
+@pytest.mark.parametrize("period", [month_period(2026, 3), year_period(2026)], ids=lambda p: p.slug)
 def test_the_departments_count_the_steps_handed_to_no_officer(h, period):
-    scope = stats.scope_for(h["LP"])
+    scope = scope_for(h["LP"])
     expected = Counter()
     for s in DossierStep.objects.select_related("dossier").filter(
             finished_at__gte=period.start_at, finished_at__lt=period.end_at, dossier__agency_id__in=scope.ids):
@@ -110,7 +110,7 @@ def test_the_departments_count_the_steps_handed_to_no_officer(h, period):
         expected[s.to_department_id, "late"] += late
         expected[s.to_department_id, "seconds"] += s.late_seconds if late else 0
 
-    rows = stats.breakdown(scope=scope, period=period, by="department")
+    rows = breakdown(scope=scope, period=period, by="department")
 
     got = {(r.key, name): value for r in rows
            for name, value in (("steps", r.steps), ("late", r.late_steps), ("seconds", r.late_seconds)) if value}
@@ -122,16 +122,16 @@ def test_the_departments_count_the_steps_handed_to_no_officer(h, period):
 def test_whole_months_are_read_from_the_month_rows_alone(h):
     """A month row made wrong shows in every period that holds its whole month and in no other; day
     rows of that month made wrong show only in a period that cuts the month."""
-    scope = stats.scope_for(h["LP"])
-    inside = stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20))
+    scope = scope_for(h["LP"])
+    inside = range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20))
     officer = (OfficerDayFigures.objects.filter(grain=Grain.DAY, day__gte=inside.start, day__lte=inside.end)
                .exclude(officer_id=0).order_by("pk").values_list("officer_id", flat=True).first())
-    periods = {"year": stats.year_period(2026), "q1": stats.quarter_period(2026, 1),
-               "march": stats.month_period(2026, 3), "inside": inside, "february": stats.month_period(2026, 2),
-               "cut": stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))}
+    periods = {"year": year_period(2026), "q1": quarter_period(2026, 1),
+               "march": month_period(2026, 3), "inside": inside, "february": month_period(2026, 2),
+               "cut": range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))}
 
     def steps() -> dict[str, int]:
-        return {name: next((r.steps for r in stats.officers(scope=scope, period=period) if r.key == officer), 0)
+        return {name: next((r.steps for r in officers(scope=scope, period=period) if r.key == officer), 0)
                 for name, period in periods.items()}
 
     before = steps()
@@ -147,14 +147,14 @@ def test_whole_months_are_read_from_the_month_rows_alone(h):
     assert steps() == {**before, "inside": before["inside"] + days}
 
 
-@pytest.mark.parametrize("period", [stats.year_period(2026), MORE_PERIODS[2]], ids=lambda p: p.slug)
+@pytest.mark.parametrize("period", [year_period(2026), MORE_PERIODS[2]], ids=lambda p: p.slug)
 def test_the_month_and_day_rows_are_read_in_one_query(h, period, django_assert_num_queries):
     """A period with cut months sums its pieces in one statement (UNION ALL), as a year does."""
-    scope = stats.scope_for(h["LP"])
+    scope = scope_for(h["LP"])
     with django_assert_num_queries(1):  # officers with their steps, overdue now
-        stats.officers(scope=scope, period=period)
+        officers(scope=scope, period=period)
     with django_assert_num_queries(2):  # steps per department with their names; overdue now
-        stats.breakdown(scope=scope, period=period, by="department")
+        breakdown(scope=scope, period=period, by="department")
 
 
 def test_the_command_rebuilds_lost_or_wrong_rows(h):
@@ -169,19 +169,3 @@ def test_the_command_rebuilds_lost_or_wrong_rows(h):
 
     assert figures_table() == kept
     assert f"Đã tính lại {len(kept)} dòng" in out.getvalue()
-
-
-@pytest.mark.parametrize("name, grains", [("0005_officer_day_figures", {Grain.DAY}),
-                                          ("0008_month_figures", {Grain.DAY, Grain.MONTH})])
-def test_the_migration_fills_the_table_from_the_step_log(h, name, grains):
-    """0005's model has no month rows: its backfill writes the day rows (the column's default),
-    0008's writes both."""
-    kept = figures_table()
-    OfficerDayFigures.objects.all().delete()
-    migration = importlib.import_module(f"dossiers.migrations.{name}")
-    # The models as the migration sees them, not as they are today.
-    state = MigrationLoader(connection).project_state(("dossiers", name))
-
-    migration.backfill(state.apps, SimpleNamespace(connection=connection))
-
-    assert figures_table() == {r for r in kept if r[0] in grains}

@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dossiers import stats
+from dossiers.leaders.breakdown import breakdown
+from dossiers.leaders.periods import month_period, quarter_period, range_period, year_period
+from dossiers.leaders.rates import rounded
+from dossiers.leaders.scope import scope_for
 from mocua.accounts.models import Role
 from mocua.text import fold
 
@@ -57,7 +60,8 @@ def test_counter_and_specialists_are_refused(client, world, role):
 
 @pytest.mark.parametrize("role", [Role.HEAD, Role.LEADER])
 def test_heads_and_leaders_open_every_page(client, world, role):
-    manager = UserFactory(agency=world.a.agency, role=role)
+    # The head of the department whose officer the per-officer page shows.
+    manager = UserFactory(agency=world.a.agency, role=role, department=world.hoa.department)
     for url in all_urls(world):
         response = get(client, manager, url)
         assert response.status_code == 200, url
@@ -118,14 +122,14 @@ def test_ranking_of_units_lists_the_scope_best_on_time_rate_first(client, world)
 
 def test_default_period_is_the_current_month(client, world):
     response = get(client, world.a.leader, reverse("leaders:dashboard"), "")
-    assert response.context["period"] == stats.month_period(2026, 3)
+    assert response.context["period"] == month_period(2026, 3)
 
 
 @pytest.mark.parametrize(("query", "expected"), [
-    ("period=quarter&year=2026&quarter=1", stats.quarter_period(2026, 1)),
-    ("period=year&year=2025", stats.year_period(2025)),
-    ("period=range&start=2026-03-02&end=2026-03-06", stats.range_period(dt.date(2026, 3, 2), dt.date(2026, 3, 6))),
-    ("period=range&start=02/03/2026&end=06/03/2026", stats.range_period(dt.date(2026, 3, 2), dt.date(2026, 3, 6))),
+    ("period=quarter&year=2026&quarter=1", quarter_period(2026, 1)),
+    ("period=year&year=2025", year_period(2025)),
+    ("period=range&start=2026-03-02&end=2026-03-06", range_period(dt.date(2026, 3, 2), dt.date(2026, 3, 6))),
+    ("period=range&start=02/03/2026&end=06/03/2026", range_period(dt.date(2026, 3, 2), dt.date(2026, 3, 6))),
 ])
 def test_period_chooser(client, world, query, expected):
     response = get(client, world.a.leader, reverse("leaders:report06"), query)
@@ -246,7 +250,7 @@ def test_late_steps_page_lists_the_officers_late_steps_with_links(client, world)
         assert f'href="{reverse("dossiers:detail", args=[code])}"' in html
     assert world.codes["cuong_on_time"] not in html
     assert "17,25" in html  # the Vietnamese decimal comma
-    assert response.context["late_hours"] == stats.rounded(sum(s.late_seconds for s in steps) / 3600) == 17.25
+    assert response.context["late_hours"] == rounded(sum(s.late_seconds for s in steps) / 3600) == 17.25
 
 
 def test_late_steps_page_shows_dossiers_overdue_on_the_desk_now(client, world):
@@ -271,7 +275,7 @@ def test_a_sub_agencys_dossier_is_listed_without_a_link_the_leader_cannot_open(c
 def test_breakdowns_match_the_stats_module(client, world, slug):
     by = {"phong-ban": "department", "don-vi": "agency", "linh-vuc": "field", "thu-tuc": "procedure"}[slug]
     response = get(client, world.a.leader, reverse("leaders:breakdown", args=[slug]))
-    expected = stats.breakdown(scope=stats.scope_for(world.a.leader), period=stats.month_period(2026, 3), by=by,
+    expected = breakdown(scope=scope_for(world.a.leader), period=month_period(2026, 3), by=by,
                                sort="on_time_rate" if by == "agency" else "late_steps")
     got = response.context["rows"]
     assert [(r.label, r.steps, r.late_steps, r.overdue_now) for r in got] == \

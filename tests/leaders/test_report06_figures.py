@@ -3,7 +3,7 @@ period, after a random history replayed through the services: the hand-built wor
 of twenty random dossiers (as test_stats_random grows it, another seed) and online submissions
 rejected or withdrawn before the counter accepted them.
 
-Every cell of every row equals the row-by-row count (stats.count_dossiers with the Biểu 06
+Every cell of every row equals the row-by-row count (count_dossiers with the Biểu 06
 conditions) over past, current and cut periods (whole months, a quarter, the year, months cut at
 either end, days inside one month), per unit and per field, with each filter, whole months being
 read from the month rows alone; the rows the services kept, day rows and month rows, are the rows
@@ -13,42 +13,42 @@ number of dossiers; and figures that lost rows are reported, not shown as if the
 """
 
 import datetime as dt
-import importlib
 from io import StringIO
-from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.db.models import F
 
-from dossiers import services, stats
+from dossiers import figures, services
+from dossiers.leaders.periods import month_period, quarter_period, range_period, year_period
+from dossiers.leaders.report06 import REPORT_FIGURES, Report06, ReportRow, report06
+from dossiers.leaders.scope import Filters, scope_for
 from dossiers.models import DossierDayFigures, Grain
 from procedures.models import Field, OnlineLevel
+from tests.leaders.oracle import count_dossiers
 
 from ..factories import FieldFactory, ProcedureFactory
 from ..report_figures import report_figures_from_the_dossiers, report_figures_table
 from .conftest import APPLICANT, at, build_world, grow_world, make_variant, module_db, vn
 
 PERIODS = [
-    stats.month_period(2026, 2),  # past: everything in it has ended
-    stats.month_period(2026, 3),
-    stats.month_period(2026, 4),  # current (NOW = 06/04/2026 10:00)
-    stats.year_period(2026),  # current year
-    stats.quarter_period(2026, 1),
+    month_period(2026, 2),  # past: everything in it has ended
+    month_period(2026, 3),
+    month_period(2026, 4),  # current (NOW = 06/04/2026 10:00)
+    year_period(2026),  # current year
+    quarter_period(2026, 1),
     # Bounds cutting through dossiers received before and finished after them.
-    stats.range_period(dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
-    stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17)),
-    stats.range_period(dt.date(2026, 3, 10), dt.date(2026, 4, 6)),
-    # Month rows and day rows together (stats.figures_pieces): March whole with February and April cut, a
+    range_period(dt.date(2026, 3, 3), dt.date(2026, 3, 3)),
+    range_period(dt.date(2026, 2, 24), dt.date(2026, 3, 17)),
+    range_period(dt.date(2026, 3, 10), dt.date(2026, 4, 6)),
+    # Month rows and day rows together (dossiers.figures.pieces): March whole with February and April cut, a
     # whole month and a cut one on either side, days inside March, the current quarter (April not
     # over yet, but whole in the quarter).
-    stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3)),
-    stats.range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 2)),
-    stats.range_period(dt.date(2026, 2, 20), dt.date(2026, 3, 31)),
-    stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),
-    stats.quarter_period(2026, 2),
+    range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3)),
+    range_period(dt.date(2026, 3, 1), dt.date(2026, 4, 2)),
+    range_period(dt.date(2026, 2, 20), dt.date(2026, 3, 31)),
+    range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20)),
+    quarter_period(2026, 2),
 ]
 
 
@@ -75,25 +75,25 @@ def h(history, db, now):
     return history
 
 
-def _filters(h) -> list[stats.Filters]:
-    return [stats.Filters(), stats.Filters(agency_id=h["A1"].pk), stats.Filters(agency_id=h["G1"].pk),
-            stats.Filters(field_id=h["F1"].pk), stats.Filters(procedure_id=h["P3"].pk),
-            stats.Filters(agency_id=h["P"].pk, field_id=h["F2"].pk)]
+def _filters(h) -> list[Filters]:
+    return [Filters(), Filters(agency_id=h["A1"].pk), Filters(agency_id=h["G1"].pk),
+            Filters(field_id=h["F1"].pk), Filters(procedure_id=h["P3"].pk),
+            Filters(agency_id=h["P"].pk, field_id=h["F2"].pk)]
 
 
-def assert_as_counted_row_by_row(scope, period, filters, by) -> stats.Report06:
-    """Every cell of the report equals stats.count_dossiers' count of the dossier rows."""
-    report = stats.report06(scope=scope, period=period, filters=filters, by=by)
+def assert_as_counted_row_by_row(scope, period, filters, by) -> Report06:
+    """Every cell of the report equals count_dossiers' count of the dossier rows."""
+    report = report06(scope=scope, period=period, filters=filters, by=by)
     key = "agency_id" if by == "unit" else "procedure__field_id"
-    counted = {r[key]: r for r in stats.count_dossiers(scope=scope, period=period, filters=filters,
-                                                       names=stats.REPORT_FIGURES, group=(key,))}
+    counted = {r[key]: r for r in count_dossiers(scope=scope, period=period, filters=filters,
+                                                       names=REPORT_FIGURES, group=(key,))}
     for row in report.rows:
-        assert row.counts == stats.ReportRow.of(row.key, row.label, counted.get(row.key, {})).counts, (
+        assert row.counts == ReportRow.of(row.key, row.label, counted.get(row.key, {})).counts, (
             period, filters, by, row.label)
     if by == "field":  # the same fields, each with something to count, in the same order
         names = dict(Field.objects.values_list("pk", "name"))
         assert [r.key for r in report.rows] == sorted(
-            (k for k, r in counted.items() if any(r[n] for n in stats.REPORT_FIGURES)), key=lambda k: (names[k], k))
+            (k for k, r in counted.items() if any(r[n] for n in REPORT_FIGURES)), key=lambda k: (names[k], k))
     assert report.warnings == []
     return report
 
@@ -102,7 +102,7 @@ def assert_as_counted_row_by_row(scope, period, filters, by) -> stats.Report06:
 def test_every_cell_is_the_row_by_row_count(h, period):
     counted = 0
     for leader in ("LP", "L1", "G0L"):
-        scope = stats.scope_for(h[leader])
+        scope = scope_for(h[leader])
         for filters in _filters(h):
             for by in ("unit", "field"):
                 report = assert_as_counted_row_by_row(scope, period, filters, by)
@@ -112,12 +112,12 @@ def test_every_cell_is_the_row_by_row_count(h, period):
 
 def test_the_periods_really_hold_every_figure(h):
     """Not two empty sides: over the periods the province's report has every column above zero."""
-    scope = stats.scope_for(h["LP"])
+    scope = scope_for(h["LP"])
     seen = set()
     for period in PERIODS:
-        total = stats.report06(scope=scope, period=period, by="unit").total
+        total = report06(scope=scope, period=period, by="unit").total
         seen |= {name for name, n in total.counts.items() if n > 0}
-    assert seen == set(stats.REPORT_FIGURES) | {"total", "in_progress_within"}
+    assert seen == set(REPORT_FIGURES) | {"total", "in_progress_within"}
 
 
 def test_the_kept_rows_are_the_dossiers_and_the_rebuilds(h):
@@ -127,28 +127,28 @@ def test_the_kept_rows_are_the_dossiers_and_the_rebuilds(h):
     assert sum(r[4] + r[5] for r in days) > 60 and sum(sum(r[6:]) for r in days) > 40
     assert [sum(r[n] for r in months) for n in range(4, 9)] == [sum(r[n] for r in days) for n in range(4, 9)]
     assert kept == report_figures_from_the_dossiers()
-    assert services.report_figures_rebuild() == len(kept)
+    assert figures.report_figures_rebuild() == len(kept)
     assert report_figures_table() == kept
 
 
 def test_the_query_count_does_not_grow_with_the_dossiers(h, django_assert_num_queries):
     # The daily figures grouped (the field's name joined per field), the open dossiers grouped.
-    scope = stats.scope_for(h["LP"])
+    scope = scope_for(h["LP"])
     # A month and a year read one piece of the daily figures, a cut period three (a UNION ALL).
-    cut = stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))
-    calls = [dict(period=p, by=by, filters=f) for p in (stats.month_period(2026, 3), stats.year_period(2026), cut)
-             for by in ("unit", "field") for f in (stats.Filters(), stats.Filters(field_id=h["F1"].pk))]
+    cut = range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))
+    calls = [dict(period=p, by=by, filters=f) for p in (month_period(2026, 3), year_period(2026), cut)
+             for by in ("unit", "field") for f in (Filters(), Filters(field_id=h["F1"].pk))]
     for kwargs in calls:
         with django_assert_num_queries(2):
-            stats.report06(scope=scope, **kwargs)
+            report06(scope=scope, **kwargs)
     saved = {name: dict(getattr(h, name)) for name in ("agencies", "users", "dossiers")}
     try:
         grow_world(h, seed=12, units=2, per_unit=10)
-        scope = stats.scope_for(h["LP"])
+        scope = scope_for(h["LP"])
         assert len(scope.ids) == 8
         for kwargs in calls:
             with django_assert_num_queries(2):
-                stats.report06(scope=scope, **kwargs)
+                report06(scope=scope, **kwargs)
     finally:  # the rows go with the test's savepoint; the shared world forgets them too
         for name, table in saved.items():
             setattr(h, name, table)
@@ -164,12 +164,12 @@ def test_a_field_with_only_refusals_at_the_counter_has_no_row(h):
     with at(vn(3, 18, 9)):
         services.dossier_refuse_intake(actor=h["R1"], intake=services.Intake(
             variant=variant, applicant=services.Applicant(**APPLICANT), papers=[]), reason="Không thuộc thẩm quyền")
-    scope, march = stats.scope_for(h["LP"]), stats.month_period(2026, 3)
-    counted = stats.count_dossiers(scope=scope, period=march, names=stats.REPORT_FIGURES,
+    scope, march = scope_for(h["LP"]), month_period(2026, 3)
+    counted = count_dossiers(scope=scope, period=march, names=REPORT_FIGURES,
                                    group=("procedure__field_id",))
-    assert {r["procedure__field_id"]: sum(r[n] for n in stats.REPORT_FIGURES) for r in counted}[field.pk] == 0
+    assert {r["procedure__field_id"]: sum(r[n] for n in REPORT_FIGURES) for r in counted}[field.pk] == 0
 
-    report = assert_as_counted_row_by_row(scope, march, stats.Filters(), "field")
+    report = assert_as_counted_row_by_row(scope, march, Filters(), "field")
 
     assert field.pk not in [r.key for r in report.rows]
 
@@ -177,14 +177,14 @@ def test_a_field_with_only_refusals_at_the_counter_has_no_row(h):
 def test_whole_months_are_read_from_the_month_rows_alone(h):
     """A month row made wrong shows in every period that holds its whole month and in no other; day
     rows of that month made wrong show only in a period that cuts the month."""
-    scope = stats.scope_for(h["LP"])
-    inside = stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20))
-    periods = {"year": stats.year_period(2026), "q1": stats.quarter_period(2026, 1),
-               "march": stats.month_period(2026, 3), "inside": inside, "february": stats.month_period(2026, 2),
-               "cut": stats.range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))}
+    scope = scope_for(h["LP"])
+    inside = range_period(dt.date(2026, 3, 5), dt.date(2026, 3, 20))
+    periods = {"year": year_period(2026), "q1": quarter_period(2026, 1),
+               "march": month_period(2026, 3), "inside": inside, "february": month_period(2026, 2),
+               "cut": range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))}
 
     def received() -> dict[str, int]:
-        return {name: stats.report06(scope=scope, period=period, by="unit").total["new_online"]
+        return {name: report06(scope=scope, period=period, by="unit").total["new_online"]
                 for name, period in periods.items()}
 
     before = received()
@@ -204,7 +204,7 @@ def test_whole_months_are_read_from_the_month_rows_alone(h):
 def test_figures_that_lost_rows_are_reported(h):
     DossierDayFigures.objects.update(resolved_early=0, resolved_on_time=0, resolved_late=0)
 
-    report = stats.report06(scope=stats.scope_for(h["LP"]), period=stats.month_period(2026, 3), by="unit")
+    report = report06(scope=scope_for(h["LP"]), period=month_period(2026, 3), by="unit")
 
     total = report.total
     assert total["carried_over"] == total["in_progress"] - total["new_online"] - total["new_offline"] < 0
@@ -224,29 +224,3 @@ def test_the_command_rebuilds_lost_or_wrong_rows(h):
 
     assert report_figures_table() == kept
     assert f"Đã tính lại {len(kept)} dòng" in out.getvalue()
-
-
-@pytest.mark.parametrize("name, grains, counters", [
-    ("0007_dossier_day_figures", {Grain.DAY}, DossierDayFigures.REPORT_COUNTERS),
-    ("0008_month_figures", {Grain.DAY, Grain.MONTH}, DossierDayFigures.REPORT_COUNTERS),
-    ("0012_dashboard_figures", {Grain.DAY, Grain.MONTH}, DossierDayFigures.COUNTERS)])
-def test_the_migration_fills_the_table_from_the_dossiers(h, name, grains, counters):
-    """0007's model has no month rows: its backfill writes the day rows (the column's default),
-    0008's writes both (and the step figures, tests/leaders/test_officer_figures.py); both write
-    Biểu 06's counters only (the others take their database default, 0). 0012's writes them all."""
-    kept = report_figures_table()
-    DossierDayFigures.objects.all().delete()
-    migration = importlib.import_module(f"dossiers.migrations.{name}")
-    # The models as the migration sees them, not as they are today.
-    state = MigrationLoader(connection).project_state(("dossiers", name))
-    width = 4 + len(counters)  # the key, then Biểu 06's counters or all of them (COUNTERS begins with them)
-
-    try:
-        migration.backfill(state.apps, SimpleNamespace(connection=connection))
-
-        # (A day with only returns or ratings has no row before 0012.)
-        assert {r[:width] for r in report_figures_table()} == {r[:width] for r in kept
-                                                               if r[0] in grains and any(r[4:width])}
-        assert all(not any(r[width:]) for r in report_figures_table())
-    finally:  # the module's later tests read the whole table
-        services.report_figures_rebuild()

@@ -13,10 +13,15 @@ first, then the points to 0.01):
 
 import pytest
 
-from dossiers import stats
+from dossiers.leaders.index766 import index766, points
+from dossiers.leaders.officers import officers
+from dossiers.leaders.periods import month_period
+from dossiers.leaders.rates import percent, rounded
+from dossiers.leaders.report06 import report06
+from dossiers.leaders.scope import Filters, scope_for
 from ratings import stats as rating_stats
 
-MARCH = stats.month_period(2026, 3)
+MARCH = month_period(2026, 3)
 
 
 def table(row):
@@ -24,7 +29,7 @@ def table(row):
 
 
 def test_index_per_agency_and_in_total(w, now):
-    rows, total = stats.index766(scope=stats.scope_for(w["LP"]), period=MARCH)
+    rows, total = index766(scope=scope_for(w["LP"]), period=MARCH)
     assert [r.key for r in rows] == [w["P"].pk, w["A1"].pk, w["A2"].pk]
     p, a1, a2 = rows
     # The province: D18 only, new at the counter, overdue, not digitised, nothing resolved.
@@ -53,20 +58,20 @@ def test_index_per_agency_and_in_total(w, now):
 
 
 def test_5_4_agrees_with_the_ratings_app(w, now):
-    scope = stats.scope_for(w["LP"])
-    _, total = stats.index766(scope=scope, period=MARCH)
-    theirs = rating_stats.indicator_5_4(agency_ids=scope.ids, start=MARCH.start, end=MARCH.end)
+    scope = scope_for(w["LP"])
+    _, total = index766(scope=scope, period=MARCH)
+    theirs = rating_stats.indicator_5_4(scope=scope, start=MARCH.start, end=MARCH.end)
     assert (theirs["total"], theirs["late"], theirs["disliked"]) == (9, 3, 1)
     assert (theirs["rate"], theirs["points"]) == table(total)["5.4"]
 
 
 def test_index_keeps_to_the_scope_and_filters(w, now):
-    rows, total = stats.index766(scope=stats.scope_for(w["L1"]), period=MARCH)
+    rows, total = index766(scope=scope_for(w["L1"]), period=MARCH)
     assert [r.key for r in rows] == [w["A1"].pk]
     assert table(total) == table(rows[0])
     # Chứng thực in A2: D9 only (stopped early: on time either way), new at the counter, not digitised.
-    rows, total = stats.index766(scope=stats.scope_for(w["LP"]), period=MARCH,
-                                 filters=stats.Filters(agency_id=w["A2"].pk, field_id=w["F2"].pk))
+    rows, total = index766(scope=scope_for(w["LP"]), period=MARCH,
+                                 filters=Filters(agency_id=w["A2"].pk, field_id=w["F2"].pk))
     assert [r.key for r in rows] == [w["A2"].pk]
     assert table(total) == {"2.1": (100.0, 20.0), "3.3": (0.0, 0.0), "4.1": (None, None), "4.2": (0.0, 0.0),
                             "5.4": (100.0, 6.0)}
@@ -80,16 +85,16 @@ def test_index_keeps_to_the_scope_and_filters(w, now):
     (45.0, 6, 90, 3.0), (37.5, 4, 80, 1.88), (0.0, 6, 90, 0.0), (None, 6, 90, None),
 ])
 def test_points(rate, maximum, threshold, expected):
-    assert stats.points(rate, maximum, threshold) == expected
+    assert points(rate, maximum, threshold) == expected
 
 
 def test_percent_and_rounding():
-    assert stats.percent(1, 3) == 33.33
-    assert stats.percent(2, 3) == 66.67
-    assert stats.percent(3, 0) is None
-    assert stats.percent(0, 5) == 0.0
-    assert stats.rounded(2.675) == 2.68  # half up on the decimal digits, not binary float rounding
-    assert stats.rounded(None) is None
+    assert percent(1, 3) == 33.33
+    assert percent(2, 3) == 66.67
+    assert percent(3, 0) is None
+    assert percent(0, 5) == 0.0
+    assert rounded(2.675) == 2.68  # half up on the decimal digits, not binary float rounding
+    assert rounded(None) is None
 
 
 def test_closing_while_waiting_for_papers_is_judged_at_the_request(w, now):
@@ -111,11 +116,11 @@ def test_closing_while_waiting_for_papers_is_judged_at_the_request(w, now):
     assert (dx.finished_at, dx.timeliness) == (vn(4, 3, 10), "early")  # judged at Thu 26/03 09:00
     step = dx.steps.get(to_user=w["SX"])
     assert (step.finished_at, step.timeliness, step.late_seconds) == (vn(4, 3, 10), "early", 0)
-    april = stats.month_period(2026, 4)
-    scope = stats.scope_for(w["LX"])
+    april = month_period(2026, 4)
+    scope = scope_for(w["LX"])
     # April for LX: carried D17 (overdue) and DX; DX resolved (withdrawn: on time).
-    assert stats.report06(scope=scope, period=april).total.cells == [2, 0, 0, 2, 1, 0, 1, 0, 1, 0, 1]
-    _, total = stats.index766(scope=scope, period=april)
+    assert report06(scope=scope, period=april).total.cells == [2, 0, 0, 2, 1, 0, 1, 0, 1, 0, 1]
+    _, total = index766(scope=scope, period=april)
     assert (total.closed_late, table(total)["2.1"]) == (0, (50.0, 10.0))  # (2 − 0 − 1) / 2
-    officers = {r.key: (r.steps, r.late_steps, r.overdue_now) for r in stats.officers(scope=scope, period=april)}
-    assert officers == {w["RX"].pk: (0, 0, 0), w["SX"].pk: (1, 0, 1), w["LX"].pk: (0, 0, 0)}
+    by_officer = {r.key: (r.steps, r.late_steps, r.overdue_now) for r in officers(scope=scope, period=april)}
+    assert by_officer == {w["RX"].pk: (0, 0, 0), w["SX"].pk: (1, 0, 1), w["LX"].pk: (0, 0, 0)}

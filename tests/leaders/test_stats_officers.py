@@ -20,13 +20,16 @@ stopped); R1's D6 and D15 wait for the citizen to collect them.
 
 import pytest
 
-from dossiers import stats
+from dossiers.leaders.breakdown import breakdown
+from dossiers.leaders.officers import officer_get, officer_late_steps, officer_overdue_now, officers
+from dossiers.leaders.periods import month_period
+from dossiers.leaders.scope import Filters, scope_for
 from dossiers.models import Dossier
 from mocua.accounts.models import User
 
 from .conftest import vn
 
-MARCH = stats.month_period(2026, 3)
+MARCH = month_period(2026, 3)
 HOUR = 3600
 
 # key → (steps, late steps, late seconds, overdue now)
@@ -48,7 +51,7 @@ def figures(w, rows):
 
 
 def test_per_officer_table_for_the_province(w, now):
-    rows = stats.officers(scope=stats.scope_for(w["LP"]), period=MARCH)
+    rows = officers(scope=scope_for(w["LP"]), period=MARCH)
     assert figures(w, rows) == MARCH_ROWS  # the outsiders RX, SX, LX are not listed
     # Most late steps first, then hours over budget, then the name without diacritics
     # (Bùi, Đặng, Lê, Phạm, Phan, Trần, Vũ).
@@ -74,47 +77,47 @@ def test_per_officer_table_for_the_province(w, now):
     ("late_steps", False, ["L2", "RP", "R1", "S1", "LP", "H1", "R2", "S3", "S2", "L1"]),
 ])
 def test_sorting(w, now, sort, descending, expected):
-    rows = stats.officers(scope=stats.scope_for(w["LP"]), period=MARCH, sort=sort, descending=descending)
+    rows = officers(scope=scope_for(w["LP"]), period=MARCH, sort=sort, descending=descending)
     assert keyed(w, rows) == expected
 
 
 def test_scope_of_a_commune_and_of_another_province(w, now):
-    commune = stats.officers(scope=stats.scope_for(w["L1"]), period=MARCH)
+    commune = officers(scope=scope_for(w["L1"]), period=MARCH)
     assert figures(w, commune) == {k: MARCH_ROWS[k] for k in ("R1", "H1", "S1", "S2", "L1")}
     # RX's D17 step 0 (on time); SX has D17, due Wed 04/03 08:30, on the desk.
-    elsewhere = stats.officers(scope=stats.scope_for(w["LX"]), period=MARCH)
+    elsewhere = officers(scope=scope_for(w["LX"]), period=MARCH)
     assert figures(w, elsewhere) == {"RX": (1, 0, 0, 0), "SX": (0, 0, 0, 1), "LX": (0, 0, 0, 0)}
 
 
 def test_filters(w, now):
-    scope = stats.scope_for(w["LP"])
+    scope = scope_for(w["LP"])
     # Chứng thực (D5, D9, D12): R1 D12 receive, R2 D9 receive, S3 D9 (early); S2 has D5 overdue.
-    rows = stats.officers(scope=scope, period=MARCH, filters=stats.Filters(field_id=w["F2"].pk))
+    rows = officers(scope=scope, period=MARCH, filters=Filters(field_id=w["F2"].pk))
     expected = {k: (0, 0, 0, 0) for k in MARCH_ROWS}
     expected.update({"R1": (1, 0, 0, 0), "R2": (1, 0, 0, 0), "S3": (1, 0, 0, 0), "S2": (0, 0, 0, 1)})
     assert figures(w, rows) == expected
     # P2 (D3, D7, D10, D14, D15): R1 D3 ×2, D7 ×2, D15; S2 both late steps; L1 D3, D7; R2 D10, D14 return.
-    rows = stats.officers(scope=scope, period=MARCH, filters=stats.Filters(procedure_id=w["P2"].pk))
+    rows = officers(scope=scope, period=MARCH, filters=Filters(procedure_id=w["P2"].pk))
     expected = {k: (0, 0, 0, 0) for k in MARCH_ROWS}
     expected.update({"R1": (5, 0, 0, 0), "S2": (2, 2, 176400, 0), "L1": (2, 0, 0, 0), "R2": (2, 0, 0, 0),
                      "S3": (1, 0, 0, 0), "L2": (1, 0, 0, 0)})
     assert figures(w, rows) == expected
-    rows = stats.officers(scope=scope, period=MARCH, filters=stats.Filters(agency_id=w["A2"].pk))
+    rows = officers(scope=scope, period=MARCH, filters=Filters(agency_id=w["A2"].pk))
     assert figures(w, rows) == {k: MARCH_ROWS[k] for k in ("R2", "S3", "L2")}
 
 
 def test_april_counts_the_steps_finished_in_april(w, now):
     # 02/04: S1 hands D15 on, late 23 h (Mon 30/03 08:30 → Thu 02/04 09:00); L1 approves it early.
-    rows = figures(w, stats.officers(scope=stats.scope_for(w["L1"]), period=stats.month_period(2026, 4)))
+    rows = figures(w, officers(scope=scope_for(w["L1"]), period=month_period(2026, 4)))
     assert rows == {"R1": (0, 0, 0, 0), "H1": (0, 0, 0, 0), "S1": (1, 1, 82800, 0), "S2": (0, 0, 0, 1),
                     "L1": (1, 0, 0, 0)}
 
 
 def test_a_former_officer_stays_only_where_they_worked(w, now):
     User.objects.filter(pk__in=[w["H1"].pk, w["LP"].pk]).update(is_active=False)
-    keys = keyed(w, stats.officers(scope=stats.scope_for(w["LP"]), period=MARCH))
+    keys = keyed(w, officers(scope=scope_for(w["LP"]), period=MARCH))
     assert "H1" in keys and "LP" not in keys  # H1 handled D1 in March, LP nothing
-    assert "H1" not in keyed(w, stats.officers(scope=stats.scope_for(w["LP"]), period=stats.month_period(2026, 2)))
+    assert "H1" not in keyed(w, officers(scope=scope_for(w["LP"]), period=month_period(2026, 2)))
 
 
 # --------------------------------------------------------------------------- one officer
@@ -122,8 +125,8 @@ def test_a_former_officer_stays_only_where_they_worked(w, now):
 
 def late_steps(w, key, scope_key="LP", period=MARCH, **filters):
     names = {d.pk: k for k, d in w.dossiers.items()}
-    steps = stats.officer_late_steps(officer=w[key], scope=stats.scope_for(w[scope_key]), period=period,
-                                     filters=stats.Filters(**filters))
+    steps = officer_late_steps(officer=w[key], scope=scope_for(w[scope_key]), period=period,
+                                     filters=Filters(**filters))
     return [(names[s.dossier_id], s.step_name, s.due_at, s.finished_at, s.late_seconds) for s in steps]
 
 
@@ -139,18 +142,18 @@ def test_late_steps_of_an_officer_worst_first(w, now):
     # The late results handed back (D4 by post, D14 collected 02/03) are not the counter's lateness.
     assert late_steps(w, "R1") == [] and late_steps(w, "R2") == []
     assert late_steps(w, "L1", field_id=w["F2"].pk) == []
-    assert late_steps(w, "S1", period=stats.month_period(2026, 4)) == [
+    assert late_steps(w, "S1", period=month_period(2026, 4)) == [
         ("D15", "Thẩm định, xử lý", vn(3, 30, 8, 30), vn(4, 2, 9), 82800)]
 
 
 def test_late_steps_show_the_dossier(w, now):
-    step = stats.officer_late_steps(officer=w["S3"], scope=stats.scope_for(w["LP"]), period=MARCH)[0]
+    step = officer_late_steps(officer=w["S3"], scope=scope_for(w["LP"]), period=MARCH)[0]
     assert (step.dossier.code, step.dossier.procedure_name) == (w["D8"].code, "Thủ tục P1")
 
 
 def overdue(w, key, scope_key="LP"):
     names = {d.pk: k for k, d in w.dossiers.items()}
-    return [names[d.pk] for d in stats.officer_overdue_now(officer=w[key], scope=stats.scope_for(w[scope_key]))]
+    return [names[d.pk] for d in officer_overdue_now(officer=w[key], scope=scope_for(w[scope_key]))]
 
 
 def test_overdue_on_the_desk_now(w, now):
@@ -177,13 +180,13 @@ def test_overdue_now_uses_the_statutory_due_not_the_new_appointment(w, now):
     d11 = Dossier.objects.get(pk=w["D11"].pk)
     assert (d11.step_due_at, d11.legal_due_at, d11.due_at) == (vn(4, 7, 9), vn(4, 3, 17), vn(4, 30, 17))
     assert overdue(w, "L2") == ["D11"] and overdue(w, "S3") == []
-    assert figures(w, stats.officers(scope=stats.scope_for(w["L2"]), period=MARCH))["L2"][3] == 1
+    assert figures(w, officers(scope=scope_for(w["L2"]), period=MARCH))["L2"][3] == 1
 
 
 def test_officer_get_keeps_to_the_scope(w):
-    assert stats.officer_get(scope=stats.scope_for(w["LP"]), pk=w["S3"].pk) == w["S3"]
-    assert stats.officer_get(scope=stats.scope_for(w["L1"]), pk=w["S3"].pk) is None
-    assert stats.officer_get(scope=stats.scope_for(w["LP"]), pk=w["SX"].pk) is None
+    assert officer_get(scope=scope_for(w["LP"]), pk=w["S3"].pk) == w["S3"]
+    assert officer_get(scope=scope_for(w["L1"]), pk=w["S3"].pk) is None
+    assert officer_get(scope=scope_for(w["LP"]), pk=w["SX"].pk) is None
 
 
 # --------------------------------------------------------------------------- breakdowns
@@ -196,7 +199,7 @@ def rows_of(rows):
 def test_breakdown_per_agency(w, now):
     from .test_stats_report06 import A1_ROW, A2_ROW, P_ROW
 
-    rows = stats.breakdown(scope=stats.scope_for(w["LP"]), period=MARCH, by="agency")
+    rows = breakdown(scope=scope_for(w["LP"]), period=MARCH, by="agency")
     # A1: R1 13 (D2's return step included) + H1 1 + S1 3 + S2 2 + L1 6 = 25, late S2 ×2, L1 ×3.
     # A2: R2 5 + S3 3 + L2 1 = 9, late S3 ×1. The province: nothing finished, D18 overdue.
     assert [r.key for r in rows] == [w["A1"].pk, w["A2"].pk, w["P"].pk]
@@ -204,13 +207,13 @@ def test_breakdown_per_agency(w, now):
     assert [r.report.cells for r in rows] == [A1_ROW, A2_ROW, P_ROW]
     assert rows[0].label == "Ủy ban nhân dân phường Hạc Thành"
     # Ranking by on-time rate: A2 4/4, A1 6/10, the province 0/1.
-    ranked = stats.breakdown(scope=stats.scope_for(w["LP"]), period=MARCH, by="agency", sort="on_time_rate")
+    ranked = breakdown(scope=scope_for(w["LP"]), period=MARCH, by="agency", sort="on_time_rate")
     assert [(r.key, r.report.on_time_rate) for r in ranked] == [(w["A2"].pk, 100.0), (w["A1"].pk, 60.0),
                                                                 (w["P"].pk, 0.0)]
 
 
 def test_breakdown_per_department(w, now):
-    rows = stats.breakdown(scope=stats.scope_for(w["LP"]), period=MARCH, by="department")
+    rows = breakdown(scope=scope_for(w["LP"]), period=MARCH, by="department")
     dept = {(r.label, r.detail): (r.steps, r.late_steps, r.late_seconds, r.overdue_now) for r in rows}
     assert dept == {
         ("Bộ phận Một cửa", "Ủy ban nhân dân phường Hạc Thành"): (13, 0, 0, 0),  # R1, D2's return included
@@ -227,12 +230,12 @@ def test_breakdown_per_department(w, now):
 def test_breakdown_per_field_and_procedure(w, now):
     from .test_stats_report06 import F1_ROW, F2_ROW
 
-    scope = stats.scope_for(w["LP"])
-    rows = stats.breakdown(scope=scope, period=MARCH, by="field")
+    scope = scope_for(w["LP"])
+    rows = breakdown(scope=scope, period=MARCH, by="field")
     # Hộ tịch: all 34 steps but D9's two and D12's first; late: D2 D3 D4 D6 D7 D8. Overdue now D11 D18.
     assert rows_of(rows) == {w["F1"].pk: (31, 6, 374400, 2), w["F2"].pk: (3, 0, 0, 1)}
     assert {r.key: r.report.cells for r in rows} == {w["F1"].pk: F1_ROW, w["F2"].pk: F2_ROW}
-    rows = stats.breakdown(scope=scope, period=MARCH, by="procedure")
+    rows = breakdown(scope=scope, period=MARCH, by="procedure")
     # P1: D1 5 + D2 4 + D4 2 + D6 3 + D8 2 + D11 1 + D13 1 = 18 steps, late D2 D4 D6 D8.
     # P2: D3 4 + D7 4 + D10 3 + D14 1 + D15 1 = 13, late D3 D7. P3: D9 2 + D12 1.
     assert rows_of(rows) == {w["P1"].pk: (18, 4, 198000, 2), w["P2"].pk: (13, 2, 176400, 0),
@@ -248,9 +251,9 @@ def test_breakdown_per_field_and_procedure(w, now):
 
 
 def test_breakdown_keeps_to_the_scope(w, now):
-    rows = stats.breakdown(scope=stats.scope_for(w["L1"]), period=MARCH, by="agency")
+    rows = breakdown(scope=scope_for(w["L1"]), period=MARCH, by="agency")
     assert rows_of(rows) == {w["A1"].pk: (25, 5, 289800, 1)}
-    rows = stats.breakdown(scope=stats.scope_for(w["L1"]), period=MARCH, by="field")
+    rows = breakdown(scope=scope_for(w["L1"]), period=MARCH, by="field")
     # A1 only. Hộ tịch: D1 5, D2 4, D3 4, D4 2, D6 3, D7 4, D13 1, D15 1 = 24 steps, the same 5 late;
     # Chứng thực: D12's first step, and D5 overdue with S2.
     assert rows_of(rows) == {w["F1"].pk: (24, 5, 289800, 0), w["F2"].pk: (1, 0, 0, 1)}

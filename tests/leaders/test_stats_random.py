@@ -9,16 +9,23 @@ from collections import Counter
 
 import pytest
 
-from dossiers import stats
+from dossiers.leaders.breakdown import GROUPINGS, breakdown
+from dossiers.leaders.dashboard import dashboard, monthly
+from dossiers.leaders.index766 import index766
+from dossiers.leaders.officers import officers
+from dossiers.leaders.periods import month_period, quarter_period, range_period, year_period
+from dossiers.leaders.report06 import REPORT_FIGURES, ReportRow, report06
+from dossiers.leaders.scope import scope_for
 from dossiers.models import Dossier, DossierStep
 from dossiers.workflow import Status
+from tests.leaders.oracle import DASHBOARD_FIGURES, INDEX_FIGURES, count_dossiers
 
 from .conftest import NOW, build_world, grow_world, module_db
 
 PERIODS = [
-    stats.month_period(2026, 2), stats.month_period(2026, 3), stats.month_period(2026, 4),
-    stats.quarter_period(2026, 1), stats.range_period(dt.date(2026, 3, 10), dt.date(2026, 4, 3)),
-    stats.year_period(2026),
+    month_period(2026, 2), month_period(2026, 3), month_period(2026, 4),
+    quarter_period(2026, 1), range_period(dt.date(2026, 3, 10), dt.date(2026, 4, 3)),
+    year_period(2026),
 ]
 FIGURES = ("new_online", "new_offline", "carried_over", "resolved", "resolved_early", "resolved_on_time",
            "resolved_late", "in_progress", "in_progress_overdue")
@@ -71,23 +78,23 @@ def test_every_row_adds_up_and_matches_a_row_by_row_count(b, period):
     expected = python_count(everything, period)
     assert sum(c["resolved"] for c in expected.values()) > 0  # the random history really covers the period
     for leader in leaders(b):
-        scope = stats.scope_for(leader)
-        by_unit = stats.report06(scope=scope, period=period, by="unit")
-        by_field = stats.report06(scope=scope, period=period, by="field")
+        scope = scope_for(leader)
+        by_unit = report06(scope=scope, period=period, by="unit")
+        by_field = report06(scope=scope, period=period, by="field")
         assert by_unit.warnings == [] and by_field.warnings == []
         for row in by_unit.rows:
             assert {name: row[name] for name in FIGURES} == {name: expected.get(row.key, Counter())[name]
                                                               for name in FIGURES}, (leader, row.label)
         assert by_unit.total.counts == by_field.total.counts
-        assert stats.dashboard(scope=scope, period=period).figures.counts == by_unit.total.counts
+        assert dashboard(scope=scope, period=period).figures.counts == by_unit.total.counts
 
 
 def test_adjacent_periods_chain(b):
-    scope = stats.scope_for(b["LP"])
-    months = [stats.report06(scope=scope, period=stats.month_period(2026, m), by="unit").total for m in (1, 2, 3, 4)]
+    scope = scope_for(b["LP"])
+    months = [report06(scope=scope, period=month_period(2026, m), by="unit").total for m in (1, 2, 3, 4)]
     for before, after in zip(months, months[1:], strict=False):
         assert after["carried_over"] == before["in_progress"]
-    quarter = stats.report06(scope=scope, period=stats.quarter_period(2026, 1), by="unit").total
+    quarter = report06(scope=scope, period=quarter_period(2026, 1), by="unit").total
     january, february, march = months[:3]
     for name in ("new_online", "new_offline", "resolved", "resolved_early", "resolved_on_time", "resolved_late"):
         assert quarter[name] == january[name] + february[name] + march[name], name
@@ -97,10 +104,10 @@ def test_adjacent_periods_chain(b):
 
 
 def test_monthly_chart_matches_the_months(b):
-    scope = stats.scope_for(b["LP"])
-    chart = {m["month"]: m for m in stats.monthly(scope=scope, period=stats.month_period(2026, 4))}
+    scope = scope_for(b["LP"])
+    chart = {m["month"]: m for m in monthly(scope=scope, period=month_period(2026, 4))}
     for month in (2, 3, 4):
-        total = stats.report06(scope=scope, period=stats.month_period(2026, month), by="unit").total
+        total = report06(scope=scope, period=month_period(2026, month), by="unit").total
         bar = chart[dt.date(2026, month, 1)]
         assert bar["received"] == total["new_online"] + total["new_offline"]
         assert (bar["early"], bar["on_time"], bar["late"]) == (
@@ -131,8 +138,8 @@ def python_officers(scope, period) -> dict[int, tuple]:
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: p.slug)
 def test_officers_match_the_step_log_and_the_breakdowns_add_up(b, period):
     for leader in leaders(b):
-        scope = stats.scope_for(leader)
-        rows = stats.officers(scope=scope, period=period)
+        scope = scope_for(leader)
+        rows = officers(scope=scope, period=period)
         got = {r.key: (r.steps, r.late_steps, r.late_seconds, r.overdue_now) for r in rows if r.steps or r.overdue_now}
         assert got == python_officers(scope, period)
         unassigned = DossierStep.objects.filter(
@@ -141,15 +148,15 @@ def test_officers_match_the_step_log_and_the_breakdowns_add_up(b, period):
         totals = {(sum(r.steps for r in rows) + unassigned, sum(r.late_steps for r in rows),
                    sum(r.late_seconds for r in rows), sum(r.overdue_now for r in rows))}
         for by in ("agency", "department", "field", "procedure"):
-            parts = stats.breakdown(scope=scope, period=period, by=by)
+            parts = breakdown(scope=scope, period=period, by=by)
             totals.add((sum(r.steps for r in parts), sum(r.late_steps for r in parts),
                         sum(r.late_seconds for r in parts), sum(r.overdue_now for r in parts)))
         assert len(totals) == 1, (leader, by, totals)
 
 
 def test_index_total_is_the_sum_of_its_agencies(b):
-    rows, total = stats.index766(scope=stats.scope_for(b["LP"]), period=stats.month_period(2026, 3))
-    assert total.report.counts == stats.report06(scope=stats.scope_for(b["LP"]), period=stats.month_period(2026, 3),
+    rows, total = index766(scope=scope_for(b["LP"]), period=month_period(2026, 3))
+    assert total.report.counts == report06(scope=scope_for(b["LP"]), period=month_period(2026, 3),
                                                  by="unit").total.counts
     assert total.digitised == sum(r.digitised for r in rows) > 0
     assert total.closed_late == sum(r.closed_late for r in rows)
@@ -165,30 +172,30 @@ def test_the_dashboard_the_766_index_and_the_breakdowns_read_what_the_dossiers_s
     seen = Counter()
     for period in PERIODS:
         for leader in leaders(b):
-            scope = stats.scope_for(leader)
-            counted = stats.count_dossiers(scope=scope, period=period, names=stats.DASHBOARD_FIGURES)
-            board = stats.dashboard(scope=scope, period=period)
-            assert board.figures.counts == stats.ReportRow.of(None, "", counted).counts, (leader, period)
+            scope = scope_for(leader)
+            counted = count_dossiers(scope=scope, period=period, names=DASHBOARD_FIGURES)
+            board = dashboard(scope=scope, period=period)
+            assert board.figures.counts == ReportRow.of(None, "", counted).counts, (leader, period)
             assert board.extra == {name: counted[name] for name in board.extra}, (leader, period)
             seen.update({name: n for name, n in board.extra.items()})
 
-            per_unit = {r["agency_id"]: r for r in stats.count_dossiers(
-                scope=scope, period=period, names=stats.INDEX_FIGURES, group=("agency_id",))}
-            rows, _ = stats.index766(scope=scope, period=period)
+            per_unit = {r["agency_id"]: r for r in count_dossiers(
+                scope=scope, period=period, names=INDEX_FIGURES, group=("agency_id",))}
+            rows, _ = index766(scope=scope, period=period)
             for row in rows:
                 c = per_unit.get(row.key, {})
-                assert row.report.counts == stats.ReportRow.of(None, "", c).counts, (leader, period, row.label)
+                assert row.report.counts == ReportRow.of(None, "", c).counts, (leader, period, row.label)
                 assert (row.digitised, row.disliked, row.closed_late) == (
                     c.get("digitised", 0), c.get("disliked", 0), c.get("closed_late", 0)), (leader, period, row.label)
                 seen.update(digitised=row.digitised, disliked=row.disliked, closed_late=row.closed_late)
 
             for by in ("agency", "field", "procedure"):
-                key = stats.GROUPINGS[by].dossier_key
-                grouped = {r[key]: r for r in stats.count_dossiers(scope=scope, period=period,
-                                                                  names=stats.REPORT_FIGURES, group=(key,))}
-                got = {r.key: r.report.counts for r in stats.breakdown(scope=scope, period=period, by=by)}
-                expected = {k: stats.ReportRow.of(None, "", r).counts for k, r in grouped.items()
-                            if any(r[name] for name in stats.REPORT_FIGURES)}
+                key = GROUPINGS[by].dossier_key
+                grouped = {r[key]: r for r in count_dossiers(scope=scope, period=period,
+                                                                  names=REPORT_FIGURES, group=(key,))}
+                got = {r.key: r.report.counts for r in breakdown(scope=scope, period=period, by=by)}
+                expected = {k: ReportRow.of(None, "", r).counts for k, r in grouped.items()
+                            if any(r[name] for name in REPORT_FIGURES)}
                 assert {k: v for k, v in got.items() if any(v.values())} == expected, (leader, period, by)
     # The history really has each of these somewhere.
     assert all(seen[name] for name in (*board.extra, "digitised", "disliked", "closed_late")), seen

@@ -10,9 +10,13 @@ import datetime as dt
 
 import pytest
 
-from dossiers import stats
+from dossiers.leaders.dashboard import dashboard
+from dossiers.leaders.periods import month_period, quarter_period, range_period
+from dossiers.leaders.report06 import COLUMNS, ReportRow, report06
+from dossiers.leaders.scope import Filters, scope_for
+from tests.leaders.oracle import count_dossiers
 
-MARCH = stats.month_period(2026, 3)
+MARCH = month_period(2026, 3)
 
 # March, scope of the province leader LP.
 P_ROW = [1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1]  # D18: new at the counter, still at step 0 and past due
@@ -35,7 +39,7 @@ def cells(row):
 
 
 def test_report_per_unit_for_the_province(w, now):
-    report = stats.report06(scope=stats.scope_for(w["LP"]), period=MARCH, by="unit")
+    report = report06(scope=scope_for(w["LP"]), period=MARCH, by="unit")
     assert [(r.key, r.label) for r in report.rows] == [
         (w["P"].pk, "Ủy ban nhân dân tỉnh Thử Nghiệm"), (w["A1"].pk, "Ủy ban nhân dân phường Hạc Thành"),
         (w["A2"].pk, "Ủy ban nhân dân phường Quảng Phú")]
@@ -45,7 +49,7 @@ def test_report_per_unit_for_the_province(w, now):
 
 
 def test_report_per_field(w, now):
-    report = stats.report06(scope=stats.scope_for(w["LP"]), period=MARCH, by="field")
+    report = report06(scope=scope_for(w["LP"]), period=MARCH, by="field")
     assert [(r.key, r.label) for r in report.rows] == [(w["F2"].pk, "Chứng thực"), (w["F1"].pk, "Hộ tịch")]
     assert [cells(r) for r in report.rows] == [F2_ROW, F1_ROW]
     assert cells(report.total) == TOTAL
@@ -53,83 +57,83 @@ def test_report_per_field(w, now):
 
 
 def test_named_columns_of_the_total(w, now):
-    total = stats.report06(scope=stats.scope_for(w["LP"]), period=MARCH).total
+    total = report06(scope=scope_for(w["LP"]), period=MARCH).total
     assert total.counts == {
         "total": 15, "new_online": 2, "new_offline": 11, "carried_over": 2, "resolved": 9, "resolved_early": 3,
         "resolved_on_time": 4, "resolved_late": 2, "in_progress": 6, "in_progress_within": 3,
         "in_progress_overdue": 3}
-    assert [number for number, _, _ in stats.COLUMNS] == list(range(3, 14))
+    assert [number for number, _, _ in COLUMNS] == list(range(3, 14))
 
 
 @pytest.mark.parametrize("period, expected", [
     # February: new D4 (post) D5 D14; resolved D14 (early, 24/02); D4 and D5 in progress and within
     # their limits (due 03/03 and 04/03) when February ends.
-    (stats.month_period(2026, 2), [3, 0, 3, 0, 1, 1, 0, 0, 2, 2, 0]),
+    (month_period(2026, 2), [3, 0, 3, 0, 1, 1, 0, 0, 2, 2, 0]),
     # The first quarter: February and March together, nothing carried from 2025; D14 adds an early one.
-    (stats.quarter_period(2026, 1), [16, 2, 14, 0, 10, 4, 4, 2, 6, 3, 3]),
+    (quarter_period(2026, 1), [16, 2, 14, 0, 10, 4, 4, 2, 6, 3, 3]),
     # April is not over (NOW = 06/04 10:00): carried D5 D11 D12 D13 D15 D18; D15 resolved late on 02/04;
     # in progress at NOW: D12 within (paused in time); D5 D11 (due 03/04) D13 D18 overdue.
-    (stats.month_period(2026, 4), [6, 0, 0, 6, 1, 0, 0, 1, 5, 1, 4]),
+    (month_period(2026, 4), [6, 0, 0, 6, 1, 0, 0, 1, 5, 1, 4]),
     # 1–6 March: carried D4 D5; new D1 D2(online) D3 D6 D7 D8 D9 D10(online). Resolved early D1 D10, on
     # time D2 D4 D9. At 07/03 00:00: D3 D5 D7 overdue (D7's legal due 06/03 17:00, the apology moved only
     # the appointment), D6 (paused then; its due is now 12/03) and D8 (due 09/03) within.
-    (stats.range_period(dt.date(2026, 3, 1), dt.date(2026, 3, 6)), [10, 2, 6, 2, 5, 2, 3, 0, 5, 2, 3]),
+    (range_period(dt.date(2026, 3, 1), dt.date(2026, 3, 6)), [10, 2, 6, 2, 5, 2, 3, 0, 5, 2, 3]),
     # 5–10 March: carried D2 D3 D5 D6 D7 D8 D10, nothing new. Resolved D10 early (05/03), D2 on time,
     # D8 on time (withdrawn), D3 D7 late. At 11/03 00:00: D5 overdue, D6 within (resumed 09/03, due 12/03).
-    (stats.range_period(dt.date(2026, 3, 10), dt.date(2026, 3, 5)), [7, 0, 0, 7, 5, 1, 2, 2, 2, 1, 1]),
+    (range_period(dt.date(2026, 3, 10), dt.date(2026, 3, 5)), [7, 0, 0, 7, 5, 1, 2, 2, 2, 1, 1]),
 ])
 def test_report_over_other_periods(w, now, period, expected):
-    report = stats.report06(scope=stats.scope_for(w["LP"]), period=period, by="unit")
+    report = report06(scope=scope_for(w["LP"]), period=period, by="unit")
     assert cells(report.total) == expected
     assert report.warnings == []
 
 
 def test_carried_over_equals_last_periods_in_progress(w, now):
-    scope = stats.scope_for(w["LP"])
-    february, march, april = (stats.report06(scope=scope, period=stats.month_period(2026, m), by="unit")
+    scope = scope_for(w["LP"])
+    february, march, april = (report06(scope=scope, period=month_period(2026, m), by="unit")
                               for m in (2, 3, 4))
     assert february.total["in_progress"] == march.total["carried_over"] == 2
     assert march.total["in_progress"] == april.total["carried_over"] == 6
 
 
 def test_filters_field_procedure_agency(w, now):
-    scope = stats.scope_for(w["LP"])
-    by_field = stats.report06(scope=scope, period=MARCH, by="unit", filters=stats.Filters(field_id=w["F2"].pk))
+    scope = scope_for(w["LP"])
+    by_field = report06(scope=scope, period=MARCH, by="unit", filters=Filters(field_id=w["F2"].pk))
     # Chứng thực only: A1 has D5 (carried, overdue) and D12 (new, within), A2 has D9 (stopped, on time).
     assert [cells(r) for r in by_field.rows] == [ZERO, [2, 0, 1, 1, 0, 0, 0, 0, 2, 1, 1],
                                                  [1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0]]
     assert cells(by_field.total) == F2_ROW
     # P2: D3 (late), D7 (late), D10 (online, early), D15 (in progress, within); D14 is February's.
-    by_procedure = stats.report06(scope=scope, period=MARCH, filters=stats.Filters(procedure_id=w["P2"].pk))
+    by_procedure = report06(scope=scope, period=MARCH, filters=Filters(procedure_id=w["P2"].pk))
     assert cells(by_procedure.total) == [4, 1, 3, 0, 3, 1, 0, 2, 1, 1, 0]
     assert [r.label for r in by_procedure.rows] == ["Hộ tịch"]
-    by_agency = stats.report06(scope=scope, period=MARCH, by="unit", filters=stats.Filters(agency_id=w["A2"].pk))
+    by_agency = report06(scope=scope, period=MARCH, by="unit", filters=Filters(agency_id=w["A2"].pk))
     assert [(r.key, cells(r)) for r in by_agency.rows] == [(w["A2"].pk, A2_ROW)]
     assert cells(by_agency.total) == A2_ROW
 
 
 def test_a_commune_leader_sees_only_the_commune(w, now):
-    scope = stats.scope_for(w["L1"])
-    report = stats.report06(scope=scope, period=MARCH, by="unit")
+    scope = scope_for(w["L1"])
+    report = report06(scope=scope, period=MARCH, by="unit")
     assert [(r.key, cells(r)) for r in report.rows] == [(w["A1"].pk, A1_ROW)]
     assert cells(report.total) == A1_ROW
     # Asking for the neighbouring commune or the province gives nothing, not their figures.
     for other in ("A2", "P"):
-        report = stats.report06(scope=scope, period=MARCH, by="unit", filters=stats.Filters(agency_id=w[other].pk))
+        report = report06(scope=scope, period=MARCH, by="unit", filters=Filters(agency_id=w[other].pk))
         assert report.rows == [] and cells(report.total) == ZERO
 
 
 def test_another_province_never_mixes(w, now):
     # LX's scope holds D17 alone: new at the counter, due 06/03 17:00, still with SX.
-    report = stats.report06(scope=stats.scope_for(w["LX"]), period=MARCH, by="unit")
+    report = report06(scope=scope_for(w["LX"]), period=MARCH, by="unit")
     assert [(r.key, cells(r)) for r in report.rows] == [(w["X"].pk, [1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1])]
-    outsider = stats.report06(scope=stats.scope_for(w["LP"]), period=MARCH, by="unit",
-                              filters=stats.Filters(agency_id=w["X"].pk))
+    outsider = report06(scope=scope_for(w["LP"]), period=MARCH, by="unit",
+                              filters=Filters(agency_id=w["X"].pk))
     assert cells(outsider.total) == ZERO
 
 
 def test_identity_errors_name_the_broken_identity():
-    row = stats.ReportRow.of(1, "Xã A", {"new_online": 1, "new_offline": 2, "carried_over": 0, "resolved": 2,
+    row = ReportRow.of(1, "Xã A", {"new_online": 1, "new_offline": 2, "carried_over": 0, "resolved": 2,
                                          "resolved_early": 1, "resolved_on_time": 0, "resolved_late": 0,
                                          "in_progress": 1, "in_progress_overdue": 0})
     errors = row.identity_errors()
@@ -140,13 +144,13 @@ def test_identity_errors_name_the_broken_identity():
 
 
 def test_dashboard_for_the_province(w, now):
-    board = stats.dashboard(scope=stats.scope_for(w["LP"]), period=MARCH)
+    board = dashboard(scope=scope_for(w["LP"]), period=MARCH)
     assert cells(board.figures) == TOTAL
     # Collected in March: D1 D2 D3 D4 D7 and D14 (approved in February, collected 02/03).
     assert board.extra == {"returned": 6, "refused": 1, "withdrawn": 1, "stopped": 1, "refused_at_intake": 1,
                            "rated": 4, "rated_good": 2}
     # Asked alone (no rating brings D14 in), the collection in March still counts D14.
-    assert stats.count_dossiers(scope=stats.scope_for(w["LP"]), period=MARCH, names=("returned",)) == {"returned": 6}
+    assert count_dossiers(scope=scope_for(w["LP"]), period=MARCH, names=("returned",)) == {"returned": 6}
     # Ratings in March: D1 very satisfied, D14 satisfied, D3 and D10 not satisfied.
     assert board.satisfaction_rate == 50.0
     assert board.figures.on_time_rate == 66.67  # (3 early + 4 on time + 3 within) / 15
@@ -155,13 +159,13 @@ def test_dashboard_for_the_province(w, now):
 
 
 def test_dashboard_scope_and_filters(w, now):
-    commune = stats.dashboard(scope=stats.scope_for(w["L1"]), period=MARCH)
+    commune = dashboard(scope=scope_for(w["L1"]), period=MARCH)
     assert cells(commune.figures) == A1_ROW
     # D1 D2 D3 D4 D7 collected; ratings D1 (very satisfied) and D3 (not satisfied).
     assert commune.extra == {"returned": 5, "refused": 0, "withdrawn": 0, "stopped": 0, "refused_at_intake": 0,
                              "rated": 2, "rated_good": 1}
-    civil_status = stats.dashboard(scope=stats.scope_for(w["LP"]), period=MARCH,
-                                   filters=stats.Filters(field_id=w["F1"].pk))
+    civil_status = dashboard(scope=scope_for(w["LP"]), period=MARCH,
+                                   filters=Filters(field_id=w["F1"].pk))
     assert cells(civil_status.figures) == F1_ROW
     # Hộ tịch: D9 (stopped) and D16 (refused at the counter) are Chứng thực.
     assert civil_status.extra == {"returned": 6, "refused": 1, "withdrawn": 1, "stopped": 0,
@@ -169,7 +173,7 @@ def test_dashboard_scope_and_filters(w, now):
 
 
 def test_dashboard_months(w, now):
-    months = stats.dashboard(scope=stats.scope_for(w["LP"]), period=MARCH).months
+    months = dashboard(scope=scope_for(w["LP"]), period=MARCH).months
     # The twelve months up to March: April 2025 to March 2026.
     assert [m["month"] for m in months] == [dt.date(2025 if m >= 4 else 2026, m, 1)
                                             for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
@@ -180,7 +184,7 @@ def test_dashboard_months(w, now):
 
 
 def test_count_dossiers_grouped(w, now):
-    rows = stats.count_dossiers(scope=stats.scope_for(w["LP"]), period=MARCH, names=("new_online", "new_offline"),
+    rows = count_dossiers(scope=scope_for(w["LP"]), period=MARCH, names=("new_online", "new_offline"),
                                 group=("channel",))
     # D2 D10 online; D11 by post (D4 was received in February); the other nine at the counter.
     assert rows == [{"channel": "counter", "new_online": 0, "new_offline": 10},

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from dossiers import stats
+from dossiers.leaders.periods import Period, month_period, quarter_period, range_period, this_month, year_period
+from dossiers.leaders.scope import Filters, filter_choices, scope_for
 from mocua.accounts.models import Role
 
 from ..factories import AgencyFactory, UserFactory
@@ -15,17 +16,17 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_month_quarter_year_and_range():
-    assert stats.month_period(2026, 2) == stats.Period("month", dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    assert stats.month_period(2024, 2).end == dt.date(2024, 2, 29)
-    assert stats.quarter_period(2026, 4) == stats.Period("quarter", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
-    assert stats.year_period(2026) == stats.Period("year", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert month_period(2026, 2) == Period("month", dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert month_period(2024, 2).end == dt.date(2024, 2, 29)
+    assert quarter_period(2026, 4) == Period("quarter", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert year_period(2026) == Period("year", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     # Dates given the wrong way round are put in order.
-    assert stats.range_period(dt.date(2026, 3, 10), dt.date(2026, 3, 5)) == stats.Period(
+    assert range_period(dt.date(2026, 3, 10), dt.date(2026, 3, 5)) == Period(
         "range", dt.date(2026, 3, 5), dt.date(2026, 3, 10))
 
 
 def test_period_bounds_are_whole_local_days():
-    march = stats.month_period(2026, 3)
+    march = month_period(2026, 3)
     assert march.start_at == dt.datetime(2026, 3, 1, tzinfo=VN)
     assert march.end_at == dt.datetime(2026, 4, 1, tzinfo=VN)  # half-open: 31/03 23:59 is in, 01/04 00:00 out
     assert march.slug == "20260301-20260331"
@@ -33,15 +34,15 @@ def test_period_bounds_are_whole_local_days():
 
 def test_as_of_is_the_end_or_now(monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 3, 20, 9, tzinfo=VN))
-    assert stats.month_period(2026, 3).as_of == dt.datetime(2026, 3, 20, 9, tzinfo=VN)
-    assert stats.month_period(2026, 2).as_of == dt.datetime(2026, 3, 1, tzinfo=VN)
-    assert stats.this_month() == stats.month_period(2026, 3)
+    assert month_period(2026, 3).as_of == dt.datetime(2026, 3, 20, 9, tzinfo=VN)
+    assert month_period(2026, 2).as_of == dt.datetime(2026, 3, 1, tzinfo=VN)
+    assert this_month() == month_period(2026, 3)
 
 
 @pytest.mark.parametrize("period, label", [
-    (stats.month_period(2026, 3), "Tháng 3/2026"), (stats.quarter_period(2026, 2), "Quý 2/2026"),
-    (stats.year_period(2026), "Năm 2026"),
-    (stats.range_period(dt.date(2026, 3, 5), dt.date(2026, 4, 10)), "Từ ngày 05/03/2026 đến ngày 10/04/2026"),
+    (month_period(2026, 3), "Tháng 3/2026"), (quarter_period(2026, 2), "Quý 2/2026"),
+    (year_period(2026), "Năm 2026"),
+    (range_period(dt.date(2026, 3, 5), dt.date(2026, 4, 10)), "Từ ngày 05/03/2026 đến ngày 10/04/2026"),
 ])
 def test_labels(period, label):
     assert period.label == label
@@ -60,46 +61,46 @@ def tree(db):
 
 def test_scope_is_the_agency_and_everything_below(tree):
     p, a, h, b, q = tree
-    province = stats.scope_for(UserFactory(agency=p, role=Role.LEADER))
+    province = scope_for(UserFactory(agency=p, role=Role.LEADER))
     assert province.ids == [p.pk, a.pk, h.pk, b.pk]  # root first, depth first, children by name
     assert [u.depth for u in province.units] == [0, 1, 2, 1]
     assert province.root.name == "UBND tỉnh T"
     assert province.subtree(a.pk) == [a.pk, h.pk]
     assert province.subtree(b.pk) == [b.pk]
     assert province.subtree(q.pk) == []  # not in the scope: nothing, never the other province
-    assert stats.scope_for(UserFactory(agency=a, role=Role.HEAD)).ids == [a.pk, h.pk]
-    assert stats.scope_for(UserFactory(agency=b, role=Role.SPECIALIST)).ids == [b.pk]
-    assert stats.scope_for(UserFactory(agency=q, role=Role.LEADER)).ids == [q.pk]
-    assert stats.Filters(agency_id=a.pk).agency_ids(province) == [a.pk, h.pk]
-    assert stats.Filters(agency_id=q.pk).agency_ids(province) == []
-    assert stats.Filters().agency_ids(province) == province.ids
+    assert scope_for(UserFactory(agency=a, role=Role.HEAD)).ids == [a.pk]  # a head reads their own agency
+    assert scope_for(UserFactory(agency=b, role=Role.SPECIALIST)).ids == [b.pk]
+    assert scope_for(UserFactory(agency=q, role=Role.LEADER)).ids == [q.pk]
+    assert Filters(agency_id=a.pk).agency_ids(province) == [a.pk, h.pk]
+    assert Filters(agency_id=q.pk).agency_ids(province) == []
+    assert Filters().agency_ids(province) == province.ids
 
 
 def test_scope_query_count_does_not_grow_with_agencies(tree, django_assert_num_queries):
     p = tree[0]
     leader = UserFactory(agency=p, role=Role.LEADER)
     with django_assert_num_queries(1):
-        stats.scope_for(leader)
+        scope_for(leader)
     for n in range(20):
         AgencyFactory(code=f"000.09.{n:02d}.T01", name=f"UBND xã Mới {n}", parent=p)
     with django_assert_num_queries(1):
-        assert len(stats.scope_for(leader).ids) == 24
+        assert len(scope_for(leader).ids) == 24
 
 
 def test_no_agency_no_scope(db):
     with pytest.raises(PermissionDenied):
-        stats.scope_for(UserFactory(agency=None, role=""))
+        scope_for(UserFactory(agency=None, role=""))
 
 
 def test_filter_choices(w, django_assert_num_queries):
-    scope = stats.scope_for(w["L1"])
+    scope = scope_for(w["L1"])
     with django_assert_num_queries(2):
-        fields, procedures = stats.filter_choices(scope)
+        fields, procedures = filter_choices(scope)
     assert fields == [(w["F2"].pk, "Chứng thực"), (w["F1"].pk, "Hộ tịch")]
     assert procedures == [(w["P2"].pk, "1.001022", "Thủ tục P2", w["F1"].pk),
                           (w["P1"].pk, "1.001193", "Thủ tục P1", w["F1"].pk),
                           (w["P3"].pk, "2.000815", "Thủ tục P3", w["F2"].pk)]
     # A procedure the commune does not handle is not offered.
     w["P3"].agencies.remove(w["A1"])
-    _, procedures = stats.filter_choices(scope)
+    _, procedures = filter_choices(scope)
     assert [p[1] for p in procedures] == ["1.001022", "1.001193"]

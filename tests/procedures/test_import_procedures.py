@@ -136,7 +136,7 @@ def test_csv_bad_line_is_reported_by_line_number(tmp_path):
 
 
 def test_demo_catalogue_file_is_valid():
-    from mocua.demo.seed import CATALOGUE
+    from dossiers.demo.seed import CATALOGUE
 
     out, _ = run(CATALOGUE)
     assert Procedure.objects.count() >= 28

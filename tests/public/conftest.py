@@ -6,7 +6,7 @@ import re
 import pytest
 from django.http import HttpRequest
 
-from dossiers import lookup
+from dossiers.public import lookup
 
 from ..dossiers.conftest import build_dossier, frozen, make_intake, submit_online, variant, vn  # noqa: F401
 

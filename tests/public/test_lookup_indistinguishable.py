@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dossiers import lookup
 from dossiers.models import CodeCounter
+from dossiers.public import lookup
 
 from .conftest import CITIZEN_IP, api_look_up, look_up, unlocked, without_csrf
 

@@ -139,7 +139,7 @@ def test_the_timeline_reads_as_utc_when_the_database_gives_naive_times():
     The timeline must be aware either way, or the page would print UTC as local time."""
     import datetime as dt
 
-    from dossiers import lookup
+    from dossiers.public import lookup
 
     naive = dt.datetime(2026, 12, 1, 6, 30)
     aware = dt.datetime(2026, 12, 1, 13, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
 
-from dossiers import lookup
+from dossiers.public import lookup
 from mocua import ratelimit
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +197,7 @@ FLOOD_SCRIPT = textwrap.dedent("""
     from django.db import connections
     from django.test import Client
     from django.test.utils import setup_test_environment
-    from dossiers import lookup
+    from dossiers.public import lookup
     setup_test_environment()
     real = lookup._pin_of
     lookup._pin_of = lambda code: (time.sleep(0.02), real(code))[1]

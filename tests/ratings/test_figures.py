@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dossiers import services as dossier_services
 from mocua.accounts.models import Role
+from mocua.accounts.selectors import FiguresScope, Unit
 from ratings import services, stats
 from ratings.models import Level, RatingChannel
 
@@ -35,8 +36,13 @@ def rated(frozen, build_dossier):
     return first, second, third
 
 
+def scope_of(agency) -> FiguresScope:
+    """The agency alone, as its leader's scope would be with no agency below it."""
+    return FiguresScope((Unit(agency.pk, agency.name, None, 0),))
+
+
 def table(agency, by):
-    return stats.satisfaction_table(agency_ids=[agency.pk], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31),
+    return stats.satisfaction_table(scope=scope_of(agency), start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31),
                                     by=by)
 
 
@@ -90,13 +96,13 @@ def test_a_department_counts_a_rating_once_however_many_of_its_officers_handled_
 
 
 def test_ratings_outside_the_period_or_agency_are_left_out(rated, agency, other_agency):
-    assert stats.satisfaction_table(agency_ids=[agency.pk], start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30),
+    assert stats.satisfaction_table(scope=scope_of(agency), start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30),
                                     by="agency") == []
     assert table(other_agency, "officer") == []
 
 
 def test_indicator_5_4(rated, agency):
-    figure = stats.indicator_5_4(agency_ids=[agency.pk], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    figure = stats.indicator_5_4(scope=scope_of(agency), start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
     # Three dossiers resolved, none late, one "not satisfied": 100 % − 33.33 % = 66.67 %, below 90 %.
     assert figure == {"total": 3, "late": 0, "disliked": 1, "rate": 66.67, "points": 4.44, "max_points": 6}
 
@@ -112,22 +118,22 @@ def test_indicator_5_4_counts_a_late_dossier_rated_badly_once(frozen, build_doss
     for _ in range(9):
         build_dossier("returned")
 
-    figure = stats.indicator_5_4(agency_ids=[agency.pk], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    figure = stats.indicator_5_4(scope=scope_of(agency), start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
 
     assert (figure["total"], figure["late"], figure["disliked"]) == (10, 1, 0)
     assert (figure["rate"], figure["points"]) == (90.0, 6.0)  # full points from 90 %
 
 
 def test_indicator_5_4_without_dossiers():
-    assert stats.indicator_5_4(agency_ids=[], start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)) == {
+    assert stats.indicator_5_4(scope=FiguresScope(()), start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)) == {
         "total": 0, "late": 0, "disliked": 0, "rate": None, "points": None, "max_points": 6}
 
 
 # --------------------------------------------------------------------------- page and API
 
 
-def test_the_staff_page_shows_the_figures(client, rated, head, specialist):
-    client.force_login(head)
+def test_the_staff_page_shows_the_figures(client, rated, leader, specialist):
+    client.force_login(leader)
     response = client.get("/can-bo/danh-gia/", {**MARCH, "by": "officer"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -138,8 +144,8 @@ def test_the_staff_page_shows_the_figures(client, rated, head, specialist):
         assert private not in page
 
 
-def test_the_api_gives_the_same_figures(client, rated, head, specialist):
-    client.force_login(head)
+def test_the_api_gives_the_same_figures(client, rated, leader, specialist):
+    client.force_login(leader)
     body = client.get("/api/v1/ratings/stats/", {**MARCH, "by": "officer"}).json()
     assert (body["start"], body["end"], body["by"]) == ("2026-03-01", "2026-03-31", "officer")
     row = next(r for r in body["rows"] if r["label"] == specialist.full_name)
@@ -161,6 +167,18 @@ def test_another_agency_sees_none_of_these_figures(client, rated, other_agency, 
     page = client.get("/can-bo/danh-gia/", MARCH).content.decode()
     assert specialist.full_name not in page and "Chưa có đánh giá trong kỳ." in page
     assert client.get("/api/v1/ratings/stats/", MARCH).json()["rows"] == []
+
+
+def test_a_department_head_sees_the_officers_of_their_own_department(client, rated, agency, head, specialist,
+                                                                     receptionist):
+    client.force_login(head)
+    assert specialist.full_name not in client.get("/can-bo/danh-gia/", {**MARCH, "by": "officer"}).content.decode()
+    colleague = UserFactory(agency=agency, role=Role.HEAD, department=specialist.department)
+    client.force_login(colleague)
+    page = client.get("/can-bo/danh-gia/", {**MARCH, "by": "officer"}).content.decode()
+    assert specialist.full_name in page and receptionist.full_name not in page
+    rows = client.get("/api/v1/ratings/stats/", {**MARCH, "by": "department"}).json()["rows"]
+    assert [r["label"] for r in rows] == [specialist.department.name]
 
 
 def test_a_leader_sees_the_agencies_below_and_a_counter_officer_only_their_own(client, rated, agency, specialist):
@@ -195,17 +213,18 @@ def many_rated(frozen, variant, agency, receptionist, leader):
     return make
 
 
-# Per request: the user with their agency (the session comes from the shared cache); the
-# satisfaction rows (one grouped query); indicator 5.4 (one aggregate); the unread-message count.
-FIGURES_QUERIES = 4
-# The API has no menu: the user, rows, indicator.
-STATS_API_QUERIES = 3
+# Per request: the user with their agency (the session comes from the shared cache); the agencies
+# (the scope's tree, mocua.accounts.selectors.agency_tree); the satisfaction rows (one grouped
+# query); indicator 5.4 (the daily figures summed per unit); the unread-message count.
+FIGURES_QUERIES = 5
+# The API has no menu: the user, the agencies, rows, indicator.
+STATS_API_QUERIES = 4
 
 
 @pytest.mark.parametrize("by", ["officer", "department", "agency", "procedure", "month"])
-def test_the_figures_page_costs_the_same_for_2_or_10_officers(client, many_rated, head, by,
+def test_the_figures_page_costs_the_same_for_2_or_10_officers(client, many_rated, leader, by,
                                                                django_assert_num_queries):
-    client.force_login(head)
+    client.force_login(leader)
     many_rated(2)
     with django_assert_num_queries(FIGURES_QUERIES):
         first = client.get("/can-bo/danh-gia/", {**MARCH, "by": by})
@@ -218,9 +237,9 @@ def test_the_figures_page_costs_the_same_for_2_or_10_officers(client, many_rated
 
 
 @pytest.mark.parametrize("by", ["officer", "department", "month"])
-def test_the_stats_endpoint_costs_the_same_for_2_or_10_officers(client, many_rated, head, by,
+def test_the_stats_endpoint_costs_the_same_for_2_or_10_officers(client, many_rated, leader, by,
                                                                  django_assert_num_queries):
-    client.force_login(head)
+    client.force_login(leader)
     many_rated(2)
     with CaptureQueriesContext(connection) as small:
         client.get("/api/v1/ratings/stats/", {**MARCH, "by": by})

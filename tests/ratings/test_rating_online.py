@@ -7,7 +7,8 @@ from unittest import mock
 import pytest
 from django.contrib.sessions.models import Session
 
-from dossiers import lookup, tokens
+from dossiers import tokens
+from dossiers.public import lookup
 from ratings import views
 from ratings.models import Level, Rating, RatingChannel
 

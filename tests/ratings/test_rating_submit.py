@@ -6,7 +6,7 @@ from django.core import mail
 
 from dossiers.models import DossierEvent, Message
 from mocua.accounts.models import Role
-from mocua.api import ConflictError, DomainError
+from mocua.errors import ConflictError, DomainError
 from ratings import services, stats
 from ratings.models import Level, Rating, RatingChannel
 

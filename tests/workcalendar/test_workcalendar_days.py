@@ -2,14 +2,13 @@
 
 import datetime as dt
 import importlib
-import types
 
 import holidays
 import pytest
-from django.apps import apps
 from django.db import connection
 
 from mocua.workcalendar import is_working_day
+from mocua.workcalendar.calendar import bust_overrides_cache
 from mocua.workcalendar.models import DayOverride
 
 pytestmark = pytest.mark.django_db
@@ -82,21 +81,22 @@ def test_seed_has_weekdays_off_and_saturdays_worked():
     assert DayOverride.objects.get(date=D(2026, 2, 16)).name == "Nghỉ Tết Nguyên đán Bính Ngọ"
 
 
-def _seed_module():
-    return importlib.import_module("mocua.workcalendar.migrations.0002_seed_official_schedules")
+def _run(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+    bust_overrides_cache()  # the migration's SQL sends no cache-busting signal
 
 
-def test_seed_is_idempotent_and_reversible():
-    module = _seed_module()
-    editor = types.SimpleNamespace(connection=connection)
-    DayOverride.objects.filter(date=D(2026, 1, 2)).update(name="sửa tay")
+def test_seed_is_reversible_and_leaves_an_administrators_rows():
+    migration = importlib.import_module("mocua.workcalendar.migrations.0001_initial")
     DayOverride.objects.create(date=D(2027, 1, 1), kind="off", name="Tết Dương lịch 2027")
 
-    module.seed(apps, editor)
-    assert DayOverride.objects.count() == 42
-    assert DayOverride.objects.get(date=D(2026, 1, 2)).name.startswith("Nghỉ hoán đổi")
-
-    module.unseed(apps, editor)
+    _run(migration.UNSEED)
     # Only what the migration seeded goes; an administrator's own row stays.
     assert list(DayOverride.objects.values_list("date", flat=True)) == [D(2027, 1, 1)]
     assert is_working_day(D(2026, 1, 2)) is True  # back to the package default
+
+    _run(migration.SEED)
+    assert DayOverride.objects.count() == 42
+    assert DayOverride.objects.get(date=D(2026, 1, 2)).name.startswith("Nghỉ hoán đổi")
+    assert is_working_day(D(2026, 1, 2)) is False

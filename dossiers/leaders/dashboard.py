@@ -1,0 +1,81 @@
+"""The leaders' dashboard: Biểu 06's figures for the period, the other endings (returned, refused,
+withdrawn, stopped, refused at the counter), the ratings, and received / resolved per month."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models.functions import TruncMonth
+
+from dossiers.models import DossierDayFigures
+
+from . import sql
+from .periods import Period, range_period
+from .rates import percent
+from .report06 import ReportRow, flows, flows_per_unit, report_figures, sum_flows
+from .scope import Filters, Scope
+
+# The dashboard's figures beyond Biểu 06's, all counters of the summary table.
+EXTRA_FIGURES = ("returned", "refused", "withdrawn", "stopped", "refused_at_intake", "rated", "rated_good")
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    figures: ReportRow
+    extra: dict
+    months: list[dict]
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return percent(self.extra["rated_good"], self.extra["rated"])
+
+
+def _month_starts(period: Period) -> list[dt.date]:
+    """The twelve months up to the end of the period (or the period's months if it is longer)."""
+    first = dt.date(period.start.year, period.start.month, 1)
+    last = dt.date(period.end.year, period.end.month, 1)
+    months = [last]
+    while len(months) < 12 or months[-1] > first:
+        previous = months[-1] - dt.timedelta(days=1)
+        months.append(previous.replace(day=1))
+    return months[::-1]
+
+
+def _as_date(value) -> dt.date:
+    """A month as the database gives it back to a raw query: a timestamp (PostgreSQL's date_trunc
+    of a date), or an ISO string (SQLite)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def monthly(*, scope: Scope, period: Period, filters: Filters = Filters()) -> list[dict]:
+    """Received and resolved (early, on time, late) per month, from the summary table's month rows
+    (and the day rows of a month not wholly in the window): one query."""
+    months = _month_starts(period)
+    window = range_period(months[0], period.end)
+    names = DossierDayFigures.REPORT_COUNTERS
+    try:
+        query, params = flows(scope, window, filters, names)("month", by=TruncMonth("day"))
+    except EmptyResultSet:  # filtered on an agency outside the scope
+        found = {}
+    else:
+        found = {_as_date(r["month"]): r for r in sql.fetch(query, params)}
+    table = []
+    for month in months:
+        r = found.get(month) or dict.fromkeys(names, 0)
+        table.append({"month": month, "received": r["new_online"] + r["new_offline"], "early": r["resolved_early"],
+                      "on_time": r["resolved_on_time"], "late": r["resolved_late"]})
+    return table
+
+
+def dashboard(*, scope: Scope, period: Period, filters: Filters = Filters()) -> Dashboard:
+    """Three queries, none over the period's dossiers: the daily figures summed per unit, the
+    dossiers in progress at the end, and the months for the chart."""
+    found_flows, found_stocks = flows_per_unit(scope, period, filters)
+    totals = sum_flows(found_flows.values())
+    figures = report_figures(totals, sum_flows(found_stocks.values(), ("in_progress", "in_progress_overdue")))
+    row = ReportRow.of(None, "Tổng cộng", figures)
+    extra = {name: totals[name] for name in EXTRA_FIGURES}
+    return Dashboard(period, row, extra, monthly(scope=scope, period=period, filters=filters))

@@ -1,0 +1,108 @@
+"""The computable indicators of the 766 index (Decision 766/QĐ-TTg; domain-vn.md §7) per unit and for
+the whole scope: 2.1 on time, 3.3 online, 4.1 electronic results, 4.2 digitised, 5.4 satisfaction.
+
+Unlike Biểu 06, 2.1 and 5.4 judge a withdrawn or stopped dossier by its own clock (§7: "the end of
+handling" includes Dừng / Từ chối / Rút, on time when it is ≤ the due time): the summary table's
+``closed_late`` carries the difference. 5.4 counts a late dossier rated "not satisfied" once.
+"""
+
+from dataclasses import dataclass
+
+from dossiers.models import DossierDayFigures
+
+from .periods import Period
+from .rates import percent, rounded
+from .report06 import ReportRow, flows_per_unit, report_figures, sum_rows
+from .scope import Filters, Scope
+
+INDICATORS = (  # (number, name, maximum points, threshold in %)
+    ("2.1", "Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn", 20, 100),
+    ("3.3", "Tỷ lệ hồ sơ nộp trực tuyến", 6, 50),
+    ("4.1", "Tỷ lệ hồ sơ cấp kết quả điện tử", 6, 100),
+    ("4.2", "Tỷ lệ hồ sơ được số hóa", 4, 80),
+    ("5.4", "Mức độ hài lòng trong giải quyết hồ sơ", 6, 90),
+)
+
+
+def points(rate: float | None, maximum: float, threshold: float) -> float | None:
+    """766 scoring (domain-vn.md §7): full points at or above the threshold, else rate × max ÷ threshold."""
+    if rate is None:
+        return None
+    return rounded(maximum if rate >= threshold else rate * maximum / threshold)
+
+
+@dataclass
+class IndexRow:
+    key: object
+    label: str
+    report: ReportRow
+    digitised: int
+    disliked: int
+    closed_late: int = 0  # withdrawn or stopped after the due time: late for 2.1 and 5.4
+
+    @property
+    def late(self) -> int:
+        """Resolved late by the 766 rules: col. 10 plus the withdrawn or stopped ones past due."""
+        return self.report["resolved_late"] + self.closed_late
+
+    def indicator(self, number: str) -> dict:
+        """{"number", "name", "rate", "points", "max_points", "basis", "no_data"} for one indicator."""
+        _, name, maximum, threshold = next(i for i in INDICATORS if i[0] == number)
+        r = self.report
+        new = r["new_online"] + r["new_offline"]
+        if number == "2.1":
+            timely = r["total"] - self.late - r["in_progress_overdue"]
+            rate, basis = percent(timely, r["total"]), f"{timely}/{r['total']}"
+        elif number == "3.3":
+            rate, basis = r.online_rate, f"{r['new_online']}/{new}"
+        elif number == "4.1":
+            # No result is issued electronically (digitally signed) in mocua yet: nothing to count,
+            # and inventing a figure would mislead.
+            return {"number": number, "name": name, "rate": None, "points": None, "max_points": maximum,
+                    "basis": "", "no_data": True}
+        elif number == "4.2":
+            rate, basis = percent(self.digitised, new), f"{self.digitised}/{new}"
+        else:
+            resolved = r["resolved"]
+            rate = None if not resolved else rounded(max(0.0, 100 - 100 * (self.late + self.disliked) / resolved))
+            basis = f"{self.late} quá hạn, {self.disliked} không hài lòng / {resolved}"
+        return {"number": number, "name": name, "rate": rate, "points": points(rate, maximum, threshold),
+                "max_points": maximum, "basis": basis, "no_data": False}
+
+    @property
+    def indicators(self) -> list[dict]:
+        return [self.indicator(number) for number, *_ in INDICATORS]
+
+    @property
+    def total_points(self) -> float:
+        return rounded(sum(i["points"] or 0 for i in self.indicators))
+
+    @property
+    def max_points(self) -> int:
+        return sum(i["max_points"] for i in self.indicators if not i["no_data"])
+
+
+def index766(*, scope: Scope, period: Period, filters: Filters = Filters()) -> tuple[list[IndexRow], IndexRow]:
+    """The indicators per agency of the scope and for the whole scope: two queries, the daily
+    figures summed per unit and the dossiers in progress at the end."""
+    found_flows, found_stocks = flows_per_unit(scope, period, filters)
+    rows = []
+    for unit_id in filters.agency_ids(scope):
+        found = found_flows.get(unit_id) or {}
+        figures = report_figures(found, found_stocks.get(unit_id))
+        rows.append(IndexRow(unit_id, scope.name(unit_id), ReportRow.of(unit_id, scope.name(unit_id), figures),
+                             found.get("digitised") or 0, found.get("disliked") or 0, found.get("closed_late") or 0))
+    total = IndexRow(None, "Toàn phạm vi", sum_rows([r.report for r in rows], "Toàn phạm vi"),
+                     sum(r.digitised for r in rows), sum(r.disliked for r in rows),
+                     sum(r.closed_late for r in rows))
+    return rows, total
+
+
+def satisfaction(*, scope: Scope, period: Period) -> IndexRow:
+    """The whole scope's row for indicator 5.4 alone, which needs no dossier in progress: one query,
+    the daily figures summed per unit (ratings' pages show it beside the satisfaction table)."""
+    found = list(flows_per_unit(scope, period, Filters(), with_stocks=False)[0].values())
+    summed = {name: sum(f.get(name) or 0 for f in found) for name in ("digitised", "disliked", "closed_late")}
+    totals = {name: sum(f.get(name) or 0 for f in found) for name in DossierDayFigures.REPORT_COUNTERS}
+    return IndexRow(None, "Toàn phạm vi", ReportRow.of(None, "Toàn phạm vi", report_figures(totals, None)),
+                    summed["digitised"], summed["disliked"], summed["closed_late"])

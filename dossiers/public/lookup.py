@@ -1,0 +1,202 @@
+"""The public lookup: a dossier code plus its PIN (or the receipt's signed token) unlocks a
+masked view of one dossier, and nothing else.
+
+Codes are predictable (agency, date, sequence), so an unknown code and a wrong PIN take the
+same path and give the same answer, and failures are counted per client and per code in
+the shared cache, so every web process sees the same counts.
+"""
+
+import datetime as dt
+import hmac
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection
+from django.utils import timezone
+
+from dossiers import tokens
+from dossiers.models import Dossier, DossierStep
+from dossiers.workflow import FINISHED, Status, rateable
+from mocua import ratelimit
+from mocua.accounts.models import Department
+from mocua.errors import ThrottledError
+
+security_log = logging.getLogger("mocua.security")
+# Compared against when the code does not exist, so both failures cost the same.
+_ABSENT_PIN = "#" * 8
+NOT_FOUND = "Mã hồ sơ hoặc mã tra cứu không đúng."
+THROTTLED = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+# The signed cookie naming the dossiers this browser looked up (it may rate them); codes hold no comma.
+UNLOCK_COOKIE, UNLOCK_SALT = "mocua_tra_cuu", "dossiers.lookup.unlock"
+UNLOCK_SECONDS, UNLOCK_MAX = 24 * 3600, 10
+
+
+class LookupThrottled(ThrottledError):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    client_failures: int
+    client_window: int
+    code_failures: int
+    code_window: int
+
+
+def _limits() -> Limits:
+    return Limits(settings.LOOKUP_CLIENT_FAILURES, 60, settings.LOOKUP_CODE_FAILURES, 3600)
+
+
+# What the public page reads of a dossier (public_view, may_rate, the rating line), its agency's
+# name and its rating ("rating": the reverse one-to-one from ratings.Rating, by name: this app may
+# not import ratings). The other ~50 columns are neither read nor compiled: compiling the query was
+# ~20 % of a lookup in the issue 7 profile, and grows with the columns selected.
+_PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_name", "applicant_name",
+                  "submitted_at", "received_at", "due_at", "returned_at", "missing_papers", "reason",
+                  "return_method", "rating__level", "rating__created_at")
+
+
+def _public_dossier(pk: int) -> Dossier:
+    """The dossier as the public may see it, its timeline attached as plain rows (`public_timeline`):
+    the step instances and their prefetch were a fifth of a lookup, for four values a step."""
+    dossier = Dossier.objects.select_related("agency", "rating").only(*_PUBLIC_FIELDS).get(pk=pk)
+    dossier.public_timeline = _timeline(pk)
+    return dossier
+
+
+def _timeline(pk: int) -> list[tuple]:
+    """(step name, department name or None, started, finished) of each step, oldest first. Plain
+    SQL, as _pin_of: building the ORM query cost more than running it."""
+    steps, departments = DossierStep._meta.db_table, Department._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.step_name, d.name, s.started_at, s.finished_at FROM {steps} s "
+                       f"LEFT JOIN {departments} d ON d.id = s.to_department_id "
+                       "WHERE s.dossier_id = %s ORDER BY s.started_at, s.id", [pk])
+        return [(name, unit, _aware(started), _aware(finished)) for name, unit, started, finished in cursor]
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """PostgreSQL gives plain SQL aware datetimes; SQLite (the demo) naive ones, in UTC as stored."""
+    return timezone.make_aware(moment, dt.UTC) if moment is not None and timezone.is_naive(moment) else moment
+
+
+def normalise_code(code: str) -> str:
+    return (code or "").strip().upper()[:60]
+
+
+def _keys(client: str, code: str) -> list[tuple[str, int, int]]:
+    """(cache key, limit, window) of each count a lookup by this client for this code is held to."""
+    limits = _limits()
+    keys = [(f"lookup:ip:{client}", limits.client_failures, limits.client_window)]
+    if code:
+        keys.append((f"lookup:code:{code}", limits.code_failures, limits.code_window))
+    return keys
+
+
+def _take_attempt(client: str, code: str) -> list[str]:
+    """Count this lookup as a failure before it runs, and refuse it (429) past either limit.
+
+    Counting first, atomically, is what holds the limit under a flood: checking first and counting
+    after the lookup let every concurrent request read the same count and pass (issue 7). Returns
+    the keys taken, to give back if the PIN turns out right.
+    """
+    taken = ratelimit.take_all(_keys(client, code))
+    if taken is None:
+        security_log.warning("lookup throttled client=%s code=%s", client, code)
+        raise LookupThrottled(THROTTLED)
+    return taken
+
+
+def _succeeded(taken: list[str]) -> None:
+    """A right PIN or token is not a failure: hand back what _take_attempt counted."""
+    ratelimit.give_back_all(taken)
+
+
+def _pin_of(code: str) -> tuple[int | None, str]:
+    """(pk, PIN) of the dossier with this code, or (None, a PIN nobody has): one indexed query
+    whichever it is, so a known code costs no more than an unknown one until the PIN matches.
+    Plain SQL: the ORM spent longer building this one-row query than PostgreSQL spent running it."""
+    row = None
+    if code:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, pin FROM {Dossier._meta.db_table} WHERE code = %s LIMIT 1", [code])
+            row = cursor.fetchone()
+    return row or (None, _ABSENT_PIN)
+
+
+def dossier_lookup(*, code: str, pin: str, client: str) -> Dossier | None:
+    """The dossier if code and PIN match; None otherwise. Raises LookupThrottled (429)."""
+    code, pin = normalise_code(code), (pin or "").strip().upper()[:20]
+    taken = _take_attempt(client, code)
+    pk, expected = _pin_of(code)
+    # Compared in both branches (unknown code, wrong PIN), in constant time.
+    if hmac.compare_digest(expected.encode(), pin.encode()) and pk is not None:
+        _succeeded(taken)
+        return _public_dossier(pk)
+    security_log.info("lookup failed client=%s code=%s", client, code)
+    return None
+
+
+def dossier_from_token(*, token: str, client: str) -> Dossier | None:
+    """The dossier named by a receipt's signed QR token; None for a forged or expired one."""
+    taken = _take_attempt(client, "")
+    claims = tokens.token_claims(token)
+    pk, pin = _pin_of(normalise_code(claims[0]) if claims else "")
+    tag = claims[1] if claims else ""
+    if hmac.compare_digest(tokens.pin_tag(pin).encode(), tag.encode()) and pk is not None:
+        _succeeded(taken)
+        return _public_dossier(pk)
+    security_log.info("lookup token refused client=%s code=%s", client, "")
+    return None
+
+
+def mask_name(name: str) -> str:
+    """"Trần Thị Bình" → "T*** T** B***": enough to recognise one's own dossier, no more."""
+    return " ".join(word[0] + "*" * max(len(word) - 1, 2) for word in name.split())
+
+
+def public_view(dossier: Dossier) -> dict:
+    """What the public may see: no phone, address, ID number or officer's name. `dossier` comes from
+    dossier_lookup or dossier_from_token (_public_dossier)."""
+    steps = [{"step": name, "unit": unit or dossier.agency.name, "started_at": started, "finished_at": finished}
+             for name, unit, started, finished in dossier.public_timeline]
+    return {
+        "code": dossier.code, "status": dossier.status, "status_label": dossier.get_status_display(),
+        "portal_status": dossier.portal_status, "procedure": dossier.procedure_name,
+        "agency": dossier.agency.name, "applicant": mask_name(dossier.owner_display),
+        "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
+        "returned_at": dossier.returned_at,
+        "missing_papers": dossier.missing_papers if dossier.status == Status.AWAITING_SUPPLEMENT else [],
+        "reason": dossier.reason if dossier.status in (Status.AWAITING_SUPPLEMENT, Status.REFUSED,
+                                                       Status.STOPPED) else "",
+        "return_method": dossier.get_return_method_display(), "timeline": steps,
+        "finished": dossier.status in FINISHED,
+        "rateable": rateable(dossier),
+    }
+
+
+def unlocked_codes(request) -> list[str]:
+    """The codes this browser proved a PIN or token for, from its signed cookie (expired: none)."""
+    try:
+        value = request.get_signed_cookie(UNLOCK_COOKIE, salt=UNLOCK_SALT, max_age=UNLOCK_SECONDS)
+    except (KeyError, signing.BadSignature):
+        return []
+    return value.split(",") if value else []
+
+
+def unlock(request, response, code: str) -> None:
+    """Remember in a signed cookie that this visitor proved the PIN or token (for rating).
+
+    A cookie, not the session: a lookup then writes nothing to the database (a session row per
+    visitor was an UPDATE and a durable commit on every lookup), and a flood of right PINs cannot
+    fill the session table. Signed with a timestamp, so it cannot be forged nor outlive its hours.
+    """
+    codes = [c for c in unlocked_codes(request) if c != code][-(UNLOCK_MAX - 1):] + [code]
+    response.set_signed_cookie(UNLOCK_COOKIE, ",".join(codes), salt=UNLOCK_SALT, max_age=UNLOCK_SECONDS,
+                               httponly=True, secure=settings.SESSION_COOKIE_SECURE, samesite="Lax")
+
+
+def is_unlocked(request, code: str) -> bool:
+    return code in unlocked_codes(request)

@@ -1,0 +1,105 @@
+"""Public pages, no login: follow a dossier by code and PIN (or the receipt's QR), submit online.
+
+No anonymous page lists dossiers; each shows one dossier, masked, once its PIN or token is proven.
+"""
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from dossiers import services
+from mocua import ratelimit
+from mocua.errors import DomainError
+from mocua.ratelimit import client_address
+from procedures.models import Procedure
+
+from . import lookup
+from .forms import LookupForm, SubmitForm
+
+
+def _result(request, dossier, status=200):
+    view = lookup.public_view(dossier)
+    # The reverse one-to-one from ratings.Rating (this app may not import ratings).
+    rating = getattr(dossier, "rating", None)
+    response = render(request, "public/lookup_result.html",
+                      {"view": view, "can_rate": view["rateable"] and rating is None, "rating": rating}, status=status)
+    lookup.unlock(request, response, dossier.code)
+    return response
+
+
+def _throttled(request, message: str):
+    response = render(request, "public/lookup.html", {"form": LookupForm(), "error": message}, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup_page(request):
+    """The code and PIN travel in the POST body, never in the URL. A failed try answers with a
+    fresh form that echoes nothing typed: an unknown code and a wrong PIN give the same page."""
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = lookup.dossier_lookup(code=form.cleaned_data["code"], pin=form.cleaned_data["pin"],
+                                            client=client_address(request))
+        except lookup.LookupThrottled as exc:
+            return _throttled(request, exc.message)
+        if dossier is not None:
+            return _result(request, dossier)
+        return render(request, "public/lookup.html", {"form": LookupForm(), "error": lookup.NOT_FOUND})
+    return render(request, "public/lookup.html", {"form": form})
+
+
+@never_cache
+def lookup_token(request, token: str):
+    """The receipt's QR code opens the same masked page without typing."""
+    try:
+        dossier = lookup.dossier_from_token(token=token, client=client_address(request))
+    except lookup.LookupThrottled as exc:
+        return _throttled(request, exc.message)
+    if dossier is None:
+        return render(request, "public/lookup.html", {
+            "form": LookupForm(), "error": "Đường dẫn tra cứu không hợp lệ hoặc đã hết hạn."}, status=404)
+    return _result(request, dossier)
+
+
+# --------------------------------------------------------------------------- online submission
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit_online(request, code: str):
+    procedure = get_object_or_404(Procedure.objects.filter(is_active=True)
+                                  .prefetch_related("variants__documents", "agencies"), code=code)
+    if not procedure.accepts_online:
+        return render(request, "public/not_online.html", {"procedure": procedure}, status=404)
+    form = SubmitForm(request.POST or None, request.FILES or None, procedure=procedure)
+    if request.method == "POST" and form.is_valid():
+        client = client_address(request)
+        # Counted first, atomically: concurrent submissions cannot all read the same count and pass.
+        if not ratelimit.take(f"submit:ip:{client}", limit=settings.SUBMIT_PER_HOUR, window=3600):
+            return render(request, "public/submit.html", {"form": form, "procedure": procedure,
+                                                          "error": lookup.THROTTLED}, status=429)
+        try:
+            dossier = _submit(form)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return render(request, "public/submitted.html", {"dossier": dossier})
+    return render(request, "public/submit.html", {"form": form, "procedure": procedure})
+
+
+def _submit(form: SubmitForm):
+    data = form.cleaned_data
+    variant = data["variant"]
+    agency = form.procedure.agencies.get(pk=data["agency"])
+    applicant = services.Applicant(name=data["applicant_name"], id_number=data["applicant_id_number"],
+                                   phone=data["applicant_phone"], email=data["applicant_email"],
+                                   address=data["applicant_address"])
+    wanted = {d.pk for d in variant.documents.all()}
+    uploads = {d.pk: data[f"doc_{d.pk}"] for d in form.documents if d.pk in wanted and data.get(f"doc_{d.pk}")}
+    return services.dossier_submit_online(variant=variant, agency=agency, applicant=applicant, uploads=uploads,
+                                          return_method=data["return_method"],
+                                          return_address=data["return_address"])
