@@ -14,6 +14,7 @@ from mocua import workcalendar
 from procedures.models import TimeUnit
 
 from .models import Dossier, Timeliness
+from .workflow import CLOCK_STOPPED, OPEN
 
 
 def dossier_due(dossier: Dossier, start: dt.datetime) -> dt.datetime:
@@ -85,7 +86,6 @@ def deadline_state(dossier: Dossier, now: dt.datetime, agency) -> str:
 
 def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[str]:
     """deadline_state of each dossier (of one agency), with the work calendar read once."""
-    from .workflow import CLOCK_STOPPED, OPEN
 
     states, pending = [], []  # pending: (index in states, due) of those due later, to be told apart
     for dossier in dossiers:

@@ -61,7 +61,7 @@ _STYLESHEETS = []
 
 def forms_stylesheet():
     """The rules every form shares (templates/dossiers/pdf/forms.css), parsed once per process
-    instead of with each render (~4 % of a receipt, docs/benchmarks.md). Given to WeasyPrint as a
+    instead of with each render (docs/benchmarks.md). Given to WeasyPrint as a
     user stylesheet, so each form's own <style> overrides it, as it did when both were inline."""
     if not _STYLESHEETS:
         from weasyprint import CSS
@@ -113,7 +113,7 @@ def _place_date(agency, value) -> str:
 def _qr_data_uri(text: str) -> str:
     import qrcode
 
-    # A fixed mask: scoring all eight masks to pick the best costs ~40 ms for no reader's benefit.
+    # A fixed mask: scoring all eight masks to pick the best costs time for no reader's benefit.
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=2, mask_pattern=0)
     code.add_data(text)
     buffer = io.BytesIO()

@@ -32,6 +32,7 @@ CHUNK = 200  # ids per delivery task: one transaction and one mail connection ea
 
 def _enqueue(message_ids: list[int]) -> None:
     """After commit: hand the messages to a worker. If the broker is down, the rows wait."""
+    # Deferred: the tasks call this module's functions, and this module enqueues the tasks.
     from .tasks import deliver_message, deliver_messages
 
     try:

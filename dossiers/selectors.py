@@ -93,8 +93,8 @@ def dossier_whole_search(*, user, query: str) -> str:
     index probe); else "".
 
     A name or phone typed whole is what the counter searches most. A name's words ("nguyen", "van")
-    and a phone's digit trigrams are common, and their trigram postings cover the whole archive: the
-    word search grew 2.8-4x from 1M to 5M dossiers. The b-tree range of one name (dossier_name) or
+    and a phone's digit trigrams are common, and their trigram postings cover the whole archive, so
+    the word search grows with the archive. The b-tree range of one name (dossier_name) or
     phone (dossier_phone), newest first, holds one person's dossiers, and a page is its first rows.
     """
     kind, found = _by_whole(dossier_base_for_officer(user), query)
@@ -118,7 +118,7 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
         return queryset
     if _WHOLE_CODE.match(query.upper()):
         # The unique index on code: every code shares trigrams such as "000" and "-26", so the
-        # trigram index read most of its postings for one row (340 ms at 5M dossiers).
+        # trigram index would read most of its postings for one row.
         return queryset.filter(code=query.upper())
     if _DIGITS.match(query):
         digits = re.sub(r"\D", "", query)
@@ -132,7 +132,7 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
         # A word of one or two letters matches where a word of the text starts ("an" finds An, not
         # Trần): pg_trgm takes no trigram from "%an%", so such a word read every row of the agency,
         # while " an" gives it the padded trigrams "  a", " an". Longer words keep substring
-        # matching, whose trigrams are rarer than the padded ones (full names 1.5–2× faster at 5M).
+        # matching, whose trigrams are rarer than the padded ones.
         # search_text starts with the code, so every name word has a space before it.
         short = word.isalpha() and len(word) < 3
         queryset = queryset.filter(search_text__contains=" " + word if short else word)

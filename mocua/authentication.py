@@ -8,7 +8,7 @@ from rest_framework import authentication, exceptions
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's, the user read with their agency and department in the token's query, as the session's
     user is (accounts.backends): every endpoint scopes by the agency, and an intake opens its first
-    step in the officer's department (two queries an intake, issue 7)."""
+    step in the officer's department (two more queries an intake otherwise)."""
 
     def authenticate_credentials(self, key):
         model = self.get_model()

@@ -1,8 +1,8 @@
 """The shared cache on Redis, with one client object per connection pool.
 
 Django's RedisCacheClient builds a new redis.Redis for every cache call, and redis-py fills a
-table of ~170 response callbacks in each constructor: six per public lookup (its rate limits),
-about 8 % of a lookup's time in the issue 7 profile. A client is thread-safe and its pool
+table of ~170 response callbacks in each constructor, six times per public lookup (its rate
+limits). A client is thread-safe and its pool
 reconnects after a fork, so one per pool is enough.
 """
 

@@ -67,8 +67,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Unordered: any CAP + 1 rows count the same, and without the list's ORDER BY PostgreSQL
-        # counts from an index alone instead of reading and sorting the rows (1.2 → 0.4 ms for a
-        # busy officer's desk of 1 500 dossiers, docs/benchmarks.md).
+        # counts from an index alone instead of reading and sorting the rows.
         return self.object_list.order_by()[: self.cap + 1].count()
 
     @property

@@ -1,8 +1,8 @@
 """Output serializers whose fields are built once per class.
 
 DRF's ModelSerializer introspects its model and builds every field anew for each instance it
-makes: an API intake answer (the dossier with its papers, fees, steps and events) spent ~14 % of
-its time there (docs/benchmarks.md). The fields depend only on the class (its Meta and declared
+makes, which is a measurable share of an API answer holding a dossier with its papers, fees, steps
+and events (docs/benchmarks.md). The fields depend only on the class (its Meta and declared
 fields), so the first instance's are kept on the class and every later instance gets a deep copy,
 as DRF itself copies declared fields. For read-only output: no field here looks at the context.
 """

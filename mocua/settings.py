@@ -120,9 +120,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles any query it costs as large (the leaders' reports over a year) and
-    # spent 250 ms of Biểu 06's 870 ms at 1M dossiers compiling; no query here runs long enough to
-    # repay it (docs/benchmarks.md). Off per connection, so a shared server's setting stays as it is.
+    # PostgreSQL's JIT compiles any query it costs as large (the leaders' reports over a year), and
+    # no query here runs long enough to repay the compilation (docs/benchmarks.md). Off per
+    # connection, so a shared server's setting stays as it is.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -183,7 +183,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mocua <no-reply@localhost>")
 # Security: strict in production, relaxed only where DEBUG (local demo) needs plain HTTP.
 SESSION_COOKIE_HTTPONLY = True
 # Every staff page reads its session: from the shared cache (Redis) first, the table only when the
-# cache lost it. Writes go to both, so a Redis restart logs nobody out (issue 7: a query per page).
+# cache lost it (the database alone costs a query per page). Writes go to both, so a Redis restart
+# logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

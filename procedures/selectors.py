@@ -6,7 +6,7 @@ from mocua.text import fold
 
 from .models import Procedure, ProcedureVariant
 
-# Longer queries are cut, not refused: any query returns a page (issue #2, bad input).
+# Longer queries are cut, not refused: any query returns a page.
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
 

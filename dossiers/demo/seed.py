@@ -10,6 +10,8 @@ from mocua.accounts.models import Agency, Department, Level, Role, User
 from procedures import services as procedure_services
 from procedures.models import Procedure
 
+from .history import seed_dossiers
+
 DEMO_PASSWORD = "mocua-demo-2026"
 CATALOGUE = Path(settings.BASE_DIR) / "procedures" / "data" / "catalogue.json"
 
@@ -100,8 +102,6 @@ def seed_catalogue(agencies: dict[str, list]) -> procedure_services.ImportResult
 
 
 def run(*, dossiers: bool = True) -> dict:
-    from .history import seed_dossiers
-
     agencies = seed_organisation()
     catalogue = seed_catalogue(agencies)
     created = seed_dossiers([*agencies["communes"], *agencies["centre"]]) if dossiers else 0

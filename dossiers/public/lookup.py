@@ -49,10 +49,10 @@ def _limits() -> Limits:
     return Limits(settings.LOOKUP_CLIENT_FAILURES, 60, settings.LOOKUP_CODE_FAILURES, 3600)
 
 
-# What the public page reads of a dossier (public_view, may_rate, the rating line), its agency's
-# name and its rating ("rating": the reverse one-to-one from ratings.Rating, by name: this app may
-# not import ratings). The other ~50 columns are neither read nor compiled: compiling the query was
-# ~20 % of a lookup in the issue 7 profile, and grows with the columns selected.
+# What the public page reads of a dossier (public_view, workflow.rateable, the rating line), its
+# agency's name and its rating ("rating": the reverse one-to-one of ratings.Rating, reached by name:
+# this app may not import ratings). The other ~50 columns are neither read nor compiled: compiling
+# the query costs more the more columns it selects (docs/benchmarks.md).
 _PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_name", "applicant_name",
                   "submitted_at", "received_at", "due_at", "returned_at", "missing_papers", "reason",
                   "return_method", "rating__level", "rating__created_at")
@@ -99,7 +99,7 @@ def _take_attempt(client: str, code: str) -> list[str]:
     """Count this lookup as a failure before it runs, and refuse it (429) past either limit.
 
     Counting first, atomically, is what holds the limit under a flood: checking first and counting
-    after the lookup let every concurrent request read the same count and pass (issue 7). Returns
+    after the lookup let every concurrent request read the same count and pass. Returns
     the keys taken, to give back if the PIN turns out right.
     """
     taken = ratelimit.take_all(_keys(client, code))

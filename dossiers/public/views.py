@@ -20,7 +20,7 @@ from .forms import LookupForm, SubmitForm
 
 def _result(request, dossier, status=200):
     view = lookup.public_view(dossier)
-    # The reverse one-to-one from ratings.Rating (this app may not import ratings).
+    # The reverse one-to-one of ratings.Rating, reached by name (this app may not import ratings).
     rating = getattr(dossier, "rating", None)
     response = render(request, "public/lookup_result.html",
                       {"view": view, "can_rate": view["rateable"] and rating is None, "rating": rating}, status=status)

@@ -8,7 +8,7 @@ from django.contrib.auth.backends import ModelBackend
 class AgencyModelBackend(ModelBackend):
     """Nearly every staff page reads `request.user.agency` (scoping, headings, the work calendar),
     and the moves read the officer's department: joined to the user's own query, they cost no query
-    of their own (issue 7)."""
+    of their own."""
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("agency", "department")

@@ -1,6 +1,7 @@
 """Issue 5 in the browser: a citizen looks a returned dossier up with its code and PIN, sees its
 status and timeline (name masked, no phone, ID or address, no officer), rates it, and the
-department head sees the officer's satisfaction figure change on the staff figures page."""
+department head sees their specialist's satisfaction figure change on the staff figures page
+(a head reads the figures of their own department's officers)."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -49,8 +50,8 @@ def test_citizen_follows_and_rates_and_the_figure_changes(open_page, catalogue, 
     (variant,) = catalogue[BIRTH]["variants"]
 
     head = open_page(staff.head)
-    before = officer_figures(head, staff.reception)
-    assert before == {"officer": staff.reception.full_name, "count": "1", "very_satisfied": "0", "satisfied": "0",
+    before = officer_figures(head, staff.specialist)
+    assert before == {"officer": staff.specialist.full_name, "count": "1", "very_satisfied": "0", "satisfied": "0",
                       "not_satisfied": "1", "rate": "0,0%"}
 
     citizen = open_page()
@@ -89,8 +90,8 @@ def test_citizen_follows_and_rates_and_the_figure_changes(open_page, catalogue, 
     rating = Rating.objects.get(dossier=dossier)
     assert (rating.level, rating.reason, rating.channel) == ("satisfied", "", "lookup")
 
-    after = officer_figures(head, staff.reception)
-    assert after == {"officer": staff.reception.full_name, "count": "2", "very_satisfied": "0", "satisfied": "1",
+    after = officer_figures(head, staff.specialist)
+    assert after == {"officer": staff.specialist.full_name, "count": "2", "very_satisfied": "0", "satisfied": "1",
                      "not_satisfied": "1", "rate": "50,0%"}
 
 

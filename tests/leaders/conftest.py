@@ -38,6 +38,7 @@ from ..factories import (
     UserFactory,
     VariantFactory,
 )
+from ._data import shared_world
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # When the figures are read: Mon 6 Apr 2026 10:00, a week after the end of March.
@@ -365,6 +366,18 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
 def w(world, db) -> World:
     """The shared world, for a test that also holds the `db` savepoint."""
     return world
+
+
+@pytest.fixture(scope="module")
+def _site(django_db_setup, django_db_blocker):
+    yield from shared_world(django_db_blocker)
+
+
+@pytest.fixture
+def site(_site, db):
+    """The pages' world (tests/leaders/_data.py: two communes of a province, their officers and a
+    month of dossiers), built once per module, each test in its own savepoint."""
+    return _site
 
 
 # --------------------------------------------------------------------------- a larger, random history

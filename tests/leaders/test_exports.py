@@ -12,19 +12,9 @@ from pypdf import PdfReader
 
 from dossiers.leaders import exports as stats_exports
 
-from ._data import MARCH, shared_world
+from ._data import MARCH
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(scope="module")
-def _world(django_db_setup, django_db_blocker):
-    yield from shared_world(django_db_blocker)
-
-
-@pytest.fixture
-def world(_world, db):
-    return _world
 
 
 def page_and_file(client, user, url, query=MARCH):
@@ -52,8 +42,8 @@ def rows_after(sheet, first_cell) -> list[tuple]:
     return body
 
 
-def test_dashboard_xlsx_holds_the_dashboard(client, world):
-    context, book = page_and_file(client, world.a.leader, reverse("leaders:dashboard"))
+def test_dashboard_xlsx_holds_the_dashboard(client, site):
+    context, book = page_and_file(client, site.a.leader, reverse("leaders:dashboard"))
     assert book.sheetnames == ["Tổng quan", "Theo tháng"]
     figures = rows_after(book["Tổng quan"], "Nhóm")
     expected = [(group, label, "" if value is None else value)
@@ -65,8 +55,8 @@ def test_dashboard_xlsx_holds_the_dashboard(client, world):
     assert months[-1][0] == "Tổng cộng" and months[-1][1] == sum(m["received"] for m in context["board"].months)
 
 
-def test_officers_xlsx_holds_the_table_in_the_pages_order(client, world):
-    context, book = page_and_file(client, world.a.leader, reverse("leaders:officers"))
+def test_officers_xlsx_holds_the_table_in_the_pages_order(client, site):
+    context, book = page_and_file(client, site.a.leader, reverse("leaders:officers"))
     body = rows_after(book["Theo cán bộ"], "STT")
     rows = context["rows"]
     assert [(r[1], r[3], r[4], r[6], r[7]) for r in body[:-1]] == \
@@ -76,19 +66,19 @@ def test_officers_xlsx_holds_the_table_in_the_pages_order(client, world):
     assert total[1] == "Tổng cộng" and total[4] == sum(r.late_steps for r in rows) == 4
 
 
-def test_late_steps_xlsx(client, world):
-    context, book = page_and_file(client, world.a.leader, reverse("leaders:officer", args=[world.binh.pk]))
+def test_late_steps_xlsx(client, site):
+    context, book = page_and_file(client, site.a.leader, reverse("leaders:officer", args=[site.binh.pk]))
     late = rows_after(book["Bước quá hạn"], "STT")
-    assert [row[1] for row in late[:-1]] == [s.dossier.code for s in context["steps"]] == [world.codes["binh_late"]]
+    assert [row[1] for row in late[:-1]] == [s.dossier.code for s in context["steps"]] == [site.codes["binh_late"]]
     assert late[0][7] == context["steps"][0].late_hours > 0
     assert late[0][5] < late[0][6]  # due before handed on: real dates, not text
     overdue = rows_after(book["Đang quá hạn"], "STT")
-    assert [row[1] for row in overdue] == [world.codes["carried"]]
+    assert [row[1] for row in overdue] == [site.codes["carried"]]
 
 
 @pytest.mark.parametrize("slug", ["phong-ban", "don-vi", "linh-vuc", "thu-tuc"])
-def test_breakdown_xlsx(client, world, slug):
-    context, book = page_and_file(client, world.a.leader, reverse("leaders:breakdown", args=[slug]))
+def test_breakdown_xlsx(client, site, slug):
+    context, book = page_and_file(client, site.a.leader, reverse("leaders:breakdown", args=[slug]))
     body = rows_after(book.worksheets[0], "STT")
     rows = context["rows"]
     assert [row[1] for row in body[:-1]] == [r.label for r in rows]
@@ -103,15 +93,15 @@ def test_breakdown_xlsx(client, world, slug):
         assert body[-1][received] == 6
 
 
-def test_report06_xlsx_has_the_official_heading_columns_and_totals(client, world):
-    context, book = page_and_file(client, world.a.leader, reverse("leaders:report06"), f"{MARCH}&by=unit")
+def test_report06_xlsx_has_the_official_heading_columns_and_totals(client, site):
+    context, book = page_and_file(client, site.a.leader, reverse("leaders:report06"), f"{MARCH}&by=unit")
     sheet = book["Biểu 06"]
     cells = [row for row in sheet.iter_rows(values_only=True)]
     texts = [row[0] for row in cells if row[0]]
     assert texts[0] == stats_exports.REPORT06_TITLE
     assert any(str(t).startswith("Biểu số 06/VPCP/KSTT") for t in texts)
     assert "Kỳ báo cáo: Tháng 3/2026 (Từ ngày 01/03/2026 đến ngày 31/03/2026)" in texts
-    assert f"Đơn vị báo cáo: {world.a.agency.name}" in texts
+    assert f"Đơn vị báo cáo: {site.a.agency.name}" in texts
     assert "Đơn vị tính: Số hồ sơ TTHC" in texts
     numbers = next(row for row in cells if row[0] == "(1)")
     assert list(numbers) == [f"({n})" for n in range(1, 14)]
@@ -123,8 +113,8 @@ def test_report06_xlsx_has_the_official_heading_columns_and_totals(client, world
     assert list(body[-1][1:]) == ["Tổng cộng", *report.total.cells] == ["Tổng cộng", 6, 0, 5, 1, 5, 5, 0, 0, 1, 0, 1]
 
 
-def test_index766_xlsx(client, world):
-    context, book = page_and_file(client, world.a.leader, reverse("leaders:index766"))
+def test_index766_xlsx(client, site):
+    context, book = page_and_file(client, site.a.leader, reverse("leaders:index766"))
     body = rows_after(book["Chỉ số 766"], "STT")[1:]  # after the second header row (rates, points)
     rows = [row for row in body if isinstance(row[0], int)]
     assert [row[1] for row in rows] == [r.label for r in context["rows"]]
@@ -139,8 +129,8 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.mark.parametrize("by", ["field", "unit"])
-def test_report06_pdf_holds_the_heading_and_the_totals(client, world, by):
-    client.force_login(world.a.leader)
+def test_report06_pdf_holds_the_heading_and_the_totals(client, site, by):
+    client.force_login(site.a.leader)
     response = client.get(f"{reverse('leaders:report06')}?{MARCH}&by={by}&format=pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -150,6 +140,6 @@ def test_report06_pdf_holds_the_heading_and_the_totals(client, world, by):
     assert "Tổng cộng 6 0 5 1 5 5 0 0 1 0 1" in text
     assert "(1) (2) (3) (4) (5) (6) (7) (8) (9) (10) (11) (12) (13)" in text
     if by == "unit":
-        assert world.a1.agency.name in text
+        assert site.a1.agency.name in text
     page = PdfReader(io.BytesIO(response.content)).pages[0]
     assert page.mediabox.width > page.mediabox.height  # A4 landscape

@@ -15,25 +15,15 @@ from mocua.accounts.models import Role
 from mocua.text import fold
 
 from ..factories import UserFactory
-from ._data import MARCH, shared_world
+from ._data import MARCH
 
 PAGES = ["leaders:dashboard", "leaders:officers", "leaders:report06", "leaders:index766"]
 BREAKDOWNS = ["phong-ban", "don-vi", "linh-vuc", "thu-tuc"]
 
 
-def all_urls(world) -> list[str]:
+def all_urls(site) -> list[str]:
     return ([reverse(name) for name in PAGES] + [reverse("leaders:breakdown", args=[s]) for s in BREAKDOWNS]
-            + [reverse("leaders:officer", args=[world.hoa.pk])])
-
-
-@pytest.fixture(scope="module")
-def _world(django_db_setup, django_db_blocker):
-    yield from shared_world(django_db_blocker)
-
-
-@pytest.fixture
-def world(_world, db):
-    return _world
+            + [reverse("leaders:officer", args=[site.hoa.pk])])
 
 
 def get(client, user, url, query=MARCH):
@@ -44,84 +34,84 @@ def get(client, user, url, query=MARCH):
 # --------------------------------------------------------------------------- access
 
 
-def test_anonymous_is_sent_to_the_login_page(client, world):
-    for url in all_urls(world):
+def test_anonymous_is_sent_to_the_login_page(client, site):
+    for url in all_urls(site):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("accounts:login")), url
 
 
 @pytest.mark.parametrize("role", [Role.RECEPTION, Role.SPECIALIST])
-def test_counter_and_specialists_are_refused(client, world, role):
-    officer = UserFactory(agency=world.a.agency, role=role)
-    for url in all_urls(world):
+def test_counter_and_specialists_are_refused(client, site, role):
+    officer = UserFactory(agency=site.a.agency, role=role)
+    for url in all_urls(site):
         assert get(client, officer, url).status_code == 403, url
 
 
 @pytest.mark.parametrize("role", [Role.HEAD, Role.LEADER])
-def test_heads_and_leaders_open_every_page(client, world, role):
+def test_heads_and_leaders_open_every_page(client, site, role):
     # The head of the department whose officer the per-officer page shows.
-    manager = UserFactory(agency=world.a.agency, role=role, department=world.hoa.department)
-    for url in all_urls(world):
+    manager = UserFactory(agency=site.a.agency, role=role, department=site.hoa.department)
+    for url in all_urls(site):
         response = get(client, manager, url)
         assert response.status_code == 200, url
         assert "Tháng 3/2026" in response.content.decode()
 
 
-def test_the_staff_menu_links_the_dashboard_for_managers_only(client, world):
+def test_the_staff_menu_links_the_dashboard_for_managers_only(client, site):
     link = f'href="{reverse("leaders:dashboard")}"'
-    client.force_login(world.a.leader)
+    client.force_login(site.a.leader)
     assert link in client.get(reverse("dossiers:mine")).content.decode()
-    client.force_login(world.hoa)
+    client.force_login(site.hoa)
     assert link not in client.get(reverse("dossiers:mine")).content.decode()
 
 
 # --------------------------------------------------------------------------- scope
 
 
-def test_dashboard_counts_the_agency_and_its_sub_agency_only(client, world):
-    figures = get(client, world.a.leader, reverse("leaders:dashboard")).context["board"].figures
+def test_dashboard_counts_the_agency_and_its_sub_agency_only(client, site):
+    figures = get(client, site.a.leader, reverse("leaders:dashboard")).context["board"].figures
     # A: 4 new in March + 1 carried from February; A1: 1 new; B's 3 dossiers are not counted.
     assert (figures["new_offline"], figures["carried_over"], figures["total"]) == (5, 1, 6)
     assert figures["resolved"] == 5 and figures["in_progress"] == 1
 
-    assert get(client, world.b.leader, reverse("leaders:dashboard")).context["board"].figures["total"] == 3
+    assert get(client, site.b.leader, reverse("leaders:dashboard")).context["board"].figures["total"] == 3
     # Scope goes down the tree, never up: A1's leader sees A1 alone.
-    assert get(client, world.a1.leader, reverse("leaders:dashboard")).context["board"].figures["total"] == 1
+    assert get(client, site.a1.leader, reverse("leaders:dashboard")).context["board"].figures["total"] == 1
 
 
-def test_a_leader_never_sees_another_agencys_officers(client, world):
-    response = get(client, world.a.leader, reverse("leaders:officers"))
+def test_a_leader_never_sees_another_agencys_officers(client, site):
+    response = get(client, site.a.leader, reverse("leaders:officers"))
     names = [row.label for row in response.context["rows"]]
     assert "Vũ Thị Quảng" not in names and "Lãnh đạo B" not in names
     assert {"Phạm Thị Hoa", "Đỗ Minh Châu"} <= set(names)
     assert "Vũ Thị Quảng" not in response.content.decode()
 
-    other = world.b.specialists[0]
-    assert get(client, world.a.leader, reverse("leaders:officer", args=[other.pk])).status_code == 404
+    other = site.b.specialists[0]
+    assert get(client, site.a.leader, reverse("leaders:officer", args=[other.pk])).status_code == 404
 
 
-def test_asking_for_another_agency_is_refused(client, world):
-    response = get(client, world.a.leader, reverse("leaders:dashboard"), f"{MARCH}&agency={world.b.agency.pk}")
+def test_asking_for_another_agency_is_refused(client, site):
+    response = get(client, site.a.leader, reverse("leaders:dashboard"), f"{MARCH}&agency={site.b.agency.pk}")
     assert response.status_code == 400
     assert "Đơn vị không thuộc phạm vi quản lý của bạn." in response.content.decode()
     assert "board" not in response.context
 
 
-def test_ranking_of_units_lists_the_scope_best_on_time_rate_first(client, world):
-    response = get(client, world.a.leader, reverse("leaders:breakdown", args=["don-vi"]))
+def test_ranking_of_units_lists_the_scope_best_on_time_rate_first(client, site):
+    response = get(client, site.a.leader, reverse("leaders:breakdown", args=["don-vi"]))
     rows = response.context["rows"]
     # A1: its one dossier resolved in time (100 %); A: the February dossier is overdue (4 of 5).
     assert [(row.label, row.report.on_time_rate) for row in rows] == [
-        (world.a1.agency.name, 100.0), (world.a.agency.name, 80.0)]
-    assert world.b.agency.name not in response.content.decode()
+        (site.a1.agency.name, 100.0), (site.a.agency.name, 80.0)]
+    assert site.b.agency.name not in response.content.decode()
 
 
 # --------------------------------------------------------------------------- period and filters
 
 
-def test_default_period_is_the_current_month(client, world):
-    response = get(client, world.a.leader, reverse("leaders:dashboard"), "")
+def test_default_period_is_the_current_month(client, site):
+    response = get(client, site.a.leader, reverse("leaders:dashboard"), "")
     assert response.context["period"] == month_period(2026, 3)
 
 
@@ -131,8 +121,8 @@ def test_default_period_is_the_current_month(client, world):
     ("period=range&start=2026-03-02&end=2026-03-06", range_period(dt.date(2026, 3, 2), dt.date(2026, 3, 6))),
     ("period=range&start=02/03/2026&end=06/03/2026", range_period(dt.date(2026, 3, 2), dt.date(2026, 3, 6))),
 ])
-def test_period_chooser(client, world, query, expected):
-    response = get(client, world.a.leader, reverse("leaders:report06"), query)
+def test_period_chooser(client, site, query, expected):
+    response = get(client, site.a.leader, reverse("leaders:report06"), query)
     assert response.status_code == 200
     assert response.context["period"] == expected
     assert response.context["report"].period == expected
@@ -151,25 +141,25 @@ def test_period_chooser(client, world, query, expected):
     ("field=999999", "Lĩnh vực không có trong phạm vi quản lý."),
     ("procedure=abc", "Thủ tục không có trong phạm vi quản lý."),
 ])
-def test_bad_period_or_filter_is_explained_in_vietnamese(client, world, query, message):
+def test_bad_period_or_filter_is_explained_in_vietnamese(client, site, query, message):
     for url in (reverse("leaders:dashboard"), reverse("leaders:officers"), reverse("leaders:index766")):
-        response = get(client, world.a.leader, url, query)
+        response = get(client, site.a.leader, url, query)
         assert response.status_code == 400, url
         assert message in response.content.decode(), url
 
 
-def test_filter_by_sub_agency(client, world):
-    query = f"{MARCH}&agency={world.a1.agency.pk}"
-    board = get(client, world.a.leader, reverse("leaders:dashboard"), query).context["board"]
+def test_filter_by_sub_agency(client, site):
+    query = f"{MARCH}&agency={site.a1.agency.pk}"
+    board = get(client, site.a.leader, reverse("leaders:dashboard"), query).context["board"]
     assert board.figures["total"] == 1
-    rows = get(client, world.a.leader, reverse("leaders:officers"), query).context["rows"]
+    rows = get(client, site.a.leader, reverse("leaders:officers"), query).context["rows"]
     assert {row.label for row in rows} == {"Cán bộ một cửa A1", "Lãnh đạo A1", "Đỗ Minh Châu"}
 
 
-def test_filter_by_field_and_procedure(client, world):
-    procedure = world.variant.procedure
+def test_filter_by_field_and_procedure(client, site):
+    procedure = site.variant.procedure
     query = f"{MARCH}&field={procedure.field_id}&procedure={procedure.pk}"
-    assert get(client, world.a.leader, reverse("leaders:dashboard"), query).context["board"].figures["total"] == 6
+    assert get(client, site.a.leader, reverse("leaders:dashboard"), query).context["board"].figures["total"] == 6
 
 
 # --------------------------------------------------------------------------- the per-officer table
@@ -179,8 +169,8 @@ def late_column(rows) -> list[int]:
     return [row.late_steps for row in rows]
 
 
-def test_officer_with_most_late_steps_comes_first(client, world):
-    response = get(client, world.a.leader, reverse("leaders:officers"))
+def test_officer_with_most_late_steps_comes_first(client, site):
+    response = get(client, site.a.leader, reverse("leaders:officers"))
     rows = response.context["rows"]
     assert rows[0].label == "Phạm Thị Hoa" and rows[0].late_steps == 2
     assert late_column(rows) == sorted(late_column(rows), reverse=True)
@@ -192,17 +182,17 @@ def test_officer_with_most_late_steps_comes_first(client, world):
     ("steps", lambda r: r.steps), ("late_steps", lambda r: r.late_steps), ("late_hours", lambda r: r.late_seconds),
     ("overdue_now", lambda r: r.overdue_now), ("late_rate", lambda r: r.late_rate or 0),
 ])
-def test_every_column_sorts_both_ways(client, world, sort, key):
+def test_every_column_sorts_both_ways(client, site, sort, key):
     url = reverse("leaders:officers")
-    down = get(client, world.a.leader, url, f"{MARCH}&sort={sort}&order=desc").context["rows"]
-    up = get(client, world.a.leader, url, f"{MARCH}&sort={sort}&order=asc").context["rows"]
+    down = get(client, site.a.leader, url, f"{MARCH}&sort={sort}&order=desc").context["rows"]
+    up = get(client, site.a.leader, url, f"{MARCH}&sort={sort}&order=asc").context["rows"]
     assert [key(r) for r in down] == sorted((key(r) for r in down), reverse=True)
     assert [key(r) for r in up] == sorted(key(r) for r in up)
-    assert len({key(r) for r in down}) > 1  # the world gives every column something to sort
+    assert len({key(r) for r in down}) > 1  # the site gives every column something to sort
 
 
-def test_sort_by_name_and_heading_links(client, world):
-    response = get(client, world.a.leader, reverse("leaders:officers"), f"{MARCH}&sort=name")
+def test_sort_by_name_and_heading_links(client, site):
+    response = get(client, site.a.leader, reverse("leaders:officers"), f"{MARCH}&sort=name")
     names = [row.label for row in response.context["rows"]]
     assert names == sorted(names, key=fold)  # Vietnamese order: Đ sorts with D
     headings = {h["key"]: h for h in response.context["headings"]}
@@ -212,17 +202,17 @@ def test_sort_by_name_and_heading_links(client, world):
     assert "sort=late_steps&amp;order=desc" in response.content.decode()
 
 
-def test_unknown_sort_falls_back_to_late_steps(client, world):
-    rows = get(client, world.a.leader, reverse("leaders:officers"), f"{MARCH}&sort=password").context["rows"]
+def test_unknown_sort_falls_back_to_late_steps(client, site):
+    rows = get(client, site.a.leader, reverse("leaders:officers"), f"{MARCH}&sort=password").context["rows"]
     assert rows[0].label == "Phạm Thị Hoa"
 
 
-def test_each_row_prints_the_officers_figures_escaped(client, world):
+def test_each_row_prints_the_officers_figures_escaped(client, site):
     """The rows are formatted in Python (dossiers/templatetags/rows.py): figures as the template
     engine prints them (a decimal comma), the name linking to the officer's page with the same
     period, and a name typed in the admin still text, never markup."""
-    UserFactory(agency=world.a.agency, role=Role.SPECIALIST, full_name="<i>Nguyễn</i> & Co")
-    response = get(client, world.a.leader, reverse("leaders:officers"))
+    UserFactory(agency=site.a.agency, role=Role.SPECIALIST, full_name="<i>Nguyễn</i> & Co")
+    response = get(client, site.a.leader, reverse("leaders:officers"))
     html = response.content.decode()
     hoa = next(r for r in response.context["rows"] if r.label == "Phạm Thị Hoa")
 
@@ -238,31 +228,31 @@ def test_each_row_prints_the_officers_figures_escaped(client, world):
 # --------------------------------------------------------------------------- late steps of one officer
 
 
-def test_late_steps_page_lists_the_officers_late_steps_with_links(client, world):
-    response = get(client, world.a.leader, reverse("leaders:officer", args=[world.hoa.pk]))
+def test_late_steps_page_lists_the_officers_late_steps_with_links(client, site):
+    response = get(client, site.a.leader, reverse("leaders:officer", args=[site.hoa.pk]))
     assert response.status_code == 200
     steps = response.context["steps"]
-    assert {s.dossier.code for s in steps} == {world.codes["hoa_late_1"], world.codes["hoa_late_2"]}
+    assert {s.dossier.code for s in steps} == {site.codes["hoa_late_1"], site.codes["hoa_late_2"]}
     assert all(s.due_at < s.finished_at and s.late_seconds > 0 for s in steps)
     assert steps[0].late_seconds >= steps[1].late_seconds  # worst first
     html = response.content.decode()
-    for code in (world.codes["hoa_late_1"], world.codes["hoa_late_2"]):
+    for code in (site.codes["hoa_late_1"], site.codes["hoa_late_2"]):
         assert f'href="{reverse("dossiers:detail", args=[code])}"' in html
-    assert world.codes["cuong_on_time"] not in html
+    assert site.codes["cuong_on_time"] not in html
     assert "17,25" in html  # the Vietnamese decimal comma
     assert response.context["late_hours"] == rounded(sum(s.late_seconds for s in steps) / 3600) == 17.25
 
 
-def test_late_steps_page_shows_dossiers_overdue_on_the_desk_now(client, world):
-    response = get(client, world.a.leader, reverse("leaders:officer", args=[world.binh.pk]))
-    assert [d.code for d in response.context["overdue"]] == [world.codes["carried"]]
-    assert [s.dossier.code for s in response.context["steps"]] == [world.codes["binh_late"]]
+def test_late_steps_page_shows_dossiers_overdue_on_the_desk_now(client, site):
+    response = get(client, site.a.leader, reverse("leaders:officer", args=[site.binh.pk]))
+    assert [d.code for d in response.context["overdue"]] == [site.codes["carried"]]
+    assert [s.dossier.code for s in response.context["steps"]] == [site.codes["binh_late"]]
 
 
-def test_a_sub_agencys_dossier_is_listed_without_a_link_the_leader_cannot_open(client, world):
-    officer = world.a1.specialists[0]
-    response = get(client, world.a.leader, reverse("leaders:officer", args=[officer.pk]))
-    code = world.codes["a1_late"]
+def test_a_sub_agencys_dossier_is_listed_without_a_link_the_leader_cannot_open(client, site):
+    officer = site.a1.specialists[0]
+    response = get(client, site.a.leader, reverse("leaders:officer", args=[officer.pk]))
+    code = site.codes["a1_late"]
     html = response.content.decode()
     assert code in html
     assert reverse("dossiers:detail", args=[code]) not in html
@@ -272,10 +262,10 @@ def test_a_sub_agencys_dossier_is_listed_without_a_link_the_leader_cannot_open(c
 
 
 @pytest.mark.parametrize("slug", BREAKDOWNS)
-def test_breakdowns_match_the_stats_module(client, world, slug):
+def test_breakdowns_match_the_stats_module(client, site, slug):
     by = {"phong-ban": "department", "don-vi": "agency", "linh-vuc": "field", "thu-tuc": "procedure"}[slug]
-    response = get(client, world.a.leader, reverse("leaders:breakdown", args=[slug]))
-    expected = breakdown(scope=scope_for(world.a.leader), period=month_period(2026, 3), by=by,
+    response = get(client, site.a.leader, reverse("leaders:breakdown", args=[slug]))
+    expected = breakdown(scope=scope_for(site.a.leader), period=month_period(2026, 3), by=by,
                                sort="on_time_rate" if by == "agency" else "late_steps")
     got = response.context["rows"]
     assert [(r.label, r.steps, r.late_steps, r.overdue_now) for r in got] == \
@@ -283,10 +273,10 @@ def test_breakdowns_match_the_stats_module(client, world, slug):
     assert sum(r.late_steps for r in got) == 4  # Hoa 2, Bình 1, Châu 1
 
 
-def test_report06_page_by_unit(client, world):
-    response = get(client, world.a.leader, reverse("leaders:report06"), f"{MARCH}&by=unit")
+def test_report06_page_by_unit(client, site):
+    response = get(client, site.a.leader, reverse("leaders:report06"), f"{MARCH}&by=unit")
     report = response.context["report"]
-    assert [r.label for r in report.rows] == [world.a.agency.name, world.a1.agency.name]
+    assert [r.label for r in report.rows] == [site.a.agency.name, site.a1.agency.name]
     assert report.total.cells == [6, 0, 5, 1, 5, 5, 0, 0, 1, 0, 1]
     assert not report.warnings
     html = response.content.decode()
@@ -295,9 +285,9 @@ def test_report06_page_by_unit(client, world):
     assert "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC" in html
 
 
-def test_index766_page_has_a_row_per_unit_and_the_total(client, world):
-    response = get(client, world.a.leader, reverse("leaders:index766"))
-    assert [r.label for r in response.context["rows"]] == [world.a.agency.name, world.a1.agency.name]
+def test_index766_page_has_a_row_per_unit_and_the_total(client, site):
+    response = get(client, site.a.leader, reverse("leaders:index766"))
+    assert [r.label for r in response.context["rows"]] == [site.a.agency.name, site.a1.agency.name]
     total = response.context["total"]
     assert total.report["total"] == 6
     assert total.indicator("3.3")["rate"] == 0.0  # nothing was submitted online
