@@ -1,4 +1,5 @@
-"""Factories for every app's models; traits build a dossier in a given state."""
+"""Factories for the organisation (agencies, departments, staff) and the catalogue. Dossiers are never
+built here: tests/dossiers/conftest.py brings one to a state through the real services (build_dossier)."""
 
 import datetime as dt
 from decimal import Decimal

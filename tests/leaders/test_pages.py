@@ -58,6 +58,16 @@ def test_heads_and_leaders_open_every_page(client, site, role):
         assert "Tháng 3/2026" in response.content.decode()
 
 
+def test_a_department_head_sees_the_officers_of_their_own_department_only(client, site):
+    head = UserFactory(agency=site.a.agency, role=Role.HEAD, department=site.hoa.department)
+    page = get(client, head, reverse("leaders:officers")).content.decode()
+    assert all(s.full_name in page for s in site.a.specialists)
+    assert site.a.receptionist.full_name not in page and site.a.leader.full_name not in page
+    # Another department's officer, or an agency below the head's, is not theirs to read.
+    assert get(client, head, reverse("leaders:officer", args=[site.a.receptionist.pk])).status_code == 404
+    assert get(client, head, reverse("leaders:officer", args=[site.a1.receptionist.pk])).status_code == 404
+
+
 def test_the_staff_menu_links_the_dashboard_for_managers_only(client, site):
     link = f'href="{reverse("leaders:dashboard")}"'
     client.force_login(site.a.leader)
