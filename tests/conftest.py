@@ -95,3 +95,14 @@ def _official_calendar(request):
                 cursor.execute(migration.SEED)
             bust_overrides_cache()
     yield
+
+
+@pytest.fixture
+def tree(db):
+    """Province P with communes A (and a hamlet office H below it) and B; Q is another province."""
+    p = factories.AgencyFactory(code="000.00.00.T01", name="UBND tỉnh T")
+    a = factories.AgencyFactory(code="000.01.00.T01", name="UBND xã A", parent=p)
+    h = factories.AgencyFactory(code="000.01.01.T01", name="Điểm tiếp nhận thôn H", parent=a)
+    b = factories.AgencyFactory(code="000.02.00.T01", name="UBND xã B", parent=p)
+    q = factories.AgencyFactory(code="000.00.00.T02", name="UBND tỉnh Q")
+    return p, a, h, b, q
