@@ -14,6 +14,7 @@ TARGETS = {
     "lookup": ("p95 ≤ 30 ms, ≥ 350/s, 0 lỗi", 30, 350),
     "mine": ("p95 ≤ 40 ms, ≥ 300/s", 40, 300),
     "search": ("p95 ≤ 40 ms, ≥ 300/s", 40, 300),
+    "list": ("(không có mục tiêu riêng)", None, None),
     "officers_unit": ("p95 ≤ 100 ms", 100, None),
     "officers_province": ("p95 ≤ 250 ms", 250, None),
     "officers_province_api": ("p95 ≤ 250 ms", 250, None),
@@ -38,8 +39,8 @@ LEADERS = [("officers_unit", "Trễ hạn theo cán bộ, một đơn vị, mộ
 def _scenarios(bench: Bench, only: set[str]) -> list[Scenario]:
     makers = [bench.lookup, bench.mine, bench.agency_search]
     makers += [lambda row=row: bench.leaders(*row) for row in LEADERS]
-    makers += [bench.intake, bench.receipt]
-    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt"]
+    makers += [bench.intake, bench.receipt, bench.agency_list]
+    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt", "list"]
     return [make() for key, make in zip(keys, makers, strict=True) if not only or key in only]
 
 

@@ -141,6 +141,13 @@ class Bench:
         return Scenario("search", "Danh sách hồ sơ của cơ quan, có tìm kiếm", [self._staff(u) for u in clerks],
                         self._get(paths))
 
+    def agency_list(self) -> Scenario:
+        """The agency's list without a search (/can-bo/ho-so/): the busiest agencies' reception officers."""
+        clerks = list(self.users.filter(role=Role.RECEPTION).select_related("agency")
+                      .annotate(n=Count("agency__dossiers")).order_by("-n")[:self.concurrency])
+        return Scenario("list", "Danh sách hồ sơ của cơ quan, không tìm kiếm", [self._staff(u) for u in clerks],
+                        self._get(["/can-bo/ho-so/"]))
+
     def _sample_rows(self, agency_ids: set[int]) -> list[tuple[str, str, str]]:
         codes = sample_codes(100, self.rng, "AND agency_id = ANY(%s)", [list(agency_ids)])
         return list(Dossier.objects.filter(code__in=codes).values_list("applicant_name", "applicant_phone", "code"))

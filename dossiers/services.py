@@ -285,8 +285,9 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
 
 def _loaded(dossier: Dossier, **related: list) -> None:
     """Record rows this transaction wrote as the dossier's loaded relations (what prefetch_related
-    would read back): the intake answers with them instead of reading them again, which was about
-    40 % of an intake through the API."""
+    would read back): the intake answers with them instead of reading them again (six queries; about
+    30 % of an API intake's CPU, docs/benchmarks.md "Issue 19"). Django keeps prefetched rows in
+    `_prefetched_objects_cache`; this sets what a prefetch would have set."""
     cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
     for name, rows in related.items():
         cache.pop(name, None)

@@ -68,7 +68,8 @@ def _public_dossier(pk: int) -> Dossier:
 
 def _timeline(pk: int) -> list[tuple]:
     """(step name, department name or None, started, finished) of each step, oldest first. Plain
-    SQL, as _pin_of: building the ORM query cost more than running it."""
+    SQL, as _pin_of: building the ORM query costs more than running it (the two save ~20 % of a
+    lookup's CPU, docs/benchmarks.md "Issue 19")."""
     steps, departments = DossierStep._meta.db_table, Department._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT s.step_name, d.name, s.started_at, s.finished_at FROM {steps} s "
@@ -117,7 +118,7 @@ def _succeeded(taken: list[str]) -> None:
 def _pin_of(code: str) -> tuple[int | None, str]:
     """(pk, PIN) of the dossier with this code, or (None, a PIN nobody has): one indexed query
     whichever it is, so a known code costs no more than an unknown one until the PIN matches.
-    Plain SQL: the ORM spent longer building this one-row query than PostgreSQL spent running it."""
+    Plain SQL: the ORM takes longer to build this one-row query than PostgreSQL takes to run it."""
     row = None
     if code:
         with connection.cursor() as cursor:

@@ -1,12 +1,12 @@
 """The rows of the long tables (the staff lists, "my dossiers" and the agency's list, 25–50 rows a
-page; the leaders' late-per-officer table, one row per officer of a province, hundreds), the
-options of the list's filters, and filters for the other pages that print a dossier's times and
-deadline state.
+page; the leaders' late-per-officer table, one row per officer of a province, hundreds), and
+filters for the other pages that print a dossier's times and deadline state.
 
-Django's date filter, {% url %} and an {% include %} per row were a third of those pages' time
-(docs/benchmarks.md); the filters give the same text from plain Python. Then the template engine
-itself was: ~90 µs a row for its ten variables and tags, half of "my dossiers" (issue 7 profile).
-The rows are one str.format each on escaped values, ~25 µs.
+Built in Python rather than in a template loop because the template engine's per-row cost (its
+variables, tags, date filters and URL reversals) was a third or more of those pages' CPU: the rows
+save 30–40 % of "my dossiers", the agency's list and the province's per-officer table, measured
+against the same rows as template loops (docs/benchmarks.md, "Issue 19"). Each row is one
+str.format on escaped values; the templates say where their <tr>s come from.
 """
 
 from functools import lru_cache
@@ -71,8 +71,8 @@ _STATUS_LABELS = {value: escape(label) for value, label in Status.choices}
 _BADGES = {state: state_badge(state) for state in STATES}
 _CLOSED_LATE = format_html('<span class="state status-late">{}</span>', "Giải quyết quá hạn")
 
-# Rows are formatted with str.format on escaped values: format_html (escape checks on each of nine
-# values), timezone.localtime and get_FOO_display took ~55 µs a row here, this ~25.
+# Rows are formatted with str.format on escaped values: cheaper than format_html (escape checks on
+# each value), timezone.localtime and get_FOO_display per row.
 _MINE_ROW = ('<tr class="row-{state}"><td class="code"><a href="{url}">{code}</a></td><td>{procedure}</td>'
              '<td>{owner}</td><td>{status}</td><td>{step_due}</td><td>{due}</td><td>{badge}</td></tr>\n')
 _LIST_ROW = ('<tr><td class="code"><a href="{url}">{code}</a></td><td>{procedure}</td><td>{owner}</td>'
@@ -140,17 +140,3 @@ def officer_rows(rows, query: str) -> str:
             late_steps=localize(r.late_steps), rate="—" if r.late_rate is None else f"{localize(r.late_rate)}%",
             hours=localize(r.late_hours), overdue=localize(r.overdue_now))
         for r in rows))
-
-
-_OPTION = '<option value="{}"{}>{}</option>'
-
-
-@register.simple_tag
-def select_options(choices, selected) -> str:
-    """The <option>s of a filter: (value, label) pairs, `selected` marked. The agency's list has
-    three such filters, one with every officer of the agency (22 in the bench's busiest): through
-    the template engine they were a tenth of a search's time."""
-    selected = str(selected)
-    return mark_safe("".join(  # noqa: S308 - values and labels are escaped here
-        _OPTION.format(escape(value), " selected" if str(value) == selected else "", escape(label))
-        for value, label in choices))

@@ -44,19 +44,6 @@ def test_detail_url_is_the_url_tag():
         set_script_prefix("/")
 
 
-OLD_OPTIONS = ('{% for value, label in choices %}<option value="{{ value }}"{% if value|stringformat:"s" == selected %}'
-               ' selected{% endif %}>{{ label }}</option>{% endfor %}')
-
-
-@pytest.mark.parametrize("selected", ["processing", "7", "", "x", '"><script>'])
-def test_select_options_are_the_loop_they_replaced(selected):
-    choices = [("received", "Đã tiếp nhận"), ("processing", "Đang xử lý"), (7, 'Lê "Ba" <b>&'), (8, "Tư")]
-    printed = render("{% select_options choices selected %}", choices=choices, selected=selected)
-    assert printed == Template(OLD_OPTIONS).render(Context({"choices": choices, "selected": selected}))
-    assert "<b>" not in printed and "<script>" not in printed
-    assert printed.count(" selected") == (1 if selected in ("processing", "7") else 0)
-
-
 @pytest.mark.django_db
 def test_the_holder_filter_marks_the_chosen_officer_and_escapes_names(client, receptionist, specialist):
     specialist.full_name = "Lê <i>Văn</i> Ba"
