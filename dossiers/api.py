@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mocua import inputs
 from mocua.accounts.models import Department, User
 from mocua.accounts.roles import HasRole
 from mocua.paging import CappedPagination
@@ -23,6 +24,7 @@ from procedures.models import Channel, PaperForm, ProcedureVariant
 
 from . import permissions, selectors, services
 from .models import ApplicantKind, Dossier, DossierDocument, DossierEvent, DossierFee, DossierStep, ReturnMethod
+from .validators import MAX_FEES, MAX_MISSING_PAPERS, MAX_NOTE, MAX_PAPER_NAME, MAX_PAPERS, MAX_REASON
 from .workflow import Status
 
 TAGS = ["Hồ sơ"]
@@ -211,11 +213,13 @@ class DossierListApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Status.choices, required=False, help_text="Trạng thái")
-        procedure = serializers.CharField(required=False, max_length=50, help_text="Mã thủ tục")
-        field = serializers.CharField(required=False, max_length=50, help_text="Mã lĩnh vực")
-        holder = serializers.IntegerField(required=False, min_value=1, help_text="id cán bộ đang giữ hồ sơ")
+        procedure = inputs.Text(required=False, max_length=30, validators=[inputs.catalogue_code],
+                                help_text="Mã thủ tục")
+        field = inputs.Text(required=False, max_length=30, validators=[inputs.catalogue_code],
+                            help_text="Mã lĩnh vực")
+        holder = inputs.Id(required=False, min_value=1, help_text="id cán bộ đang giữ hồ sơ")
         channel = ChannelField(required=False, help_text="Kênh nộp")
-        q = serializers.CharField(required=False, max_length=100,
+        q = inputs.Text(required=False, max_length=inputs.MAX_QUERY,
                                   help_text="Mã hồ sơ, tên (không phân biệt dấu), điện thoại, số định danh")
         late = serializers.BooleanField(required=False, default=False, help_text="Chỉ hồ sơ quá hạn")
         words = serializers.BooleanField(
@@ -248,26 +252,26 @@ class DossierListApi(APIView):
 
 class ApplicantInput(serializers.Serializer):
     # Lengths are generous on purpose: the service checks ID numbers and phones and names the field.
-    name = serializers.CharField(max_length=150)
-    id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    name = inputs.Text(max_length=150)
+    id_number = inputs.Text(max_length=20, required=False, allow_blank=True, default="")
+    phone = inputs.Text(max_length=20, required=False, allow_blank=True, default="")
+    email = inputs.Email(required=False, allow_blank=True, default="")
+    address = inputs.Text(max_length=255, required=False, allow_blank=True, default="")
 
 
 class OwnerInput(serializers.Serializer):
     kind = OwnerKindField(default=ApplicantKind.PERSON)
-    name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    tax_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    representative = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    name = inputs.Text(max_length=255, required=False, allow_blank=True, default="")
+    id_number = inputs.Text(max_length=20, required=False, allow_blank=True, default="")
+    tax_code = inputs.Text(max_length=20, required=False, allow_blank=True, default="")
+    representative = inputs.Text(max_length=150, required=False, allow_blank=True, default="")
+    address = inputs.Text(max_length=255, required=False, allow_blank=True, default="")
 
 
 class PaperInput(serializers.Serializer):
-    name = serializers.CharField(max_length=500)
+    name = inputs.Text(max_length=MAX_PAPER_NAME)
     form = serializers.ChoiceField(choices=PaperForm.choices, default=PaperForm.ORIGINAL)
-    quantity = serializers.IntegerField(min_value=1, max_value=999, default=1)
+    quantity = inputs.Integer(min_value=1, max_value=999, default=1)
     mandatory = serializers.BooleanField(default=True)
     provided = serializers.BooleanField(default=True)
     digitisation = serializers.ChoiceField(choices=DossierDocument.Digitisation.choices,
@@ -275,8 +279,8 @@ class PaperInput(serializers.Serializer):
 
 
 class FeeCollectedInput(serializers.Serializer):
-    fee = serializers.IntegerField(help_text="id của khoản phí, lệ phí của trường hợp thủ tục")
-    amount = serializers.IntegerField(min_value=0, help_text="Số tiền đã thu (đồng)")
+    fee = inputs.Id(help_text="id của khoản phí, lệ phí của trường hợp thủ tục")
+    amount = inputs.Integer(min_value=0, max_value=10**12, help_text="Số tiền đã thu (đồng)")
 
 
 def _intake_variant(user, pk: int) -> ProcedureVariant:
@@ -294,17 +298,18 @@ class DossierReceiveApi(APIView):
     permission_classes = [HasRole]
 
     class InputSerializer(serializers.Serializer):
-        variant = serializers.IntegerField(help_text="id của trường hợp thủ tục (ProcedureVariant)")
+        variant = inputs.Id(help_text="id của trường hợp thủ tục (ProcedureVariant)")
         channel = IntakeChannelField(default=Channel.COUNTER)
         applicant = ApplicantInput()
         owner = OwnerInput(required=False, help_text="Chủ hồ sơ, khi khác người nộp")
-        papers = PaperInput(many=True, required=False,
+        papers = PaperInput(many=True, required=False, max_length=MAX_PAPERS,
                             help_text="Mặc định: các thành phần hồ sơ của trường hợp, đều đã nộp")
-        fees_collected = FeeCollectedInput(many=True, required=False, help_text="Mặc định: chưa thu khoản nào")
+        fees_collected = FeeCollectedInput(many=True, required=False, max_length=MAX_FEES,
+                                           help_text="Mặc định: chưa thu khoản nào")
         return_method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.COUNTER)
-        return_address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-        sets = serializers.IntegerField(min_value=1, max_value=50, default=1)
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+        return_address = inputs.Text(max_length=255, required=False, allow_blank=True, default="")
+        sets = inputs.Integer(min_value=1, max_value=50, default=1)
+        note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_REASON, multiline=True)
 
         class Meta:
             ref_name = "DossierReceiveInput"
@@ -359,7 +364,7 @@ class DossierDetailApi(APIView):
 
 
 class MoveInput(serializers.Serializer):
-    version = serializers.IntegerField(
+    version = inputs.Id(
         required=False, min_value=1,
         help_text="Phiên bản hồ sơ đã đọc; nếu hồ sơ đã đổi từ đó, trả 409 stale_version.")
 
@@ -408,11 +413,11 @@ class DossierHandOverApi(DossierMoveApi):
     service = staticmethod(services.dossier_hand_over)
 
     class InputSerializer(MoveInput):
-        to_user = serializers.IntegerField(required=False, allow_null=True, help_text="id cán bộ nhận")
-        to_department = serializers.IntegerField(required=False, allow_null=True, help_text="id phòng ban nhận")
+        to_user = inputs.Id(required=False, allow_null=True, help_text="id cán bộ nhận")
+        to_department = inputs.Id(required=False, allow_null=True, help_text="id phòng ban nhận")
         next_step = serializers.BooleanField(
             default=True, help_text="false: chỉ phân công trong cùng bước (giữ hạn của bước)")
-        note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
         class Meta:
             ref_name = "DossierHandOverInput"
@@ -435,9 +440,9 @@ class DossierRequestSupplementApi(DossierMoveApi):
     service = staticmethod(services.dossier_request_supplement)
 
     class InputSerializer(MoveInput):
-        missing_papers = serializers.ListField(child=serializers.CharField(max_length=500, allow_blank=True),
-                                               max_length=50)
-        reason = serializers.CharField(max_length=4000, allow_blank=True)
+        missing_papers = serializers.ListField(child=inputs.Text(max_length=MAX_PAPER_NAME, allow_blank=True),
+                                               max_length=MAX_MISSING_PAPERS)
+        reason = inputs.Text(max_length=MAX_REASON, allow_blank=True, multiline=True)
 
         class Meta:
             ref_name = "DossierRequestSupplementInput"
@@ -448,14 +453,14 @@ class DossierRequestSupplementApi(DossierMoveApi):
 
 
 class NoteInput(MoveInput):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
     class Meta:
         ref_name = "DossierNoteInput"
 
 
 class ReasonInput(MoveInput):
-    reason = serializers.CharField(max_length=4000, allow_blank=True)
+    reason = inputs.Text(max_length=MAX_REASON, allow_blank=True, multiline=True)
 
     class Meta:
         ref_name = "DossierReasonInput"
@@ -492,7 +497,7 @@ class DossierApproveApi(DossierMoveApi):
     service = staticmethod(services.dossier_approve)
 
     class InputSerializer(MoveInput):
-        result_summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+        result_summary = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
 
         class Meta:
             ref_name = "DossierApproveInput"
@@ -515,9 +520,9 @@ class DossierReturnApi(DossierMoveApi):
     service = staticmethod(services.dossier_return)
 
     class InputSerializer(MoveInput):
-        collected_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
-        collected_id_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
-        postal_tracking = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+        collected_by = inputs.Text(required=False, allow_blank=True, default="", max_length=150)
+        collected_id_number = inputs.Text(required=False, allow_blank=True, default="", max_length=20)
+        postal_tracking = inputs.Text(required=False, allow_blank=True, default="", max_length=40)
 
         class Meta:
             ref_name = "DossierReturnInput"
@@ -549,8 +554,8 @@ class DossierRescheduleApi(DossierMoveApi):
     service = staticmethod(services.dossier_reschedule)
 
     class InputSerializer(MoveInput):
-        new_due_at = serializers.DateTimeField(help_text="Ngày giờ hẹn trả mới (ISO 8601)")
-        reason = serializers.CharField(max_length=4000, allow_blank=True)
+        new_due_at = inputs.DateTime(help_text="Ngày giờ hẹn trả mới (ISO 8601)")
+        reason = inputs.Text(max_length=MAX_REASON, allow_blank=True, multiline=True)
 
         class Meta:
             ref_name = "DossierRescheduleInput"

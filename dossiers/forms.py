@@ -4,12 +4,14 @@ the fields; the rules themselves are enforced again by the services."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from mocua import inputs
 from mocua.accounts.models import Department, User
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
 from . import services
 from .models import ApplicantKind, DossierDocument, ReturnMethod
-from .validators import citizen_id_error, phone_error, tax_code_error
+from .validators import MAX_NOTE, MAX_REASON, citizen_id_error, phone_error, tax_code_error
+from .workflow import Status
 
 
 def _check(message: str) -> None:
@@ -23,30 +25,33 @@ class IntakeForm(forms.Form):
     OUTCOMES = [("accept", "Tiếp nhận"), ("guide", "Hướng dẫn bổ sung"), ("refuse", "Từ chối tiếp nhận")]
 
     outcome = forms.ChoiceField(choices=OUTCOMES, initial="accept", widget=forms.HiddenInput)
-    applicant_name = forms.CharField(label="Họ và tên người nộp", max_length=150)
-    applicant_id_number = forms.CharField(label="Số định danh cá nhân (CCCD)", max_length=20, required=False)
-    applicant_phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
-    applicant_email = forms.EmailField(label="Thư điện tử", required=False)
-    applicant_address = forms.CharField(label="Địa chỉ", max_length=255, required=False)
+    applicant_name = inputs.TextField(label="Họ và tên người nộp", max_length=150)
+    applicant_id_number = inputs.TextField(label="Số định danh cá nhân (CCCD)", max_length=20, required=False)
+    applicant_phone = inputs.TextField(label="Điện thoại", max_length=20, required=False)
+    applicant_email = inputs.EmailField(label="Thư điện tử", required=False)
+    applicant_address = inputs.TextField(label="Địa chỉ", max_length=255, required=False)
     owner_differs = forms.BooleanField(label="Chủ hồ sơ khác người nộp", required=False)
     owner_kind = forms.ChoiceField(label="Chủ hồ sơ là", choices=ApplicantKind.choices, initial=ApplicantKind.PERSON)
-    owner_name = forms.CharField(label="Tên chủ hồ sơ (cá nhân hoặc tổ chức)", max_length=255, required=False)
-    owner_id_number = forms.CharField(label="Số định danh chủ hồ sơ", max_length=20, required=False)
-    owner_tax_code = forms.CharField(label="Mã số thuế (tổ chức)", max_length=20, required=False)
-    owner_representative = forms.CharField(label="Người đại diện (tổ chức)", max_length=150, required=False)
-    owner_address = forms.CharField(label="Địa chỉ chủ hồ sơ", max_length=255, required=False)
+    owner_name = inputs.TextField(label="Tên chủ hồ sơ (cá nhân hoặc tổ chức)", max_length=255, required=False)
+    owner_id_number = inputs.TextField(label="Số định danh chủ hồ sơ", max_length=20, required=False)
+    owner_tax_code = inputs.TextField(label="Mã số thuế (tổ chức)", max_length=20, required=False)
+    owner_representative = inputs.TextField(label="Người đại diện (tổ chức)", max_length=150, required=False)
+    owner_address = inputs.TextField(label="Địa chỉ chủ hồ sơ", max_length=255, required=False)
     channel = forms.ChoiceField(label="Hình thức nộp", choices=[(Channel.COUNTER, "Trực tiếp tại quầy"),
                                                                  (Channel.POST, "Qua bưu chính công ích")],
                                 initial=Channel.COUNTER)
-    sets = forms.IntegerField(label="Số bộ hồ sơ", min_value=1, max_value=50, initial=1)
+    sets = inputs.IntegerField(label="Số bộ hồ sơ", min_value=1, max_value=50, initial=1)
     return_method = forms.ChoiceField(label="Nhận kết quả", choices=[
         (ReturnMethod.COUNTER, ReturnMethod.COUNTER.label), (ReturnMethod.POST, ReturnMethod.POST.label)],
         initial=ReturnMethod.COUNTER)
-    return_address = forms.CharField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    missing_papers = forms.CharField(label="Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một giấy tờ)", required=False,
+    return_address = inputs.TextField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
+    note = inputs.TextField(multiline=True, label="Ghi chú", required=False, max_length=MAX_REASON,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    missing_papers = inputs.TextField(multiline=True, label="Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một giấy tờ)",
+                                      required=False, max_length=MAX_REASON,
                                      widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label="Lý do (bổ sung hoặc từ chối)", required=False,
+    reason = inputs.TextField(multiline=True, label="Lý do (bổ sung hoặc từ chối)", required=False,
+                              max_length=MAX_REASON,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, variant: ProcedureVariant, **kwargs):
@@ -57,14 +62,14 @@ class IntakeForm(forms.Form):
             prefix = f"paper_{n}"
             self.fields[f"{prefix}_provided"] = forms.BooleanField(required=False, initial=True)
             self.fields[f"{prefix}_form"] = forms.ChoiceField(choices=PaperForm.choices, initial=document.form)
-            self.fields[f"{prefix}_quantity"] = forms.IntegerField(min_value=1, max_value=999,
+            self.fields[f"{prefix}_quantity"] = inputs.IntegerField(min_value=1, max_value=999,
                                                                    initial=document.quantity)
             self.fields[f"{prefix}_scanned"] = forms.BooleanField(required=False)
             self.paper_rows.append((document, prefix))
         self.fee_rows = []
         for fee in variant.fees.all():
             name = f"fee_{fee.pk}"
-            self.fields[name] = forms.IntegerField(min_value=0, max_value=10**12, initial=fee.amount, required=False)
+            self.fields[name] = inputs.IntegerField(min_value=0, max_value=10**12, initial=fee.amount, required=False)
             self.fee_rows.append((fee, name))
 
     def bound_papers(self):
@@ -128,7 +133,7 @@ class IntakeForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = inputs.IdField(widget=forms.HiddenInput, required=False)
 
 
 class HandOverForm(MoveForm):
@@ -137,7 +142,7 @@ class HandOverForm(MoveForm):
                                            required=False)
     next_step = forms.BooleanField(label="Chuyển sang bước tiếp theo (bỏ chọn nếu chỉ phân công trong bước)",
                                    required=False, initial=True)
-    note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
+    note = inputs.TextField(label="Ghi chú", required=False, max_length=MAX_NOTE)
 
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,51 +165,69 @@ class HandOverForm(MoveForm):
 
 
 class SupplementRequestForm(MoveForm):
-    missing_papers = forms.CharField(label="Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)",
+    missing_papers = inputs.TextField(multiline=True, label="Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)",
+                                      max_length=MAX_REASON,
                                      widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = inputs.TextField(multiline=True, label="Lý do", widget=forms.Textarea(attrs={"rows": 2}),
+                              max_length=MAX_REASON)
 
     def clean_missing_papers(self):
         return [line.strip() for line in self.cleaned_data["missing_papers"].splitlines() if line.strip()]
 
 
 class NoteForm(MoveForm):
-    note = forms.CharField(label="Ghi chú", required=False, max_length=2000)
+    note = inputs.TextField(label="Ghi chú", required=False, max_length=MAX_NOTE)
 
 
 class ReasonForm(MoveForm):
-    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    reason = inputs.TextField(multiline=True, label="Lý do", widget=forms.Textarea(attrs={"rows": 2}),
+                              max_length=MAX_REASON)
 
 
 class ApproveForm(MoveForm):
-    result_summary = forms.CharField(label="Kết quả giải quyết (số, ký hiệu văn bản…)", required=False,
+    result_summary = inputs.TextField(label="Kết quả giải quyết (số, ký hiệu văn bản…)", required=False,
                                      max_length=2000)
 
 
 class ReturnForm(MoveForm):
-    collected_by = forms.CharField(label="Họ tên người nhận kết quả", required=False, max_length=150)
-    collected_id_number = forms.CharField(label="Số định danh người nhận", required=False, max_length=20)
-    postal_tracking = forms.CharField(label="Mã bưu gửi (nếu trả qua bưu chính)", required=False, max_length=40)
+    collected_by = inputs.TextField(label="Họ tên người nhận kết quả", required=False, max_length=150)
+    collected_id_number = inputs.TextField(label="Số định danh người nhận", required=False, max_length=20)
+    postal_tracking = inputs.TextField(label="Mã bưu gửi (nếu trả qua bưu chính)", required=False, max_length=40)
 
 
 class RescheduleForm(MoveForm):
-    new_due_at = forms.DateTimeField(label="Ngày giờ hẹn trả mới",
+    new_due_at = inputs.DateTimeField(label="Ngày giờ hẹn trả mới",
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                      input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
-    reason = forms.CharField(label="Lý do chậm trả kết quả", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = inputs.TextField(multiline=True, label="Lý do chậm trả kết quả", max_length=MAX_REASON,
+                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AttachForm(forms.Form):
-    name = forms.CharField(label="Tên giấy tờ", max_length=500)
+    name = inputs.TextField(label="Tên giấy tờ", max_length=500)
     file = forms.FileField(label="Tệp quét (PDF, JPEG, PNG)")
 
 
 class RegisterForm(forms.Form):
-    start = forms.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"type": "date"}))
+    start = inputs.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}))
+    end = inputs.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError("Ngày bắt đầu phải trước ngày kết thúc.")
         return data
+
+
+class DossierQuery(forms.Form):
+    """The agency list's search and filters, from the query string (mocua.inputs.read_query)."""
+
+    q = inputs.TextField(label="Tìm", required=False, max_length=inputs.MAX_QUERY)
+    status = forms.ChoiceField(label="Trạng thái", required=False, choices=Status.choices)
+    channel = forms.ChoiceField(label="Kênh nộp", required=False, choices=Channel.choices)
+    holder = inputs.IdField(label="Cán bộ đang giữ", required=False)
+    procedure = inputs.TextField(label="Mã thủ tục", required=False, max_length=30,
+                                 validators=[inputs.catalogue_code])
+    field = inputs.TextField(label="Mã lĩnh vực", required=False, max_length=30, validators=[inputs.catalogue_code])
+    late = forms.BooleanField(label="Chỉ hồ sơ quá hạn", required=False)
+    words = forms.BooleanField(label="Tìm theo từng từ", required=False)

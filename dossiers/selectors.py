@@ -15,9 +15,9 @@ from .validators import PHONE_RE, national_phone, normalise_phone
 from .workflow import OPEN, Status
 
 LIST_COLUMNS = ("holder", "department")
-_DIGITS = re.compile(r"^\+?\d[\d\s.\-]*$")
+_DIGITS = re.compile(r"^\+?[0-9][0-9\s.\-]*$")
 # A whole dossier code ({agency identifier}-{yyMMdd}-{NNNN}).
-_WHOLE_CODE = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4}$")
+_WHOLE_CODE = re.compile(r"^[0-9A-Z.]+-[0-9]{6}-[0-9]{4}$")
 
 
 class NameKey(Func):
@@ -121,7 +121,7 @@ def dossier_search(queryset: QuerySet, query: str) -> QuerySet:
         # trigram index would read most of its postings for one row.
         return queryset.filter(code=query.upper())
     if _DIGITS.match(query):
-        digits = re.sub(r"\D", "", query)
+        digits = re.sub(r"[^0-9]", "", query)
         # The code is in search_text too (folded: lower case, dots and dashes kept), so both branches
         # read the trigram index; an OR with code ILIKE would force a scan of the agency's rows.
         match = Q(search_text__contains=digits) | Q(search_text__contains=fold(query))

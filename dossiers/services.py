@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mocua.accounts.models import Absence, Department, User
 from mocua.errors import ConflictError, DomainError
+from mocua.inputs import ensure_fits
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, ProcedureVariant
 
@@ -35,7 +36,15 @@ from .models import (
     Timeliness,
 )
 from .uploads import check_upload
-from .validators import citizen_id_error, national_phone, normalise_phone, phone_error, tax_code_error
+from .validators import (
+    MAX_MISSING_PAPERS,
+    MAX_PAPERS,
+    citizen_id_error,
+    national_phone,
+    normalise_phone,
+    phone_error,
+    tax_code_error,
+)
 from .workflow import CLOCK_STOPPED, Status, ensure_action
 
 # Unambiguous characters for the PIN printed on the receipt (no 0/O, 1/I/L).
@@ -117,9 +126,12 @@ def _lock(dossier: Dossier, expected_version: int | None = None) -> Dossier:
 
 def _record(dossier: Dossier, *, action: str, to: str, actor: User | None, now: dt.datetime,
             note: str = "", from_status: str | None = None, **data) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier, action=action, from_status=dossier.status if from_status is None else from_status,
         to_status=to, actor=actor, at=now, note=note, data=data)
+    ensure_fits(event, fields=("note",))
+    event.save()
+    return event
 
 
 def _check(dossier: Dossier, action: str, actor: User) -> str:
@@ -136,6 +148,7 @@ def _move(dossier: Dossier, *, action: str, actor: User, now: dt.datetime, note:
     to = _check(dossier, action, actor)
     for name, value in (changes or {}).items():
         setattr(dossier, name, value)
+    ensure_fits(dossier, fields=(*fields, *(changes or {})))
     _record(dossier, action=action, to=to, actor=actor, now=now, note=note, **data)
     dossier.status = to
     dossier.version += 1
@@ -148,6 +161,20 @@ def _required(text: str, message: str, field_name: str) -> str:
     if not text:
         raise DomainError(message, field=field_name)
     return text
+
+
+def _missing_papers(lines: list[str], message: str) -> list[str]:
+    """The papers asked for (Mẫu 02), one a line: at least one, at most MAX_MISSING_PAPERS, each a
+    paper's name (a line of text, as long as a paper's name may be)."""
+    missing = [m.strip() for m in lines if m and m.strip()]
+    if not missing:
+        raise DomainError(message, field="missing_papers")
+    if len(missing) > MAX_MISSING_PAPERS:
+        raise DomainError(f"Tối đa {MAX_MISSING_PAPERS} giấy tờ cần bổ sung.", field="missing_papers",
+                          code="too_many")
+    for name in missing:
+        ensure_fits(DossierDocument(name=name), fields=("name",))
+    return missing
 
 
 def _new_pin() -> str:
@@ -256,6 +283,8 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
     procedure = variant.procedure
     if intake.return_method == ReturnMethod.POST and not intake.return_address.strip():
         raise DomainError("Cần nhập địa chỉ nhận kết quả qua bưu chính.", field="return_address")
+    if len(intake.papers) > MAX_PAPERS:
+        raise DomainError(f"Một hồ sơ có tối đa {MAX_PAPERS} thành phần giấy tờ.", field="papers", code="too_many")
     steps = [{"name": s.name, "role": s.role, "department": s.department_name, "budget": str(s.budget)}
              for s in variant.steps.all()]
     online = intake.channel == Channel.ONLINE and variant.online_time_limit
@@ -273,13 +302,15 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
         return_address=intake.return_address, note=intake.note, created_by=actor, created_at=now,
     )
     dossier.search_text = _search_text(dossier)
+    ensure_fits(dossier)
+    papers = [DossierDocument(dossier=dossier, order=n, name=p.name, form=p.form, quantity=p.quantity,
+                              mandatory=p.mandatory, provided=p.provided, digitisation=p.digitisation, added_by=actor,
+                              added_at=now)
+              for n, p in enumerate(intake.papers, start=1)]
+    for paper in papers:
+        ensure_fits(paper, fields=("name",))
     dossier.save()
-    papers = DossierDocument.objects.bulk_create(
-        DossierDocument(dossier=dossier, order=n, name=p.name, form=p.form, quantity=p.quantity,
-                        mandatory=p.mandatory, provided=p.provided, digitisation=p.digitisation, added_by=actor,
-                        added_at=now)
-        for n, p in enumerate(intake.papers, start=1))
-    _loaded(dossier, documents=papers)
+    _loaded(dossier, documents=DossierDocument.objects.bulk_create(papers))
     return dossier
 
 
@@ -354,13 +385,14 @@ def intake_guidance_create(*, actor: User, variant: ProcedureVariant, applicant:
     permissions.ensure_role(actor, "receive")
     _ensure_handles(actor, variant)
     applicant.clean()
-    missing = [m.strip() for m in missing_papers if m and m.strip()]
-    if not missing:
-        raise DomainError("Cần ghi rõ giấy tờ phải bổ sung, hoàn thiện.", field="missing_papers")
-    return IntakeGuidance.objects.create(
+    missing = _missing_papers(missing_papers, "Cần ghi rõ giấy tờ phải bổ sung, hoàn thiện.")
+    guidance = IntakeGuidance(
         agency=actor.agency, procedure=variant.procedure, variant_name=variant.name, applicant_name=applicant.name,
         applicant_phone=applicant.phone, applicant_email=applicant.email, applicant_address=applicant.address,
         missing_papers=missing, reason=reason.strip(), officer=actor)
+    ensure_fits(guidance)
+    guidance.save()
+    return guidance
 
 
 @transaction.atomic
@@ -483,9 +515,7 @@ def dossier_request_supplement(*, dossier: Dossier, actor: User, missing_papers:
                                expected_version: int | None = None, now: dt.datetime | None = None) -> Dossier:
     """Ask the citizen for missing papers (Mẫu 02); at most once during handling. The clock stops."""
     dossier = _lock(dossier, expected_version)
-    missing = [m.strip() for m in missing_papers if m and m.strip()]
-    if not missing:
-        raise DomainError("Cần ghi rõ giấy tờ phải bổ sung.", field="missing_papers")
+    missing = _missing_papers(missing_papers, "Cần ghi rõ giấy tờ phải bổ sung.")
     reason = _required(reason, "Cần nêu lý do yêu cầu bổ sung.", "reason")
     # Allowed once (the workflow row): counted after the check.
     _pause(dossier, action="request_supplement", actor=actor, reason=reason, now=now or timezone.now(),
@@ -635,6 +665,7 @@ def dossier_reschedule(*, dossier: Dossier, actor: User, new_due_at: dt.datetime
     _record(dossier, action="reschedule", to=dossier.status, actor=actor, now=now, note=reason,
             old_due_at=old.isoformat() if old else None, new_due_at=new_due_at.isoformat())
     dossier.reason = reason
+    ensure_fits(dossier, fields=("reason",))
     dossier.save(update_fields=["due_at", "rescheduled_at", "reason", "version", "updated_at"])
     notices.applicant_rescheduled(dossier)
     return dossier
@@ -651,6 +682,7 @@ def dossier_attach(*, dossier: Dossier, actor: User, upload, name: str,
     now = now or timezone.now()
     document = DossierDocument(dossier=dossier, kind=kind, name=name, added_by=actor, content_type=content_type,
                                digitisation=DossierDocument.Digitisation.SCANNED, added_at=now)
+    ensure_fits(document, fields=("name",))
     document.file.save(upload.name or "tep", upload, save=False)
     document.save()
     _record(dossier, action="attach", to=dossier.status, actor=actor, now=now, note=name,

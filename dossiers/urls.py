@@ -1,5 +1,7 @@
 from django.urls import path
 
+import mocua.converters  # noqa: F401  (registers the path converters)
+
 from . import views
 
 app_name = "dossiers"
@@ -8,14 +10,14 @@ urlpatterns = [
     path("can-bo/ho-so/cua-toi/", views.my_dossiers, name="mine"),
     path("can-bo/ho-so/tiep-nhan/", views.intake, name="intake"),
     path("can-bo/ho-so/cho-tiep-nhan/", views.counter_queue, name="queue"),
-    path("can-bo/ho-so/huong-dan/<int:pk>/", views.guidance, name="guidance"),
+    path("can-bo/ho-so/huong-dan/<id:pk>/", views.guidance, name="guidance"),
     path("can-bo/so-theo-doi/", views.register, name="register"),
     path("can-bo/thong-bao/", views.inbox, name="inbox"),
     path("can-bo/thong-bao/da-doc/", views.inbox_mark_read, name="inbox_read"),
-    path("can-bo/ho-so/<str:code>/", views.dossier_detail, name="detail"),
-    path("can-bo/ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
-    path("can-bo/ho-so/<str:code>/mau-<str:number>.pdf", views.dossier_form_pdf, name="form_pdf"),
-    path("can-bo/ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_move, name="move"),
-    path("can-bo/ho-so/<str:code>/dinh-kem/", views.dossier_attach, name="attach"),
-    path("can-bo/ho-so/<str:code>/tai-lieu/<int:pk>/", views.document_file, name="document"),
+    path("can-bo/ho-so/<dossier_code:code>/", views.dossier_detail, name="detail"),
+    path("can-bo/ho-so/<dossier_code:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
+    path("can-bo/ho-so/<dossier_code:code>/mau-<key:number>.pdf", views.dossier_form_pdf, name="form_pdf"),
+    path("can-bo/ho-so/<dossier_code:code>/thao-tac/<key:action>/", views.dossier_move, name="move"),
+    path("can-bo/ho-so/<dossier_code:code>/dinh-kem/", views.dossier_attach, name="attach"),
+    path("can-bo/ho-so/<dossier_code:code>/tai-lieu/<id:pk>/", views.document_file, name="document"),
 ]

@@ -1,11 +1,24 @@
-"""Checks of what the counter types in: citizen ID, Vietnamese phone numbers, tax codes."""
+"""Checks of what the counter types in: citizen ID, Vietnamese phone numbers, tax codes, and the
+bounds of a dossier that forms, serializers and services share.
+
+Numbers are ASCII digits: [0-9], since \\d also matches full-width digits and those of other scripts.
+"""
 
 import re
 
-CITIZEN_ID_RE = re.compile(r"^\d{12}$")
+CITIZEN_ID_RE = re.compile(r"^[0-9]{12}$")
 # Mobile: 0 + 3/5/7/8/9 + 8 digits; landline: 02 + 9 digits; +84/84 instead of the leading 0.
-PHONE_RE = re.compile(r"^(?:0|\+84|84)(?:[35789]\d{8}|2\d{9})$")
-TAX_CODE_RE = re.compile(r"^\d{10}(?:-?\d{3})?$")
+PHONE_RE = re.compile(r"^(?:0|\+84|84)(?:[35789][0-9]{8}|2[0-9]{9})$")
+TAX_CODE_RE = re.compile(r"^[0-9]{10}(?:-?[0-9]{3})?$")
+
+# What no real dossier reaches: the longest procedure asks for a few dozen papers and fees, and a
+# note or reason is a paragraph. Above these the input is refused (400), before anything is written.
+MAX_PAPERS = 100
+MAX_FEES = 30
+MAX_MISSING_PAPERS = 50
+MAX_NOTE = 2000
+MAX_REASON = 4000
+MAX_PAPER_NAME = 500
 _SEPARATORS = re.compile(r"[\s.\-()]")
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from mocua.accounts.models import User
 from mocua.accounts.roles import ALL_STAFF, role_required
 from mocua.errors import DomainError
+from mocua.inputs import ascii_int, read_query
 from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures.models import Channel, ProcedureVariant
 
@@ -70,8 +71,8 @@ def _with_deadline_state(dossiers, agency):
 @role_required(*COUNTER_ROLES)
 def intake(request):
     """Step 1: pick the procedure and its variant by typing. Step 2: the checklist form."""
-    variant_id = request.GET.get("variant") or request.POST.get("variant")
-    if not (variant_id and variant_id.isdigit()):
+    variant_id = ascii_int(request.GET.get("variant") or request.POST.get("variant"), minimum=1)
+    if variant_id is None:
         return render(request, "dossiers/intake_pick.html", {"agency": request.user.agency})
     variant = get_object_or_404(
         ProcedureVariant.objects.select_related("procedure", "procedure__field")
@@ -134,13 +135,13 @@ def my_dossiers(request):
 
 @role_required(*ALL_STAFF)
 def dossier_list(request):
-    params = {key: request.GET.get(key, "").strip() for key in
-              ("q", "status", "procedure", "field", "holder", "channel")}
-    late = request.GET.get("late") == "1"
+    params, errors = read_query(request.GET, forms.DossierQuery)
+    for error in errors:
+        messages.error(request, error)
+    params["holder"], late = str(params["holder"]), params["late"]
     # A full name or phone finds that applicant's dossiers; ?words=1 (the link on the page) every
     # dossier holding the words anywhere, as any other search does.
-    whole = "" if request.GET.get("words") == "1" else selectors.dossier_whole_search(
-        user=request.user, query=params["q"])
+    whole = "" if params["words"] else selectors.dossier_whole_search(user=request.user, query=params["q"])
     dossiers = selectors.dossier_list_for_agency(user=request.user, late=late, query=params["q"],
                                                  status=params["status"], procedure=params["procedure"],
                                                  field=params["field"], holder=params["holder"],
@@ -160,7 +161,7 @@ def dossier_list(request):
         "officers": [(officer.pk, str(officer)) for officer in User.objects.filter(
             agency=request.user.agency, is_active=True).exclude(role="").only("id", "full_name", "username")
             .order_by("full_name")],
-    })
+    }, status=400 if errors else 200)
 
 
 @role_required(*COUNTER_ROLES)
@@ -331,6 +332,6 @@ def inbox(request):
 @require_POST
 @role_required(*ALL_STAFF)
 def inbox_mark_read(request):
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = [i for i in (ascii_int(value, minimum=1) for value in request.POST.getlist("id")[:1000]) if i] or None
     outbox.message_mark_read(user=request.user, message_ids=ids)
     return redirect("dossiers:inbox")

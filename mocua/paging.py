@@ -16,6 +16,8 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from mocua.inputs import MAX_PAGE, ascii_int
+
 CAP = 1000
 
 
@@ -44,13 +46,15 @@ class UncountedPage(Page):
 
 
 def _page_number(number) -> int:
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        raise PageNotAnInteger("Số trang phải là số nguyên.") from None
-    if number < 1:
-        raise EmptyPage("Số trang phải từ 1 trở lên.")
-    return number
+    """A page number in ASCII digits, 1 to MAX_PAGE: a larger one would overflow the OFFSET."""
+    if isinstance(number, int):
+        number = str(number)
+    parsed = ascii_int(number, minimum=1, maximum=MAX_PAGE)
+    if parsed is None:
+        if ascii_int(number) is None:
+            raise PageNotAnInteger("Số trang phải là số nguyên.")
+        raise EmptyPage(f"Số trang phải từ 1 đến {MAX_PAGE}.")
+    return parsed
 
 
 def _read_page(paginator: Paginator, number: int) -> UncountedPage:
@@ -83,7 +87,8 @@ class CappedPaginator(Paginator):
     # from 1 on is read (one row past its end) and an empty one past the end is the answer.
 
     def validate_number(self, number) -> int:
-        return super().validate_number(number) if not self.capped else _page_number(number)
+        number = _page_number(number)
+        return super().validate_number(number) if not self.capped else number
 
     def page(self, number) -> Page:
         if not self.capped:

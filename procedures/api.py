@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import filters, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from mocua.inputs import CATALOGUE_CODE
 from mocua.serializers import OutputSerializer
 
 from . import selectors
@@ -93,7 +94,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     lookup_field = "code"
-    lookup_value_regex = r"[^/]+"
+    lookup_value_regex = CATALOGUE_CODE
     filterset_class = ProcedureFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, FoldedSearchFilter]
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from mocua.accounts.models import Level, Role
+from mocua.inputs import CATALOGUE_CODE
 from mocua.text import nfc
 
 from .models import FeeChannel, FeeKind, OnlineLevel, PaperForm, TimeUnit
 
-CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,29}$")
+CODE_RE = re.compile(f"^{CATALOGUE_CODE}$")
 STEP_ROLES = {Role.RECEPTION, Role.SPECIALIST, Role.HEAD, Role.LEADER}
 
 

@@ -1,18 +1,23 @@
 """Public catalogue pages: no login."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from mocua.accounts.models import Agency, Level
+from mocua.inputs import read_query
 
 from . import selectors
+from .forms import CatalogueQuery
 from .models import Field
 
 PAGE_SIZE = 20
 
 
 def procedure_list(request):
-    params = {key: request.GET.get(key, "").strip() for key in ("q", "field", "level", "agency")}
+    params, errors = read_query(request.GET, CatalogueQuery)
+    for error in errors:
+        messages.error(request, error)
     procedures = selectors.procedure_list(query=params["q"], field=params["field"],
                                           level=params["level"], agency=params["agency"])
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -25,7 +30,7 @@ def procedure_list(request):
         "fields": Field.objects.order_by("name"),
         "levels": [(value, label) for value, label in Level.choices if value != Level.DISTRICT],
         "agencies": Agency.objects.filter(is_active=True).only("code", "name").order_by("level", "name"),
-    })
+    }, status=400 if errors else 200)
 
 
 def procedure_detail(request, code: str):

@@ -1,30 +1,40 @@
 """Ratings for other channels (national portal, kiosks, SMS gateways) and satisfaction figures."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dossiers.public import lookup
+from mocua import inputs
 from mocua.accounts.roles import HasRole
 from mocua.accounts.selectors import figures_scope
 from mocua.errors import NotFoundError
 from mocua.ratelimit import client_address
 
 from . import services, stats
-from .forms import PeriodForm
+from .forms import GROUPINGS, period_of
 from .models import CRITERIA, Level, RatingChannel
 
 
 class RatingInput(serializers.Serializer):
-    code = serializers.CharField(max_length=60)
-    pin = serializers.CharField(max_length=20)
+    code = inputs.Text(max_length=60)
+    pin = inputs.Text(max_length=20)
     level = serializers.ChoiceField(choices=Level.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
-    criteria = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=2), required=False,
+    reason = inputs.Text(required=False, allow_blank=True, max_length=services.MAX_TEXT, multiline=True)
+    comment = inputs.Text(required=False, allow_blank=True, max_length=services.MAX_TEXT, multiline=True)
+    criteria = serializers.DictField(child=inputs.Integer(min_value=0, max_value=2), required=False,
                                      help_text="c1…c9, mỗi tiêu chí 0–2 điểm; đủ 9 hoặc bỏ trống")
+
+
+class SatisfactionQueryInput(serializers.Serializer):
+    start = inputs.Date(required=False, help_text="Từ ngày (YYYY-MM-DD; mặc định: đầu tháng này)")
+    end = inputs.Date(required=False, help_text="Đến ngày (YYYY-MM-DD; mặc định: hôm nay)")
+    by = serializers.ChoiceField(choices=GROUPINGS, default="officer", help_text="Nhóm số liệu theo")
+
+    class Meta:
+        ref_name = "SatisfactionQuery"
 
 
 class RatingOutput(serializers.Serializer):
@@ -90,11 +100,12 @@ class SatisfactionStatsApi(APIView):
     permission_classes = [HasRole]
 
     @extend_schema(summary="Mức độ hài lòng theo cán bộ, phòng ban, cơ quan, thủ tục, tháng; chỉ số 766 mục 5.4",
-                   parameters=[OpenApiParameter("start", str), OpenApiParameter("end", str),
-                               OpenApiParameter("by", str, enum=list(stats.GROUPS))],
-                   responses={200: SatisfactionOutput})
+                   parameters=[SatisfactionQueryInput], responses={200: SatisfactionOutput})
     def get(self, request):
-        start, end, by = PeriodForm(request.query_params or None).period()
+        query = SatisfactionQueryInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end, by = period_of(query.validated_data.get("start"), query.validated_data.get("end"),
+                                   query.validated_data["by"])
         scope = figures_scope(request.user)
         return Response(SatisfactionOutput({
             "start": start, "end": end, "by": by,

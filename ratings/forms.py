@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from mocua import inputs
+
 from .models import CRITERIA, Level
 
 TOO_LONG = "Ý kiến, lý do tối đa 1000 ký tự."
@@ -11,10 +13,10 @@ TOO_LONG = "Ý kiến, lý do tối đa 1000 ký tự."
 class RatingForm(forms.Form):
     level = forms.ChoiceField(label="Mức độ hài lòng", choices=Level.choices, error_messages={
         "required": "Xin chọn mức độ hài lòng.", "invalid_choice": "Mức độ hài lòng không hợp lệ."})
-    reason = forms.CharField(label="Lý do không hài lòng", required=False, max_length=1000,
-                             error_messages={"max_length": TOO_LONG})
-    comment = forms.CharField(label="Ý kiến khác", required=False, max_length=1000,
+    reason = inputs.TextField(label="Lý do không hài lòng", required=False, max_length=1000, multiline=True,
                               error_messages={"max_length": TOO_LONG})
+    comment = inputs.TextField(label="Ý kiến khác", required=False, max_length=1000, multiline=True,
+                               error_messages={"max_length": TOO_LONG})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,17 +33,28 @@ class RatingForm(forms.Form):
         return next(iter(e for errors in self.errors.values() for e in errors), "Thông tin đánh giá không hợp lệ.")
 
 
+GROUPINGS = [("officer", "Cán bộ"), ("department", "Phòng ban"), ("agency", "Cơ quan"), ("procedure", "Thủ tục"),
+             ("month", "Tháng")]
+
+
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    by = forms.ChoiceField(label="Theo", required=False, choices=[
-        ("officer", "Cán bộ"), ("department", "Phòng ban"), ("agency", "Cơ quan"), ("procedure", "Thủ tục"),
-        ("month", "Tháng")])
+    start = inputs.DateField(label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = inputs.DateField(label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    by = forms.ChoiceField(label="Theo", required=False, choices=GROUPINGS,
+                           error_messages={"invalid_choice": "Cách nhóm số liệu không hợp lệ."})
 
     def period(self) -> tuple[dt.date, dt.date, str]:
-        """(start, end, grouping); this month by officer unless the query says otherwise."""
-        today = timezone.localdate()
+        """(start, end, grouping); this month by officer unless the query says otherwise. The page
+        shows the messages of an invalid query (with status 400) over this month's figures."""
         data = self.cleaned_data if self.is_valid() else {}
-        start = data.get("start") or today.replace(day=1)
-        end = data.get("end") or today
-        return min(start, end), max(start, end), data.get("by") or "officer"
+        return period_of(data.get("start"), data.get("end"), data.get("by"))
+
+    def messages(self) -> list[str]:
+        return [f"{self.fields[name].label}: {error}" for name, errors in self.errors.items() for error in errors]
+
+
+def period_of(start: dt.date | None, end: dt.date | None, by: str | None) -> tuple[dt.date, dt.date, str]:
+    """The figures' period and grouping, shared by the page (PeriodForm) and the API."""
+    today = timezone.localdate()
+    start, end = start or today.replace(day=1), end or today
+    return min(start, end), max(start, end), by or "officer"

@@ -10,6 +10,7 @@ from dossiers.services import dossier_record_rating
 from dossiers.workflow import rateable
 from mocua.accounts.models import Role, User
 from mocua.errors import ConflictError, DomainError
+from mocua.inputs import ensure_fits
 
 from .models import CRITERIA, Level, Rating, RatingChannel
 
@@ -87,12 +88,13 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
     if len(reason) > MAX_TEXT or len(comment) > MAX_TEXT:
         raise DomainError(f"Ý kiến tối đa {MAX_TEXT} ký tự.", field="comment" if len(comment) > MAX_TEXT else "reason")
     scores = _clean_criteria(criteria)
+    rating = Rating(dossier=dossier, agency_id=dossier.agency_id, procedure_id=dossier.procedure_id, level=level,
+                    reason=reason, comment=comment, channel=channel, criteria=scores,
+                    total=sum(scores.values()) if scores else None)
+    ensure_fits(rating, fields=("reason", "comment"))
     try:
         with transaction.atomic():
-            rating = Rating.objects.create(dossier=dossier, agency_id=dossier.agency_id,
-                                           procedure_id=dossier.procedure_id, level=level, reason=reason,
-                                           comment=comment, channel=channel, criteria=scores,
-                                           total=sum(scores.values()) if scores else None)
+            rating.save()
     except IntegrityError as exc:
         raise AlreadyRated(Rating.objects.get(dossier=dossier)) from exc
     # The audit row, and the rating added to the summary tables the leaders' figures read.

@@ -93,9 +93,12 @@ def kiosk_current(request):
 def figures(request):
     form = PeriodForm(request.GET or None)
     start, end, by = form.period()
+    errors = form.messages() if form.is_bound else []
+    for error in errors:
+        messages.error(request, error)
     scope = figures_scope(request.user)
     return render(request, "ratings/figures.html", {
         "form": form, "start": start, "end": end, "by": by, "group_label": stats.GROUP_LABELS[by],
         "rows": stats.satisfaction_table(scope=scope, start=start, end=end, by=by),
         "indicator": stats.indicator_5_4(scope=scope, start=start, end=end), "criteria": CRITERIA,
-    })
+    }, status=400 if errors else 200)

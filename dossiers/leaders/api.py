@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dossiers.api import ErrorOutput
+from mocua import inputs
 from mocua.accounts.models import Role
 from mocua.accounts.roles import HasRole
 
@@ -37,17 +38,17 @@ ERRORS = {
 class StatsQueryInput(serializers.Serializer):
     period = serializers.ChoiceField(choices=PERIOD_KINDS, default="month",
                                      help_text="Loại kỳ: month (tháng), quarter (quý), year (năm), range (khoảng ngày)")
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
+    year = inputs.Integer(required=False, min_value=2000, max_value=2100,
                                     help_text="Năm (mặc định: năm nay)")
-    month = serializers.IntegerField(required=False, min_value=1, max_value=12,
+    month = inputs.Integer(required=False, min_value=1, max_value=12,
                                      help_text="Tháng, khi period=month (mặc định: tháng này)")
-    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4,
+    quarter = inputs.Integer(required=False, min_value=1, max_value=4,
                                        help_text="Quý, khi period=quarter (mặc định: quý này)")
-    start = serializers.DateField(required=False, help_text="Từ ngày, khi period=range (YYYY-MM-DD)")
-    end = serializers.DateField(required=False, help_text="Đến ngày, khi period=range (YYYY-MM-DD)")
-    agency = serializers.IntegerField(required=False, help_text="id đơn vị trong phạm vi (gồm cả đơn vị cấp dưới)")
-    field = serializers.IntegerField(required=False, help_text="id lĩnh vực")
-    procedure = serializers.IntegerField(required=False, help_text="id thủ tục")
+    start = inputs.Date(required=False, help_text="Từ ngày, khi period=range (YYYY-MM-DD)")
+    end = inputs.Date(required=False, help_text="Đến ngày, khi period=range (YYYY-MM-DD)")
+    agency = inputs.Id(required=False, help_text="id đơn vị trong phạm vi (gồm cả đơn vị cấp dưới)")
+    field = inputs.Id(required=False, help_text="id lĩnh vực")
+    procedure = inputs.Id(required=False, help_text="id thủ tục")
 
     class Meta:
         ref_name = "StatsQuery"

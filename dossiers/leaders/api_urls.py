@@ -2,12 +2,14 @@
 
 from django.urls import path
 
+import mocua.converters  # noqa: F401  (registers the path converters)
+
 from . import api
 
 urlpatterns = [
     path("stats/dashboard/", api.StatsDashboardApi.as_view(), name="api-stats-dashboard"),
     path("stats/officers/", api.StatsOfficersApi.as_view(), name="api-stats-officers"),
-    path("stats/officers/<int:pk>/late-steps/", api.StatsOfficerLateStepsApi.as_view(),
+    path("stats/officers/<id:pk>/late-steps/", api.StatsOfficerLateStepsApi.as_view(),
          name="api-stats-officer-late-steps"),
     path("stats/breakdown/", api.StatsBreakdownApi.as_view(), name="api-stats-breakdown"),
     path("stats/report06/", api.StatsReport06Api.as_view(), name="api-stats-report06"),

@@ -3,6 +3,7 @@ the scope (a unit and the units below it, a field, a procedure), with Vietnamese
 
 from django import forms
 
+from mocua import inputs
 from mocua.widgets import QuickSelect
 
 from .periods import PERIOD_KINDS, Period, PeriodError, build_period
@@ -18,7 +19,7 @@ class LeaderQueryForm(forms.Form):
 
     period = forms.ChoiceField(label="Kỳ báo cáo", choices=PERIOD_KINDS, required=False, widget=QuickSelect,
                                error_messages={"invalid_choice": "Loại kỳ báo cáo không hợp lệ."})
-    year = forms.IntegerField(label="Năm", required=False, min_value=2000, max_value=2100, error_messages={
+    year = inputs.IntegerField(label="Năm", required=False, min_value=2000, max_value=2100, error_messages={
         "invalid": "Năm phải là một số.", "min_value": "Năm phải từ 2000 đến 2100.",
         "max_value": "Năm phải từ 2000 đến 2100."})
     month = forms.TypedChoiceField(label="Tháng", choices=_int_choices(range(1, 13), "Tháng"), coerce=int,
@@ -27,10 +28,10 @@ class LeaderQueryForm(forms.Form):
     quarter = forms.TypedChoiceField(label="Quý", choices=_int_choices(range(1, 5), "Quý"), coerce=int,
                                      required=False, empty_value=None, widget=QuickSelect,
                                      error_messages={"invalid_choice": "Quý phải từ 1 đến 4."})
-    start = forms.DateField(label="Từ ngày", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    start = inputs.DateField(label="Từ ngày", required=False,
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"invalid": "Ngày bắt đầu không hợp lệ."})
-    end = forms.DateField(label="Đến ngày", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    end = inputs.DateField(label="Đến ngày", required=False,
                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           error_messages={"invalid": "Ngày kết thúc không hợp lệ."})
     agency = forms.TypedChoiceField(label="Đơn vị", coerce=int, required=False, empty_value=None, widget=QuickSelect,

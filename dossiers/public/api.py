@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mocua import inputs
 from mocua.errors import NotFoundError
 from mocua.ratelimit import client_address
 
@@ -14,8 +15,8 @@ from . import lookup
 
 
 class LookupInput(serializers.Serializer):
-    code = serializers.CharField(max_length=60)
-    pin = serializers.CharField(max_length=20)
+    code = inputs.Text(max_length=60)
+    pin = inputs.Text(max_length=20)
 
 
 class TimelineOutput(serializers.Serializer):

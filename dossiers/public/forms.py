@@ -4,30 +4,30 @@ from django import forms
 
 from dossiers.models import ReturnMethod
 from dossiers.validators import citizen_id_error, phone_error
+from mocua import inputs
 from procedures.models import Procedure, ProcedureVariant
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label="Mã hồ sơ", max_length=60,
+    code = inputs.TextField(label="Mã hồ sơ", max_length=60,
                            widget=forms.TextInput(attrs={"placeholder": "000.17.22.H56-251123-0007",
                                                          "autocomplete": "off", "autofocus": True}))
-    pin = forms.CharField(label="Mã tra cứu (in trên giấy tiếp nhận)", max_length=20,
+    pin = inputs.TextField(label="Mã tra cứu (in trên giấy tiếp nhận)", max_length=20,
                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
-
 
 
 class SubmitForm(forms.Form):
     variant = forms.ModelChoiceField(label="Trường hợp", queryset=ProcedureVariant.objects.none(),
                                      empty_label=None)
     agency = forms.ChoiceField(label="Nộp đến cơ quan")
-    applicant_name = forms.CharField(label="Họ và tên", max_length=150)
-    applicant_id_number = forms.CharField(label="Số định danh cá nhân (CCCD, 12 chữ số)", max_length=12)
-    applicant_phone = forms.CharField(label="Điện thoại", max_length=15, required=False)
-    applicant_email = forms.EmailField(label="Thư điện tử (nhận mã hồ sơ và thông báo)")
-    applicant_address = forms.CharField(label="Địa chỉ", max_length=255)
+    applicant_name = inputs.TextField(label="Họ và tên", max_length=150)
+    applicant_id_number = inputs.TextField(label="Số định danh cá nhân (CCCD, 12 chữ số)", max_length=12)
+    applicant_phone = inputs.TextField(label="Điện thoại", max_length=15, required=False)
+    applicant_email = inputs.EmailField(label="Thư điện tử (nhận mã hồ sơ và thông báo)")
+    applicant_address = inputs.TextField(label="Địa chỉ", max_length=255)
     return_method = forms.ChoiceField(label="Nhận kết quả", choices=[
         (ReturnMethod.COUNTER, ReturnMethod.COUNTER.label), (ReturnMethod.POST, ReturnMethod.POST.label)])
-    return_address = forms.CharField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
+    return_address = inputs.TextField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
     consent = forms.BooleanField(label="Tôi đồng ý cho cơ quan xử lý thông tin cá nhân trên để giải quyết thủ tục "
                                        "và gửi thông báo về hồ sơ.", error_messages={
                                      "required": "Cần đồng ý cho xử lý thông tin cá nhân để nộp hồ sơ trực tuyến."})
