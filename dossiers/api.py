@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mocua import inputs
+from mocua.api import ErrorOutput
 from mocua.accounts.models import Department, User
 from mocua.accounts.roles import HasRole
 from mocua.paging import CappedPagination
@@ -69,16 +70,6 @@ class OwnerKindField(_ChoiceSetField):
 
 
 # --------------------------------------------------------------------------- output
-
-
-class ErrorOutput(serializers.Serializer):
-    """The body of every error (mocua.api.exception_handler)."""
-
-    code = serializers.CharField(help_text="Mã lỗi: invalid, forbidden, not_found, invalid_transition, "
-                                           "supplement_once, reschedule_once, stale_version …")
-    detail = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
-                                   help_text="Lỗi theo từng trường (chỉ với lỗi dữ liệu đầu vào).")
 
 
 class DossierListOutput(OutputSerializer):

@@ -143,12 +143,6 @@ class CappedPagination(PageNumberPagination):
             "results": data,
         })
 
-    def get_html_context(self):
-        # Beyond the cap the last page is unknown: the browsable API gets previous and next only.
-        if self.page.paginator.counted:
-            return super().get_html_context()
-        return {"previous_url": self.get_previous_link(), "next_url": self.get_next_link(), "page_links": []}
-
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_capped"] = {

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/: bodies bounded, and every answer JSON, Django's own errors included.
+    "mocua.api.ApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -215,7 +217,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mocua.api.exception_handler",
+    # JSON only: every answer under /api/ is JSON (no browsable HTML API), and bodies nest at most
+    # mocua.parsers.MAX_DEPTH deep.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["mocua.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
 }
+# The largest body the API reads; a dossier with every paper and fee is a few tens of KB.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "mocua API",
     "DESCRIPTION": "Một cửa: danh mục thủ tục hành chính, hồ sơ, tra cứu và đánh giá.",
@@ -223,6 +232,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from static/, never from a CDN: government networks are often closed.
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Every operation documents the errors it can answer (mocua.api.error_responses).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "mocua.api.error_responses"],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Several models name different choice sets "channel", "kind" or "level": name each enum.

@@ -1,6 +1,6 @@
 """Ratings for other channels (national portal, kiosks, SMS gateways) and satisfaction figures."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from dossiers.public import lookup
 from mocua import inputs
+from mocua.api import ErrorOutput
 from mocua.accounts.roles import HasRole
 from mocua.accounts.selectors import figures_scope
 from mocua.errors import NotFoundError
@@ -52,7 +53,11 @@ class RatingCreateApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(summary="Đánh giá mức độ hài lòng về một hồ sơ", request=RatingInput,
-                   responses={201: RatingOutput})
+                   responses={201: RatingOutput,
+                              404: OpenApiResponse(ErrorOutput, description="Sai mã hồ sơ hoặc mã tra cứu"),
+                              409: OpenApiResponse(ErrorOutput, description="Hồ sơ đã được đánh giá, hoặc chưa kết thúc "
+                                                                            "(already_rated, not_finished)"),
+                              429: OpenApiResponse(ErrorOutput, description="Tra cứu sai quá nhiều lần")})
     def post(self, request):
         data = RatingInput(data=request.data)
         data.is_valid(raise_exception=True)

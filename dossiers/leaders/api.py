@@ -12,8 +12,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dossiers.api import ErrorOutput
 from mocua import inputs
+from mocua.api import ErrorOutput
 from mocua.accounts.models import Role
 from mocua.accounts.roles import HasRole
 

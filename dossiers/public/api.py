@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mocua import inputs
+from mocua.api import ErrorOutput
 from mocua.errors import NotFoundError
 from mocua.ratelimit import client_address
 
@@ -49,8 +50,9 @@ class LookupApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(summary="Tra cứu một hồ sơ bằng mã hồ sơ và mã tra cứu", request=LookupInput,
-                   responses={200: LookupOutput, 404: OpenApiResponse(description="Sai mã hồ sơ hoặc mã tra cứu"),
-                              429: OpenApiResponse(description="Tra cứu sai quá nhiều lần")})
+                   responses={200: LookupOutput,
+                              404: OpenApiResponse(ErrorOutput, description="Sai mã hồ sơ hoặc mã tra cứu"),
+                              429: OpenApiResponse(ErrorOutput, description="Tra cứu sai quá nhiều lần")})
     def post(self, request):
         data = LookupInput(data=request.data)
         data.is_valid(raise_exception=True)
