@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mocua import inputs
-from mocua.api import ErrorOutput
 from mocua.accounts.models import Department, User
 from mocua.accounts.roles import HasRole
+from mocua.api import ErrorOutput
 from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mocua.xlsx import Table, simple_header, workbook
 from procedures.models import time_label
 
 from . import tokens
@@ -405,31 +406,8 @@ def register_pdf(agency, start: dt.date, end: dt.date, dossiers) -> bytes:
 
 
 def register_xlsx(agency, start: dt.date, end: dt.date, dossiers) -> bytes:
-    """Mẫu 07 as a worksheet: title, period, a bold header row, then one row per dossier."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Sổ theo dõi hồ sơ"
-    sheet.append([f"SỔ THEO DÕI HỒ SƠ – {agency.name}"])
-    sheet.append([_register_title(start, end)])
-    sheet.append([header for header, _ in REGISTER_COLUMNS])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in register_rows(dossiers):
-        # Excel has no time zones: write the local wall-clock time as a real date.
-        sheet.append([v.replace(tzinfo=None, microsecond=0) if isinstance(v, dt.datetime) else v
-                      for v in row.cells()])
-    for index, (_, width) in enumerate(REGISTER_COLUMNS, start=1):
-        letter = sheet.cell(row=3, column=index).column_letter
-        sheet.column_dimensions[letter].width = width
-        if 8 <= index <= 10:
-            for (cell,) in sheet.iter_rows(min_row=4, min_col=index, max_col=index):
-                cell.number_format = "dd/mm/yyyy hh:mm"
-    sheet.freeze_panes = "A4"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """Mẫu 07 as a worksheet of the portal's one xlsx writer: title, period, the header, one row per dossier."""
+    table = Table("Sổ theo dõi hồ sơ", f"SỔ THEO DÕI HỒ SƠ – {agency.name}", [_register_title(start, end)],
+                  simple_header(*(header for header, _ in REGISTER_COLUMNS)),
+                  [row.cells() for row in register_rows(dossiers)], widths=[width for _, width in REGISTER_COLUMNS])
+    return workbook([table])

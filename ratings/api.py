@@ -8,9 +8,9 @@ from rest_framework.views import APIView
 
 from dossiers.public import lookup
 from mocua import inputs
-from mocua.api import ErrorOutput
 from mocua.accounts.roles import HasRole
 from mocua.accounts.selectors import figures_scope
+from mocua.api import ErrorOutput
 from mocua.errors import NotFoundError
 from mocua.ratelimit import client_address
 
@@ -55,8 +55,8 @@ class RatingCreateApi(APIView):
     @extend_schema(summary="Đánh giá mức độ hài lòng về một hồ sơ", request=RatingInput,
                    responses={201: RatingOutput,
                               404: OpenApiResponse(ErrorOutput, description="Sai mã hồ sơ hoặc mã tra cứu"),
-                              409: OpenApiResponse(ErrorOutput, description="Hồ sơ đã được đánh giá, hoặc chưa kết thúc "
-                                                                            "(already_rated, not_finished)"),
+                              409: OpenApiResponse(ErrorOutput, description="Hồ sơ đã được đánh giá hoặc chưa "
+                                                                            "kết thúc (already_rated, not_finished)"),
                               429: OpenApiResponse(ErrorOutput, description="Tra cứu sai quá nhiều lần")})
     def post(self, request):
         data = RatingInput(data=request.data)

@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mocua import inputs
-from mocua.api import ErrorOutput
 from mocua.accounts.models import Role
 from mocua.accounts.roles import HasRole
+from mocua.api import ErrorOutput
 
 from .breakdown import GROUPINGS, breakdown
 from .dashboard import dashboard

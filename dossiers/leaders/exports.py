@@ -1,18 +1,15 @@
-"""The leaders' tables as data (`Table`), one generic xlsx writer for all of them, and Biểu 06 as PDF.
+"""The leaders' tables as data (mocua.xlsx.Table, written by the portal's one xlsx writer) and Biểu 06
+as PDF.
 
 Each `*_table` function turns what a report returned into headings and rows; the pages show the same
 objects, so the download holds the page's numbers. No query is made here.
 """
 
-import datetime as dt
-import functools
-import io
-from dataclasses import dataclass, field
-
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dossiers import documents
+from mocua.xlsx import Cell, Table, simple_header
 
 from .breakdown import GROUPINGS, BreakdownRow
 from .dashboard import Dashboard
@@ -30,126 +27,6 @@ REPORT06_UNIT = "Đơn vị tính: Số hồ sơ TTHC"
 # Who receives a unit's report when it has no parent agency in mocua: the Government Office's
 # administrative procedures control department (Circular 01/2020, art. 9).
 TOP_RECEIVER = "Văn phòng Chính phủ (Cục Kiểm soát thủ tục hành chính)"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A header cell; spans merge cells in xlsx and become colspan/rowspan in HTML."""
-
-    text: str
-    colspan: int = 1
-    rowspan: int = 1
-
-
-@dataclass
-class Table:
-    sheet: str  # worksheet name (Excel allows 31 characters)
-    title: str
-    lines: list[str]  # under the title: period, units
-    header: list[list[Cell]]
-    rows: list[list]
-    total: list | None = None
-    widths: list[int] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # under the table
-
-    @property
-    def width(self) -> int:
-        return sum(c.colspan for c in self.header[0])
-
-
-def simple_header(*names: str) -> list[list[Cell]]:
-    return [[Cell(name) for name in names]]
-
-
-# --------------------------------------------------------------------------- the xlsx writer
-
-
-# openpyxl is imported by the functions that write a workbook, not with this module: the pages
-# import it, and a worker that never exports should not hold it (documents.py says why).
-
-
-@functools.cache
-def _styles():
-    """(box border, centred wrapping alignment) of the header and body cells."""
-    from openpyxl.styles import Alignment, Border, Side
-
-    thin = Side(style="thin", color="000000")
-    return (Border(left=thin, right=thin, top=thin, bottom=thin),
-            Alignment(horizontal="center", vertical="center", wrap_text=True))
-
-
-def _cell_value(value):
-    # Excel has no time zones: write the local wall-clock time as a real date.
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
-    return value
-
-
-def _write_header(sheet, table: Table, first_row: int) -> int:
-    """Header rows with their merges; returns the next free row."""
-    taken: set[tuple[int, int]] = set()
-    for r, cells in enumerate(table.header):
-        row, column = first_row + r, 1
-        for cell in cells:
-            while (row, column) in taken:
-                column += 1
-            sheet.cell(row=row, column=column, value=cell.text)
-            if cell.colspan > 1 or cell.rowspan > 1:
-                sheet.merge_cells(start_row=row, start_column=column, end_row=row + cell.rowspan - 1,
-                                  end_column=column + cell.colspan - 1)
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((row + dr, column + dc))
-            column += cell.colspan
-    from openpyxl.styles import Font
-
-    box, center = _styles()
-    last = first_row + len(table.header)
-    for row in sheet.iter_rows(min_row=first_row, max_row=last - 1, max_col=table.width):
-        for cell in row:
-            cell.font, cell.alignment, cell.border = Font(bold=True), center, box
-    return last
-
-
-def _write_table(sheet, table: Table) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    box, _ = _styles()
-    sheet.append([table.title])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-    for line in table.lines:
-        sheet.append([line])
-    row = _write_header(sheet, table, sheet.max_row + 2)  # one blank row above the header
-    sheet.freeze_panes = f"A{row}"  # a coordinate: creating the cell would push the rows below it down
-    body = [*table.rows, *([table.total] if table.total else [])]
-    for values in body:
-        sheet.append([_cell_value(v) for v in values])
-        for cell in sheet[sheet.max_row][:table.width]:
-            cell.border = box
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "dd/mm/yyyy hh:mm"
-    if table.total:
-        for cell in sheet[sheet.max_row][:table.width]:
-            cell.font = Font(bold=True)
-    last = sheet.max_row
-    for offset, note in enumerate(table.notes, start=2):  # a blank row between the table and its notes
-        sheet.cell(row=last + offset, column=1, value=note)
-    for index, width in enumerate(table.widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def xlsx(tables: list[Table]) -> bytes:
-    """One worksheet per table: title, lines, (merged) header, rows, a bold totals row, notes."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables:
-        _write_table(book.create_sheet(table.sheet[:31]), table)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- the tables

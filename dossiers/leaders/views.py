@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from mocua.accounts.roles import MANAGERS, role_required
+from mocua.xlsx import workbook
 
 from . import exports
 from .breakdown import GROUPINGS
@@ -95,7 +96,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 def _xlsx(tables: list, name: str, period: Period) -> HttpResponse:
-    return _download(exports.xlsx(tables), XLSX, f"{name}-{period.slug}.xlsx")
+    return _download(workbook(tables), XLSX, f"{name}-{period.slug}.xlsx")
 
 
 def _sort(request, allowed, default: str) -> tuple[str, bool | None]:

@@ -213,7 +213,7 @@ def test_intake_answers_what_a_read_of_the_dossier_gives(frozen, as_user, recept
 @pytest.mark.parametrize("change, field", [
     ({"applicant": {"name": "An", "id_number": "12345"}}, "applicant_id_number"),
     ({"applicant": {"name": "An", "phone": "12345"}}, "applicant_phone"),
-    ({"applicant": {"id_number": "038190001111"}}, "applicant"),
+    ({"applicant": {"id_number": "038190001111"}}, "applicant.name"),  # nested fields are named by their path
     ({"variant": "abc"}, "variant"),
     ({"channel": "online"}, "channel"),
     ({"return_method": "post", "return_address": ""}, "return_address"),

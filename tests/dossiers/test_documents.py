@@ -260,12 +260,13 @@ def test_register_xlsx_has_a_title_a_bold_header_and_one_row_per_dossier(registe
     today = timezone.localdate()
     sheet = load_workbook(io.BytesIO(documents.register_xlsx(receptionist.agency, today, today, register))).active
     assert sheet["A1"].value.startswith("SỔ THEO DÕI HỒ SƠ")
-    header = [cell.value for cell in sheet[3]]
+    # The portal's one xlsx layout (mocua.xlsx): title, period, a blank row, the header, the rows.
+    header = [cell.value for cell in sheet[4]]
     assert header[:3] == ["TT", "Mã hồ sơ", "Tên TTHC"] and header[-1] == "Ghi chú" and len(header) == 13
-    assert all(cell.font.bold for cell in sheet[3])
-    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert all(cell.font.bold for cell in sheet[4])
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
     assert [row[1] for row in rows] == [d.code for d in register]
     assert [row[0] for row in rows] == [1, 2, 3]
     assert rows[0][7] == timezone.localtime(register[0].received_at).replace(tzinfo=None, microsecond=0)
-    assert sheet.cell(row=4, column=8).number_format == "dd/mm/yyyy hh:mm"
+    assert sheet.cell(row=5, column=8).number_format == "dd/mm/yyyy hh:mm"
     assert sheet.column_dimensions["C"].width == 40
