@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Dossier, Message
+from .sms import mask_address
+from .tokens import redact
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -222,9 +224,33 @@ def messages_deliver(message_ids: list[int]) -> dict[int, str]:
         failed = [(m, errors[m.pk]) for m in messages if errors[m.pk] is not None]
         if failed:
             _record_failures(failed)
+        done = set(sent)
+        _forget_secrets([m for m in messages if m.pk in done or m.state == Message.State.FAILED])
+    for message in messages:
+        log.info("outbox %s id=%s channel=%s kind=%s to=%s", "sent" if message.pk in sent else "retry",
+                 message.pk, message.channel, message_kind(message.key), mask_address(message.address))
     outcomes.update({pk: "sent" for pk in sent})
     outcomes.update({m.pk: "retry" for m, _ in failed})
     return outcomes
+
+
+def message_kind(key: str) -> str:
+    """What a message is, from its key (citizen:12:received:1:sms → received; alert:… → alert)."""
+    parts = key.split(":")
+    return parts[2] if parts[0] == "citizen" and len(parts) > 2 else parts[0]
+
+
+def _forget_secrets(messages: list[Message]) -> None:
+    """A message no longer pending keeps its text without the PIN and the lookup token: the citizen
+    has them (the receipt, the message itself), and a copy at rest would outlive its use."""
+    changed = []
+    for message in messages:
+        body = redact(message.body)
+        if body != message.body:
+            message.body = body
+            changed.append(message)
+    if changed:
+        Message.objects.bulk_update(changed, ["body"])
 
 
 def message_deliver(message_id: int) -> str:

@@ -5,6 +5,8 @@ A signed token is readable (base64), not secret: it carries the code and a keyed
 the PIN, never PIN characters, so a token seen in a log does not shorten the PIN to guess.
 """
 
+import re
+
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import salted_hmac
@@ -43,3 +45,19 @@ def code_from_token(token: str) -> str | None:
 def lookup_url(dossier) -> str:
     """The address printed as a QR code on the receipt (served by the public lookup page)."""
     return f"{settings.SITE_URL}/tra-cuu/ma/{lookup_token(dossier)}/"
+
+
+# The secrets a message to the citizen carries: the PIN after its label, and the token in the lookup
+# link. The outbox drops both from a message's stored text once it is delivered (outbox.redact).
+PIN_LABEL = "Mã tra cứu: "
+_SECRETS = re.compile(re.escape(PIN_LABEL) + r"[0-9A-Z]+|/tra-cuu/ma/[0-9A-Za-z_\-:.]+/")
+
+
+def pin_text(pin: str) -> str:
+    return f"{PIN_LABEL}{pin}"
+
+
+def redact(text: str) -> str:
+    """The text without the PIN and the lookup token (both replaced by a visible mark)."""
+    return _SECRETS.sub(lambda m: f"{PIN_LABEL}[đã ẩn]" if m.group().startswith(PIN_LABEL)
+                        else "/tra-cuu/ma/[đã ẩn]/", text)

@@ -49,11 +49,15 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Public values no production key may be: the development default and the placeholder of .env.example.
+PUBLIC_SECRET_KEYS = {DEV_SECRET_KEY, "change-me-to-a-long-random-string-of-at-least-fifty-characters"}
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
-# Fail closed: a production process never starts with the public development key.
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a long random value when DEBUG is off.")
+# Fail closed: a production process never starts with a public key (one a copied .env.example holds).
+if not DEBUG and (not SECRET_KEY or SECRET_KEY in PUBLIC_SECRET_KEYS or SECRET_KEY.lower().startswith("change-me")
+                  or len(SECRET_KEY) < 40):
+    raise ImproperlyConfigured("SECRET_KEY must be set to a long random value when DEBUG is off "
+                               "(not the placeholder of .env.example).")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -174,7 +178,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # E-mail: console locally, SMTP in production through EMAIL_URL-like variables.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend prints whole messages (PINs, lookup links) to the log: the local demo only.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+                        else "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

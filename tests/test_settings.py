@@ -55,3 +55,13 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_refuses_to_start_in_production_with_the_placeholder_of_env_example():
+    """Issue 20, item 12: the SECRET_KEY a copied .env.example holds is as public as the development one."""
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    placeholder = next(line.split("=", 1)[1] for line in lines if line.startswith("SECRET_KEY="))
+    assert len(placeholder) >= 40  # long enough to pass the length rule: the value itself is refused
+    result = manage("check", env={**PRODUCTION, "SECRET_KEY": placeholder})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr and ".env.example" in result.stderr

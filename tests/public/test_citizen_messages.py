@@ -48,18 +48,25 @@ def test_received_supplement_and_result_reach_the_citizen_by_email_and_sms(
     assert {m.state for m in emails + texts} == {Message.State.SENT}
     assert {m.address for m in emails} == {"binh@example.com"} and {m.address for m in texts} == {"0912345678"}
 
-    received, supplement, result = (m.body for m in emails)
+    # What went out: the messages as sent (the rows keep them without the PIN and token, below).
+    sent_mail = [m for m in mail.outbox if m.to == ["binh@example.com"]]
+    assert [m.subject for m in sent_mail] == [m.subject for m in emails]
+    received, supplement, result = (m.body for m in sent_mail)
     assert "Hẹn trả kết quả" in received and dossier.pin in received
     assert "Giấy chứng sinh" in supplement and "Thiếu giấy" in supplement
     assert "đã có kết quả" in result and "Bộ phận Một cửa" in result
-    links = [LINK.search(m.body) for m in emails + texts]
+    links = [LINK.search(body) for body in [m.body for m in sent_mail] + [text for _, text in memory_sms]]
     assert all(link and link.group(1) == settings.SITE_URL for link in links)
     assert {tokens.code_from_token(link.group(2)) for link in links} == {dossier.code}
     # The link works: it opens the masked page.
     assert client.get(f"/tra-cuu/ma/{links[-1].group(2)}/").status_code == 200
+    assert [phone for phone, _ in memory_sms] == ["0912345678"] * len(texts)
+    assert [tokens.redact(text) for _, text in memory_sms] == [m.body for m in texts]
 
-    assert [m.subject for m in mail.outbox if m.to == ["binh@example.com"]] == [m.subject for m in emails]
-    assert [(phone, text) for phone, text in memory_sms] == [("0912345678", m.body) for m in texts]
+    # Delivered rows drop the PIN and the lookup token from their stored text (issue 20, item 11).
+    for message in emails + texts:
+        assert dossier.pin not in message.body and not LINK.search(message.body.replace("[đã ẩn]", ""))
+    assert "Mã tra cứu: [đã ẩn]" in emails[0].body and "/tra-cuu/ma/[đã ẩn]/" in emails[0].body
 
 
 def test_nothing_is_sent_before_the_move_commits(build_dossier, memory_sms, django_capture_on_commit_callbacks):
@@ -70,14 +77,23 @@ def test_nothing_is_sent_before_the_move_commits(build_dossier, memory_sms, djan
     assert callbacks
 
 
-def test_the_default_sms_backend_only_logs(build_dossier, settings, caplog, django_capture_on_commit_callbacks):
+def test_the_default_sms_backend_logs_delivery_facts_only(build_dossier, settings, caplog,
+                                                          django_capture_on_commit_callbacks):
+    """Issue 20, item 11: a masked number, the message's kind and id; never the PIN, the lookup
+    token, the text or the whole number, in any log line of the intake and its delivery."""
     assert settings.SMS_BACKEND == "dossiers.sms.LoggingSMSBackend"
-    caplog.set_level(logging.INFO, logger="mocua.sms")
+    caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):
         dossier = build_dossier("received")
     [line] = [r.getMessage() for r in caplog.records if r.name == "mocua.sms"]
-    assert line.startswith("SMS to 0912345678: ") and f"Đã tiếp nhận hồ sơ {dossier.code}" not in line
-    assert f"đã tiếp nhận hồ sơ {dossier.code}" in line and "/tra-cuu/ma/" in line
+    assert line.startswith("SMS not sent (logging backend) to=*******678 length=")
+    [sms_row] = citizen_messages(dossier, Message.Channel.SMS)
+    assert f"outbox sent id={sms_row.pk} channel=sms kind=received to=*******678" in caplog.text
+    token = tokens.lookup_token(dossier)
+    for record in caplog.records:
+        text = record.getMessage()
+        assert dossier.pin not in text and token not in text and "0912345678" not in text
+        assert "/tra-cuu/ma/" not in text and "Hẹn trả kết quả" not in text
 
 
 def test_a_citizen_without_phone_or_email_gets_nothing_and_the_intake_still_works(receptionist, variant):
@@ -107,8 +123,8 @@ def test_a_refusal_or_a_stop_tells_the_citizen_why(state, subject, reason, build
         dossier = build_dossier(state)
     last = citizen_messages(dossier, Message.Channel.EMAIL)[-1]
     assert last.subject == subject.format(code=dossier.code)
-    assert reason in last.body and LINK.search(last.body)
-    assert memory_sms[-1][1] == citizen_messages(dossier, Message.Channel.SMS)[-1].body
+    assert reason in last.body and LINK.search(memory_sms[-1][1])
+    assert tokens.redact(memory_sms[-1][1]) == citizen_messages(dossier, Message.Channel.SMS)[-1].body
 
 
 def test_a_withdrawal_asked_by_the_citizen_sends_nothing_more(build_dossier, django_capture_on_commit_callbacks):
