@@ -31,7 +31,7 @@ class BenchEnv:
             **os.environ,
             "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "DEBUG": "0",
             "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or _secret(), "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "TRUST_X_FORWARDED_FOR": "1",
+            "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "TRUSTED_PROXIES": "1",
             "VAR_DIR": str(self.var_dir), "MEDIA_ROOT": str(self.var_dir / "media"), "LOG_LEVEL": "WARNING",
             "DB_CONN_MAX_AGE": "600", "CELERY_TASK_ALWAYS_EAGER": "0",
             "EMAIL_BACKEND": "bench.mailsink.EmailBackend", "DJANGO_SETTINGS_MODULE": "mocua.settings",

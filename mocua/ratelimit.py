@@ -3,14 +3,17 @@ tier sees the same count.
 
 `take()` counts an attempt before it is made and says whether it may go ahead: the count is
 atomic, so a flood of concurrent attempts cannot all read "9 of 10" and all pass, as they did when
-the check came before the count. An attempt that turns out not to count (a right PIN) is handed back with `give_back()`. Every limiter
-uses it: the lookup, online submission, ratings and the staff log-in.
+the check came before the count. An attempt that turns out not to count (a right PIN) is handed back
+with `give_back()`. Every limiter uses it: the lookup, online submission, ratings and the staff log-in.
 
 On Redis each key is a log of its attempts' times (a sorted set), so "10 a minute" holds over any
 60 seconds; a fixed window lets up to twice the limit through across its boundary.
 Without Redis (the zero-setup demo) the count is a fixed window in the local cache.
 """
 
+import hashlib
+import ipaddress
+import re
 import secrets
 
 from django.core.cache import cache, caches
@@ -27,7 +30,8 @@ _GIVE_BACK = """
 for _, key in ipairs(KEYS) do redis.call('zpopmax', key) end
 return 0
 """
-# take_all in one round trip (a lookup's two counts would cost four round trips otherwise). ARGV: this attempt's id, then limit, window (s) for each
+# take_all in one round trip (a lookup's counts would cost two round trips each otherwise).
+# ARGV: this attempt's id, then limit, window (s) for each
 # key. Each key's log drops the entries older than its window, then takes the attempt if the rest
 # is under the limit; past a limit, the attempt is taken back from the keys before it and the
 # 1-based index of the refusing key is returned (0: all taken). Atomic, as a script is.
@@ -60,6 +64,15 @@ return redis.call('zcount', KEYS[1], '(' .. (now - tonumber(ARGV[1]) * 1000000),
 # one would fail until it expired, so the logs live under a name of their own.
 PREFIX = "rlog:"
 _SCRIPTS = {}
+_PLAIN_KEY = re.compile(r"[0-9A-Za-z_.:@\-]{1,200}")
+
+
+def _full(key: str) -> str:
+    """The cache key of a limiter's key. A key holds what a client sent (a username, a dossier code):
+    anything but a short plain one is hashed, so no value can break or swell the cache's keys."""
+    if _PLAIN_KEY.fullmatch(key):
+        return PREFIX + key
+    return f"{PREFIX}h:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 def _script(client, source: str):
@@ -81,7 +94,7 @@ def _redis(full: str):
 def too_many(key: str, *, limit: int, window: int) -> bool:
     """True when `key` has already been hit `limit` times in the window: a read only, which a
     limiter must not use as its check (see take)."""
-    full = f"{PREFIX}{key}"
+    full = _full(key)
     client, redis_key = _redis(full)
     if client is not None:
         return _script(client, _COUNT)(keys=[redis_key], args=[window], client=client) >= limit
@@ -90,7 +103,7 @@ def too_many(key: str, *, limit: int, window: int) -> bool:
 
 def count(key: str) -> int:
     """The attempts counted on `key` and not yet expired (for the operators and the tests)."""
-    full = f"{PREFIX}{key}"
+    full = _full(key)
     client, redis_key = _redis(full)
     if client is not None:
         return client.zcard(redis_key)
@@ -99,7 +112,7 @@ def count(key: str) -> int:
 
 def hit(key: str, *, window: int) -> int:
     """Count one more attempt for `key` and return the attempts in the window."""
-    full = f"{PREFIX}{key}"
+    full = _full(key)
     client, redis_key = _redis(full)
     if client is not None:
         return _script(client, _HIT)(keys=[redis_key], args=[secrets.token_hex(8), window], client=client)
@@ -129,9 +142,9 @@ def take_all(limits: list[tuple[str, int, int]]) -> list[str] | None:
     before the refusal, and the refusing one, are given back)."""
     if not limits:
         return []
-    client, _ = _redis(f"{PREFIX}{limits[0][0]}")
+    client, _ = _redis(_full(limits[0][0]))
     if client is not None:
-        redis_keys = [_redis(f"{PREFIX}{key}")[1] for key, _, _ in limits]
+        redis_keys = [_redis(_full(key))[1] for key, _, _ in limits]
         # The attempt's id: two attempts in the same microsecond are two entries of the log.
         args = [secrets.token_hex(8), *(value for _, limit, window in limits for value in (limit, window))]
         refused = _script(client, _TAKE_ALL)(keys=redis_keys, args=args, client=client)
@@ -149,9 +162,9 @@ def give_back_all(keys: list[str]) -> None:
     """give_back() on each key; one round trip on Redis."""
     if not keys:
         return
-    client, _ = _redis(f"{PREFIX}{keys[0]}")
+    client, _ = _redis(_full(keys[0]))
     if client is not None:
-        _script(client, _GIVE_BACK)(keys=[_redis(f"{PREFIX}{key}")[1] for key in keys], client=client)
+        _script(client, _GIVE_BACK)(keys=[_redis(_full(key))[1] for key in keys], client=client)
         return
     for key in keys:
         give_back(key)
@@ -159,7 +172,7 @@ def give_back_all(keys: list[str]) -> None:
 
 def give_back(key: str) -> None:
     """Uncount one attempt taken with `take()` (it succeeded, or another limit refused it)."""
-    full = f"{PREFIX}{key}"
+    full = _full(key)
     client, redis_key = _redis(full)
     if client is not None:
         _script(client, _GIVE_BACK)(keys=[redis_key], client=client)
@@ -171,16 +184,30 @@ def give_back(key: str) -> None:
 
 
 def reset(key: str) -> None:
-    cache.delete(f"{PREFIX}{key}")
+    cache.delete(_full(key))
 
 
 def client_address(request) -> str:
-    """The client's address. X-Forwarded-For is trusted only when settings say a proxy sets it,
-    or anyone could reset their own limits by sending the header."""
+    """The client's address. Behind TRUSTED_PROXIES reverse proxies, each appends the address it was
+    reached from to X-Forwarded-For, so the client is the entry that many places from the right:
+    what a client writes itself sits to the left of it and is never read (it could otherwise reset
+    its own limits by sending the header). Without proxies, or with a header that is not what the
+    proxies write, the connection's own address."""
     from django.conf import settings
 
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies and _is_address(hops[-proxies]):
+            return hops[-proxies]
+    return remote
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

@@ -149,9 +149,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "procedures:list"
-# Failed staff logins allowed per username and per client address in LOGIN_WINDOW seconds.
+# Failed staff logins allowed: per client and username in LOGIN_WINDOW seconds (five wrong passwords
+# lock that client out of that account for 15 minutes), per client over all usernames, and per
+# username from everywhere, loosely and briefly (a stranger cannot keep an officer out for long).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_WINDOW = env_int("LOGIN_WINDOW", 900)
+LOGIN_CLIENT_FAILURES = env_int("LOGIN_CLIENT_FAILURES", 20)
+LOGIN_USER_FAILURES = env_int("LOGIN_USER_FAILURES", 50)
+LOGIN_USER_WINDOW = env_int("LOGIN_USER_WINDOW", 300)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -307,11 +312,25 @@ if SUPPLEMENT_CLOCK not in ("resume", "restart"):
 # A step or dossier with less working time than this left is "due soon" (lists, alerts).
 DUE_SOON_WORKING_HOURS = env_int("DUE_SOON_WORKING_HOURS", 4)
 
-# Set when a reverse proxy in front of gunicorn writes X-Forwarded-For (rate limits use it).
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
-# Public lookup: failed tries allowed per client a minute and per dossier code an hour.
+# The reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx of docker-compose.yml:
+# 1; a TLS terminator in front of it too: 2). The rate limits key on the client address, read that
+# many entries from the right (mocua.ratelimit.client_address); 0 reads the connection's address.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if not 0 <= TRUSTED_PROXIES <= 5:
+    raise ImproperlyConfigured("TRUSTED_PROXIES must be the number of reverse proxies, 0 to 5")
+if env_str("TRUST_X_FORWARDED_FOR", ""):
+    # The old switch trusted the header's leftmost entry, which any client writes: refuse it rather
+    # than guess how many proxies there are.
+    raise ImproperlyConfigured("TRUST_X_FORWARDED_FOR is replaced by TRUSTED_PROXIES (the number of reverse "
+                               "proxies in front of gunicorn, e.g. 1 behind the compose file's nginx)")
+# Public lookup, failed tries allowed: per client a minute and per client and code (tight); per code
+# from everywhere (loose and brief: a stranger cannot lock a citizen out for long, and the receipt's
+# QR link, a strong secret, is not counted per code at all).
 LOOKUP_CLIENT_FAILURES = env_int("LOOKUP_CLIENT_FAILURES", 10)
-LOOKUP_CODE_FAILURES = env_int("LOOKUP_CODE_FAILURES", 20)
+LOOKUP_CLIENT_CODE_FAILURES = env_int("LOOKUP_CLIENT_CODE_FAILURES", 5)
+LOOKUP_CLIENT_CODE_WINDOW = env_int("LOOKUP_CLIENT_CODE_WINDOW", 900)
+LOOKUP_CODE_FAILURES = env_int("LOOKUP_CODE_FAILURES", 100)
+LOOKUP_CODE_WINDOW = env_int("LOOKUP_CODE_WINDOW", 300)
 # Online submissions per client an hour (uploads are heavy).
 SUBMIT_PER_HOUR = env_int("SUBMIT_PER_HOUR", 10)
 

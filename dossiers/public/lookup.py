@@ -9,7 +9,6 @@ the shared cache, so every web process sees the same counts.
 import datetime as dt
 import hmac
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -35,18 +34,6 @@ UNLOCK_SECONDS, UNLOCK_MAX = 24 * 3600, 10
 
 class LookupThrottled(ThrottledError):
     pass
-
-
-@dataclass(frozen=True)
-class Limits:
-    client_failures: int
-    client_window: int
-    code_failures: int
-    code_window: int
-
-
-def _limits() -> Limits:
-    return Limits(settings.LOOKUP_CLIENT_FAILURES, 60, settings.LOOKUP_CODE_FAILURES, 3600)
 
 
 # What the public page reads of a dossier (public_view, workflow.rateable, the rating line), its
@@ -88,11 +75,15 @@ def normalise_code(code: str) -> str:
 
 
 def _keys(client: str, code: str) -> list[tuple[str, int, int]]:
-    """(cache key, limit, window) of each count a lookup by this client for this code is held to."""
-    limits = _limits()
-    keys = [(f"lookup:ip:{client}", limits.client_failures, limits.client_window)]
+    """(cache key, limit, window) of each count a lookup by this client for this code is held to:
+    the client's failures (tight), the client's on this code (tight), the code's from every client
+    (loose and brief, against guessing spread over many addresses). The QR token names no code
+    here: a code under attack does not lock its owner out of the receipt's link."""
+    keys = [(f"lookup:ip:{client}", settings.LOOKUP_CLIENT_FAILURES, 60)]
     if code:
-        keys.append((f"lookup:code:{code}", limits.code_failures, limits.code_window))
+        keys += [(f"lookup:ip-code:{client}:{code}", settings.LOOKUP_CLIENT_CODE_FAILURES,
+                  settings.LOOKUP_CLIENT_CODE_WINDOW),
+                 (f"lookup:code:{code}", settings.LOOKUP_CODE_FAILURES, settings.LOOKUP_CODE_WINDOW)]
     return keys
 
 

@@ -43,4 +43,5 @@ def loose_limits(settings):
     """Limits high enough that a test about answers, not about limits, never meets them."""
     settings.LOOKUP_CLIENT_FAILURES = 100_000
     settings.LOOKUP_CODE_FAILURES = 100_000
+    settings.LOOKUP_CLIENT_CODE_FAILURES = 100_000
     return settings
