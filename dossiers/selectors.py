@@ -178,8 +178,10 @@ def dossier_overdue_pks(*, agency_id: int) -> QuerySet:
 
 
 def dossier_list_for_holder(*, user) -> QuerySet:
-    """"My dossiers": open ones on the officer's desk, least time left first."""
-    return (Dossier.objects.filter(holder=user, status__in=sorted(OPEN | {Status.RESULT_READY}))
+    """"My dossiers": open ones on the officer's desk, least time left first; only the officer's
+    agency's (an officer holds no other's, and the list says so whatever a row says)."""
+    return (Dossier.objects.filter(holder=user, agency_id=user.agency_id,
+                                   status__in=sorted(OPEN | {Status.RESULT_READY}))
             .select_related(*LIST_COLUMNS).order_by("step_due_at", "pk"))
 
 

@@ -450,8 +450,12 @@ def _resolve_target(dossier: Dossier, to_user: User | None, to_department: Depar
             raise DomainError("Chỉ chuyển hồ sơ cho cán bộ đang công tác tại cơ quan giải quyết.",
                               field="to_user", code="other_agency")
         today = timezone.localdate(now)
+        # Only a substitute of the dossier's agency, active, with a role: an absence naming anyone
+        # else (entered before Absence.clean refused it) hands the dossier to the named officer.
         absence = (Absence.objects.select_related("substitute")
-                   .filter(user=to_user, starts_on__lte=today, ends_on__gte=today).first())
+                   .filter(user=to_user, starts_on__lte=today, ends_on__gte=today,
+                           substitute__agency_id=dossier.agency_id, substitute__is_active=True)
+                   .exclude(substitute__role="").first())
         if absence:
             return absence.substitute, to_user, absence.substitute.department or to_department
         return to_user, None, to_department or to_user.department

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -132,3 +133,9 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} vắng {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+
+    def clean(self):
+        # A dossier handed to the absent officer goes to the substitute: one of another agency would
+        # see this agency's dossier in their list and bell (the handover also ignores such a substitute).
+        if self.user_id and self.substitute_id and self.substitute.agency_id != self.user.agency_id:
+            raise ValidationError({"substitute": "Người thay thế phải là cán bộ cùng cơ quan với người vắng mặt."})

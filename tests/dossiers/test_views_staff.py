@@ -603,7 +603,7 @@ def test_register_lists_the_period_and_downloads_as_xlsx_and_pdf(frozen, build_d
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0].startswith("SỔ THEO DÕI HỒ SƠ")
-    assert [r[1] for r in rows[3:]] == [first.code, second.code]
+    assert [r[1] for r in rows[4:]] == [first.code, second.code]  # title, period, a blank row, the header
     pdf = client.get(REGISTER, {**MARCH, "format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
