@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mocua.errors import DomainError, ForbiddenError
@@ -46,7 +47,10 @@ def flat_errors(errors, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(errors, dict):
         found = {}
         for key, value in errors.items():
-            found.update(flat_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+            # A nested serializer's own errors (a list too long) are its field's.
+            own = prefix and key == api_settings.NON_FIELD_ERRORS_KEY
+            path = prefix if own else ".".join(filter(None, (prefix, str(key))))
+            found.update(flat_errors(value, path))
         return found
     if isinstance(errors, list) and errors and all(isinstance(e, (dict, list)) for e in errors):
         found = {}
