@@ -145,7 +145,7 @@ def _write_table(sheet, table: Table) -> None:
 
 def sheet_name(name: str) -> str:
     """Excel's rules for a worksheet's name: 31 characters, none of []:*?/\\."""
-    return text_value(name).translate(SHEET_NAME_FORBIDDEN)[:31] or "Sheet"
+    return " ".join(text_value(name).translate(SHEET_NAME_FORBIDDEN).split())[:31] or "Sheet"
 
 
 def workbook(tables: list[Table]) -> bytes:
