@@ -17,8 +17,8 @@ from dossiers import services
 from mocua.accounts.models import Department, Role
 from mocua.xlsx import Table, put, simple_header, workbook
 
-from ..factories import UserFactory
 from ..dossiers.conftest import make_intake
+from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 HYPERLINK = '=HYPERLINK("http://x.example/?"&A1,"y")'
