@@ -11,7 +11,8 @@ from mocua.api import flat_errors
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/api/v1/nothing/", "/api/v2/dossiers/", "/api/", "/api/v1/stats/officers/abc/late-steps/",
+@pytest.mark.parametrize("url", ["/api/v1/nothing/", "/api/v2/dossiers/", "/api/",
+                                 "/api/v1/stats/officers/abc/late-steps/",
                                  "/api/v1/stats/officers/99999999999999999999/late-steps/", "/api/v1/dossiers/a%25b/"])
 def test_an_unknown_path_or_malformed_id_is_a_json_404(url):
     response = APIClient().get(url)
