@@ -67,7 +67,7 @@ def feedback_alerts_scan(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     items = list(Feedback.objects.filter(status__in=sorted(OPEN), paused_at__isnull=True)
                  .select_related("agency", "assignee", "dossier"))
-    done = set(FeedbackAlert.objects.filter(feedback__in=items).values_list("feedback_id", "deadline", "kind"))
+    done = _recorded([item.pk for item in items])
     heads, managers = _staff({item.agency_id for item in items})
     written = 0
     with batched():
@@ -76,6 +76,11 @@ def feedback_alerts_scan(*, now: dt.datetime | None = None) -> int:
                 if (item.pk, name, kind) not in done:
                     written += _alert(item, name, kind, due, _recipients(item, heads, managers))
     return written
+
+
+def _recorded(ids: list[int]) -> set[tuple[int, str, str]]:
+    """Alerts already sent for these items (the unique key still decides a race between two scans)."""
+    return set(FeedbackAlert.objects.filter(feedback_id__in=ids).values_list("feedback_id", "deadline", "kind"))
 
 
 def _alert(item: Feedback, name: str, kind: str, due: dt.datetime, people: list[User]) -> int:

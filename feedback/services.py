@@ -19,6 +19,7 @@ from django.utils import timezone
 from dossiers.models import Dossier
 from dossiers.uploads import check_upload
 from dossiers.validators import normalise_phone, phone_error
+from dossiers.workflow import Status as DossierStatus
 from mocua.accounts.models import Agency, Role, User
 from mocua.accounts.selectors import figures_scope
 from mocua.errors import ConflictError, DomainError, ForbiddenError
@@ -190,11 +191,10 @@ def feedback_send(*, subject: str, title: str, content: str, sender: Sender, age
 def _rating_head(dossier: Dossier) -> User | None:
     """The head of the department that handled the dossier (its last officer's who has one), else
     the unit's leader: who answers for the dissatisfaction."""
-    # Not the step that hands the result back: the counter returns it, the department handled it.
-    steps = dossier.steps.exclude(to_department=None)
-    if dossier.finished_at:
-        steps = steps.filter(started_at__lt=dossier.finished_at)
-    departments = list(steps.order_by("-started_at", "-pk").values_list("to_department_id", flat=True))
+    steps = list(dossier.steps.order_by("-started_at", "-pk").values_list("to_department_id", flat=True))
+    if dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):
+        steps = steps[1:]  # the last step hands the result back at the counter; the department handled it
+    departments = [d for d in steps if d]
     heads = {u.department_id: u for u in User.objects.filter(
         agency_id=dossier.agency_id, is_active=True, role=Role.HEAD, department_id__in=departments).order_by("-pk")}
     head = next((heads[d] for d in departments if d in heads), None)

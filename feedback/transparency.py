@@ -35,8 +35,9 @@ def _row(card: Scorecard, rank: int | None = None) -> dict:
     c = card.counters
     return {
         "agency": card.key, "name": card.label, "depth": card.depth, "rank": rank,
+        # Late as the 766 index judges it (2.1): a withdrawal or a stop past the due time too.
         "received": card.received, "received_online": c["new_online"], "resolved": card.resolved,
-        "resolved_on_time": c["resolved_early"] + c["resolved_on_time"], "resolved_late": c["resolved_late"],
+        "resolved_on_time": card.resolved - card.index.late, "resolved_late": card.index.late,
         "rated": c["rated"], "rated_good": c["rated_good"],
         "feedback_received": card.feedback.received, "feedback_handled": card.feedback.handled,
         "feedback_late": card.feedback.handled_late + card.feedback.open_late,

@@ -123,6 +123,24 @@ def test_a_withdrawal_while_papers_are_awaited_is_on_time(frozen, build_dossier,
     assert row(dossier, dt.date(2026, 3, 20)) == {"resolved_on_time": 1, "withdrawn": 1}
 
 
+def test_a_result_sent_by_post_counts_as_returned_by_post_too(frozen, receptionist, specialist, leader, variant):
+    from dossiers.models import ReturnMethod
+
+    dossier = services.dossier_receive(actor=receptionist, intake=make_intake(
+        variant, return_method=ReturnMethod.POST, return_address="5 Trần Phú, phường Hạc Thành"))
+    dossier = services.dossier_hand_over(dossier=dossier, actor=receptionist, to_user=specialist)
+    dossier = services.dossier_approve(dossier=dossier, actor=leader, result_summary="Giấy khai sinh")
+    frozen.set(vn(2026, 3, 9, 9))
+
+    services.dossier_return(dossier=dossier, actor=receptionist, postal_tracking="EB123456789VN")
+
+    assert row(dossier, dt.date(2026, 3, 9)) == {"returned": 1, "returned_post": 1}
+    assert row(dossier, dt.date(2026, 3, 1), Grain.MONTH)["returned_post"] == 1
+    assert report_figures_table() == report_figures_from_the_dossiers()
+    figures.report_figures_rebuild()
+    assert row(dossier, dt.date(2026, 3, 9)) == {"returned": 1, "returned_post": 1}
+
+
 def test_returning_the_result_counts_only_as_returned_on_its_day(frozen, result_ready, receptionist):
     before = report_figures_table()
     frozen.set(vn(2026, 3, 9, 9))
