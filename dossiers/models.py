@@ -370,8 +370,9 @@ class DossierDayFigures(models.Model):
     # The leaders' dashboard and the 766 index (leaders.dashboard, leaders.index766): on the day handling
     # ended, the resolved ones refused, withdrawn, stopped, and withdrawn or stopped past their due;
     # on the day of finished_at, a refusal at the counter or of an online submission (never received);
-    # on the day of returned_at, the results handed back (and those of them sent by post); on the day received, those whose papers were
-    # all digitised; on the day of the rating, the ratings and the good ones; on the day handling
+    # on the day of returned_at, the results handed back (and those of them sent by post); on the day
+    # received, those whose papers were all digitised; on the day of the rating, the ratings and the
+    # good ones; on the day handling
     # ended, a resolved dossier rated "not satisfied" that was not late (added when it is rated).
     # A database default too, for loaders that write only Biểu 06's.
     refused = models.PositiveIntegerField("từ chối giải quyết", default=0, db_default=0)

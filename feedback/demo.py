@@ -31,7 +31,8 @@ SENDERS = [("Nguyễn Văn Hòa", "0912000111", "Số 8 Lê Lợi"), ("Trần Th
 STORIES = [  # (subject, title, content, category, the unit's answer)
     (Subject.DOSSIER, "Hồ sơ trả kết quả chậm so với giấy hẹn",
      "Tôi nộp hồ sơ và được hẹn trả kết quả nhưng đến hẹn vẫn chưa có. Đề nghị đơn vị kiểm tra.",
-     Category.CONDUCT, "Đơn vị đã kiểm tra: hồ sơ chậm ở khâu thẩm định. Đã nhắc nhở cán bộ và trả kết quả cho công dân."),
+     Category.CONDUCT,
+     "Đơn vị đã kiểm tra: hồ sơ chậm ở khâu thẩm định. Đã nhắc nhở cán bộ và trả kết quả cho công dân."),
     (Subject.PROCEDURE, "Đề nghị bỏ yêu cầu nộp bản sao có chứng thực",
      "Thủ tục yêu cầu bản sao có chứng thực giấy tờ đã có trên cơ sở dữ liệu quốc gia về dân cư. Đề nghị cho "
      "phép đối chiếu bản chính hoặc khai thác dữ liệu.",

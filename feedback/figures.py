@@ -128,8 +128,8 @@ def _counts(period: Period) -> dict:
     return {name: Count("pk", filter=q) for name, q in conditions(period).items()}
 
 
-def _rows(scope: Scope, period: Period, filters: Filters, key: str, where: Q = Q()) -> list[dict]:
-    return list(Feedback.objects.filter(filters.dossiers(scope), relevant(period), where).order_by()
+def _rows(scope: Scope, period: Period, filters: Filters, key: str) -> list[dict]:
+    return list(Feedback.objects.filter(filters.dossiers(scope), relevant(period)).order_by()
                 .values(key).annotate(**_counts(period)))
 
 

@@ -219,6 +219,9 @@ class TargetEvent(models.Model):
     class Meta:
         ordering = ["target", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.at:%d/%m/%Y %H:%M}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Audit rows cannot be edited.")

@@ -17,6 +17,8 @@ api_v1 = [
     path("", include("dossiers.api_urls")),
     path("", include("dossiers.leaders.api_urls")),
     path("", include("feedback.api_urls")),
+    path("", include("feedback.public.api_urls")),
+    path("", include("feedback.leaders.api_urls")),
 ]
 
 urlpatterns = [

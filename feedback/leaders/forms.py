@@ -19,7 +19,8 @@ class TargetForm(forms.Form):
             self.fields[name] = forms.DecimalField(
                 label=f"{label} (%)", required=False, min_value=0, max_value=100, decimal_places=2,
                 widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-                error_messages={"min_value": "Chỉ tiêu từ 0 đến 100%.", "max_value": "Chỉ tiêu từ 0 đến 100%.",
+                # %% : Django fills these two messages with the limit (message % params)
+                error_messages={"min_value": "Chỉ tiêu từ 0 đến 100%%.", "max_value": "Chỉ tiêu từ 0 đến 100%%.",
                                 "invalid": "Chỉ tiêu phải là một số.",
                                 "max_decimal_places": "Tối đa hai chữ số thập phân."})
 

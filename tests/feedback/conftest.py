@@ -9,7 +9,8 @@ from feedback.workflow import Category
 
 from ..dossiers.conftest import build_dossier, frozen, make_intake, variant, vn  # noqa: F401
 
-SENDER = dict(name="Phạm Thị Dung", phone="0987654321", email="dung@example.com", address="5 Trần Phú, phường Hạc Thành")
+SENDER = dict(name="Phạm Thị Dung", phone="0987654321", email="dung@example.com",
+              address="5 Trần Phú, phường Hạc Thành")
 # What the sender gave and must never reach a public page or endpoint.
 PRIVATE = ["Phạm Thị Dung", "0987654321", "987654321", "dung@example.com", "5 Trần Phú"]
 

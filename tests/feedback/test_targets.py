@@ -26,7 +26,8 @@ def test_a_leader_sets_and_resets_a_units_targets_in_their_scope(tree, frozen):
     target = UnitTarget.objects.get()
     assert (target.on_time, target.online, target.set_by) == (Decimal("97.00"), None, governor)
     events = list(TargetEvent.objects.order_by("pk"))
-    assert len(events) == 2 and events[1].data["before"]["online"] == "40.50" and events[1].data["after"]["online"] is None
+    assert len(events) == 2
+    assert events[1].data["before"]["online"] == "40.50" and events[1].data["after"]["online"] is None
 
 
 def test_outside_the_scope_or_not_a_leader_is_refused(tree):

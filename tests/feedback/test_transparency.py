@@ -21,7 +21,7 @@ from feedback.models import Feedback
 from feedback.workflow import Category
 from mocua.accounts.selectors import FiguresScope, agency_forest
 
-from ..leaders.conftest import APPLICANT, at, now, vn, w, world  # noqa: F401
+from ..leaders.conftest import APPLICANT, at, now, vn, w, world  # noqa: F401 (fixtures)
 from ..leaders.oracle import count_dossiers
 from .conftest import PRIVATE as SENDER_PRIVATE
 from .conftest import send
@@ -30,7 +30,7 @@ MARCH = {"nam": "2026", "thang": "3"}
 
 
 @pytest.fixture
-def board(w, now):
+def board(w, now):  # noqa: F811 (pytest fixtures)
     """A feedback answered at A1 (its sender and officers must stay out of the public figures)."""
     with at(vn(3, 9, 9)):
         item = send(w["A1"], content=f"Tôi là {APPLICANT['name']}, gọi {APPLICANT['phone']}.")
@@ -40,13 +40,13 @@ def board(w, now):
     return w
 
 
-def private_strings(world) -> list[str]:
+def private_strings(world) -> list[str]:  # noqa: F811 (a world, not the fixture)
     people = [u.full_name for u in world.users.values()]
     return [*SENDER_PRIVATE, APPLICANT["name"], APPLICANT["id_number"], APPLICANT["phone"], APPLICANT["email"],
             APPLICANT["address"], *people, *(d.code for d in world.dossiers.values())]
 
 
-def test_each_units_figures_equal_the_dossiers_counted_one_by_one(board, now):
+def test_each_units_figures_equal_the_dossiers_counted_one_by_one(board, now):  # noqa: F811
     data = transparency.build(year=2026, month=3, agency_id=None)
     scope = FiguresScope(tuple(agency_forest()))
     counted = {r["agency_id"]: r for r in count_dossiers(
