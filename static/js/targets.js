@@ -7,14 +7,15 @@
     var form = document.getElementById("target-form");
     if (!form) { return; }
     var unit = form.querySelector("[name=agency]");
-    function fill() {
+    function fill(keepTyped) {
       var row = document.querySelector('#targets-table tr[data-agency="' + unit.value + '"]');
-      form.querySelectorAll("input[type=number]").forEach(function (input) {
+      form.querySelectorAll("input[type=number]:not([name=year])").forEach(function (input) {
+        if (keepTyped && input.value !== "") { return; }  // typed before this script ran
         var cell = row ? row.querySelector('[data-target="' + input.name + '"]') : null;
         input.value = cell ? cell.getAttribute("data-value") : "";
       });
     }
-    unit.addEventListener("change", fill);
-    fill();
+    unit.addEventListener("change", function () { fill(false); });
+    fill(true);
   });
 })();
