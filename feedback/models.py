@@ -33,6 +33,22 @@ class Source(models.TextChoices):
     FORWARDED = "forwarded", "Cơ quan khác chuyển đến"
 
 
+class AuditRow(models.Model):
+    """A row of an audit trail: written once, in the transaction of the change it records, never
+    changed nor deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit rows cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit rows cannot be deleted.")
+
+
 class Feedback(models.Model):
     # Random, the citizen's only key to follow it (feedback.services.new_code): never in a URL.
     code = models.CharField("mã theo dõi", max_length=24, unique=True)
@@ -131,7 +147,7 @@ class Feedback(models.Model):
         return self.status == Status.AWAITING_INFO
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(AuditRow):
     """The audit trail: one immutable row per change, written in the same transaction."""
 
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
@@ -149,14 +165,6 @@ class FeedbackEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feedback_id} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit rows cannot be edited.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit rows cannot be deleted.")
 
 
 class AlertKind(models.TextChoices):
@@ -208,7 +216,7 @@ class UnitTarget(models.Model):
         return f"{self.agency_id} {self.year}"
 
 
-class TargetEvent(models.Model):
+class TargetEvent(AuditRow):
     """The audit trail of targets: who set which values when (the values before and after)."""
 
     target = models.ForeignKey(UnitTarget, on_delete=models.CASCADE, related_name="events")
@@ -221,8 +229,3 @@ class TargetEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} {self.at:%d/%m/%Y %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit rows cannot be edited.")
-        super().save(*args, **kwargs)

@@ -116,13 +116,18 @@ def scorecards(*, scope: Scope, period: Period, filters: Filters = Filters(),
     return cards, total
 
 
+def rank(rows: list, score, order) -> list[tuple[int, object]]:
+    """(rank, row), best first by `order` (a sort key); rows whose `order` but for the name is the same
+    share a rank; rows without a score come last, unranked (rank 0), by name."""
+    scored = sorted((r for r in rows if score(r) is not None), key=order)
+    found, rank_now, previous = [], 0, None
+    for position, row in enumerate(scored, start=1):
+        if order(row)[:-1] != previous:
+            rank_now, previous = position, order(row)[:-1]
+        found.append((rank_now, row))
+    return found + [(0, r) for r in sorted(rows, key=lambda r: r.label) if score(r) is None]
+
+
 def ranked(cards: list[Scorecard]) -> list[tuple[int, Scorecard]]:
-    """(rank, card), best score first; equal scores share a rank; units without any data come last,
-    unranked (rank 0), by name."""
-    scored = sorted((c for c in cards if c.score is not None), key=lambda c: (-c.score, c.label))
-    found, rank, previous = [], 0, None
-    for position, card in enumerate(scored, start=1):
-        if card.score != previous:
-            rank, previous = position, card.score
-        found.append((rank, card))
-    return found + [(0, c) for c in sorted(cards, key=lambda c: c.label) if c.score is None]
+    """The units by score; equal scores share a rank; units with no data at all come last, unranked."""
+    return rank(cards, lambda c: c.score, lambda c: (-c.score, c.label))

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from dossiers.api import ErrorOutput
-from dossiers.leaders.api import ERRORS, PeriodOutput, StatsApi, StatsQueryInput
+from dossiers.leaders.api import ERRORS, IndicatorOutput, PeriodOutput, StatsApi, StatsQueryInput
 from dossiers.leaders.scope import Filters
 from mocua.accounts.models import Agency, Role
 from mocua.accounts.roles import HasRole
@@ -18,18 +18,6 @@ from ..scores import METRICS, ranked, scorecards
 from .rankings import officer_scores, progress, targets_of
 
 TAGS = ["Số liệu lãnh đạo"]
-
-
-class IndicatorOutput(serializers.Serializer):
-    number = serializers.CharField()
-    name = serializers.CharField()
-    rate = serializers.FloatField(allow_null=True)
-    points = serializers.FloatField(allow_null=True)
-    max_points = serializers.IntegerField()
-    basis = serializers.CharField()
-
-    class Meta:
-        ref_name = "FeedbackIndicator"
 
 
 class FeedbackRowOutput(serializers.Serializer):

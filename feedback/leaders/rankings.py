@@ -17,7 +17,7 @@ from dossiers.leaders.scope import Filters, Scope
 
 from .. import figures
 from ..models import UnitTarget
-from ..scores import METRICS, Scorecard
+from ..scores import METRICS, Scorecard, rank
 
 OFFICER_FORMULA = ("Điểm cán bộ = (bước xử lý hồ sơ đúng hạn + phản ánh, kiến nghị xử lý đúng hạn) ÷ (bước đã xử "
                    "lý + phản ánh đã xử lý) × 100. Bước đúng hạn là bước được chuyển trong thời gian của chính bước "
@@ -114,10 +114,5 @@ def officer_scores(*, scope: Scope, period: Period, agency_id: int) -> list[tupl
 
 
 def _rank(rows: list[OfficerScore]) -> list[tuple[int, OfficerScore]]:
-    scored = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, -r.work, r.label))
-    found, rank, previous = [], 0, None
-    for position, row in enumerate(scored, start=1):
-        if (row.score, row.work) != previous:
-            rank, previous = position, (row.score, row.work)
-        found.append((rank, row))
-    return found + [(0, r) for r in sorted(rows, key=lambda r: r.label) if r.score is None]
+    # Equal scores: more work first (and the same rank only for the same score and work).
+    return rank(rows, lambda r: r.score, lambda r: (-r.score, -r.work, r.label))

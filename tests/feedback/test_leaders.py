@@ -139,3 +139,14 @@ def test_the_leaders_menu_leads_to_the_new_pages(client, province):
     for url, name in (("/lanh-dao/phan-anh/", "Phản ánh, kiến nghị"), ("/lanh-dao/chi-tieu/", "Chỉ tiêu"),
                       ("/lanh-dao/xep-hang/", "Xếp hạng thi đua")):
         assert f'href="{url}?' in html and name in html
+
+
+def test_equal_scores_share_a_rank_and_no_score_is_unranked():
+    from types import SimpleNamespace
+
+    from feedback.scores import rank
+
+    rows = [SimpleNamespace(label=label, score=score) for label, score in
+            (("B", 80.0), ("A", 80.0), ("C", 90.0), ("D", None), ("E", 70.0))]
+    found = rank(rows, lambda r: r.score, lambda r: (-r.score, r.label))
+    assert [(n, r.label) for n, r in found] == [(1, "C"), (2, "A"), (2, "B"), (4, "E"), (0, "D")]
