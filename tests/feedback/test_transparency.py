@@ -85,6 +85,18 @@ def test_the_page_makes_four_queries_then_none_from_the_cache(client, board, dja
         assert client.get("/api/v1/transparency/", {"year": 2026, "month": 3}).status_code == 200
 
 
+def test_no_query_of_the_page_reads_the_dossiers_themselves(client, board):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dossiers.models import Dossier
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/cong-khai/", MARCH).status_code == 200
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    assert queries.captured_queries and not [q["sql"] for q in queries.captured_queries if table in q["sql"]]
+
+
 def test_the_query_count_does_not_grow_with_the_dossiers(client, board, django_assert_num_queries):
     from ..leaders.conftest import grow_world
 
