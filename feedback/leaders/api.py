@@ -178,10 +178,10 @@ class StatsRankingsApi(StatsApi):
                    tags=TAGS, parameters=[StatsQueryInput], responses={200: RankingsOutput, **ERRORS})
     def get(self, request):
         scope, data = self.read(request)
-        period, agency_id = data["stats_period"], data["stats_filters"].agency_id
-        cards, _ = scorecards(scope=scope, period=period, filters=Filters(agency_id=agency_id))
-        unit_id = agency_id or scope.root.id
-        officers = officer_scores(scope=scope, period=period, agency_id=unit_id)
+        period, filters = data["stats_period"], data["stats_filters"]
+        cards, _ = scorecards(scope=scope, period=period, filters=filters)
+        unit_id = filters.agency_id or scope.root.id
+        officers = officer_scores(scope=scope, period=period, agency_id=unit_id, filters=filters)
         return Response(RankingsOutput({
             "period": _period(period), "officers_of": unit_id,
             "units": [{"rank": rank, "agency": c.key, "name": c.label, "indicators": c.indicators, "points": c.points,

@@ -99,10 +99,12 @@ class OfficerScore:
         return percent(self.on_time, self.work)
 
 
-def officer_scores(*, scope: Scope, period: Period, agency_id: int) -> list[tuple[int, OfficerScore]]:
+def officer_scores(*, scope: Scope, period: Period, agency_id: int,
+                   filters: Filters = Filters()) -> list[tuple[int, OfficerScore]]:
     """(rank, officer) of a unit and the units below it, best first; those without work last,
-    unranked (rank 0). Two queries: the officers with their steps, their feedback."""
-    unit = Filters(agency_id=agency_id)
+    unranked (rank 0); a field or procedure filter counts only that work. Two queries: the officers
+    with their steps, their feedback."""
+    unit = Filters(agency_id=agency_id, field_id=filters.field_id, procedure_id=filters.procedure_id)
     rows = {r.key: OfficerScore(r.key, r.label, r.detail, r.steps, r.late_steps)
             for r in officer_steps(scope=scope, period=period, filters=unit, sort="name")}
     for f in figures.per_officer(scope=scope, period=period, filters=unit):

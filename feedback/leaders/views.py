@@ -117,10 +117,11 @@ def rankings(request):
     q = _read(request)
     if not q.ok:
         return _page(request, "feedback/leaders/rankings.html", q, "rankings")
-    cards, _ = scorecards(scope=q.scope, period=q.period, filters=Filters(agency_id=q.filters.agency_id))
+    # A field or procedure chosen in the filters ranks on that work only.
+    cards, _ = scorecards(scope=q.scope, period=q.period, filters=q.filters)
     units = ranked(cards)
     unit_id = q.filters.agency_id or q.scope.root.id
-    officers = officer_scores(scope=q.scope, period=q.period, agency_id=unit_id)
+    officers = officer_scores(scope=q.scope, period=q.period, agency_id=unit_id, filters=q.filters)
     officers_of = q.scope.name(unit_id)
     if request.GET.get("format") == "xlsx":
         return _xlsx(exports.ranking_tables(units, officers, officers_of, q.period), "xep-hang", q)

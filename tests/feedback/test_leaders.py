@@ -150,3 +150,12 @@ def test_equal_scores_share_a_rank_and_no_score_is_unranked():
             (("B", 80.0), ("A", 80.0), ("C", 90.0), ("D", None), ("E", 70.0))]
     found = rank(rows, lambda r: r.score, lambda r: (-r.score, r.label))
     assert [(n, r.label) for n, r in found] == [(1, "C"), (2, "A"), (2, "B"), (4, "E"), (0, "D")]
+
+
+def test_a_procedure_chosen_in_the_filters_ranks_on_that_work_only(client, province):
+    from procedures.models import Procedure
+
+    client.force_login(province["governor"])
+    procedure = Procedure.objects.get(code="1.000001")
+    units = client.get("/lanh-dao/xep-hang/", {**MARCH, "procedure": procedure.pk}).context["units"]
+    assert [rank for rank, _ in units] == [0] * len(units)  # none of the feedback is about it
