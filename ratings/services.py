@@ -8,6 +8,7 @@ from dossiers.models import Dossier
 from dossiers.outbox import notify_user
 from dossiers.services import dossier_record_rating
 from dossiers.workflow import rateable
+from feedback.services import feedback_open_from_rating
 from mocua.accounts.models import Role, User
 from mocua.errors import ConflictError, DomainError
 
@@ -69,7 +70,9 @@ def _warn_heads(rating: Rating, officer_ids: list[int]) -> None:
 def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "", comment: str = "",
                   criteria: dict | None = None) -> Rating:
     """Record the citizen's rating. Refused: a dossier not finished, a second rating (even by two
-    requests at once: the dossier row lock and the unique link serialise them), bad input."""
+    requests at once: the dossier row lock and the unique link serialise them), bad input.
+    "Not satisfied" with its reason also opens a feedback item about the dossier, in this transaction
+    (the 766 index counts it as feedback); the rating carries it as `feedback` for the answer pages."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     existing = Rating.objects.filter(dossier=dossier).first()
     if existing:
@@ -99,6 +102,8 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
     dossier_record_rating(dossier=dossier, level=level, channel=channel, at=rating.created_at)
     officer_ids = _officers(dossier)
     rating.officers.set(officer_ids)
+    rating.feedback = None
     if level == Level.NOT_SATISFIED:
         _warn_heads(rating, officer_ids)
+        rating.feedback = feedback_open_from_rating(dossier=dossier, reason=reason, now=rating.created_at)
     return rating

@@ -1,0 +1,19 @@
+"""/api/v1/feedback/items/…: the unit's feedback items for staff, one URL per move."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("feedback/items/", api.FeedbackListApi.as_view(), name="api-feedback-items"),
+    path("feedback/items/<int:pk>/", api.FeedbackDetailApi.as_view(), name="api-feedback-item"),
+    path("feedback/items/<int:pk>/assign/", api.FeedbackAssignApi.as_view(), name="api-feedback-assign"),
+    path("feedback/items/<int:pk>/classify/", api.FeedbackClassifyApi.as_view(), name="api-feedback-classify"),
+    path("feedback/items/<int:pk>/forward/", api.FeedbackForwardApi.as_view(), name="api-feedback-forward"),
+    path("feedback/items/<int:pk>/refuse/", api.FeedbackRefuseApi.as_view(), name="api-feedback-refuse"),
+    path("feedback/items/<int:pk>/request-info/", api.FeedbackRequestInfoApi.as_view(),
+         name="api-feedback-request-info"),
+    path("feedback/items/<int:pk>/info/", api.FeedbackReceiveInfoApi.as_view(), name="api-feedback-receive-info"),
+    path("feedback/items/<int:pk>/answer/", api.FeedbackAnswerApi.as_view(), name="api-feedback-answer"),
+    path("feedback/items/<int:pk>/publish/", api.FeedbackPublishApi.as_view(), name="api-feedback-publish"),
+]
