@@ -3,8 +3,9 @@ tier sees the same count.
 
 `take()` counts an attempt before it is made and says whether it may go ahead: the count is
 atomic, so a flood of concurrent attempts cannot all read "9 of 10" and all pass, as they did when
-the check came before the count. An attempt that turns out not to count (a right PIN) is handed back with `give_back()`. Every limiter
-uses it: the lookup, online submission, ratings and the staff log-in.
+the check came before the count. An attempt that turns out not to count (a right PIN) is handed
+back with `give_back()`. Every limiter uses it: the lookup, online submission, ratings and the
+staff log-in.
 
 On Redis each key is a log of its attempts' times (a sorted set), so "10 a minute" holds over any
 60 seconds; a fixed window lets up to twice the limit through across its boundary.
@@ -27,10 +28,11 @@ _GIVE_BACK = """
 for _, key in ipairs(KEYS) do redis.call('zpopmax', key) end
 return 0
 """
-# take_all in one round trip (a lookup's two counts would cost four round trips otherwise). ARGV: this attempt's id, then limit, window (s) for each
-# key. Each key's log drops the entries older than its window, then takes the attempt if the rest
-# is under the limit; past a limit, the attempt is taken back from the keys before it and the
-# 1-based index of the refusing key is returned (0: all taken). Atomic, as a script is.
+# take_all in one round trip (a lookup's two counts would cost four round trips otherwise). ARGV:
+# this attempt's id, then limit, window (s) for each key. Each key's log drops the entries older
+# than its window, then takes the attempt if the rest is under the limit; past a limit, the attempt
+# is taken back from the keys before it and the 1-based index of the refusing key is returned (0:
+# all taken). Atomic, as a script is.
 _TAKE_ALL = _NOW + """
 for i, key in ipairs(KEYS) do
   local window = tonumber(ARGV[2 * i + 1]) * 1000000
