@@ -1,12 +1,16 @@
 """Demo ratings (`manage.py seed_demo_ratings`, run by `make demo` after the dossiers' and the
 feedback's demo): most returned demo dossiers rated through rating_submit, a few "not satisfied" with
-a reason, each of which opens a feedback item as a real one does. Ratings are stamped with the
-moment they are made (Rating.created_at), so they all fall on the day the demo is seeded.
+a reason, each of which opens a feedback item as a real one does. Each is given a few hours to
+three days after the result was handed back (never later than now), as at the counter's kiosk or
+by the receipt's link.
 
 Idempotent: a second run adds nothing.
 """
 
+import datetime as dt
 import random
+
+from django.utils import timezone
 
 from dossiers.models import Dossier
 from dossiers.workflow import Status
@@ -27,7 +31,8 @@ def seed_ratings(*, seed: int = 2026, share: float = 0.6) -> int:
         if rng.random() > share:
             continue
         level = rng.choice(LEVELS)
+        at = min(dossier.returned_at + dt.timedelta(hours=rng.uniform(0.1, 72)), timezone.now())
         rating_submit(dossier=dossier, level=level, channel=rng.choice([RatingChannel.KIOSK, RatingChannel.LINK]),
-                      reason=rng.choice(REASONS) if level == Level.NOT_SATISFIED else "")
+                      reason=rng.choice(REASONS) if level == Level.NOT_SATISFIED else "", now=at)
         created += 1
     return created

@@ -1,5 +1,7 @@
 """Rating a dossier: once, after it is returned or refused, from any channel."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -68,7 +70,7 @@ def _warn_heads(rating: Rating, officer_ids: list[int]) -> None:
 
 @transaction.atomic
 def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "", comment: str = "",
-                  criteria: dict | None = None) -> Rating:
+                  criteria: dict | None = None, now: dt.datetime | None = None) -> Rating:
     """Record the citizen's rating. Refused: a dossier not finished, a second rating (even by two
     requests at once: the dossier row lock and the unique link serialise them), bad input.
     "Not satisfied" with its reason also opens a feedback item about the dossier, in this transaction
@@ -95,7 +97,8 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
             rating = Rating.objects.create(dossier=dossier, agency_id=dossier.agency_id,
                                            procedure_id=dossier.procedure_id, level=level, reason=reason,
                                            comment=comment, channel=channel, criteria=scores,
-                                           total=sum(scores.values()) if scores else None)
+                                           total=sum(scores.values()) if scores else None,
+                                           created_at=now or timezone.now())
     except IntegrityError as exc:
         raise AlreadyRated(Rating.objects.get(dossier=dossier)) from exc
     # The audit row, and the rating added to the summary tables the leaders' figures read.
