@@ -28,6 +28,8 @@ demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_feedback
+	$(PY) manage.py seed_demo_ratings
 	@echo "Cổng một cửa: http://127.0.0.1:8000/  (API: /api/docs/, quản trị: /quan-tri/)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

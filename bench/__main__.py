@@ -45,7 +45,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--var-dir", default="", help="logs, static files, results (default var/bench)")
     parser.add_argument("--json", default="", help="write the figures here too (default var/bench/last-run.json)")
     parser.add_argument("--keep-dump", action="store_true", help="drill: keep the dump and the restored copy")
-    parser.add_argument("--requests", type=int, default=300, help="inprocess: requests a row (default 300)")
+    parser.add_argument("--requests", type=int, default=100, help="inprocess: requests a row a round (default 100)")
+    parser.add_argument("--rounds", type=int, default=5, help="inprocess: rounds, floors measured in each (default 5)")
     # seed and leaders (their modules need Django set up, so their options are declared here).
     parser.add_argument("--dossiers", type=int, default=0, help="seed, leaders: dossiers to write")
     parser.add_argument("--years", type=int, default=None, help="seed: years of archive (default ~500 000 a year)")

@@ -103,7 +103,7 @@ def restore() -> None:
 
 def _rewrites_history(cursor) -> None:
     """The drill reopens finished steps and puts them back, which the audit trail's triggers refuse
-    (dossiers migration 0002): on the bench database, for this transaction only, they are skipped
+    (dossiers migration 0003): on the bench database, for this transaction only, they are skipped
     (replica mode, a superuser's setting, as the bench's role is)."""
     cursor.execute("SET LOCAL session_replication_role = replica")
 

@@ -888,7 +888,7 @@ def remove_bench_dossiers() -> None:
                            f"{CodeCounter._meta.db_table} CASCADE")
             return
         # Bench rows only, history included, which the audit trail's triggers refuse to delete: skipped
-        # for this transaction (a superuser's setting, as the bench's role is; dossiers migration 0002).
+        # for this transaction (a superuser's setting, as the bench's role is; dossiers migration 0003).
         cursor.execute("SET LOCAL session_replication_role = replica")
         ids = "SELECT d.id FROM dossiers_dossier d JOIN accounts_agency a ON a.id = d.agency_id " \
               f"WHERE a.code LIKE '%%{BENCH_SUFFIX}'"

@@ -1,14 +1,16 @@
 """`python -m bench inprocess --only ROWS`: each row's request through Django's WSGIHandler in this
-process, one at a time: its CPU and wall time per request without gunicorn, the network and the
-load generator, and its queries. The rows are the HTTP bench's own scenarios (bench/scenarios.py),
-with a client that calls the handler instead of opening a connection.
+process, one at a time: its CPU per request without gunicorn, the network and the load generator,
+its queries, and its ratio to the floors measured in the same process (bench/floors.py): in each
+of --rounds rounds, the request floor (and the PDF floor when a PDF row is asked for), then each
+row. The rows are the HTTP bench's own scenarios (bench/scenarios.py), with a client that calls the
+handler instead of opening a connection.
 
-Where the HTTP figures say a row is short, this says how much of it is the request's own Python;
-under py-spy (`py-spy record -o out.svg -- python -m bench inprocess --only mine`) it shows where
-that time goes. Compare commits back to back: the machine's speed drifts (docs/benchmarks.md).
+Under py-spy (`py-spy record -o out.svg -- python -m bench inprocess --only mine`) it shows where a
+row's time goes. The ratios, not the milliseconds, compare across machines.
 """
 
 import io
+import statistics
 import time
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
@@ -18,7 +20,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .loadgen import Client, Response, percentile
+from . import floors
+from .loadgen import Client, Response
 from .runner import _scenarios
 from .scenarios import Bench, _address
 
@@ -88,36 +91,89 @@ def _drive(step, client):
     raise RuntimeError("the step waited on something other than the in-process client")
 
 
-def _measure(scenario, requests: int, warmup: int) -> str:
+def _cpu_ms(scenario, requests: int) -> float:
+    """CPU ms a request of `requests` in a row, the scenario's clients taking turns."""
+    clients = scenario.clients
+    cpu = time.process_time()
+    for n in range(requests):
+        _drive(scenario.step, clients[n % len(clients)])
+    return (time.process_time() - cpu) * 1000 / requests
+
+
+def _warm(scenario, warmup: int) -> tuple[int, str]:
+    """Warm the scenario up; (queries of one request, "" or why its answer was wrong)."""
     clients = scenario.clients
     for n in range(warmup):
         _drive(scenario.step, clients[n % len(clients)])
     with CaptureQueriesContext(connection) as queries:
         status, ok, why = _drive(scenario.step, clients[0])
     count = len(queries)  # now: the next request's request_started empties the connection's log
-    if not ok:
-        return f"{scenario.key}: HTTP {status}, wrong answer ({why})"
-    walls = []
-    cpu = time.process_time()
-    for n in range(requests):
-        started = time.perf_counter()
-        _drive(scenario.step, clients[n % len(clients)])
-        walls.append((time.perf_counter() - started) * 1000)
-    cpu_ms = (time.process_time() - cpu) * 1000 / requests
-    return (f"{scenario.key}: {requests} requests, CPU {cpu_ms:.2f} ms a request, wall p50 "
-            f"{percentile(walls, 50):.2f} ms, p95 {percentile(walls, 95):.2f} ms, {count} queries "
-            f"(the first request's)")
+    return count, "" if ok else f"HTTP {status}, wrong answer ({why})"
 
 
-def run(env, args) -> list[str]:
+def _measure(scenario, requests: int, warmup: int) -> str:
+    """One row alone: its CPU a request and its queries (no floor; `run` divides by the floors)."""
+    count, wrong = _warm(scenario, warmup)
+    if wrong:
+        return f"{scenario.key}: {wrong}"
+    return f"{scenario.key}: {requests} requests, CPU {_cpu_ms(scenario, requests):.2f} ms a request, {count} queries"
+
+
+def measure_rounds(floor, scenarios, *, requests: int, rounds: int, warmup: int) -> list[dict]:
+    """Each row and the floors interleaved in one process, `rounds` times: per row its CPU a
+    request and its ratio to its floor in each round (bench/floors.py). Wrong rows are left out."""
+    _warm(floor, warmup)
+    rows = []
+    for scenario in scenarios:
+        count, wrong = _warm(scenario, warmup)
+        rows.append({"scenario": scenario, "queries": count, "wrong": wrong, "cpu": [], "ratio": []})
+    needs_pdf = any(floors.TARGETS.get(r["scenario"].key, floors.Target(0, "")).floor == "pdf" for r in rows)
+    floor_ms, pdf_ms = [], []
+    for _ in range(rounds):
+        floor_ms.append(_cpu_ms(floor, requests))
+        if needs_pdf:
+            pdf_ms.append(floors.pdf_floor_ms())
+        for row in rows:
+            if row["wrong"]:
+                continue
+            cpu = _cpu_ms(row["scenario"], requests)
+            target = floors.TARGETS.get(row["scenario"].key)
+            base = pdf_ms[-1] if target and target.floor == "pdf" else floor_ms[-1]
+            row["cpu"].append(cpu)
+            row["ratio"].append(cpu / base)
+    return [{"key": "floor", "label": "Sàn yêu cầu (/healthz)", "cpu": floor_ms, "ratio": [1.0] * rounds,
+             "queries": None, "wrong": ""},
+            *([{"key": "pdf_floor", "label": "Sàn PDF (một trang A4, phông của các mẫu)", "cpu": pdf_ms,
+                "ratio": [1.0] * rounds, "queries": None, "wrong": ""}] if pdf_ms else []),
+            *({"key": r["scenario"].key, "label": r["scenario"].label, "cpu": r["cpu"], "ratio": r["ratio"],
+               "queries": r["queries"], "wrong": r["wrong"]} for r in rows)]
+
+
+def table(results: list[dict], rounds: int) -> str:
+    """The rows as Markdown: CPU a request and ratio to the floor (medians of the rounds)."""
+    lines = ["| hàng | CPU ms một yêu cầu (trung vị) | tỷ lệ so với sàn (trung vị) | số truy vấn | mục tiêu |",
+             "|---|---|---|---|---|"]
+    for r in results:
+        if r["wrong"]:
+            lines.append(f"| {r['label']} | — | — | — | {r['wrong']} |")
+            continue
+        ratio, verdict = floors.ratio_line(r["key"], r["ratio"])
+        cpu = statistics.median(r["cpu"])
+        queries = "—" if r["queries"] is None else str(r["queries"])
+        lines.append(f"| {r['label']} | {cpu:.2f} | {ratio:.2f} | {queries} | {verdict or '—'} |")
+    lines.append(f"\n{rounds} vòng; mỗi vòng đo sàn rồi từng hàng, trong cùng một tiến trình.")
+    return "\n".join(lines)
+
+
+def run(env, args) -> list[dict]:
     # The pages name their static files through the manifest, as the web tier's do (bench/server.py).
     env.var_dir.mkdir(parents=True, exist_ok=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     InProcessClient.handler = WSGIHandler()
     bench = InProcessBench("127.0.0.1", env.port, args.concurrency)
-    only = {key for key in args.only.split(",") if key} or {"lookup", "mine", "search"}
-    lines = []
-    for scenario in _scenarios(bench, only):
-        lines.append(_measure(scenario, args.requests, warmup=max(len(scenario.clients), 20)))
-        print(lines[-1], flush=True)
-    return lines
+    only = {key for key in args.only.split(",") if key} or {"lookup", "mine", "search", "catalogue", "intake",
+                                                            "receipt"}
+    results = measure_rounds(bench.floor(), _scenarios(bench, only), requests=args.requests, rounds=args.rounds,
+                             warmup=max(args.concurrency, 20))
+    print(table(results, args.rounds), flush=True)
+    return results

@@ -15,6 +15,8 @@ class Row:
     target: str = ""
     passed: bool | None = None
     note: str = ""
+    floor_ratio: float | None = None  # p50 ÷ the HTTP floor's p50, measured in the same run
+
 
     def cells(self) -> list[str]:
         def num(value, digits=1):
@@ -22,10 +24,11 @@ class Row:
 
         verdict = {True: "đạt", False: "KHÔNG ĐẠT", None: "—"}[self.passed]
         return [self.what, num(self.requests), num(self.rps), num(self.p50), num(self.p95), num(self.max),
-                num(self.errors), self.target or "—", verdict, self.note]
+                num(self.errors), num(self.floor_ratio, 2), self.target or "—", verdict, self.note]
 
 
-HEADER = ["phép đo", "yêu cầu", "yêu cầu/s", "p50 ms", "p95 ms", "max ms", "lỗi", "mục tiêu", "kết quả", "ghi chú"]
+HEADER = ["phép đo", "yêu cầu", "yêu cầu/s", "p50 ms", "p95 ms", "max ms", "lỗi", "p50 ÷ sàn HTTP", "mục tiêu",
+          "kết quả", "ghi chú"]
 
 
 def markdown(rows: list[Row]) -> str:

@@ -15,6 +15,8 @@ TARGETS = {
     "mine": ("p95 ≤ 40 ms, ≥ 300/s", 40, 300),
     "search": ("p95 ≤ 40 ms, ≥ 300/s", 40, 300),
     "list": ("(không có mục tiêu riêng)", None, None),
+    "catalogue": ("(không có mục tiêu riêng)", None, None),
+    "floor": ("(sàn HTTP: mọi dòng chia cho nó)", None, None),
     "officers_unit": ("p95 ≤ 100 ms", 100, None),
     "officers_province": ("p95 ≤ 250 ms", 250, None),
     "officers_province_api": ("p95 ≤ 250 ms", 250, None),
@@ -39,8 +41,8 @@ LEADERS = [("officers_unit", "Trễ hạn theo cán bộ, một đơn vị, mộ
 def _scenarios(bench: Bench, only: set[str]) -> list[Scenario]:
     makers = [bench.lookup, bench.mine, bench.agency_search]
     makers += [lambda row=row: bench.leaders(*row) for row in LEADERS]
-    makers += [bench.intake, bench.receipt, bench.agency_list]
-    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt", "list"]
+    makers += [bench.intake, bench.receipt, bench.agency_list, bench.catalogue]
+    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt", "list", "catalogue"]
     return [make() for key, make in zip(keys, makers, strict=True) if not only or key in only]
 
 
@@ -62,8 +64,14 @@ def run(env, variables: dict, args) -> list[Row]:
     try:
         only = {key for key in args.only.split(",") if key}
         bench = Bench("127.0.0.1", env.port, args.concurrency)
+        # The HTTP floor: /healthz by the same load generator at the same concurrency (bench/floors.py).
+        floor = _measure(bench.floor(), args)
+        rows.append(floor)
         for scenario in _scenarios(bench, only):
-            rows.append(_measure(scenario, args))
+            row = _measure(scenario, args)
+            if row.p50 and floor.p50:
+                row.floor_ratio = row.p50 / floor.p50
+            rows.append(row)
         if not only or "flood" in only:
             rows += _flood(bench, args)
         if args.alerts and (not only or "alerts" in only):

@@ -111,6 +111,18 @@ class Bench:
             return response.status, response.status in (200, 429), ""
         return step
 
+    # -- the floor and the catalogue ----------------------------------------------------------
+
+    def floor(self) -> Scenario:
+        """The request floor (bench/floors.py): /healthz through the whole middleware stack."""
+        return Scenario("floor", "Sàn yêu cầu (/healthz)", [self._client() for _ in range(self.concurrency)],
+                        self._get(["/healthz"]))
+
+    def catalogue(self) -> Scenario:
+        """The public catalogue's first page, the portal's most visited page, anonymous."""
+        return Scenario("catalogue", "Danh mục thủ tục công khai (/thu-tuc/)",
+                        [self._client() for _ in range(self.concurrency)], self._get(["/thu-tuc/"]))
+
     # -- staff pages --------------------------------------------------------------------------
 
     def _get(self, paths: list[str], expect: bytes = b"") -> Step:

@@ -27,7 +27,16 @@ from django.utils import timezone
 
 from procedures.models import Channel
 
-from .models import Dossier, DossierDayFigures, DossierDocument, DossierStep, Grain, OfficerDayFigures, Timeliness
+from .models import (
+    Dossier,
+    DossierDayFigures,
+    DossierDocument,
+    DossierStep,
+    Grain,
+    OfficerDayFigures,
+    ReturnMethod,
+    Timeliness,
+)
 from .workflow import Status
 
 # The levels of a citizen's rating (ratings.models.Level takes its values from here; a test ties them).
@@ -176,7 +185,10 @@ def count_dossier(dossier: Dossier, moment: dt.datetime, *added: str) -> None:
     (its agency and procedure, the local day of `moment`). Nothing changes a received dossier's
     agency, procedure or channel, nor its received_at, finished_at, returned_at or timeliness once
     set, so a dossier is added once on receipt, once when handling ends, once when its result is
-    handed back and once when rated."""
+    handed back and once when rated. A result handed back by public post counts in returned_post too
+    (its return method is set at intake and never changed)."""
+    if "returned" in added and dossier.return_method == ReturnMethod.POST:
+        added = (*added, "returned_post")
     counters = DossierDayFigures.COUNTERS
     day = timezone.localdate(moment, timezone.get_default_timezone())
     amounts = [int(c in added) for c in counters]
@@ -260,7 +272,8 @@ def _report_parts() -> list[tuple[Q, str, dict[str, Q]]]:
                                                                          Status.STOPPED)},
             "closed_late": closed & Q(timeliness=Timeliness.LATE),
             "disliked": Q(rating__level=RATING_BAD) & ~Q(timeliness=Timeliness.LATE)}),
-        (received & Q(returned_at__isnull=False), "returned_at", {"returned": Q()}),
+        (received & Q(returned_at__isnull=False), "returned_at",
+         {"returned": Q(), "returned_post": Q(return_method=ReturnMethod.POST)}),
         (Q(received_at__isnull=True, status=Status.REFUSED, finished_at__isnull=False), "finished_at",
          {"refused_at_intake": Q()}),
         (received & Q(rating__isnull=False), "rating__created_at",

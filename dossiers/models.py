@@ -370,8 +370,9 @@ class DossierDayFigures(models.Model):
     # The leaders' dashboard and the 766 index (leaders.dashboard, leaders.index766): on the day handling
     # ended, the resolved ones refused, withdrawn, stopped, and withdrawn or stopped past their due;
     # on the day of finished_at, a refusal at the counter or of an online submission (never received);
-    # on the day of returned_at, the results handed back; on the day received, those whose papers were
-    # all digitised; on the day of the rating, the ratings and the good ones; on the day handling
+    # on the day of returned_at, the results handed back (and those of them sent by post); on the day
+    # received, those whose papers were all digitised; on the day of the rating, the ratings and the
+    # good ones; on the day handling
     # ended, a resolved dossier rated "not satisfied" that was not late (added when it is rated).
     # A database default too, for loaders that write only Biểu 06's.
     refused = models.PositiveIntegerField("từ chối giải quyết", default=0, db_default=0)
@@ -380,6 +381,9 @@ class DossierDayFigures(models.Model):
     closed_late = models.PositiveIntegerField("rút, dừng sau hạn", default=0, db_default=0)
     refused_at_intake = models.PositiveIntegerField("từ chối tiếp nhận", default=0, db_default=0)
     returned = models.PositiveIntegerField("đã trả kết quả", default=0, db_default=0)
+    # Of those handed back, the ones sent by public post (figures.count_dossier): the units' yearly
+    # target for postal return (feedback.leaders) reads it.
+    returned_post = models.PositiveIntegerField("trả kết quả qua bưu chính", default=0, db_default=0)
     digitised = models.PositiveIntegerField("tiếp nhận đã số hóa", default=0, db_default=0)
     rated = models.PositiveIntegerField("lượt đánh giá", default=0, db_default=0)
     rated_good = models.PositiveIntegerField("lượt hài lòng trở lên", default=0, db_default=0)
@@ -388,7 +392,7 @@ class DossierDayFigures(models.Model):
     # Biểu 06's flow columns (4, 5, 7–10).
     REPORT_COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
     COUNTERS = (*REPORT_COUNTERS, "refused", "withdrawn", "stopped", "closed_late", "refused_at_intake", "returned",
-                "digitised", "rated", "rated_good", "disliked")
+                "returned_post", "digitised", "rated", "rated_good", "disliked")
 
     class Meta:
         verbose_name = "số liệu hồ sơ theo ngày"
@@ -403,7 +407,8 @@ class DossierDayFigures(models.Model):
             models.Index(fields=["agency", "grain", "day"], name="dossierday_agency_day",
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
                                   "resolved_late", "refused", "withdrawn", "stopped", "closed_late",
-                                  "refused_at_intake", "returned", "digitised", "rated", "rated_good", "disliked"]),
+                                  "refused_at_intake", "returned", "returned_post", "digitised", "rated",
+                                  "rated_good", "disliked"]),
         ]
 
     def __str__(self) -> str:

@@ -3,8 +3,9 @@ tier sees the same count.
 
 `take()` counts an attempt before it is made and says whether it may go ahead: the count is
 atomic, so a flood of concurrent attempts cannot all read "9 of 10" and all pass, as they did when
-the check came before the count. An attempt that turns out not to count (a right PIN) is handed back
-with `give_back()`. Every limiter uses it: the lookup, online submission, ratings and the staff log-in.
+the check came before the count. An attempt that turns out not to count (a right PIN) is handed
+back with `give_back()`. Every limiter uses it: the lookup, online submission, ratings and the
+staff log-in.
 
 On Redis each key is a log of its attempts' times (a sorted set), so "10 a minute" holds over any
 60 seconds; a fixed window lets up to twice the limit through across its boundary.

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mocua.workcalendar",
     "procedures",
     "dossiers",
+    "feedback",
     "ratings",
 ]
 
@@ -256,6 +257,14 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "dossiers.models.DossierDocument.Kind",
         "AgencyLevelEnum": "mocua.accounts.models.Level",
         "RatingLevelEnum": "ratings.models.Level",
+        # The dossier's status keeps its name now that feedback has a status of its own.
+        "StatusEnum": "dossiers.workflow.Status",
+        "FeedbackStatusEnum": "feedback.workflow.Status",
+        "FeedbackCategoryEnum": "feedback.workflow.Category",
+        "FeedbackClassEnum": "feedback.workflow.CLASSES",
+        "FeedbackReactionEnum": "feedback.workflow.Reaction",
+        "FeedbackSubjectEnum": "feedback.models.Subject",
+        "FeedbackSourceEnum": "feedback.models.Source",
     },
 }
 
@@ -296,6 +305,9 @@ CELERY_BEAT_SCHEDULE = {
                        "schedule": crontab(minute=f"*/{ALERT_SCAN_MINUTES}")},
     # Delivers outbox rows whose task never ran (broker outage) and due retries.
     "sweep-outbox": {"task": "dossiers.tasks.sweep_outbox", "schedule": crontab(minute="*/2")},
+    # Feedback items (phản ánh, kiến nghị): alerts before and after each of their due times.
+    "scan-feedback-deadlines": {"task": "feedback.tasks.scan_feedback_deadlines",
+                                "schedule": crontab(minute=f"*/{ALERT_SCAN_MINUTES}")},
     # Leaders' daily digest of late dossiers; the task skips days off.
     "leader-digest": {"task": "dossiers.tasks.send_leader_digest",
                       "schedule": crontab(hour=DIGEST_HOUR, minute=0)},
@@ -333,6 +345,10 @@ LOOKUP_CODE_FAILURES = env_int("LOOKUP_CODE_FAILURES", 100)
 LOOKUP_CODE_WINDOW = env_int("LOOKUP_CODE_WINDOW", 300)
 # Online submissions per client an hour (uploads are heavy).
 SUBMIT_PER_HOUR = env_int("SUBMIT_PER_HOUR", 10)
+# Feedback (phản ánh, kiến nghị) sent per client an hour, from the page and the API.
+FEEDBACK_PER_HOUR = env_int("FEEDBACK_PER_HOUR", 10)
+# The public transparency page (/cong-khai/) and its API are cached this many seconds.
+TRANSPARENCY_CACHE_SECONDS = env_int("TRANSPARENCY_CACHE_SECONDS", 600)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,9 @@ api_v1 = [
     path("", include("ratings.api_urls")),
     path("", include("dossiers.api_urls")),
     path("", include("dossiers.leaders.api_urls")),
+    path("", include("feedback.api_urls")),
+    path("", include("feedback.public.api_urls")),
+    path("", include("feedback.leaders.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +29,9 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("dossiers.public.urls")),
     path("", include("dossiers.leaders.urls")),
+    path("", include("feedback.urls")),
+    path("", include("feedback.public.urls")),
+    path("", include("feedback.leaders.urls")),
     path("", include("ratings.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -44,6 +44,8 @@ class RatingOutput(serializers.Serializer):
     level_label = serializers.CharField(source="get_level_display")
     total = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
+    feedback_code = serializers.CharField(source="feedback.code", allow_null=True, default=None,
+                                          help_text="Mã theo dõi phản ánh mở từ đánh giá “không hài lòng”")
 
 
 class RatingCreateApi(APIView):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from dossiers import figures
 from dossiers.models import Dossier
@@ -53,7 +54,8 @@ class Rating(models.Model):
     channel = models.CharField("kênh đánh giá", max_length=8, choices=RatingChannel.choices)
     criteria = models.JSONField("điểm theo tiêu chí", default=dict, blank=True)
     total = models.PositiveSmallIntegerField("tổng điểm (trên 18)", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The moment of the rating (the service's `now`; the demo rates at past moments).
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "đánh giá"

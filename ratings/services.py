@@ -1,5 +1,7 @@
 """Rating a dossier: once, after it is returned or refused, from any channel."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +10,7 @@ from dossiers.models import Dossier
 from dossiers.outbox import notify_user
 from dossiers.services import dossier_record_rating
 from dossiers.workflow import rateable
+from feedback.services import feedback_open_from_rating
 from mocua.accounts.models import Role, User
 from mocua.errors import ConflictError, DomainError
 from mocua.inputs import ensure_fits
@@ -68,9 +71,11 @@ def _warn_heads(rating: Rating, officer_ids: list[int]) -> None:
 
 @transaction.atomic
 def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "", comment: str = "",
-                  criteria: dict | None = None) -> Rating:
+                  criteria: dict | None = None, now: dt.datetime | None = None) -> Rating:
     """Record the citizen's rating. Refused: a dossier not finished, a second rating (even by two
-    requests at once: the dossier row lock and the unique link serialise them), bad input."""
+    requests at once: the dossier row lock and the unique link serialise them), bad input.
+    "Not satisfied" with its reason also opens a feedback item about the dossier, in this transaction
+    (the 766 index counts it as feedback); the rating carries it as `feedback` for the answer pages."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     existing = Rating.objects.filter(dossier=dossier).first()
     if existing:
@@ -90,7 +95,7 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
     scores = _clean_criteria(criteria)
     rating = Rating(dossier=dossier, agency_id=dossier.agency_id, procedure_id=dossier.procedure_id, level=level,
                     reason=reason, comment=comment, channel=channel, criteria=scores,
-                    total=sum(scores.values()) if scores else None)
+                    total=sum(scores.values()) if scores else None, created_at=now or timezone.now())
     ensure_fits(rating, fields=("reason", "comment"))
     try:
         with transaction.atomic():
@@ -101,6 +106,8 @@ def rating_submit(*, dossier: Dossier, level: str, channel: str, reason: str = "
     dossier_record_rating(dossier=dossier, level=level, channel=channel, at=rating.created_at)
     officer_ids = _officers(dossier)
     rating.officers.set(officer_ids)
+    rating.feedback = None
     if level == Level.NOT_SATISFIED:
         _warn_heads(rating, officer_ids)
+        rating.feedback = feedback_open_from_rating(dossier=dossier, reason=reason, now=rating.created_at)
     return rating

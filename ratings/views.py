@@ -69,9 +69,12 @@ def kiosk(request):
             messages.error(request, "Không có hồ sơ vừa trả kết quả để đánh giá.")
             return redirect("ratings:kiosk")
         try:
-            services.rating_submit(dossier=dossier, level=request.POST.get("level", ""),
-                                   reason=request.POST.get("reason", ""), channel=RatingChannel.KIOSK)
-            messages.success(request, "Cảm ơn ông/bà đã đánh giá!")
+            rating = services.rating_submit(dossier=dossier, level=request.POST.get("level", ""),
+                                            reason=request.POST.get("reason", ""), channel=RatingChannel.KIOSK)
+            thanks = "Cảm ơn ông/bà đã đánh giá!"
+            if rating.feedback:  # "not satisfied" opened a feedback item: its code is sent by SMS too
+                thanks += f" Ý kiến của ông/bà đã được ghi nhận để trả lời, mã theo dõi {rating.feedback.code}."
+            messages.success(request, thanks)
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("ratings:kiosk")

@@ -22,9 +22,9 @@ def _digitised(dossier: Dossier) -> bool:
 def report_figures_from_the_dossiers() -> set[tuple]:
     """The same rows counted in Python from the module docstring of dossiers.stats and the model's:
     received dossiers on the local day of received_at and of finished_at (withdrawn and stopped on
-    time), returns on the day of returned_at, refusals at intake on the day of finished_at, ratings
-    on the day they were given (a "not satisfied" one on a dossier not late also on the day its
-    handling ended), and each on its month (dated the 1st)."""
+    time), returns on the day of returned_at (those sent by post counted again as such), refusals at
+    intake on the day of finished_at, ratings on the day they were given (a "not satisfied" one on a
+    dossier not late also on the day its handling ended), and each on its month (dated the 1st)."""
     sums: dict[tuple, list[int]] = {}
     counters = DossierDayFigures.COUNTERS
 
@@ -55,7 +55,7 @@ def report_figures_from_the_dossiers() -> set[tuple]:
                 names.append("disliked")
             add(d.finished_at, d, *names)
         if d.returned_at is not None:
-            add(d.returned_at, d, "returned")
+            add(d.returned_at, d, "returned", *(["returned_post"] if d.return_method == "post" else []))
         if rating is not None:
             add(rating.created_at, d, "rated", *(["rated_good"] if rating.level in ("very_satisfied", "satisfied")
                                                  else []))

@@ -1,5 +1,5 @@
 """The floor plan holds (docs/architecture.md): each app imports only the apps before it (mocua,
-procedures, dossiers, ratings), the core imports no app, the summary tables' module imports only the
+procedures, dossiers, feedback, ratings), the core imports no app, the summary tables' module imports only the
 models and the workflow, and no two modules import each other at load time."""
 
 import ast
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("mocua", "procedures", "dossiers", "ratings")
+PACKAGES = ("mocua", "procedures", "dossiers", "feedback", "ratings")
 ORDER = {name: rank for rank, name in enumerate(PACKAGES)}
 # The root URLs, WSGI entry point and Celery app compose every app (and are imported by none).
 COMPOSERS = {"mocua.urls", "mocua.wsgi", "mocua.celery"}
@@ -75,6 +75,24 @@ def test_the_staff_side_does_not_import_the_citizens_or_the_leaders_side():
     for module in core:
         found = imports(module, deferred=False) | imports(module, deferred=True)
         assert not any(t.startswith(("dossiers.public", "dossiers.leaders")) for t in found), module
+
+
+def test_feedback_s_own_rooms_do_not_import_the_citizens_or_the_leaders_side():
+    """As in dossiers: the item, its moves and its figures know nothing of the pages built on them (the
+    template tags are the public pages' own)."""
+    core = [m for m in MODULES if m.startswith("feedback.") and not m.startswith(
+        ("feedback.public", "feedback.leaders", "feedback.templatetags"))]
+    assert core
+    for module in core:
+        found = imports(module, deferred=False) | imports(module, deferred=True)
+        assert not any(t.startswith(("feedback.public", "feedback.leaders")) for t in found), module
+
+
+def test_dossiers_never_import_feedback():
+    """A dossier's pages reach feedback only through its template tags and URL names, never its code."""
+    for module in (m for m in MODULES if m.startswith("dossiers")):
+        found = imports(module, deferred=False) | imports(module, deferred=True)
+        assert not any(t.split(".")[0] in ("feedback", "ratings") for t in found), module
 
 
 def test_no_two_modules_import_each_other_at_load_time():

@@ -101,8 +101,8 @@ def test_list_query_count_does_not_grow_with_rows(client, catalogue, django_asse
 
 
 def test_detail_shows_what_a_citizen_needs(client, catalogue, django_assert_num_queries):
-    # procedure + field, agencies, variants, fees, documents, steps
-    with django_assert_num_queries(6):
+    # procedure + field, agencies, variants, fees, documents, steps, its published feedback answers
+    with django_assert_num_queries(7):
         response = client.get(reverse("procedures:detail", args=["1.001193"]))
     page = response.content.decode()
     assert response.status_code == 200

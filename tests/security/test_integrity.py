@@ -1,5 +1,5 @@
 """Issue 20, items 15 and 16: the audit trail is append-only in the database (PostgreSQL triggers of
-dossiers migration 0002), and a substitute is of the absent officer's agency.
+dossiers migration 0003), and a substitute is of the absent officer's agency.
 
 Also item 11's rows at rest: a message no longer pending keeps no PIN and no lookup token."""
 
@@ -78,7 +78,7 @@ def test_the_services_own_updates_of_a_handover_row_still_pass(build_dossier, sp
 
 
 def test_sqlite_the_demo_skips_the_triggers():
-    """The demo's SQLite has no PL/pgSQL: migration 0002 does nothing there, and history is guarded by
+    """The demo's SQLite has no PL/pgSQL: migration 0003 does nothing there, and history is guarded by
     DossierEvent.save()/delete() in Python only. Migrated from scratch in a process of its own."""
     var = Path(os.environ.get("TMPDIR", "/tmp")) / f"mocua-sqlite-{os.getpid()}"
     var.mkdir(exist_ok=True)
@@ -92,12 +92,12 @@ def test_sqlite_the_demo_skips_the_triggers():
     with sqlite3.connect(database) as db:
         triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
         applied = db.execute("SELECT name FROM django_migrations WHERE app = 'dossiers'").fetchall()
-    assert triggers == [] and ("0002_audit_trail_guards",) in applied
+    assert triggers == [] and ("0003_audit_trail_guards",) in applied
     database.unlink()
 
 
 def test_the_migration_carries_its_own_sql():
-    migration = importlib.import_module("dossiers.migrations.0002_audit_trail_guards")
+    migration = importlib.import_module("dossiers.migrations.0003_audit_trail_guards")
     assert "CREATE TRIGGER dossierevent_append_only" in migration.FORWARD
     assert "CREATE TRIGGER dossierstep_guard" in migration.FORWARD
     assert "DROP TRIGGER IF EXISTS dossierstep_guard" in migration.BACKWARD

@@ -71,7 +71,7 @@ def _on_postgresql(sql: str):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("dossiers", "0001_initial"),
+        ("dossiers", "0002_dossierdayfigures_returned_post"),
     ]
 
     operations = [
