@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from dossiers.api import ErrorOutput
 from dossiers.models import Dossier
 from dossiers.public import lookup
-from mocua import ratelimit
+from mocua import inputs, ratelimit
 from mocua.accounts.models import Agency
 from mocua.errors import DomainError, NotFoundError, ThrottledError
 from mocua.ratelimit import client_address
@@ -202,17 +202,23 @@ class PublishedOutput(serializers.Serializer):
     published_at = serializers.DateTimeField()
 
 
+class PublishedQueryInput(serializers.Serializer):
+    procedure = inputs.Text(required=False, max_length=30, validators=[inputs.catalogue_code], help_text="mã thủ tục")
+    agency = inputs.Id(required=False, help_text="id cơ quan")
+
+    class Meta:
+        ref_name = "FeedbackPublishedQuery"
+
+
 class FeedbackPublishedApi(PublicApi):
     @extend_schema(summary="Kết quả trả lời phản ánh, kiến nghị đã công khai (đã ẩn thông tin cá nhân)", tags=TAGS,
-                   parameters=[OpenApiParameter("procedure", str, description="mã thủ tục"),
-                               OpenApiParameter("agency", int, description="id cơ quan")],
-                   responses={200: PublishedOutput(many=True)})
+                   parameters=[PublishedQueryInput], responses={200: PublishedOutput(many=True)})
     def get(self, request):
-        procedure = request.query_params.get("procedure", "")
-        agency = request.query_params.get("agency", "")
+        query = PublishedQueryInput(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        procedure, agency = query.validated_data.get("procedure", ""), query.validated_data.get("agency")
         procedure_id = Procedure.objects.filter(code=procedure).values_list("pk", flat=True).first()
-        items = selectors.published_list(agency_id=int(agency) if agency.isdigit() else None,
-                                         procedure_id=procedure_id if procedure else None)
+        items = selectors.published_list(agency_id=agency, procedure_id=procedure_id if procedure else None)
         if procedure and procedure_id is None:
             items = items.none()
         return Response(PublishedOutput(items[:100], many=True).data)

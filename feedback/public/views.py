@@ -4,8 +4,11 @@ the unit asks, say whether the answer satisfies; and the published, anonymised a
 """
 
 import datetime as dt
+import re
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers.models import Dossier
 from dossiers.public import lookup
-from mocua import ratelimit
+from mocua import inputs, ratelimit
 from mocua.accounts.models import Agency
 from mocua.errors import DomainError
+from mocua.inputs import read_query
 from mocua.ratelimit import client_address
 from procedures.models import Procedure
 
@@ -43,7 +47,8 @@ def _initial(request, procedures: list) -> dict:
     initial = {"subject": SLUGS.get(request.GET.get("ve", ""), Subject.DOSSIER)}
     if code := request.GET.get("ho-so"):
         initial.update(subject=Subject.DOSSIER, dossier_code=lookup.normalise_code(code))
-    if code := request.GET.get("thu-tuc"):
+    code = request.GET.get("thu-tuc", "")
+    if re.fullmatch(inputs.CATALOGUE_CODE, code):  # a link's code, or nothing a query should see
         found = Procedure.objects.filter(code=code, is_active=True).values_list("pk", flat=True).first()
         if found:
             initial.update(subject=Subject.PROCEDURE, procedure=str(found))
@@ -165,20 +170,31 @@ def react(request):
         item=item, reaction=data["reaction"]), "Cảm ơn ông/bà đã cho biết ý kiến về kết quả trả lời.")
 
 
+class PublishedQuery(forms.Form):
+    """The published answers' filters, from the query string (mocua.inputs.read_query)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["don-vi"] = inputs.IdField(label="Đơn vị", required=False)
+        self.fields["thu-tuc"] = inputs.TextField(label="Thủ tục", required=False, max_length=30,
+                                                  validators=[inputs.catalogue_code])
+
+
 def published(request):
     """Every published answer, newest first, anonymised: by unit or procedure."""
-    agency = request.GET.get("don-vi", "")
-    procedure = request.GET.get("thu-tuc", "")
+    query, errors = read_query(request.GET, PublishedQuery)
+    for error in errors:
+        messages.error(request, error)
+    agency, procedure = str(query["don-vi"]), query["thu-tuc"]
     procedure_id = (Procedure.objects.filter(code=procedure).values_list("pk", flat=True).first()
                     if procedure else None)
-    items = selectors.published_list(agency_id=int(agency) if agency.isdigit() else None,
-                                     procedure_id=procedure_id)
+    items = selectors.published_list(agency_id=query["don-vi"] or None, procedure_id=procedure_id)
     page = Paginator(items, PUBLISHED_PAGE).get_page(request.GET.get("page"))
     agencies = [(str(pk), name) for pk, name in
                 Agency.objects.filter(is_active=True).order_by("level", "name").values_list("pk", "name")]
     return render(request, "feedback/public/published.html", {
         "page": page, "agencies": agencies, "agency": agency, "procedure": procedure,
-        "categories": dict(Category.choices)})
+        "categories": dict(Category.choices)}, status=400 if errors else 200)
 
 
 def _short(name: str) -> str:
