@@ -199,16 +199,18 @@ def _baseline() -> dict:
     return json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
 
 
-def test_pages_stay_within_their_ratios(seeded, db):
-    baseline = _baseline()
-    _floor_ms()  # warm the floor's path too
-    measured = {name: _measure(name, *spec) for name, spec in _pages().items()}
+# A sub-millisecond query's time swings by more than half between runs whatever the code does; a
+# regression that matters (a scan of the steps instead of the index) costs several bare requests.
+ALERT_NOISE = 0.25
+
+
+def _alert_ratio() -> float:
     sql, params = bench_alerts.candidate_query()
     alert_ms = bench_alerts.explain(sql, params, runs=RUNS)["median_ms"]
-    floor_wall = statistics.median(_wall_floor_ms() for _ in range(RUNS))
-    if UPDATE:
-        _write_baseline(measured, alert_ms / floor_wall)
-        pytest.skip("baseline rewritten")
+    return alert_ms / statistics.median(_wall_floor_ms() for _ in range(RUNS))
+
+
+def _problems(baseline: dict, measured: dict, alert_ratio: float) -> list[str]:
     problems = []
     for name, (queries, ratio) in measured.items():
         pinned = baseline["pages"][name]
@@ -216,9 +218,28 @@ def test_pages_stay_within_their_ratios(seeded, db):
             problems.append(f"{name}: {queries} queries > pinned {pinned['queries']}")
         if ratio > 1.5 * pinned["ratio"]:
             problems.append(f"{name}: {ratio:.2f} × its floor > 1.5 × the baseline's {pinned['ratio']}")
-    alert_ratio = alert_ms / floor_wall
-    if alert_ratio > 1.5 * baseline["alert_candidates_ratio"]:
-        problems.append(f"alert candidates: {alert_ratio:.2f} × the floor > 1.5 × {baseline['alert_candidates_ratio']}")
+    pinned = baseline["alert_candidates_ratio"]
+    if alert_ratio > max(1.5 * pinned, pinned + ALERT_NOISE):
+        problems.append(f"alert candidates: {alert_ratio:.2f} × the floor > 1.5 × {pinned} (+{ALERT_NOISE})")
+    return problems
+
+
+def test_pages_stay_within_their_ratios(seeded, db):
+    baseline = _baseline()
+    _floor_ms()  # warm the floor's path too
+    pages = _pages()
+    measured = {name: _measure(name, *spec) for name, spec in pages.items()}
+    alert_ratio = _alert_ratio()
+    if UPDATE:
+        _write_baseline(measured, alert_ratio)
+        pytest.skip("baseline rewritten")
+    if _problems(baseline, measured, alert_ratio):
+        # A neighbour on a shared CI machine can stall one series; a real regression shows twice.
+        for name in measured:
+            again = _measure(name, *pages[name])
+            measured[name] = (min(measured[name][0], again[0]), min(measured[name][1], again[1]))
+        alert_ratio = min(alert_ratio, _alert_ratio())
+    problems = _problems(baseline, measured, alert_ratio)
     assert problems == [], problems
 
 
