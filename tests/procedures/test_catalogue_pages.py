@@ -84,20 +84,58 @@ def test_list_is_paginated(client, catalogue):
 
 
 def _list_queries(client, django_assert_num_queries, expected):
-    # 1 count for the paginator, 1 page of procedures joined with their field, 1 prefetch of
-    # variants, then the filter choices: fields, agencies.
     with django_assert_num_queries(expected):
         response = client.get(reverse("procedures:list"))
         assert response.status_code == 200
         return response
 
 
-def test_list_query_count_does_not_grow_with_rows(client, catalogue, django_assert_num_queries):
+def test_list_reads_the_catalogue_once_per_version(client, catalogue, django_assert_num_queries):
+    # Building the process's snapshot: variants' limits, procedures' agencies, procedures with their
+    # field, then the filter choices (fields, agencies); the visits after it read no table.
     _list_queries(client, django_assert_num_queries, 5)
+    _list_queries(client, django_assert_num_queries, 0)
     for n in range(10):
         full_variant(ProcedureFactory(code=f"8.{n:06d}"))
     response = _list_queries(client, django_assert_num_queries, 5)
     assert len(codes(response)) == 14
+    _list_queries(client, django_assert_num_queries, 0)
+
+
+def test_an_admin_edit_shows_on_the_next_visit(client, catalogue):
+    assert codes(client.get(reverse("procedures:list"), {"q": "khai sinh"})) == ["1.001193"]
+    birth = catalogue["birth"]
+    birth.name = "Đăng ký khai sinh có yếu tố nước ngoài"
+    birth.save()
+    response = client.get(reverse("procedures:list"), {"q": "nuoc ngoai"})
+    assert codes(response) == ["1.001193"]
+    assert "có yếu tố nước ngoài" in response.content.decode()
+    variant = birth.variants.get()
+    variant.time_limit, variant.time_unit = 9, "working_days"
+    variant.save()
+    assert "09 ngày làm việc" in client.get(reverse("procedures:list"), {"q": "nuoc ngoai"}).content.decode()
+    birth.is_active = False
+    birth.save()
+    assert codes(client.get(reverse("procedures:list"), {"q": "khai sinh"})) == []
+
+
+def test_an_agency_added_to_a_procedure_shows_under_its_filter(client, catalogue):
+    agency = AgencyFactory(code="000.00.01.H99", name="UBND xã Mới")
+    assert codes(client.get(reverse("procedures:list"), {"agency": agency.code})) == []
+    catalogue["copy"].agencies.add(agency)
+    assert codes(client.get(reverse("procedures:list"), {"agency": agency.code})) == ["2.000815"]
+    catalogue["copy"].agencies.remove(agency)
+    assert codes(client.get(reverse("procedures:list"), {"agency": agency.code})) == []
+
+
+def test_a_lost_version_rebuilds_the_snapshot(client, catalogue, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from procedures import catalogue as snapshots
+
+    client.get(reverse("procedures:list"))
+    cache.delete(snapshots.VERSION_KEY)  # a flushed or restarted cache
+    _list_queries(client, django_assert_num_queries, 5)
 
 
 def test_detail_shows_what_a_citizen_needs(client, catalogue, django_assert_num_queries):

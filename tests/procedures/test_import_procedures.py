@@ -47,6 +47,15 @@ def test_imports_procedures_with_variants_fees_papers_and_steps(tmp_path):
     assert variant.documents.count() == 1
 
 
+def test_an_import_shows_on_the_catalogue_page_at_once(tmp_path, client):
+    from django.urls import reverse
+
+    run(write(tmp_path, [procedure()]))
+    assert "Đăng ký khai sinh" in client.get(reverse("procedures:list")).content.decode()
+    run(write(tmp_path, [procedure(name="Đăng ký khai sinh lưu động")]))
+    assert "Đăng ký khai sinh lưu động" in client.get(reverse("procedures:list")).content.decode()
+
+
 def test_reimport_updates_instead_of_duplicating(tmp_path):
     run(write(tmp_path, [procedure()]))
     changed = procedure(name="Đăng ký khai sinh (sửa)", variant={"fees": [{"name": "Lệ phí", "amount": 10000}]})

@@ -1,0 +1,134 @@
+"""The public catalogue page's data, read once per process and kept until its version changes.
+
+The catalogue changes only on an import or an admin edit, yet `/thu-tuc/` is the portal's most
+visited page: five queries and a prefetch a visit were most of its cost (docs/benchmarks.md, issue 26).
+Each process keeps one snapshot of the active procedures and the filters' choices, tagged with the
+version read from the shared cache; a save or delete of a catalogue row (signals below: the import
+saves through the ORM, so it is covered too) writes a new version, and every process rebuilds its
+snapshot on its next visit. One cache read a visit, no query.
+"""
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from mocua.accounts.models import Agency, Level
+from mocua.text import fold
+
+from .models import Field, Procedure, ProcedureVariant, time_label
+from .selectors import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
+
+VERSION_KEY = "procedures:catalogue:version"
+
+
+@dataclass(frozen=True)
+class Row:
+    """What a catalogue list row shows and what its filters match."""
+
+    code: str
+    name: str
+    field_code: str
+    field_name: str
+    level: str
+    level_label: str
+    online_label: str  # "" for counter-only procedures
+    time_labels: str  # the variants' limits, "07 ngày làm việc; Trong ngày"
+    search_text: str
+    agency_codes: frozenset[str]
+
+
+@dataclass
+class Snapshot:
+    version: str
+    rows: list[Row] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (code, name) by name
+    agencies: list[tuple[str, str]] = field(default_factory=list)  # (code, name) by level, name
+
+
+_lock = threading.Lock()
+_snapshot: Snapshot | None = None
+
+
+def version() -> str:
+    """The catalogue's current version; a new one is made when the cache lost it (restart, flush),
+    so a process never keeps a snapshot older than the cache's memory."""
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def bump() -> None:
+    """A new version: every process rebuilds its snapshot on its next read."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _changed(**kwargs) -> None:
+    # Now, for this process and for tests (whose transactions never commit), and again at commit,
+    # so a process that rebuilt from the rows before the commit rebuilds once more.
+    bump()
+    transaction.on_commit(bump)
+
+
+for _model in (Procedure, ProcedureVariant, Field, Agency):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"catalogue-{_model.__name__}-save")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"catalogue-{_model.__name__}-delete")
+
+
+@receiver(m2m_changed, sender=Procedure.agencies.through, dispatch_uid="catalogue-agencies")
+def _agencies_changed(action: str, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _changed()
+
+
+def _build(tag: str) -> Snapshot:
+    levels = dict(Level.choices)
+    limits: dict[int, list[str]] = {}
+    for procedure_id, amount, unit in (ProcedureVariant.objects.filter(procedure__is_active=True)
+                                       .order_by("procedure_id", "order", "pk")
+                                       .values_list("procedure_id", "time_limit", "time_unit")):
+        limits.setdefault(procedure_id, []).append(time_label(amount, unit))
+    agencies: dict[int, set[str]] = {}
+    for procedure_id, code in Procedure.agencies.through.objects.values_list("procedure_id", "agency__code"):
+        agencies.setdefault(procedure_id, set()).add(code)
+    rows = []
+    for procedure in (Procedure.objects.filter(is_active=True).select_related("field")
+                      .order_by("field__name", "name", "code")):
+        rows.append(Row(
+            code=procedure.code, name=procedure.name, field_code=procedure.field.code,
+            field_name=procedure.field.name, level=procedure.level, level_label=levels.get(procedure.level, ""),
+            online_label="" if not procedure.accepts_online else procedure.get_online_level_display(),
+            time_labels="; ".join(limits.get(procedure.pk, [])), search_text=procedure.search_text,
+            agency_codes=frozenset(agencies.get(procedure.pk, ()))))
+    return Snapshot(
+        version=tag, rows=rows,
+        fields=list(Field.objects.order_by("name").values_list("code", "name")),
+        agencies=list(Agency.objects.filter(is_active=True).order_by("level", "name").values_list("code", "name")))
+
+
+def snapshot() -> Snapshot:
+    """This process's snapshot of the catalogue, rebuilt when the shared version moved."""
+    global _snapshot
+    tag = version()
+    current = _snapshot
+    if current is not None and current.version == tag:
+        return current
+    with _lock:
+        if _snapshot is None or _snapshot.version != tag:
+            _snapshot = _build(tag)
+        return _snapshot
+
+
+def search(snap: Snapshot, *, query: str = "", field: str = "", level: str = "", agency: str = "") -> list[Row]:
+    """The rows matching the page's filters, in the catalogue's order: as selectors.procedure_list,
+    every word of the folded query in the folded code, name or result."""
+    words = fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_WORDS]
+    return [row for row in snap.rows
+            if (not field or row.field_code == field) and (not level or row.level == level)
+            and (not agency or agency in row.agency_codes) and all(word in row.search_text for word in words)]
