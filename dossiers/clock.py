@@ -85,9 +85,10 @@ def deadline_state(dossier: Dossier, now: dt.datetime, agency) -> str:
 
 
 def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[str]:
-    """deadline_state of each dossier (of one agency), with the work calendar read once."""
-
-    states, pending = [], []  # pending: (index in states, due) of those due later, to be told apart
+    """deadline_state of each dossier (of one agency), with the work calendar read once: a dossier is
+    due soon when its due time is within DUE_SOON_WORKING_HOURS of office time from now, that is no
+    later than one horizon computed for the whole page."""
+    states, horizon = [], None
     for dossier in dossiers:
         due = dossier.step_due_at or dossier.due_at
         if dossier.status in CLOCK_STOPPED:
@@ -97,11 +98,8 @@ def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[s
         elif now > due:
             states.append("late")
         else:
-            pending.append((len(states), due))
-            states.append("on_track")
-    soon = dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS)
-    lefts = workcalendar.working_times_between([(now, due) for _, due in pending], agency) if pending else []
-    for (index, _), left in zip(pending, lefts, strict=True):
-        if left <= soon:
-            states[index] = "due_soon"
+            if horizon is None:
+                horizon = workcalendar.working_time_horizon(
+                    now, dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS), agency)
+            states.append("due_soon" if due <= horizon else "on_track")
     return states

@@ -11,6 +11,7 @@ from .calendar import (
     next_opening,
     office_hours,
     working_time_between,
+    working_time_horizon,
     working_times_between,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "next_opening",
     "office_hours",
     "working_time_between",
+    "working_time_horizon",
     "working_times_between",
 ]

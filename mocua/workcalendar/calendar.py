@@ -200,6 +200,17 @@ def working_times_between(spans: list[tuple[dt.datetime, dt.datetime]], agency=N
     return [clock.between(_local(start), _local(end)) for start, end in spans]
 
 
+def working_time_horizon(start: dt.datetime, delta: dt.timedelta, agency=None) -> dt.datetime:
+    """The latest moment with at most `delta` of office time after `start`: `end` is within it exactly
+    when working_time_between(start, end) <= delta. A list colouring its rows "due soon" compares each
+    due time with it instead of walking the calendar once per row."""
+    if delta < dt.timedelta():
+        raise ValueError("Cannot add negative working time.")
+    clock = _Clock.build(agency)
+    # Landing on a closing: the office time stays `delta` until the next session opens.
+    return clock.next_opening(clock.add(_local(start), delta))
+
+
 def add_working_time(start: dt.datetime, delta: dt.timedelta, agency=None) -> dt.datetime:
     """The moment `delta` of office time after `start`: the inverse of working_time_between."""
     if delta < dt.timedelta():

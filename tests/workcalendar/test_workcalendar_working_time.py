@@ -5,7 +5,7 @@ import types
 
 import pytest
 
-from mocua.workcalendar import add_working_time, working_time_between
+from mocua.workcalendar import add_working_time, working_time_between, working_time_horizon
 from mocua.workcalendar.calendar import VN_TZ
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +83,27 @@ def test_measure_then_add_round_trip(start, end):
 def test_add_working_time_rejects_negative_delta():
     with pytest.raises(ValueError, match="negative"):
         add_working_time(at(2026, 10, 5, 10), -H)
+
+
+@pytest.mark.parametrize("start", [
+    dt.datetime(2026, 4, 24, 9, 0, tzinfo=VN_TZ),  # Friday morning, the 30/4–1/5 holidays ahead
+    dt.datetime(2026, 4, 24, 15, 30, tzinfo=VN_TZ),  # landing on Friday's closing: the horizon is Monday's opening
+    dt.datetime(2026, 4, 25, 10, 0, tzinfo=VN_TZ),  # Saturday
+    dt.datetime(2026, 4, 29, 16, 59, tzinfo=VN_TZ),  # the evening before the holidays
+    dt.datetime(2026, 6, 10, 11, 30, tzinfo=VN_TZ),  # at the lunch break
+])
+@pytest.mark.parametrize("hours", [0, 1, 3.5, 4, 8])
+def test_horizon_agrees_with_the_working_time_of_every_end(start, hours):
+    """end ≤ horizon exactly when working_time_between(start, end) ≤ delta, for ends every 15 minutes
+    over the next week and a half (the lists' "due soon" reads the horizon instead)."""
+    delta = dt.timedelta(hours=hours)
+    horizon = working_time_horizon(start, delta)
+    for quarter in range(1, 4 * 24 * 10):
+        end = start + dt.timedelta(minutes=15 * quarter)
+        assert (end <= horizon) == (working_time_between(start, end) <= delta), (end, horizon)
+
+
+def test_horizon_at_a_closing_is_the_next_opening():
+    # 3.5 h from Friday 13:30 ends at 17:00: nothing more counts until Monday 07:30.
+    friday = at(2026, 10, 9, 13, 30)
+    assert working_time_horizon(friday, dt.timedelta(hours=3.5)) == at(2026, 10, 12, 7, 30)
