@@ -125,6 +125,9 @@ def measure_rounds(floor, scenarios, *, requests: int, rounds: int, warmup: int)
     _warm(floor, warmup)
     rows = []
     for scenario in scenarios:
+        if scenario.missing:
+            rows.append({"scenario": scenario, "queries": None, "wrong": scenario.missing, "cpu": [], "ratio": []})
+            continue
         count, wrong = _warm(scenario, warmup)
         rows.append({"scenario": scenario, "queries": count, "wrong": wrong, "cpu": [], "ratio": []})
     needs_pdf = any(floors.TARGETS.get(r["scenario"].key, floors.Target(0, "")).floor == "pdf" for r in rows)
@@ -172,8 +175,11 @@ def run(env, args) -> list[dict]:
     InProcessClient.handler = WSGIHandler()
     bench = InProcessBench("127.0.0.1", env.port, args.concurrency)
     only = {key for key in args.only.split(",") if key} or {"lookup", "mine", "search", "catalogue", "intake",
-                                                            "receipt"}
+                                                            "receipt", "transparency", "feedback_answer", "targets",
+                                                            "transfer", "eresult"}
+    warmup = max(args.concurrency, 20)
+    bench.feedback_items = warmup + 1 + args.requests * args.rounds  # each answered once
     results = measure_rounds(bench.floor(), _scenarios(bench, only), requests=args.requests, rounds=args.rounds,
-                             warmup=max(args.concurrency, 20))
+                             warmup=warmup)
     print(table(results, args.rounds), flush=True)
     return results

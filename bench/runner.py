@@ -26,7 +26,15 @@ TARGETS = {
     "ratings": ("(không có mục tiêu riêng)", None, None),
     "intake": ("≥ 250 hồ sơ/s, p95 ≤ 60 ms", 60, 250),
     "receipt": ("p95 ≤ 300 ms", 300, None),
+    "transparency": ("(không có mục tiêu riêng)", None, None),
+    "feedback_answer": ("(không có mục tiêu riêng)", None, None),
+    "targets": ("(không có mục tiêu riêng)", None, None),
+    "transfer": ("(không có mục tiêu riêng)", None, None),
+    "eresult": ("(không có mục tiêu riêng)", None, None),
 }
+# Rows of issue 26's table whose pages are not built yet: listed with why, not measured.
+NOT_BUILT = [("transfer", "Chuyển hồ sơ giữa các cơ quan", 23),
+             ("eresult", "Tải kết quả điện tử", 24)]
 LEADERS = [("officers_unit", "Trễ hạn theo cán bộ, một đơn vị, một năm", "/lanh-dao/can-bo/", False),
            ("officers_province", "Trễ hạn theo cán bộ, toàn tỉnh, một năm", "/lanh-dao/can-bo/", True),
            ("officers_province_api", "API /api/v1/stats/officers/, toàn tỉnh, một năm", "/api/v1/stats/officers/",
@@ -42,7 +50,10 @@ def _scenarios(bench: Bench, only: set[str]) -> list[Scenario]:
     makers = [bench.lookup, bench.mine, bench.agency_search]
     makers += [lambda row=row: bench.leaders(*row) for row in LEADERS]
     makers += [bench.intake, bench.receipt, bench.agency_list, bench.catalogue]
-    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt", "list", "catalogue"]
+    makers += [bench.transparency, bench.feedback_answer, bench.targets]
+    makers += [lambda row=row: bench.not_built(*row) for row in NOT_BUILT]
+    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt", "list", "catalogue",
+            "transparency", "feedback_answer", "targets", *[row[0] for row in NOT_BUILT]]
     return [make() for key, make in zip(keys, makers, strict=True) if not only or key in only]
 
 
@@ -97,6 +108,8 @@ def memory_rows(stack: Stack) -> list[Row]:
 
 def _measure(scenario: Scenario, args) -> Row:
     target, p95, rps = TARGETS[scenario.key]
+    if scenario.missing:
+        return Row(scenario.label, target=target, note=scenario.missing)
     if not asyncio.run(_exists(scenario)):
         return Row(scenario.label, target=target, note="chưa xây dựng (trang trả 404)")
     print(f"… {scenario.label}", flush=True)

@@ -221,3 +221,56 @@ class Bench:
             response = await client.request("GET", rng.choice(client.extra["paths"]))
             return response.status, response.status == 200 and response.body.startswith(b"%PDF"), ""
         return Scenario("receipt", "Giấy tiếp nhận (PDF, Mẫu 01)", clients, step)
+
+    # -- pages added since issue 7 (issue 26's item 1) -----------------------------------------
+
+    def transparency(self) -> Scenario:
+        """The public figures page (/cong-khai/), anonymous: read from the summary rows, cached."""
+        return Scenario("transparency", "Trang công khai số liệu (/cong-khai/)",
+                        [self._client() for _ in range(self.concurrency)], self._get(["/cong-khai/"]))
+
+    def targets(self) -> Scenario:
+        """The leaders' targets page (/lanh-dao/chi-tieu/) as the province leader, this year."""
+        user = self._leader(province=True)
+        clients = [self._staff(user) for _ in range(self.concurrency)]
+        return Scenario("targets", "Chỉ tiêu của các đơn vị (/lanh-dao/chi-tieu/), toàn tỉnh",
+                        clients, self._get([f"/lanh-dao/chi-tieu/?period=year&year={timezone.localdate().year}"]))
+
+    feedback_items = 3000  # the HTTP bench's: a minute of answers at 8 clients; inprocess sets its own
+
+    def feedback_answer(self) -> Scenario:
+        """A unit's officer answers a citizen's feedback (the "answer" move's form, a real commit):
+        `feedback_items` items are sent and classified beforehand through the services, each answered
+        once; the row reports a wrong answer when they run out."""
+        from feedback import services as feedback_services
+        from feedback.models import Subject
+
+        officer = (self.users.filter(role=Role.SPECIALIST, agency__level="commune")
+                   .select_related("agency").order_by("agency_id", "pk").first())
+        clients = [self._staff(officer) for _ in range(self.concurrency)]
+        sender = feedback_services.Sender(name="Nguyễn Văn Đo Tải", phone="0912000111", address="Số 1 Lê Lợi")
+        pool = []  # shared: every client is the same officer, and any of them may answer any item
+        for _ in range(self.feedback_items):
+            item = feedback_services.feedback_send(
+                subject=Subject.UNIT, title="Thời gian chờ tại quầy", content="Phải chờ hơn một giờ buổi sáng.",
+                agency=officer.agency, sender=sender)
+            item = feedback_services.feedback_classify(item=item, actor=officer, category="conduct")
+            pool.append((item.pk, item.version))
+
+        async def step(client: Client):
+            if "csrftoken" not in client.cookies:
+                await client.csrf("/can-bo/phan-anh/")
+            if not pool:
+                return 0, False, "no feedback item left to answer"
+            pk, version = pool.pop()
+            path = f"/can-bo/phan-anh/{pk}/thao-tac/answer/"
+            response = await client.request("POST", path, form={
+                "answer-answer": "Đơn vị đã bố trí thêm một cán bộ tiếp nhận vào buổi sáng.",
+                "answer-version": str(version), "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+                headers={"Referer": f"http://{self.host}:{self.port}/can-bo/phan-anh/{pk}/"})
+            return response.status, response.status == 302, response.body[:200].decode("utf-8", "replace")
+        return Scenario("feedback_answer", "Trả lời phản ánh, kiến nghị (đơn vị)", clients, step)
+
+    def not_built(self, key: str, label: str, issue: int) -> Scenario:
+        """A row of the issue's table whose page does not exist yet: shown, not measured."""
+        return Scenario(key, label, [], None, missing=f"chưa xây dựng (issue {issue})")
