@@ -24,6 +24,8 @@ system-deps:
 	  else echo "Cài các gói Debian (cần quyền root): sudo apt-get install $(DEBIAN_PACKAGES)"; exit 1; fi; \
 	fi
 
+# DEBUG is off unless asked for (mocua/settings.py): the demo asks for it, for itself only.
+demo: export DEBUG = true
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
