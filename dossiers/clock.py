@@ -23,6 +23,13 @@ def dossier_due(dossier: Dossier, start: dt.datetime) -> dt.datetime:
                                cutoff=dossier.same_day_cutoff or dt.time(15, 0))
 
 
+def appointment(variant, agency, start: dt.datetime) -> dt.datetime:
+    """The appointment a counter intake of `variant` would get if accepted at `start` (the summary
+    shown before the accept is confirmed): the same rule as dossier_due, nothing saved."""
+    return workcalendar.due_at(start, variant.time_limit, variant.time_unit, agency,
+                               cutoff=variant.same_day_cutoff or dt.time(15, 0))
+
+
 def _office_day(agency) -> Decimal:
     (m_start, m_end), (a_start, a_end) = workcalendar.office_hours(agency)
     seconds = sum((dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)).seconds

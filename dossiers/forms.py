@@ -24,7 +24,10 @@ class IntakeForm(forms.Form):
 
     OUTCOMES = [("accept", "Tiếp nhận"), ("guide", "Hướng dẫn bổ sung"), ("refuse", "Từ chối tiếp nhận")]
 
-    outcome = forms.ChoiceField(choices=OUTCOMES, initial="accept", widget=forms.HiddenInput)
+    # No default: a form sent by Enter names no outcome. The accept is confirmed on a summary first.
+    outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.HiddenInput,
+                                error_messages={"required": "Hãy chọn một kết quả kiểm tra bằng các nút ở cuối trang."})
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     applicant_name = inputs.TextField(label="Họ và tên người nộp", max_length=150)
     applicant_id_number = inputs.TextField(label="Số định danh cá nhân (CCCD)", max_length=20, required=False)
     applicant_phone = inputs.TextField(label="Điện thoại", max_length=20, required=False)
@@ -57,10 +60,13 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, variant: ProcedureVariant, **kwargs):
         super().__init__(*args, **kwargs)
         self.variant = variant
+        if not self.is_bound:  # keyboard first: the procedure was just picked, the name comes next
+            self.fields["applicant_name"].widget.attrs["autofocus"] = True
         self.paper_rows = []
         for n, document in enumerate(variant.documents.all()):
             prefix = f"paper_{n}"
-            self.fields[f"{prefix}_provided"] = forms.BooleanField(required=False, initial=True)
+            # Optional papers ("nếu có") start unticked: only what the citizen hands over is recorded.
+            self.fields[f"{prefix}_provided"] = forms.BooleanField(required=False, initial=document.mandatory)
             self.fields[f"{prefix}_form"] = forms.ChoiceField(choices=PaperForm.choices, initial=document.form)
             self.fields[f"{prefix}_quantity"] = inputs.IntegerField(min_value=1, max_value=999,
                                                                    initial=document.quantity)
@@ -122,11 +128,20 @@ class IntakeForm(forms.Form):
                                channel=data["channel"], fees_collected=fees, return_method=data["return_method"],
                                return_address=data["return_address"], sets=data["sets"], note=data["note"])
 
+    def summary(self) -> dict:
+        """What the officer confirms before the clock starts: the applicant, the papers received."""
+        data = self.cleaned_data
+        return {"applicant": data["applicant_name"], "id_number": data["applicant_id_number"],
+                "papers": [doc.name for doc, prefix in self.paper_rows if data[f"{prefix}_provided"]]}
+
+    def unticked(self) -> list[str]:
+        """The mandatory papers not received (the guidance slip's list when none is typed)."""
+        data = self.cleaned_data
+        return [doc.name for doc, prefix in self.paper_rows if doc.mandatory and not data[f"{prefix}_provided"]]
+
     def missing_list(self) -> list[str]:
         typed = [line.strip() for line in self.cleaned_data["missing_papers"].splitlines() if line.strip()]
-        unticked = [doc.name for doc, prefix in self.paper_rows
-                    if doc.mandatory and not self.cleaned_data[f"{prefix}_provided"]]
-        return typed or unticked
+        return typed or self.unticked()
 
 
 # One small form per move on the dossier page. Every one carries the version the page showed.

@@ -79,12 +79,20 @@ def intake(request):
         .prefetch_related("documents", "fees", "steps"),
         pk=variant_id, procedure__agencies=request.user.agency, procedure__is_active=True)
     form = forms.IntakeForm(request.POST or None, variant=variant)
+    summary = None
     if request.method == "POST" and form.is_valid():
-        try:
-            return _intake_outcome(request, form)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "dossiers/intake.html", {"form": form, "variant": variant})
+        if form.cleaned_data["outcome"] == "accept" and not form.cleaned_data["confirmed"] and not form.unticked():
+            # The clock starts only on a confirmed accept: show what would be recorded first.
+            summary = {**form.summary(),
+                       "appointment": clock.appointment(variant, request.user.agency, timezone.now())}
+        else:
+            try:
+                return _intake_outcome(request, form)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    unticked = form.unticked() if hasattr(form, "cleaned_data") and not form.errors.get("outcome") else []
+    return render(request, "dossiers/intake.html", {"form": form, "variant": variant, "summary": summary,
+                                                    "unticked": unticked})
 
 
 def _intake_outcome(request, form):

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import Dossier, IntakeGuidance, Message
@@ -494,7 +495,7 @@ def test_attach_needs_a_name_and_a_file(frozen, processing, as_user, specialist)
 
 def _intake_post(variant, **changes):
     fee = variant.fees.get()
-    data = {"variant": variant.pk, "outcome": "accept", "applicant_name": "Trần Thị Bình",
+    data = {"variant": variant.pk, "outcome": "accept", "confirmed": "True", "applicant_name": "Trần Thị Bình",
             "applicant_id_number": "038190001234", "applicant_phone": "0912 345 678", "applicant_email": "",
             "applicant_address": "12 Lê Lợi", "owner_kind": "person", "channel": "counter", "sets": "1",
             "return_method": "counter", "return_address": "", "note": "", "missing_papers": "", "reason": "",
@@ -528,6 +529,44 @@ def test_intake_accept_redirects_to_the_receipt(frozen, as_user, receptionist, v
     receipt = client.get(page(dossier.code, "giay-tiep-nhan.pdf"))
     assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
     assert receipt.content.startswith(b"%PDF")
+
+
+def test_the_intake_form_starts_with_the_name_and_only_mandatory_papers_ticked(as_user, receptionist, variant):
+    """Issue 22, items 2-3: optional papers ("nếu có") start unticked; the cursor starts in the name."""
+    form = as_user(receptionist).get(INTAKE, {"variant": variant.pk}).context["form"]
+    assert "autofocus" in form.fields["applicant_name"].widget.attrs
+    documents = list(variant.documents.order_by("order"))
+    assert {d.mandatory for d in documents} == {True, False}  # the fixture has both kinds
+    assert [form[f"paper_{i}_provided"].initial for i in range(len(documents))] == [d.mandatory for d in documents]
+
+
+def test_an_accept_shows_a_summary_and_only_the_confirmed_accept_starts_the_clock(frozen, as_user, receptionist,
+                                                                                 variant):
+    """Issue 22, item 1: Enter in a field sent the form and accepted the dossier. The form names no
+    outcome by default, and the accept button leads to a summary that must be confirmed."""
+    client = as_user(receptionist)
+    pressed_enter = client.post(INTAKE, _intake_post(variant, outcome=None, confirmed=None))
+    assert pressed_enter.status_code == 200 and not Dossier.objects.exists()
+    assert "Hãy chọn một kết quả kiểm tra" in pressed_enter.content.decode()
+
+    summary = client.post(INTAKE, _intake_post(variant, confirmed=None, paper_1_provided=None))
+    html = summary.content.decode()
+    assert summary.status_code == 200 and not Dossier.objects.exists()
+    assert "Xác nhận tiếp nhận" in html and "Trần Thị Bình" in html
+    assert summary.context["summary"]["papers"] == ["Tờ khai theo mẫu"]
+    assert "17:00 ngày 05/03/2026" in html  # the appointment the confirmed accept then gets
+
+    confirmed = client.post(INTAKE, _intake_post(variant, paper_1_provided=None))
+    assert confirmed.status_code == 302
+    assert timezone.localtime(Dossier.objects.get().due_at).strftime("%H:%M %d/%m/%Y") == "17:00 05/03/2026"
+
+
+def test_an_unticked_mandatory_paper_offers_the_guidance_path(frozen, as_user, receptionist, variant):
+    response = as_user(receptionist).post(INTAKE, _intake_post(variant, confirmed=None, paper_0_provided=None))
+    assert response.status_code == 200 and not Dossier.objects.exists() and response.context["summary"] is None
+    html = response.content.decode()
+    assert "Hồ sơ còn thiếu giấy tờ bắt buộc: Tờ khai theo mẫu" in html
+    assert '<details id="other-outcomes" open>' in html
 
 
 def test_intake_papers_missing_gives_the_mau_02_guidance_and_no_dossier(frozen, as_user, receptionist, variant):
