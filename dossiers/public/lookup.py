@@ -131,6 +131,14 @@ def dossier_lookup(*, code: str, pin: str, client: str) -> Dossier | None:
     return None
 
 
+def tries_left(*, code: str, client: str) -> int:
+    """Failed lookups this client may still make on this code before the pause: the same count
+    after an unknown code as after a wrong PIN (both are counted alike). The code's count from
+    every client is left out: it would tell this visitor about other people's tries."""
+    keys = _keys(client, normalise_code(code))[:2]
+    return max(min(limit - ratelimit.count(key) for key, limit, _window in keys), 0)
+
+
 def dossier_from_token(*, token: str, client: str) -> Dossier | None:
     """The dossier named by a receipt's signed QR token; None for a forged or expired one."""
     taken = _take_attempt(client, "")

@@ -97,6 +97,10 @@ def test_counter_intake_to_returned(open_page, catalogue, staff, agency):
     expect(counter.locator("table.fees tr", has_text=fee["name"]).locator("input")).to_have_value(str(fee["amount"]))
     counter.locator("[name='applicant_id_number']").fill(APPLICANT["applicant_id_number"])
     accept.click()
+    # The accept shows a summary first; only its confirmation starts the clock.
+    expect(counter.locator("#intake-summary")).to_contain_text("Trần Thị Bình")
+    assert not Dossier.objects.exists()
+    counter.get_by_role("button", name="Xác nhận tiếp nhận và in giấy hẹn").click()
 
     counter.wait_for_url(re.compile(r"/can-bo/ho-so/[^/]+/\?in=01$"))
     code = counter.locator("h1.code").inner_text()

@@ -116,6 +116,26 @@ def test_a_wrong_pin_shows_the_form_again_with_a_vietnamese_message(client, buil
     assert unlocked(client) == []
 
 
+def test_a_wrong_pin_keeps_the_code_and_says_the_tries_left(client, build_dossier, settings):
+    """Issue 22, item 11: the citizen retypes the PIN only, and knows when the pause comes; an unknown
+    code reads exactly alike (the count is the client's, on the code typed)."""
+    settings.LOOKUP_CLIENT_CODE_FAILURES, settings.LOOKUP_CLIENT_FAILURES = 5, 10
+    dossier = build_dossier("processing")
+    first = look_up(client, dossier.code, "WRONGPIN")
+    form = first.context["form"]
+    assert form["code"].value() == dossier.code and not form["pin"].value()
+    assert "Bạn còn 4 lần thử trước khi phải tạm dừng ít phút." in html(first)
+    assert "WRONGPIN" not in html(first)
+    second = look_up(client, dossier.code, "WRONGPIN")
+    assert "Bạn còn 3 lần thử" in html(second)
+    unknown = look_up(client, dossier.code[:-4] + "9999", "WRONGPIN")
+    assert "Bạn còn 4 lần thử" in html(unknown)  # a fresh code: its own count of five
+    for _ in range(3):
+        last = look_up(client, dossier.code, "WRONGPIN")
+    assert "Bạn đã hết lượt thử" in html(last)
+    assert look_up(client, dossier.code, dossier.pin).status_code == 429
+
+
 def test_a_lookup_reads_three_queries_whatever_the_dossier_holds(client, build_dossier, django_assert_num_queries):
     """The PIN by code, the dossier with its agency and rating, its timeline: no field the page
     shows is read later, one at a time (the dossier is loaded with only the public columns)."""
