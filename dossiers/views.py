@@ -19,7 +19,7 @@ from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, outbox, permissions, selectors, services
 from .models import DossierDocument, IntakeGuidance, Message
-from .workflow import ACTIONS, EVENT_LABELS, Status
+from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, moves_in_order
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
 PAGE_SIZE = 25
@@ -185,13 +185,15 @@ def counter_queue(request):
 @role_required(*ALL_STAFF)
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
-    actions = permissions.allowed_actions(request.user, dossier)
+    # The move that fits the step first (open), the rest after it (issue 22, item 5).
+    actions = moves_in_order(permissions.allowed_actions(request.user, dossier), dossier)
     move_forms = []
     for action in actions:
         form_class, _ = MOVES[action]
         kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
         move_forms.append((action, ACTIONS[action].label,
-                           form_class(initial={"version": dossier.version}, prefix=action, **kwargs)))
+                           form_class(initial={"version": dossier.version}, prefix=action, **kwargs),
+                           CONFIRMED_MOVES.get(action, "")))
     printable = _printable(dossier)
     # ?in= comes from the redirect after a move; anything else (a typo, "a/b") must not break the page.
     print_now = request.GET.get("in", "")

@@ -50,8 +50,14 @@ def move(page: Page, action: str, **fields) -> None:
             field.select_option(str(value))
         else:
             field.fill(value)
-    form.locator(f"button[data-action='{action}']").click()
+    button = form.locator(f"button[data-action='{action}']")
+    question, asked = button.get_attribute("data-confirm"), []
+    if question:
+        # Approve, refuse and return ask once (confirm.js): the officer says yes.
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    button.click()
     expect(page.locator(".messages")).to_contain_text(f"Đã thực hiện: {ACTIONS[action].label}.")
+    assert asked == ([question] if question else [])
 
 
 def test_counter_intake_to_returned(open_page, catalogue, staff, agency):

@@ -288,12 +288,30 @@ def test_rejecting_an_online_submission_needs_a_reason(frozen, submit_online, as
 # --------------------------------------------------------------------------- the dossier page and its moves
 
 
+def test_the_move_that_fits_the_step_comes_first_and_deciding_moves_ask_to_confirm(frozen, processing, as_user,
+                                                                                  specialist, leader, receptionist):
+    """Issue 22, item 5: a leader on the approval step saw "Phê duyệt kết quả" fourth of seven."""
+    first = as_user(specialist).get(page(processing.code)).context["move_forms"]
+    assert first[0][0] == "hand_over"
+    services.dossier_hand_over(dossier=processing, actor=specialist, to_user=leader)  # to the approval step
+    response = as_user(leader).get(page(processing.code))
+    moves = response.context["move_forms"]
+    assert len(moves) > 3 and moves[0][0] == "approve"
+    html = response.content.decode()
+    assert html.index('data-action="approve"') < html.index('data-action="hand_over"')
+    assert 'data-confirm="Phê duyệt kết quả của hồ sơ này?"' in html and "js/confirm.js" in html
+    assert dict((a, c) for a, _, _, c in moves)["refuse"] == "Từ chối giải quyết hồ sơ này (Mẫu 03)?"
+    assert dict((a, c) for a, _, _, c in moves)["hand_over"] == ""
+    approved = services.dossier_approve(dossier=processing, actor=leader, result_summary="Giấy khai sinh")
+    assert as_user(receptionist).get(page(approved.code)).context["move_forms"][0][0] == "return"
+
+
 def test_the_dossier_page_shows_its_data_and_exactly_the_allowed_actions(frozen, processing, as_user, specialist):
     response = as_user(specialist).get(page(processing.code))
     html = response.content.decode()
     assert processing.code in html and "Trần Thị Bình" in html and "Tờ khai theo mẫu" in html
     assert "8.000 đồng" in html or "8000" in html
-    actions = {a for a, _, _ in response.context["move_forms"]}
+    actions = {a for a, _, _, _ in response.context["move_forms"]}
     assert actions == {"hand_over", "request_supplement", "request_payment"}
     assert 'data-action="approve"' not in html and 'data-action="stop"' not in html
     assert "Mẫu 06" in html
@@ -456,7 +474,7 @@ def test_an_unknown_action_is_404_and_a_get_is_405(received, as_user, leader):
 
 def test_a_handover_form_offers_only_officers_of_the_agency(frozen, received, as_user, receptionist,
                                                              other_officer, specialist):
-    form = dict((a, f) for a, _, f in as_user(receptionist).get(page(received.code)).context["move_forms"])
+    form = dict((a, f) for a, _, f, _ in as_user(receptionist).get(page(received.code)).context["move_forms"])
     officers = set(form["hand_over"].fields["to_user"].queryset)
     assert specialist in officers and other_officer not in officers
     before = snapshot(received)
