@@ -11,7 +11,8 @@ COPY dossiers ./dossiers
 COPY ratings ./ratings
 RUN pip install --no-cache-dir .
 COPY . .
-ENV DJANGO_SETTINGS_MODULE=mocua.settings PYTHONUNBUFFERED=1
+# DEBUG off for every process of the image (manage.py on a checkout defaults it on); .env may not turn it on by omission.
+ENV DJANGO_SETTINGS_MODULE=mocua.settings PYTHONUNBUFFERED=1 DEBUG=false
 # Collect as production runs (DEBUG off): the manifest the pages need exists only then. The key is a
 # throwaway for this one command (the settings refuse to start without one); it stays in no layer's env.
 RUN DEBUG=false SECRET_KEY="collectstatic-only-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \

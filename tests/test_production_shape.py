@@ -82,3 +82,22 @@ def test_the_page_probe_fails_without_the_manifest(production, tmp_path):
     assert found["/healthz"][0] == 200
     assert found["/healthz/trang"][0] == 503
     assert json.loads(found["/healthz/trang body"])["page"] == "error: ValueError"  # no manifest entry
+
+
+def test_debug_is_off_unless_asked_for():
+    """Issue 22, item 19: what serves pages (wsgi, Celery: the settings' own default) runs with DEBUG
+    off when the variable is missing; manage.py on a checkout and `make demo` ask for it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    read = "import mocua.settings as s; print('DEBUG', s.DEBUG)"
+    served = subprocess.run([sys.executable, "-c", read], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**env, "SECRET_KEY": "s" * 50})
+    assert served.returncode == 0 and "DEBUG False" in served.stdout, served.stderr
+    keyless = subprocess.run([sys.executable, "-c", read], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                             env=env)
+    assert keyless.returncode != 0 and "SECRET_KEY" in keyless.stderr
+    tool = subprocess.run([sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; "
+                           "print('DEBUG', settings.DEBUG)"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env=env)
+    assert "DEBUG True" in tool.stdout, tool.stderr
+    assert "demo: export DEBUG = true" in (ROOT / "Makefile").read_text()
+    assert "DEBUG=false" in (ROOT / "Dockerfile").read_text().split("collectstatic")[0]
