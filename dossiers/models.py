@@ -168,13 +168,13 @@ class Dossier(models.Model):
             # applicant's whole name a b-tree on (agency, selectors.NameKey, recency), likewise.
         ]
 
+    def __str__(self) -> str:
+        return self.code
+
     @property
     def time_label(self) -> str:
         """"05 ngày làm việc", "Trong ngày": never "1.00" or "1 trong ngày" (issue 22, item 8)."""
         return time_label(self.time_limit, self.time_unit)
-
-    def __str__(self) -> str:
-        return self.code
 
     @property
     def portal_status(self) -> int:
