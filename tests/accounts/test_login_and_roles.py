@@ -95,6 +95,10 @@ def test_seed_demo_prints_a_summary_not_its_messages(capfd, settings):
     out, err = capfd.readouterr()
     assert "mocua-demo-2026" in out and "lanhdao.ubndtinh" in out
     assert "thư điện tử" in out and "Subject:" not in out and "SMS not sent" not in err
+    # The deadline scan ran once after seeding (item 7): the demo's bell has due-soon and overdue alerts.
+    from dossiers.models import Alert
+
+    assert "quét hạn xử lý:" in out and Alert.objects.exists()
     assert len((out + err).splitlines()) < 20, out + err
 
 
