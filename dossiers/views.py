@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mocua.accounts.models import User
+from mocua.accounts.models import Role, User
 from mocua.accounts.roles import ALL_STAFF, role_required
 from mocua.errors import DomainError
 from mocua.inputs import ascii_int, read_query
@@ -19,7 +19,7 @@ from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, outbox, permissions, selectors, services
 from .models import DossierDocument, IntakeGuidance, Message
-from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, moves_in_order
+from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, moves_in_order, next_step_of
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
 PAGE_SIZE = 25
@@ -190,7 +190,7 @@ def dossier_detail(request, code: str):
     move_forms = []
     for action in actions:
         form_class, _ = MOVES[action]
-        kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
+        kwargs = {"agency": dossier.agency, "dossier": dossier} if form_class is forms.HandOverForm else {}
         move_forms.append((action, ACTIONS[action].label,
                            form_class(initial={"version": dossier.version}, prefix=action, **kwargs),
                            CONFIRMED_MOVES.get(action, "")))
@@ -251,12 +251,18 @@ def dossier_move(request, code: str, action: str):
                 messages.error(request, f"{ACTIONS[action].label}: {label + ': ' if label else ''}{error}")
         return redirect("dossiers:detail", code=code)
     arguments = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    step = next_step_of(dossier) if action == "hand_over" and arguments.get("next_step") else None
     try:
         service(dossier=dossier, actor=request.user, expected_version=form.cleaned_data.get("version"), **arguments)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("dossiers:detail", code=code)
     messages.success(request, f"Đã thực hiện: {ACTIONS[action].label}.")
+    chosen = arguments.get("to_user")
+    if step and chosen and step.get("role") and chosen.role != step["role"]:
+        # The move is legal (a head may stand in); the word the approval step once went without.
+        messages.warning(request, f"Lưu ý: bước “{step.get('name', '')}” do {Role(step['role']).label.lower()} "
+                                  f"thực hiện, còn {chosen.display_name} là {chosen.get_role_display().lower()}.")
     # The form the move issued (Mẫu 02–05), offered for printing at once.
     suffix = f"?in={ACTIONS[action].form}" if ACTIONS[action].form else ""
     return redirect(reverse("dossiers:detail", args=[code]) + suffix)

@@ -180,3 +180,10 @@ def moves_in_order(actions: list[str], dossier) -> list[str]:
     """`actions` (the user's allowed moves) with the one that fits the dossier's step first."""
     first = next_move(dossier)
     return sorted(actions, key=lambda action: action != first)
+
+
+def next_step_of(dossier) -> dict | None:
+    """The plan's step after the current one ({"name", "role", "department", "budget"}), or None."""
+    plan = dossier.steps_plan or []
+    index = dossier.step_index + 1
+    return plan[index] if 0 <= index < len(plan) else None

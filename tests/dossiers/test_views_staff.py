@@ -306,6 +306,31 @@ def test_the_move_that_fits_the_step_comes_first_and_deciding_moves_ask_to_confi
     assert as_user(receptionist).get(page(approved.code)).context["move_forms"][0][0] == "return"
 
 
+def test_the_handover_suggests_the_next_steps_role_least_loaded_first_and_warns_on_a_misfit(
+        frozen, processing, as_user, specialist, leader, head, agency):
+    """Issue 22, item 4: the approval step went to a department head with no word."""
+    other_leader = UserFactory(agency=agency, role=Role.LEADER, username="lanhdao2", full_name="Đỗ Văn Lực")
+    response = as_user(specialist).get(page(processing.code))
+    form = dict((a, f) for a, _, f, _ in response.context["move_forms"])["hand_over"]
+    assert form.next_role == "leader" and "Ký duyệt kết quả" in form.step_hint and "lãnh đạo cơ quan" in form.step_hint
+    officers = list(form.fields["to_user"].queryset)
+    # Both leaders first, the one holding fewer open dossiers (none) before the other; then the rest.
+    assert [o.role for o in officers[:2]] == ["leader", "leader"] and officers[2].role != "leader"
+    assert officers[0].load <= officers[1].load
+    html = response.content.decode()
+    assert 'data-next-role="leader"' in html and 'data-role="head"' in html
+    assert "hồ sơ đang giữ" in html
+    assert "Bước này đã xong: chuyển hồ sơ sang bước tiếp theo" in html and "bỏ chọn nếu chỉ phân công" not in html
+
+    moved = as_user(specialist).post(move_url(processing.code, "hand_over"), {
+        "hand_over-version": processing.version, "hand_over-to_user": head.pk, "hand_over-next_step": "on"})
+    assert moved.status_code == 302
+    warnings = [m for m in flashed(moved) if m.startswith("Lưu ý")]
+    assert warnings == [f"Lưu ý: bước “Ký duyệt kết quả” do lãnh đạo cơ quan thực hiện, còn {head.display_name} "
+                        "là lãnh đạo phòng."]
+    assert other_leader.pk != leader.pk
+
+
 def test_the_dossier_page_shows_its_data_and_exactly_the_allowed_actions(frozen, processing, as_user, specialist):
     response = as_user(specialist).get(page(processing.code))
     html = response.content.decode()
