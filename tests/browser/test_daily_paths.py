@@ -119,3 +119,28 @@ def test_the_citizen_retypes_only_the_pin_and_sees_a_late_dossier_as_late(open_p
     expect(citizen.locator("#qua-han")).to_have_text("Quá hạn")
     expect(citizen.locator(".notice-late")).to_contain_text("Hồ sơ đã quá hạn hẹn trả kết quả")
     assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_handover_suggests_the_leader_and_warns_before_a_head_gets_the_approval(open_page, catalogue, staff):
+    variant = Procedure.objects.get(code=MARRIAGE).variants.order_by("order").first()
+    intake = services.Intake(
+        variant=variant, applicant=services.Applicant(name="Lê Thị Hoa", id_number="038190001111"),
+        papers=[services.Paper(name=d.name, form=d.form, mandatory=d.mandatory) for d in variant.documents.all()])
+    dossier = services.dossier_receive(actor=staff.reception, intake=intake)
+    dossier = services.dossier_hand_over(dossier=dossier, actor=staff.reception, to_user=staff.specialist)
+    assert dossier.steps_plan[dossier.step_index + 1]["role"] == "leader"
+
+    desk = open_page(staff.specialist)
+    desk.goto(f"/can-bo/ho-so/{dossier.code}/")
+    form = desk.locator("form[action$='/thao-tac/hand_over/']")
+    expect(form.locator(".step-hint")).to_contain_text("lãnh đạo cơ quan")
+    officer = form.locator("select[name='hand_over-to_user']")
+    expect(officer.locator("option").nth(1)).to_contain_text(staff.leader.full_name)  # after the empty choice
+    officer.select_option(str(staff.head.pk))
+    asked = []
+    desk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    form.locator("button[data-action='hand_over']").click()
+    expect(form).to_be_visible()
+    assert asked and "Bước tiếp theo không do vai trò" in asked[0]
+    dossier.refresh_from_db()
+    assert dossier.holder_id == staff.specialist.pk  # the officer said no: nothing moved
