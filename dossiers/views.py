@@ -316,7 +316,9 @@ def receipt(request, code: str):
 
 @role_required(*ALL_STAFF)
 def register(request):
-    form = forms.RegisterForm(request.GET or None)
+    # Opens on the current month (issue 22, item 8): an empty register asked for dates first.
+    today = timezone.localdate()
+    form = forms.RegisterForm(request.GET or {"start": today.replace(day=1).isoformat(), "end": today.isoformat()})
     dossiers = []
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

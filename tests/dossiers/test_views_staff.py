@@ -331,6 +331,21 @@ def test_the_handover_suggests_the_next_steps_role_least_loaded_first_and_warns_
     assert other_leader.pk != leader.pk
 
 
+def test_the_register_opens_on_the_current_month_and_no_empty_whereabouts(frozen, as_user, receptionist,
+                                                                          build_dossier):
+    """Issue 22, item 8: the register opened empty, and a finished dossier read "Đang ở: ·"."""
+    received = build_dossier("received")
+    response = as_user(receptionist).get(REGISTER)
+    form = response.context["form"]
+    assert form.is_bound and (form.cleaned_data["start"], form.cleaned_data["end"]) == (vn(2026, 3, 1).date(),
+                                                                                       vn(2026, 3, 2).date())
+    assert received.code in response.content.decode()
+    returned = build_dossier("returned")
+    html = as_user(receptionist).get(page(returned.code)).content.decode()
+    whereabouts = html.split("<dt>Đang ở</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert not whereabouts.startswith(" · ") and whereabouts.strip()
+
+
 def test_the_dossier_page_shows_its_data_and_exactly_the_allowed_actions(frozen, processing, as_user, specialist):
     response = as_user(specialist).get(page(processing.code))
     html = response.content.decode()
