@@ -14,7 +14,7 @@ from mocua import workcalendar
 from procedures.models import TimeUnit
 
 from .models import Dossier, Timeliness
-from .workflow import CLOCK_STOPPED, OPEN
+from .workflow import CLOCK_STOPPED, OPEN, Status
 
 
 def dossier_due(dossier: Dossier, start: dt.datetime) -> dt.datetime:
@@ -87,7 +87,7 @@ def restarts_after_supplement() -> bool:
 
 
 def deadline_state(dossier: Dossier, now: dt.datetime, agency) -> str:
-    """How the officer's lists colour a dossier: on_track, due_soon, late, paused, or ""."""
+    """How the officer's lists colour a dossier: on_track, due_soon, late, paused, uncollected, or ""."""
     return deadline_states([dossier], now, agency)[0]
 
 
@@ -99,6 +99,9 @@ def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[s
         due = dossier.step_due_at or dossier.due_at
         if dossier.status in CLOCK_STOPPED:
             states.append("paused")
+        elif dossier.status == Status.RESULT_READY:
+            # The result waits for the citizen: past the appointment it is flagged, not plain (item 8).
+            states.append("uncollected" if dossier.due_at is not None and now > dossier.due_at else "")
         elif dossier.status not in OPEN or due is None:
             states.append("")
         elif now > due:
