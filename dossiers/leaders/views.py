@@ -200,7 +200,24 @@ def breakdown(request, slug: str):
         columns += [("on_time_rate", "Tỷ lệ đúng hạn")]
     columns += OFFICER_COLUMNS[1:]
     return _page(request, "leaders/breakdown.html", q, by=by, slug=slug, title=BREAKDOWN_TITLES[by], rows=rows,
-                 has_report=has_report, headings=_headings(columns, sort, descending))
+                 has_report=has_report, headings=_headings(columns, sort, descending),
+                 chart=_breakdown_chart(rows, has_report))
+
+
+def _breakdown_chart(rows, has_report: bool) -> dict:
+    """The rows as bars, in the table's order (at most CHART_OFFICERS): resolved on time and late
+    where the grouping has dossier figures, else the steps handled and those late (issue 22, item 15)."""
+    shown = rows[:CHART_OFFICERS]
+    if has_report:
+        counts = [r.report.counts for r in shown]
+        datasets = [{"label": "Giải quyết đúng hạn, trước hạn", "color": "#2e8b57",
+                     "data": [c["resolved"] - c["resolved_late"] for c in counts]},
+                    {"label": "Giải quyết quá hạn", "color": "#b3141b", "data": [c["resolved_late"] for c in counts]},
+                    {"label": "Đang quá hạn", "color": "#a35f00", "data": [c["in_progress_overdue"] for c in counts]}]
+    else:
+        datasets = [{"label": "Bước đã xử lý", "color": "#7cb9e8", "data": [r.steps for r in shown]},
+                    {"label": "Bước quá hạn", "color": "#b3141b", "data": [r.late_steps for r in shown]}]
+    return {"labels": [r.label for r in shown], "horizontal": True, "datasets": datasets}
 
 
 REPORT_BY = {"field": "Theo lĩnh vực", "unit": "Theo đơn vị"}

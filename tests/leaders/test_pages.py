@@ -319,3 +319,11 @@ def test_the_charts_draw_the_tables_figures(client, site):
     assert officers["chart"]["labels"] == [label for _, label in late][:20]
     assert officers["chart"]["datasets"][0]["data"] == [n for n, _ in late][:20]
     assert officers["chart"]["labels"][0] == "Phạm Thị Hoa"
+    for slug in ("phong-ban", "don-vi", "linh-vuc", "thu-tuc"):
+        page = get(client, site.a.leader, reverse("leaders:breakdown", args=[slug])).context
+        assert page["chart"]["labels"] == [r.label for r in page["rows"]][:20], slug
+        assert all(len(d["data"]) == len(page["chart"]["labels"]) for d in page["chart"]["datasets"])
+    units = get(client, site.a.leader, reverse("leaders:breakdown", args=["don-vi"])).context
+    resolved = [r.report.counts["resolved"] for r in units["rows"]]
+    drawn = units["chart"]["datasets"]
+    assert [a + b for a, b in zip(drawn[0]["data"], drawn[1]["data"], strict=True)] == resolved[:20]
