@@ -71,3 +71,21 @@ def test_the_home_page_reads_a_fixed_number_of_queries(client, frozen, build_dos
     with CaptureQueriesContext(connection) as many:
         client.get(HOME)
     assert len(many) == len(few) <= 12, [q["sql"] for q in many]
+
+
+def test_the_counter_is_told_of_results_to_hand_back_and_submissions_waiting(frozen, build_dossier, submit_online,
+                                                                              receptionist, specialist):
+    """Issue 22, item 7: reception heard of neither; and a bell item's body says what happened."""
+    from dossiers.models import Message
+
+    inapp = Message.objects.filter(recipient=receptionist, channel=Message.Channel.INAPP)
+    ready = build_dossier("result_ready")
+    told = inapp.get(subject=f"Có kết quả chờ trả: hồ sơ {ready.code}")
+    assert "Hồ sơ đã được phê duyệt kết quả" in told.body and told.subject not in told.body
+    waiting = submit_online()
+    queued = inapp.get(subject=f"Hồ sơ trực tuyến chờ tiếp nhận: {waiting.code}")
+    assert "đã nộp trực tuyến" in queued.body and queued.url == "/can-bo/ho-so/cho-tiep-nhan/"
+    assert not Message.objects.filter(recipient=specialist, subject__startswith="Có kết quả chờ trả").exists()
+    handed = Message.objects.filter(recipient=specialist, channel=Message.Channel.INAPP,
+                                    subject__contains="chuyển đến bạn").first()
+    assert handed is not None and handed.subject not in handed.body and "đã chuyển hồ sơ cho bạn" in handed.body
