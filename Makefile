@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mocua
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 DEBIAN_PACKAGES := chromium fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: install demo test system-deps lint serve
+.PHONY: install demo test system-deps lint serve screens
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,8 @@ system-deps:
 	  else echo "Cài các gói Debian (cần quyền root): sudo apt-get install $(DEBIAN_PACKAGES)"; exit 1; fi; \
 	fi
 
+# DEBUG is off unless asked for (mocua/settings.py): the demo asks for it, for itself only.
+demo: export DEBUG = true
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
@@ -39,3 +41,10 @@ test: install system-deps
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# The screenshots of docs/screens.md: the browser crawl of every role's pages on the demo data, at
+# 390 px and 1366 px, saving the main screens as PNG files (tests/browser/test_crawl.py).
+screens: install system-deps
+	SCREENS_DIR=$(CURDIR)/docs/screens \
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(VENV)/bin/pytest -q -p no:cacheprovider tests/browser/test_crawl.py

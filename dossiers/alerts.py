@@ -126,7 +126,8 @@ def _messages(alert_id: int, step: DossierStep, kind: str, due: dt.datetime, sta
     dossier = step.dossier
     when = timezone.localtime(due).strftime("%H:%M %d/%m/%Y")
     subject = f"Hồ sơ {dossier.code} " + TEXTS[kind].format(step=step.step_name, due=when)
-    body = (f"{subject}.\nThủ tục: {dossier.procedure_name}.\nNgười nộp: {dossier.owner_display}.\n"
+    # What happened and where the dossier is, not the subject again (the bell shows both).
+    body = (f"Thủ tục: {dossier.procedure_name}.\nNgười nộp: {dossier.owner_display}.\n"
             f"Đang ở: {step.to_user or (step.to_department.name if step.to_department else '—')}.")
     url = reverse("dossiers:detail", args=[dossier.code])
     recipients = ({step.to_user} if step.to_user else set()) | _heads(staff, step)

@@ -14,13 +14,20 @@ from mocua import workcalendar
 from procedures.models import TimeUnit
 
 from .models import Dossier, Timeliness
-from .workflow import CLOCK_STOPPED, OPEN
+from .workflow import CLOCK_STOPPED, OPEN, Status
 
 
 def dossier_due(dossier: Dossier, start: dt.datetime) -> dt.datetime:
     """The statutory due time of the whole dossier, counted from `start`."""
     return workcalendar.due_at(start, dossier.time_limit, dossier.time_unit, dossier.agency,
                                cutoff=dossier.same_day_cutoff or dt.time(15, 0))
+
+
+def appointment(variant, agency, start: dt.datetime) -> dt.datetime:
+    """The appointment a counter intake of `variant` would get if accepted at `start` (the summary
+    shown before the accept is confirmed): the same rule as dossier_due, nothing saved."""
+    return workcalendar.due_at(start, variant.time_limit, variant.time_unit, agency,
+                               cutoff=variant.same_day_cutoff or dt.time(15, 0))
 
 
 def _office_day(agency) -> Decimal:
@@ -80,7 +87,7 @@ def restarts_after_supplement() -> bool:
 
 
 def deadline_state(dossier: Dossier, now: dt.datetime, agency) -> str:
-    """How the officer's lists colour a dossier: on_track, due_soon, late, paused, or ""."""
+    """How the officer's lists colour a dossier: on_track, due_soon, late, paused, uncollected, or ""."""
     return deadline_states([dossier], now, agency)[0]
 
 
@@ -93,6 +100,9 @@ def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[s
         due = dossier.step_due_at or dossier.due_at
         if dossier.status in CLOCK_STOPPED:
             states.append("paused")
+        elif dossier.status == Status.RESULT_READY:
+            # The result waits for the citizen: past the appointment it is flagged, not plain (item 8).
+            states.append("uncollected" if dossier.due_at is not None and now > dossier.due_at else "")
         elif dossier.status not in OPEN or due is None:
             states.append("")
         elif now > due:

@@ -3,15 +3,16 @@ the fields; the rules themselves are enforced again by the services."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, Q, Value, When
 
 from mocua import inputs
-from mocua.accounts.models import Department, User
+from mocua.accounts.models import Department, Role, User
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
 from . import services
 from .models import ApplicantKind, DossierDocument, ReturnMethod
 from .validators import MAX_NOTE, MAX_REASON, citizen_id_error, phone_error, tax_code_error
-from .workflow import Status
+from .workflow import OPEN, Status, next_step_of
 
 
 def _check(message: str) -> None:
@@ -24,7 +25,10 @@ class IntakeForm(forms.Form):
 
     OUTCOMES = [("accept", "Tiếp nhận"), ("guide", "Hướng dẫn bổ sung"), ("refuse", "Từ chối tiếp nhận")]
 
-    outcome = forms.ChoiceField(choices=OUTCOMES, initial="accept", widget=forms.HiddenInput)
+    # No default: a form sent by Enter names no outcome. The accept is confirmed on a summary first.
+    outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.HiddenInput,
+                                error_messages={"required": "Hãy chọn một kết quả kiểm tra bằng các nút ở cuối trang."})
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     applicant_name = inputs.TextField(label="Họ và tên người nộp", max_length=150)
     applicant_id_number = inputs.TextField(label="Số định danh cá nhân (CCCD)", max_length=20, required=False)
     applicant_phone = inputs.TextField(label="Điện thoại", max_length=20, required=False)
@@ -57,10 +61,13 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, variant: ProcedureVariant, **kwargs):
         super().__init__(*args, **kwargs)
         self.variant = variant
+        if not self.is_bound:  # keyboard first: the procedure was just picked, the name comes next
+            self.fields["applicant_name"].widget.attrs["autofocus"] = True
         self.paper_rows = []
         for n, document in enumerate(variant.documents.all()):
             prefix = f"paper_{n}"
-            self.fields[f"{prefix}_provided"] = forms.BooleanField(required=False, initial=True)
+            # Optional papers ("nếu có") start unticked: only what the citizen hands over is recorded.
+            self.fields[f"{prefix}_provided"] = forms.BooleanField(required=False, initial=document.mandatory)
             self.fields[f"{prefix}_form"] = forms.ChoiceField(choices=PaperForm.choices, initial=document.form)
             self.fields[f"{prefix}_quantity"] = inputs.IntegerField(min_value=1, max_value=999,
                                                                    initial=document.quantity)
@@ -122,11 +129,20 @@ class IntakeForm(forms.Form):
                                channel=data["channel"], fees_collected=fees, return_method=data["return_method"],
                                return_address=data["return_address"], sets=data["sets"], note=data["note"])
 
+    def summary(self) -> dict:
+        """What the officer confirms before the clock starts: the applicant, the papers received."""
+        data = self.cleaned_data
+        return {"applicant": data["applicant_name"], "id_number": data["applicant_id_number"],
+                "papers": [doc.name for doc, prefix in self.paper_rows if data[f"{prefix}_provided"]]}
+
+    def unticked(self) -> list[str]:
+        """The mandatory papers not received (the guidance slip's list when none is typed)."""
+        data = self.cleaned_data
+        return [doc.name for doc, prefix in self.paper_rows if doc.mandatory and not data[f"{prefix}_provided"]]
+
     def missing_list(self) -> list[str]:
         typed = [line.strip() for line in self.cleaned_data["missing_papers"].splitlines() if line.strip()]
-        unticked = [doc.name for doc, prefix in self.paper_rows
-                    if doc.mandatory and not self.cleaned_data[f"{prefix}_provided"]]
-        return typed or unticked
+        return typed or self.unticked()
 
 
 # One small form per move on the dossier page. Every one carries the version the page showed.
@@ -136,26 +152,57 @@ class MoveForm(forms.Form):
     version = inputs.IdField(widget=forms.HiddenInput, required=False)
 
 
+class OfficerSelect(forms.Select):
+    """The officers' select: each option carries the officer's role, so confirm.js can warn before a
+    handover to someone whose role does not fit the next step."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-role"] = instance.role
+        return option
+
+
 class HandOverForm(MoveForm):
-    to_user = forms.ModelChoiceField(label="Chuyển cho cán bộ", queryset=User.objects.none(), required=False)
+    to_user = forms.ModelChoiceField(label="Chuyển cho cán bộ", queryset=User.objects.none(), required=False,
+                                     widget=OfficerSelect)
     to_department = forms.ModelChoiceField(label="hoặc phòng ban", queryset=Department.objects.none(),
                                            required=False)
-    next_step = forms.BooleanField(label="Chuyển sang bước tiếp theo (bỏ chọn nếu chỉ phân công trong bước)",
+    next_step = forms.BooleanField(label="Bước này đã xong: chuyển hồ sơ sang bước tiếp theo "
+                                         "(bỏ chọn nếu chỉ giao cho người khác làm tiếp bước này)",
                                    required=False, initial=True)
     note = inputs.TextField(label="Ghi chú", required=False, max_length=MAX_NOTE)
 
-    def __init__(self, *args, agency=None, **kwargs):
+    def __init__(self, *args, agency=None, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if agency is not None:
-            self.fields["to_user"].queryset = (User.objects.filter(agency=agency, is_active=True).exclude(role="")
-                                               .select_related("department").order_by("department__name",
-                                                                                       "full_name"))
-            self.fields["to_user"].label_from_instance = (
-                lambda u: f"{u.display_name} – {u.get_role_display()}"
-                          f"{' – ' + u.department.name if u.department else ''}")
-            self.fields["to_department"].queryset = Department.objects.filter(agency=agency).order_by("name")
-            # Department.__str__ names its agency: one query per option on the dossier page.
-            self.fields["to_department"].label_from_instance = lambda d: d.name
+        self.next_role, self.step_hint = "", ""
+        if agency is None:
+            return
+        step = next_step_of(dossier) if dossier is not None else None
+        officers = (User.objects.filter(agency=agency, is_active=True).exclude(role="").select_related("department")
+                    .annotate(load=Count("held_dossiers", filter=Q(held_dossiers__status__in=sorted(OPEN)))))
+        if step:
+            # Suggested first: the next step's role (in its department when named), least loaded first.
+            self.next_role = step.get("role", "")
+            fits = Q(role=self.next_role)
+            department_fits = fits & Q(department__name=step.get("department") or "")
+            officers = officers.annotate(fit=Case(When(department_fits, then=Value(0)), When(fits, then=Value(1)),
+                                                  default=Value(2)))
+            officers = officers.order_by("fit", "load", "full_name")
+            role = Role(self.next_role).label if self.next_role in Role.values else self.next_role
+            self.step_hint = (f"Bước tiếp theo: {step.get('name', '')} – do {role.lower()}"
+                              f"{' (' + step['department'] + ')' if step.get('department') else ''} thực hiện. "
+                              "Cán bộ phù hợp, ít hồ sơ đang giữ nhất, đứng đầu danh sách.")
+        else:
+            officers = officers.order_by("department__name", "full_name")
+        self.fields["to_user"].queryset = officers
+        self.fields["to_user"].label_from_instance = (
+            lambda u: f"{u.display_name} – {u.get_role_display()}"
+                      f"{' – ' + u.department.name if u.department else ''} · {u.load} hồ sơ đang giữ")
+        self.fields["to_department"].queryset = Department.objects.filter(agency=agency).order_by("name")
+        # Department.__str__ names its agency: one query per option on the dossier page.
+        self.fields["to_department"].label_from_instance = lambda d: d.name
 
     def clean(self):
         data = super().clean()

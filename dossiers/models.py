@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mocua.accounts.models import Agency, Department
 from mocua.text import NFCCharField, NFCTextField
-from procedures.models import Channel, FeeKind, PaperForm, Procedure, ProcedureVariant, TimeUnit
+from procedures.models import Channel, FeeKind, PaperForm, Procedure, ProcedureVariant, TimeUnit, time_label
 
 from .workflow import CLOCK_RUNNING, OPEN, Status, portal_code
 
@@ -170,6 +170,11 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def time_label(self) -> str:
+        """"05 ngày làm việc", "Trong ngày": never "1.00" or "1 trong ngày" (issue 22, item 8)."""
+        return time_label(self.time_limit, self.time_unit)
 
     @property
     def portal_status(self) -> int:

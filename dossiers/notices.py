@@ -4,9 +4,11 @@ their transaction; the texts are Vietnamese and carry the public lookup link."""
 from django.urls import reverse
 from django.utils import timezone
 
+from mocua.accounts.models import Role, User
+
 from . import tokens
 from .models import Dossier, DossierStep, ReturnMethod
-from .outbox import notify_applicant, notify_user
+from .outbox import notify_applicant, notify_user, outbox_add_new, user_messages
 
 
 def _when(moment) -> str:
@@ -76,7 +78,10 @@ def officer_handed(dossier: Dossier, step: DossierStep) -> int:
     if step.to_user is None:
         return 0
     subject = f"Hồ sơ {dossier.code} chuyển đến bạn: {step.step_name}"
-    body = (f"{subject}. Thủ tục: {dossier.procedure_name}. Hạn xử lý bước: {_when(step.due_at)}."
+    # The body says what happened and what is asked, not the subject again (the bell shows both).
+    body = (f"{step.from_user or 'Hệ thống'} đã chuyển hồ sơ cho bạn để thực hiện bước “{step.step_name}”.\n"
+            f"Thủ tục: {dossier.procedure_name}. Người nộp: {dossier.owner_display}.\n"
+            f"Hạn xử lý bước: {_when(step.due_at)}."
             + (f" (Nhận thay {step.intended_user})" if step.intended_user else ""))
     return notify_user(step.to_user, key=f"step:{step.pk}", subject=subject, body=body, dossier=dossier,
                        url=reverse("dossiers:detail", args=[dossier.code]))
@@ -87,3 +92,32 @@ def applicant_submitted(dossier: Dossier) -> int:
             f"và đang chờ tiếp nhận. {tokens.pin_text(dossier.pin)}. Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
     return notify_applicant(dossier, key=_key(dossier, "submitted"), subject=f"Đã nộp hồ sơ {dossier.code}",
                             body=body, new=True)  # submitted in this transaction (dossier_submit_online)
+
+
+def _counter_staff(dossier: Dossier):
+    return User.objects.filter(agency_id=dossier.agency_id, role=Role.RECEPTION, is_active=True)
+
+
+def counter_result_ready(dossier: Dossier) -> int:
+    """The agency's counter officers are told that a result waits to be handed back (issue 22, item 7)."""
+    subject = f"Có kết quả chờ trả: hồ sơ {dossier.code}"
+    body = (f"Hồ sơ đã được phê duyệt kết quả ({dossier.result_summary or dossier.procedure_name}); "
+            f"trả cho {dossier.owner_display} "
+            f"{'qua bưu chính' if dossier.return_method == ReturnMethod.POST else 'tại quầy'}."
+            f"\nHẹn trả: {_when(dossier.due_at)}.")
+    url = reverse("dossiers:detail", args=[dossier.code])
+    # The key carries the version this move gave the dossier: new, so one bulk INSERT for every officer.
+    return outbox_add_new([fields for user in _counter_staff(dossier) for fields in user_messages(
+        user, key=f"counter:{dossier.pk}:ready:{dossier.version}", subject=subject, body=body, dossier=dossier,
+        url=url)])
+
+
+def counter_submission_waiting(dossier: Dossier) -> int:
+    """The agency's counter officers are told that an online submission waits to be checked."""
+    subject = f"Hồ sơ trực tuyến chờ tiếp nhận: {dossier.code}"
+    body = (f"{dossier.owner_display} đã nộp trực tuyến hồ sơ {dossier.procedure_name}; "
+            "hãy kiểm tra và tiếp nhận hoặc trả lại trong hàng chờ.")
+    url = reverse("dossiers:queue")
+    # The dossier was inserted in this transaction: its key is new, one bulk INSERT for every officer.
+    return outbox_add_new([fields for user in _counter_staff(dossier) for fields in user_messages(
+        user, key=f"counter:{dossier.pk}:submitted", subject=subject, body=body, dossier=dossier, url=url)])

@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from django.db.models import Func, Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, Func, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -200,3 +200,30 @@ def dossier_register(*, user, start: dt.date, end: dt.date) -> QuerySet:
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     return (dossier_base_for_officer(user).filter(received_at__gte=since, received_at__lt=until)
             .select_related("agency").order_by("received_at", "pk"))
+
+
+# The home page's to-do list reads at most this many of the officer's own dossiers to tell due-soon
+# from overdue (on the work calendar); a desk holding more is told "500+" by the list itself.
+TODO_MINE_LIMIT = 500
+
+
+def officer_todo_counts(*, user, since: dt.datetime) -> dict:
+    """The agency-wide counts of the home page's to-do list, in one query: online submissions
+    waiting, results ready to hand back, dossiers open past their appointment; and the supplements
+    received on the officer's dossiers since `since` (one more query)."""
+    now = timezone.now()
+    agency = Dossier.objects.filter(agency_id=user.agency_id).order_by()
+    counts = agency.aggregate(
+        submitted=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        result_ready=Count("pk", filter=Q(status=Status.RESULT_READY)),
+        overdue=Count("pk", filter=Q(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)),
+    )
+    counts["supplements"] = DossierEvent.objects.filter(
+        action="receive_supplement", at__gte=since, dossier__holder=user, dossier__agency_id=user.agency_id).count()
+    return counts
+
+
+def officer_todo_mine(*, user) -> list[Dossier]:
+    """The officer's open dossiers (the columns deadline_state reads), most urgent first."""
+    return list(dossier_list_for_holder(user=user).select_related(None)
+                .only("pk", "status", "due_at", "step_due_at")[:TODO_MINE_LIMIT])

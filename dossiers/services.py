@@ -580,6 +580,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     dossier.save(update_fields=[*FINISH_FIELDS, "result_summary", "step_index", "holder", "department",
                                 "step_due_at"])
     notices.applicant_result_ready(dossier)
+    notices.counter_result_ready(dossier)
     return dossier
 
 
@@ -736,6 +737,7 @@ def dossier_submit_online(*, variant: ProcedureVariant, agency, applicant: Appli
         paper.save()
     _record(dossier, action="submit_online", to=Status.SUBMITTED, actor=None, now=now, from_status="")
     notices.applicant_submitted(dossier)
+    notices.counter_submission_waiting(dossier)
     return dossier
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mocua.accounts.models import User
+from mocua.accounts.models import Role, User
 from mocua.accounts.roles import ALL_STAFF, role_required
 from mocua.errors import DomainError
 from mocua.inputs import ascii_int, read_query
@@ -19,7 +19,7 @@ from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, outbox, permissions, selectors, services
 from .models import DossierDocument, IntakeGuidance, Message
-from .workflow import ACTIONS, EVENT_LABELS, Status
+from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, moves_in_order, next_step_of
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
 PAGE_SIZE = 25
@@ -79,12 +79,20 @@ def intake(request):
         .prefetch_related("documents", "fees", "steps"),
         pk=variant_id, procedure__agencies=request.user.agency, procedure__is_active=True)
     form = forms.IntakeForm(request.POST or None, variant=variant)
+    summary = None
     if request.method == "POST" and form.is_valid():
-        try:
-            return _intake_outcome(request, form)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "dossiers/intake.html", {"form": form, "variant": variant})
+        if form.cleaned_data["outcome"] == "accept" and not form.cleaned_data["confirmed"] and not form.unticked():
+            # The clock starts only on a confirmed accept: show what would be recorded first.
+            summary = {**form.summary(),
+                       "appointment": clock.appointment(variant, request.user.agency, timezone.now())}
+        else:
+            try:
+                return _intake_outcome(request, form)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    unticked = form.unticked() if hasattr(form, "cleaned_data") and not form.errors.get("outcome") else []
+    return render(request, "dossiers/intake.html", {"form": form, "variant": variant, "summary": summary,
+                                                    "unticked": unticked})
 
 
 def _intake_outcome(request, form):
@@ -177,13 +185,15 @@ def counter_queue(request):
 @role_required(*ALL_STAFF)
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
-    actions = permissions.allowed_actions(request.user, dossier)
+    # The move that fits the step first (open), the rest after it (issue 22, item 5).
+    actions = moves_in_order(permissions.allowed_actions(request.user, dossier), dossier)
     move_forms = []
     for action in actions:
         form_class, _ = MOVES[action]
-        kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
+        kwargs = {"agency": dossier.agency, "dossier": dossier} if form_class is forms.HandOverForm else {}
         move_forms.append((action, ACTIONS[action].label,
-                           form_class(initial={"version": dossier.version}, prefix=action, **kwargs)))
+                           form_class(initial={"version": dossier.version}, prefix=action, **kwargs),
+                           CONFIRMED_MOVES.get(action, "")))
     printable = _printable(dossier)
     # ?in= comes from the redirect after a move; anything else (a typo, "a/b") must not break the page.
     print_now = request.GET.get("in", "")
@@ -241,12 +251,18 @@ def dossier_move(request, code: str, action: str):
                 messages.error(request, f"{ACTIONS[action].label}: {label + ': ' if label else ''}{error}")
         return redirect("dossiers:detail", code=code)
     arguments = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    step = next_step_of(dossier) if action == "hand_over" and arguments.get("next_step") else None
     try:
         service(dossier=dossier, actor=request.user, expected_version=form.cleaned_data.get("version"), **arguments)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("dossiers:detail", code=code)
     messages.success(request, f"Đã thực hiện: {ACTIONS[action].label}.")
+    chosen = arguments.get("to_user")
+    if step and chosen and step.get("role") and chosen.role != step["role"]:
+        # The move is legal (a head may stand in); the word the approval step once went without.
+        messages.warning(request, f"Lưu ý: bước “{step.get('name', '')}” do {Role(step['role']).label.lower()} "
+                                  f"thực hiện, còn {chosen.display_name} là {chosen.get_role_display().lower()}.")
     # The form the move issued (Mẫu 02–05), offered for printing at once.
     suffix = f"?in={ACTIONS[action].form}" if ACTIONS[action].form else ""
     return redirect(reverse("dossiers:detail", args=[code]) + suffix)
@@ -300,7 +316,9 @@ def receipt(request, code: str):
 
 @role_required(*ALL_STAFF)
 def register(request):
-    form = forms.RegisterForm(request.GET or None)
+    # Opens on the current month (issue 22, item 8): an empty register asked for dates first.
+    today = timezone.localdate()
+    form = forms.RegisterForm(request.GET or {"start": today.replace(day=1).isoformat(), "end": today.isoformat()})
     dossiers = []
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -151,3 +151,39 @@ def rateable(dossier) -> bool:
 
 def portal_code(status: str) -> int:
     return PORTAL_CODE[Status(status)]
+
+
+# The move that carries the dossier on from its state and step: offered first, open, on its page.
+_NEXT_BY_STATUS = {Status.SUBMITTED: "accept_online", Status.AWAITING_SUPPLEMENT: "receive_supplement",
+                   Status.AWAITING_PAYMENT: "receive_payment", Status.RESULT_READY: "return"}
+# Moves that end or decide the case ask for one confirmation on the page.
+CONFIRMED_MOVES = {"approve": "Phê duyệt kết quả của hồ sơ này?",
+                   "refuse": "Từ chối giải quyết hồ sơ này (Mẫu 03)?",
+                   "return": "Xác nhận đã trả kết quả cho người nhận?"}
+
+
+def next_move(dossier) -> str | None:
+    """While handled: hand over, except on the approval step (the plan's last step that is not the
+    counter's), where the next move is the approval."""
+    if dossier.status in _NEXT_BY_STATUS:
+        return _NEXT_BY_STATUS[dossier.status]
+    if dossier.status not in (Status.RECEIVED, Status.PROCESSING):
+        return None
+    roles = [step.get("role") for step in dossier.steps_plan or []]
+    deciding = [i for i, role in enumerate(roles) if role != "reception"]
+    if deciding and dossier.step_index >= deciding[-1]:
+        return "approve"
+    return "hand_over"
+
+
+def moves_in_order(actions: list[str], dossier) -> list[str]:
+    """`actions` (the user's allowed moves) with the one that fits the dossier's step first."""
+    first = next_move(dossier)
+    return sorted(actions, key=lambda action: action != first)
+
+
+def next_step_of(dossier) -> dict | None:
+    """The plan's step after the current one ({"name", "role", "department", "budget"}), or None."""
+    plan = dossier.steps_plan or []
+    index = dossier.step_index + 1
+    return plan[index] if 0 <= index < len(plan) else None

@@ -51,13 +51,15 @@ def env_list(name: str, default: str) -> list[str]:
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 # Public values no production key may be: the development default and the placeholder of .env.example.
 PUBLIC_SECRET_KEYS = {DEV_SECRET_KEY, "change-me-to-a-long-random-string-of-at-least-fifty-characters"}
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: `make demo` and the test run turn it on for themselves; a deployment that
+# forgets the variable shows a citizen the Vietnamese error page, never Django's debug page.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 # Fail closed: a production process never starts with a public key (one a copied .env.example holds).
 if not DEBUG and (not SECRET_KEY or SECRET_KEY in PUBLIC_SECRET_KEYS or SECRET_KEY.lower().startswith("change-me")
                   or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value when DEBUG is off "
-                               "(not the placeholder of .env.example).")
+                               "(not the placeholder of .env.example); for a local demo set DEBUG=true.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -216,7 +218,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # PostgreSQL's index-only scans: nothing for a demo user to act on.
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 # /healthz is probed over plain HTTP by the container runtime, inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/trang$"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

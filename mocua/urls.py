@@ -23,6 +23,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/trang", health.healthz_page, name="healthz-page"),
     path("quan-tri/", admin.site.urls),
     path("", include("mocua.accounts.urls")),
     path("", include("procedures.urls")),

@@ -130,6 +130,10 @@ class ProcedureVariant(models.Model):
     def time_label(self) -> str:
         return time_label(self.time_limit, self.time_unit)
 
+    @property
+    def online_time_label(self) -> str:
+        return time_label(self.online_time_limit, self.time_unit) if self.online_time_limit else ""
+
 
 def time_label(amount: Decimal, unit: str) -> str:
     """"07 ngày làm việc", "Trong ngày (sau 15 giờ: ngày làm việc tiếp theo)"."""

@@ -1,6 +1,7 @@
 """Reads of the public catalogue, shared by the HTML pages and the API."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Length, Lower, Replace
 
 from mocua.text import fold
 
@@ -11,11 +12,29 @@ MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12
 
 
+def search_fold(value: str) -> str:
+    """fold(), and i and y alike: "dang ki" and "đăng ký" are spelt both ways (kỹ/kĩ, quy/qui)."""
+    return fold(value).replace("y", "i")
+
+
 def procedure_search(queryset: QuerySet, query: str) -> QuerySet:
-    """Every word of the query must appear in the folded code, name or result."""
-    for word in fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_WORDS]:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
+    """Every word of the query must appear in the folded code, name or result (i and y alike).
+    The name that is the query comes first, then names that start with it, then the phrase
+    anywhere, then the rest, each in the list's own order."""
+    words = search_fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_WORDS]
+    if not words:
+        return queryset
+    # A small table (the catalogue): folding y on the column per query costs nothing worth an index.
+    queryset = queryset.alias(search_iy=Replace("search_text", Value("y"), Value("i"), output_field=TextField()))
+    for word in words:
+        queryset = queryset.filter(search_iy__contains=word)
+    phrase = " ".join(words)
+    # search_text is "code name result", folded: the name starts right after the code.
+    starts = Q(search_iy__startswith=Concat(Lower("code"), Value(" " + phrase), output_field=TextField()))
+    rank = Case(When(starts & Q(name_length=len(phrase)), then=Value(0)), When(starts, then=Value(1)),
+                When(search_iy__contains=phrase, then=Value(2)), default=Value(3), output_field=IntegerField())
+    ordering = queryset.query.order_by or ("name", "code")
+    return queryset.alias(name_length=Length("name"), search_rank=rank).order_by(F("search_rank"), *ordering)
 
 
 def procedure_list(*, query: str = "", field: str = "", level: str = "", agency: str = "") -> QuerySet:

@@ -38,6 +38,26 @@ CRITERIA = [
     ("c8", "Tiếp nhận, xử lý phản ánh, kiến nghị"),
     ("c9", "Tiến độ, chất lượng cung cấp dịch vụ công trực tuyến"),
 ]
+# What 2, 1 and 0 points mean for each criterion, in the citizen's words (Decree 61/2018 Chapter V and
+# the Circular 01/2018 scoring tool, ../shared/data/domain-vn.md §6.1), shown on the rating form.
+CRITERIA_SCALE = {
+    "c1": ("Sớm hơn thời hạn quy định", "Đúng thời hạn quy định", "Chậm hơn thời hạn quy định"),
+    "c2": ("Mọi cơ quan, đơn vị đều xử lý sớm hơn hạn", "Đúng hạn", "Có cơ quan, đơn vị xử lý chậm"),
+    "c3": ("Không phải liên hệ thêm lần nào", "Phải liên hệ thêm 1 lần",
+           "Phải liên hệ thêm nhiều hơn 1 lần (không do lỗi của người nộp)"),
+    "c4": ("Không phải liên hệ cơ quan nào khác", "Chỉ liên hệ Bộ phận Một cửa",
+           "Phải liên hệ nhiều hơn một cơ quan, tổ chức"),
+    "c5": ("Được thẩm định, giải quyết ngay tại Bộ phận Một cửa", "Nộp và nhận kết quả tại Bộ phận Một cửa",
+           "Phải đến nơi khác ngoài Bộ phận Một cửa"),
+    "c6": ("Công khai đầy đủ, chính xác cả tại Bộ phận Một cửa và trên mạng", "Công khai ở một trong hai nơi",
+           "Không công khai đầy đủ, chính xác"),
+    "c7": ("Tận tình, sớm, không có phản ánh nào", "Đúng mực, không có phản ánh nào",
+           "Có phản ánh về thái độ, sách nhiễu"),
+    "c8": ("Không phải phản ánh, hoặc phản ánh được xử lý đúng hạn", "Phản ánh được xử lý nhưng có phần chậm",
+           "Phản ánh không được xử lý hoặc bị kéo dài"),
+    "c9": ("Nộp trực tuyến thuận tiện, hồ sơ trực tuyến giải quyết đúng hạn", "Có dịch vụ trực tuyến nhưng còn hạn chế",
+           "Không có dịch vụ trực tuyến, hoặc hồ sơ trực tuyến bị chậm"),
+}
 
 
 class Rating(models.Model):

@@ -31,6 +31,7 @@ from .scope import Filters, Scope, filter_choices, scope_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # URL slug → breakdown.GROUPINGS key
+CHART_OFFICERS = 20  # the bars of the per-officer chart; the table below lists everyone
 BREAKDOWN_SLUGS = {"phong-ban": "department", "don-vi": "agency", "linh-vuc": "field", "thu-tuc": "procedure"}
 BREAKDOWN_TITLES = {"department": "Theo phòng ban", "agency": "Xếp hạng đơn vị", "field": "Theo lĩnh vực",
                     "procedure": "Theo thủ tục"}
@@ -148,7 +149,11 @@ def officers(request):
     rows = officer_rows(scope=q.scope, period=q.period, filters=q.filters, sort=sort, descending=descending)
     if request.GET.get("format") == "xlsx":
         return _xlsx([exports.officers_table(rows, q.period, q.scope)], "tre-han-theo-can-bo", q.period)
-    return _page(request, "leaders/officers.html", q, rows=rows,
+    # The officers with the most late steps as bars over the table (issue 22, item 15): at most 20.
+    worst = sorted((r for r in rows if r.late_steps), key=lambda r: (-r.late_steps, r.label))[:CHART_OFFICERS]
+    chart = {"labels": [r.label for r in worst], "horizontal": True,
+             "datasets": [{"label": "Bước quá hạn", "data": [r.late_steps for r in worst], "color": "#b3141b"}]}
+    return _page(request, "leaders/officers.html", q, rows=rows, chart=chart,
                  headings=_headings(OFFICER_COLUMNS, sort, descending))
 
 
@@ -195,7 +200,24 @@ def breakdown(request, slug: str):
         columns += [("on_time_rate", "Tỷ lệ đúng hạn")]
     columns += OFFICER_COLUMNS[1:]
     return _page(request, "leaders/breakdown.html", q, by=by, slug=slug, title=BREAKDOWN_TITLES[by], rows=rows,
-                 has_report=has_report, headings=_headings(columns, sort, descending))
+                 has_report=has_report, headings=_headings(columns, sort, descending),
+                 chart=_breakdown_chart(rows, has_report))
+
+
+def _breakdown_chart(rows, has_report: bool) -> dict:
+    """The rows as bars, in the table's order (at most CHART_OFFICERS): resolved on time and late
+    where the grouping has dossier figures, else the steps handled and those late (issue 22, item 15)."""
+    shown = rows[:CHART_OFFICERS]
+    if has_report:
+        counts = [r.report.counts for r in shown]
+        datasets = [{"label": "Giải quyết đúng hạn, trước hạn", "color": "#2e8b57",
+                     "data": [c["resolved"] - c["resolved_late"] for c in counts]},
+                    {"label": "Giải quyết quá hạn", "color": "#b3141b", "data": [c["resolved_late"] for c in counts]},
+                    {"label": "Đang quá hạn", "color": "#a35f00", "data": [c["in_progress_overdue"] for c in counts]}]
+    else:
+        datasets = [{"label": "Bước đã xử lý", "color": "#7cb9e8", "data": [r.steps for r in shown]},
+                    {"label": "Bước quá hạn", "color": "#b3141b", "data": [r.late_steps for r in shown]}]
+    return {"labels": [r.label for r in shown], "horizontal": True, "datasets": datasets}
 
 
 REPORT_BY = {"field": "Theo lĩnh vực", "unit": "Theo đơn vị"}
@@ -227,4 +249,10 @@ def index766(request):
     rows, total = index766_rows(scope=q.scope, period=q.period, filters=q.filters)
     if request.GET.get("format") == "xlsx":
         return _xlsx([exports.index766_table(rows, total, q.period)], "chi-so-766", q.period)
-    return _page(request, "leaders/index766.html", q, rows=rows, total=total, indicators=INDICATORS)
+    # The scope's points against each indicator's full points, drawn over the table (issue 22, item 15).
+    chart = {"labels": [f"{i['number']} {i['name']}" for i in total.indicators],
+             "datasets": [{"label": "Điểm đạt", "data": [i["points"] or 0 for i in total.indicators],
+                           "color": "#1a5fb4"},
+                          {"label": "Điểm tối đa", "data": [i["max_points"] for i in total.indicators],
+                           "color": "#c9d1da"}]}
+    return _page(request, "leaders/index766.html", q, rows=rows, total=total, indicators=INDICATORS, chart=chart)

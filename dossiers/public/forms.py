@@ -38,8 +38,27 @@ class SubmitForm(forms.Form):
         self.fields["variant"].queryset = procedure.variants.all()
         self.fields["agency"].choices = [(a.pk, a.name) for a in procedure.agencies.filter(is_active=True)]
         self.documents = [d for v in procedure.variants.all() for d in v.documents.all()]
+        many = len(procedure.variants.all()) > 1
         for document in self.documents:
-            self.fields[f"doc_{document.pk}"] = forms.FileField(label=document.name, required=False)
+            field = forms.FileField(label=document.name, required=False)
+            field.mandatory = document.mandatory  # marked on the page; checked in clean() for the chosen variant
+            field.variant_name = document.variant.name if many else ""
+            self.fields[f"doc_{document.pk}"] = field
+
+    def clean(self):
+        """Every mandatory paper of the chosen variant without a file, named at once (not one per try)."""
+        data = super().clean()
+        variant = data.get("variant")
+        if variant is None:
+            return data
+        missing = [d for d in self.documents if d.variant_id == variant.pk and d.mandatory
+                   and not data.get(f"doc_{d.pk}") and f"doc_{d.pk}" not in self.errors]
+        for document in missing:
+            self.add_error(f"doc_{document.pk}", "Giấy tờ bắt buộc: cần tải lên tệp.")
+        if missing:
+            self.add_error(None, f"Còn thiếu {len(missing)} giấy tờ bắt buộc: "
+                                 + "; ".join(d.name for d in missing) + ".")
+        return data
 
     def clean_applicant_id_number(self):
         value = self.cleaned_data["applicant_id_number"].strip()

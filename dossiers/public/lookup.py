@@ -42,7 +42,7 @@ class LookupThrottled(ThrottledError):
 # the query costs more the more columns it selects (docs/benchmarks.md).
 _PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_name", "applicant_name",
                   "submitted_at", "received_at", "due_at", "returned_at", "missing_papers", "reason",
-                  "return_method", "rating__level", "rating__created_at")
+                  "return_method", "rating__level", "rating__created_at", "legal_due_at", "rescheduled_at")
 
 
 def _public_dossier(pk: int) -> Dossier:
@@ -59,10 +59,24 @@ def _timeline(pk: int) -> list[tuple]:
     lookup's CPU, docs/benchmarks.md "Issue 19")."""
     steps, departments = DossierStep._meta.db_table, Department._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.step_name, d.name, s.started_at, s.finished_at FROM {steps} s "
+        cursor.execute(f"SELECT s.step_index, s.step_name, d.name, s.started_at, s.finished_at FROM {steps} s "
                        f"LEFT JOIN {departments} d ON d.id = s.to_department_id "
                        "WHERE s.dossier_id = %s ORDER BY s.started_at, s.id", [pk])
-        return [(name, unit, _aware(started), _aware(finished)) for name, unit, started, finished in cursor]
+        return _one_row_a_step(cursor)
+
+
+def _one_row_a_step(rows) -> list[tuple]:
+    """A reassignment inside a step (same step, another officer) is not a step of its own to the
+    citizen: consecutive rows of one step read as one, from its first start to its last finish,
+    with the unit that handled it last. A step taken again later (a return) is a row again."""
+    merged: list[list] = []
+    for index, name, unit, started, finished in rows:
+        if merged and merged[-1][0] == index:
+            merged[-1][2] = unit or merged[-1][2]
+            merged[-1][4] = _aware(finished)
+        else:
+            merged.append([index, name, unit, _aware(started), _aware(finished)])
+    return [tuple(row[1:]) for row in merged]
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
@@ -131,6 +145,14 @@ def dossier_lookup(*, code: str, pin: str, client: str) -> Dossier | None:
     return None
 
 
+def tries_left(*, code: str, client: str) -> int:
+    """Failed lookups this client may still make on this code before the pause: the same count
+    after an unknown code as after a wrong PIN (both are counted alike). The code's count from
+    every client is left out: it would tell this visitor about other people's tries."""
+    keys = _keys(client, normalise_code(code))[:2]
+    return max(min(limit - ratelimit.count(key) for key, limit, _window in keys), 0)
+
+
 def dossier_from_token(*, token: str, client: str) -> Dossier | None:
     """The dossier named by a receipt's signed QR token; None for a forged or expired one."""
     taken = _take_attempt(client, "")
@@ -166,7 +188,20 @@ def public_view(dossier: Dossier) -> dict:
         "return_method": dossier.get_return_method_display(), "timeline": steps,
         "finished": dossier.status in FINISHED,
         "rateable": rateable(dossier),
+        **_lateness(dossier),
     }
+
+
+def _lateness(dossier: Dossier) -> dict:
+    """Issue 22, item 10: a dossier past its appointment says so, with the apology's new
+    appointment when one was given (Mẫu 04; the statutory due time stays legal_due_at)."""
+    late_open = dossier.status not in FINISHED and dossier.due_at is not None and timezone.now() > dossier.due_at
+    late_returned = (dossier.returned_at is not None and dossier.legal_due_at is not None
+                     and dossier.returned_at > dossier.legal_due_at)
+    rescheduled = dossier.rescheduled_at is not None
+    return {"late": late_open, "returned_late": late_returned, "rescheduled_at": dossier.rescheduled_at,
+            "first_due_at": dossier.legal_due_at if rescheduled else None,
+            "apology": dossier.reason if rescheduled and dossier.status not in FINISHED else ""}
 
 
 def unlocked_codes(request) -> list[str]:

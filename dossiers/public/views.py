@@ -37,8 +37,9 @@ def _throttled(request, message: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def lookup_page(request):
-    """The code and PIN travel in the POST body, never in the URL. A failed try answers with a
-    fresh form that echoes nothing typed: an unknown code and a wrong PIN give the same page."""
+    """The code and PIN travel in the POST body, never in the URL. A failed try answers with the
+    code typed and an empty PIN: an unknown code and a wrong PIN give the same page for the same
+    code typed, with the tries left before the pause."""
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +49,14 @@ def lookup_page(request):
             return _throttled(request, exc.message)
         if dossier is not None:
             return _result(request, dossier)
-        return render(request, "public/lookup.html", {"form": LookupForm(), "error": lookup.NOT_FOUND})
+        # The code typed stays (the citizen's own input, the same whether it exists or not); the
+        # PIN is cleared; the tries left count unknown codes and wrong PINs alike.
+        code = form.cleaned_data["code"]
+        left = lookup.tries_left(code=code, client=client_address(request))
+        retry = LookupForm(initial={"code": code})
+        retry.fields["code"].widget.attrs.pop("autofocus", None)
+        retry.fields["pin"].widget.attrs["autofocus"] = True
+        return render(request, "public/lookup.html", {"form": retry, "error": lookup.NOT_FOUND, "tries_left": left})
     return render(request, "public/lookup.html", {"form": form})
 
 

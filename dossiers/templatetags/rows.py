@@ -27,6 +27,7 @@ STATES = {
     "due_soon": ("status-due-soon", "Sắp đến hạn"),
     "on_track": ("status-on-track", "Trong hạn"),
     "paused": ("muted", "Tạm dừng"),
+    "uncollected": ("status-due-soon", "Quá hẹn, chờ nhận kết quả"),
 }
 
 

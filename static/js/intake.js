@@ -17,6 +17,34 @@
   returnMethod.addEventListener("change", sync);
   sync();
 
+  // Enter moves to the next field (the counter types fast and Enter is a habit); it never submits:
+  // the accept is a button press, then a confirmed summary.
+  form.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.key !== "Enter" || t.tagName === "TEXTAREA" || t.tagName === "BUTTON" || t.tagName === "SUMMARY") return;
+    e.preventDefault();
+    var fields = Array.prototype.filter.call(form.elements, function (el) {
+      return !el.disabled && el.type !== "hidden" && el.offsetParent !== null && el.tabIndex >= 0;
+    });
+    var next = fields[fields.indexOf(t) + 1];
+    if (next) next.focus();
+  });
+
+  // Unticking a mandatory paper: the dossier cannot be accepted, the guidance slip (Mẫu 02) is the path.
+  var note = document.getElementById("mandatory-missing");
+  var others = document.getElementById("other-outcomes");
+  function mandatoryMissing() {
+    var missing = false;
+    form.querySelectorAll("tr[data-mandatory='1'] input[type=checkbox][name$='_provided']").forEach(function (box) {
+      if (!box.checked) missing = true;
+    });
+    note.hidden = !missing;
+    if (missing) others.open = true;
+  }
+  form.querySelectorAll("input[type=checkbox][name$='_provided']").forEach(function (box) {
+    box.addEventListener("change", mandatoryMissing);
+  });
+
   form.querySelectorAll("button[data-outcome]").forEach(function (button) {
     button.addEventListener("click", function () {
       form.elements["outcome"].value = button.dataset.outcome;

@@ -42,8 +42,33 @@
     });
   }
 
+  // A bar chart over a table: <canvas data-chart="ID"> and json_script ID holding
+  // {labels, horizontal, datasets: [{label, data, color}]} (the officers' late steps, the 766 points).
+  function barCharts() {
+    if (typeof window.Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var source = document.getElementById(canvas.getAttribute("data-chart"));
+      if (!source) { return; }
+      var data = JSON.parse(source.textContent);
+      if (!data.labels.length) { canvas.closest(".chart-box").hidden = true; return; }
+      if (data.horizontal) { canvas.closest(".chart-box").style.height = Math.max(160, 28 * data.labels.length + 60) + "px"; }
+      new window.Chart(canvas, {
+        type: "bar",
+        data: { labels: data.labels, datasets: data.datasets.map(function (d) {
+          return { label: d.label, data: d.data, backgroundColor: d.color };
+        }) },
+        options: {
+          indexAxis: data.horizontal ? "y" : "x", maintainAspectRatio: false, animation: false,
+          scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { beginAtZero: true } },
+          plugins: { legend: { position: "bottom" } }
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     periodInputs();
     monthlyChart();
+    barCharts();
   });
 })();

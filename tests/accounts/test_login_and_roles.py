@@ -80,6 +80,28 @@ def test_healthz_reports_a_dead_redis(client, settings):
     assert response.json()["redis"].startswith("error")
 
 
+def test_page_probe_renders_the_home_page(client):
+    """/healthz/trang (the compose healthcheck) renders a real page; /healthz stays the bare floor."""
+    response = client.get("/healthz/trang")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "page": 200}
+
+
+def test_seed_demo_prints_a_summary_not_its_messages(capfd, settings):
+    """Issue 22, item 19: with the demo's console backends the replayed history printed 11,000 lines."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.SMS_BACKEND = "dossiers.sms.LoggingSMSBackend"
+    call_command("seed_demo")
+    out, err = capfd.readouterr()
+    assert "mocua-demo-2026" in out and "lanhdao.ubndtinh" in out
+    assert "thư điện tử" in out and "Subject:" not in out and "SMS not sent" not in err
+    # The deadline scan ran once after seeding (item 7): the demo's bell has due-soon and overdue alerts.
+    from dossiers.models import Alert
+
+    assert "quét hạn xử lý:" in out and Alert.objects.exists()
+    assert len((out + err).splitlines()) < 20, out + err
+
+
 def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     call_command("seed_demo")

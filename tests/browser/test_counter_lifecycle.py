@@ -50,8 +50,14 @@ def move(page: Page, action: str, **fields) -> None:
             field.select_option(str(value))
         else:
             field.fill(value)
-    form.locator(f"button[data-action='{action}']").click()
+    button = form.locator(f"button[data-action='{action}']")
+    question, asked = button.get_attribute("data-confirm"), []
+    if question:
+        # Approve, refuse and return ask once (confirm.js): the officer says yes.
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    button.click()
     expect(page.locator(".messages")).to_contain_text(f"Đã thực hiện: {ACTIONS[action].label}.")
+    assert asked == ([question] if question else [])
 
 
 def test_counter_intake_to_returned(open_page, catalogue, staff, agency):
@@ -97,6 +103,10 @@ def test_counter_intake_to_returned(open_page, catalogue, staff, agency):
     expect(counter.locator("table.fees tr", has_text=fee["name"]).locator("input")).to_have_value(str(fee["amount"]))
     counter.locator("[name='applicant_id_number']").fill(APPLICANT["applicant_id_number"])
     accept.click()
+    # The accept shows a summary first; only its confirmation starts the clock.
+    expect(counter.locator("#intake-summary")).to_contain_text("Trần Thị Bình")
+    assert not Dossier.objects.exists()
+    counter.get_by_role("button", name="Xác nhận tiếp nhận và in giấy hẹn").click()
 
     counter.wait_for_url(re.compile(r"/can-bo/ho-so/[^/]+/\?in=01$"))
     code = counter.locator("h1.code").inner_text()

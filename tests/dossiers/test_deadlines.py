@@ -321,3 +321,16 @@ def test_a_list_is_coloured_with_the_calendar_read_once(monkeypatch):
     assert states == ["paused", "", "", "late", "due_soon", "on_track"]
     assert len(reads) == 1
     assert [clock.deadline_state(row, now, None) for row in rows] == states
+
+
+def test_a_result_waiting_past_its_appointment_is_flagged_not_plain():
+    """Issue 22, item 8: a result nobody collected after the appointment read as a plain row."""
+    from dossiers import clock
+    from dossiers.templatetags.rows import state_badge
+    from dossiers.workflow import Status
+
+    now = vn(2026, 1, 9, 15, 0)
+    waiting = Dossier(status=Status.RESULT_READY, due_at=vn(2026, 1, 8, 17, 0))
+    ready_early = Dossier(status=Status.RESULT_READY, due_at=vn(2026, 1, 12, 17, 0))
+    assert clock.deadline_states([waiting, ready_early], now, None) == ["uncollected", ""]
+    assert "Quá hẹn, chờ nhận kết quả" in state_badge("uncollected")

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import Dossier, IntakeGuidance, Message
@@ -287,12 +288,70 @@ def test_rejecting_an_online_submission_needs_a_reason(frozen, submit_online, as
 # --------------------------------------------------------------------------- the dossier page and its moves
 
 
+def test_the_move_that_fits_the_step_comes_first_and_deciding_moves_ask_to_confirm(frozen, processing, as_user,
+                                                                                  specialist, leader, receptionist):
+    """Issue 22, item 5: a leader on the approval step saw "Phê duyệt kết quả" fourth of seven."""
+    first = as_user(specialist).get(page(processing.code)).context["move_forms"]
+    assert first[0][0] == "hand_over"
+    services.dossier_hand_over(dossier=processing, actor=specialist, to_user=leader)  # to the approval step
+    response = as_user(leader).get(page(processing.code))
+    moves = response.context["move_forms"]
+    assert len(moves) > 3 and moves[0][0] == "approve"
+    html = response.content.decode()
+    assert html.index('data-action="approve"') < html.index('data-action="hand_over"')
+    assert 'data-confirm="Phê duyệt kết quả của hồ sơ này?"' in html and "js/confirm.js" in html
+    assert dict((a, c) for a, _, _, c in moves)["refuse"] == "Từ chối giải quyết hồ sơ này (Mẫu 03)?"
+    assert dict((a, c) for a, _, _, c in moves)["hand_over"] == ""
+    approved = services.dossier_approve(dossier=processing, actor=leader, result_summary="Giấy khai sinh")
+    assert as_user(receptionist).get(page(approved.code)).context["move_forms"][0][0] == "return"
+
+
+def test_the_handover_suggests_the_next_steps_role_least_loaded_first_and_warns_on_a_misfit(
+        frozen, processing, as_user, specialist, leader, head, agency):
+    """Issue 22, item 4: the approval step went to a department head with no word."""
+    other_leader = UserFactory(agency=agency, role=Role.LEADER, username="lanhdao2", full_name="Đỗ Văn Lực")
+    response = as_user(specialist).get(page(processing.code))
+    form = dict((a, f) for a, _, f, _ in response.context["move_forms"])["hand_over"]
+    assert form.next_role == "leader" and "Ký duyệt kết quả" in form.step_hint and "lãnh đạo cơ quan" in form.step_hint
+    officers = list(form.fields["to_user"].queryset)
+    # Both leaders first, the one holding fewer open dossiers (none) before the other; then the rest.
+    assert [o.role for o in officers[:2]] == ["leader", "leader"] and officers[2].role != "leader"
+    assert officers[0].load <= officers[1].load
+    html = response.content.decode()
+    assert 'data-next-role="leader"' in html and 'data-role="head"' in html
+    assert "hồ sơ đang giữ" in html
+    assert "Bước này đã xong: chuyển hồ sơ sang bước tiếp theo" in html and "bỏ chọn nếu chỉ phân công" not in html
+
+    moved = as_user(specialist).post(move_url(processing.code, "hand_over"), {
+        "hand_over-version": processing.version, "hand_over-to_user": head.pk, "hand_over-next_step": "on"})
+    assert moved.status_code == 302
+    warnings = [m for m in flashed(moved) if m.startswith("Lưu ý")]
+    assert warnings == [f"Lưu ý: bước “Ký duyệt kết quả” do lãnh đạo cơ quan thực hiện, còn {head.display_name} "
+                        "là lãnh đạo phòng."]
+    assert other_leader.pk != leader.pk
+
+
+def test_the_register_opens_on_the_current_month_and_no_empty_whereabouts(frozen, as_user, receptionist,
+                                                                          build_dossier):
+    """Issue 22, item 8: the register opened empty, and a finished dossier read "Đang ở: ·"."""
+    received = build_dossier("received")
+    response = as_user(receptionist).get(REGISTER)
+    form = response.context["form"]
+    assert form.is_bound and (form.cleaned_data["start"], form.cleaned_data["end"]) == (vn(2026, 3, 1).date(),
+                                                                                       vn(2026, 3, 2).date())
+    assert received.code in response.content.decode()
+    returned = build_dossier("returned")
+    html = as_user(receptionist).get(page(returned.code)).content.decode()
+    whereabouts = html.split("<dt>Đang ở</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert not whereabouts.startswith(" · ") and whereabouts.strip()
+
+
 def test_the_dossier_page_shows_its_data_and_exactly_the_allowed_actions(frozen, processing, as_user, specialist):
     response = as_user(specialist).get(page(processing.code))
     html = response.content.decode()
     assert processing.code in html and "Trần Thị Bình" in html and "Tờ khai theo mẫu" in html
     assert "8.000 đồng" in html or "8000" in html
-    actions = {a for a, _, _ in response.context["move_forms"]}
+    actions = {a for a, _, _, _ in response.context["move_forms"]}
     assert actions == {"hand_over", "request_supplement", "request_payment"}
     assert 'data-action="approve"' not in html and 'data-action="stop"' not in html
     assert "Mẫu 06" in html
@@ -455,7 +514,7 @@ def test_an_unknown_action_is_404_and_a_get_is_405(received, as_user, leader):
 
 def test_a_handover_form_offers_only_officers_of_the_agency(frozen, received, as_user, receptionist,
                                                              other_officer, specialist):
-    form = dict((a, f) for a, _, f in as_user(receptionist).get(page(received.code)).context["move_forms"])
+    form = dict((a, f) for a, _, f, _ in as_user(receptionist).get(page(received.code)).context["move_forms"])
     officers = set(form["hand_over"].fields["to_user"].queryset)
     assert specialist in officers and other_officer not in officers
     before = snapshot(received)
@@ -494,7 +553,7 @@ def test_attach_needs_a_name_and_a_file(frozen, processing, as_user, specialist)
 
 def _intake_post(variant, **changes):
     fee = variant.fees.get()
-    data = {"variant": variant.pk, "outcome": "accept", "applicant_name": "Trần Thị Bình",
+    data = {"variant": variant.pk, "outcome": "accept", "confirmed": "True", "applicant_name": "Trần Thị Bình",
             "applicant_id_number": "038190001234", "applicant_phone": "0912 345 678", "applicant_email": "",
             "applicant_address": "12 Lê Lợi", "owner_kind": "person", "channel": "counter", "sets": "1",
             "return_method": "counter", "return_address": "", "note": "", "missing_papers": "", "reason": "",
@@ -528,6 +587,44 @@ def test_intake_accept_redirects_to_the_receipt(frozen, as_user, receptionist, v
     receipt = client.get(page(dossier.code, "giay-tiep-nhan.pdf"))
     assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
     assert receipt.content.startswith(b"%PDF")
+
+
+def test_the_intake_form_starts_with_the_name_and_only_mandatory_papers_ticked(as_user, receptionist, variant):
+    """Issue 22, items 2-3: optional papers ("nếu có") start unticked; the cursor starts in the name."""
+    form = as_user(receptionist).get(INTAKE, {"variant": variant.pk}).context["form"]
+    assert "autofocus" in form.fields["applicant_name"].widget.attrs
+    documents = list(variant.documents.order_by("order"))
+    assert {d.mandatory for d in documents} == {True, False}  # the fixture has both kinds
+    assert [form[f"paper_{i}_provided"].initial for i in range(len(documents))] == [d.mandatory for d in documents]
+
+
+def test_an_accept_shows_a_summary_and_only_the_confirmed_accept_starts_the_clock(frozen, as_user, receptionist,
+                                                                                 variant):
+    """Issue 22, item 1: Enter in a field sent the form and accepted the dossier. The form names no
+    outcome by default, and the accept button leads to a summary that must be confirmed."""
+    client = as_user(receptionist)
+    pressed_enter = client.post(INTAKE, _intake_post(variant, outcome=None, confirmed=None))
+    assert pressed_enter.status_code == 200 and not Dossier.objects.exists()
+    assert "Hãy chọn một kết quả kiểm tra" in pressed_enter.content.decode()
+
+    summary = client.post(INTAKE, _intake_post(variant, confirmed=None, paper_1_provided=None))
+    html = summary.content.decode()
+    assert summary.status_code == 200 and not Dossier.objects.exists()
+    assert "Xác nhận tiếp nhận" in html and "Trần Thị Bình" in html
+    assert summary.context["summary"]["papers"] == ["Tờ khai theo mẫu"]
+    assert "17:00 ngày 05/03/2026" in html  # the appointment the confirmed accept then gets
+
+    confirmed = client.post(INTAKE, _intake_post(variant, paper_1_provided=None))
+    assert confirmed.status_code == 302
+    assert timezone.localtime(Dossier.objects.get().due_at).strftime("%H:%M %d/%m/%Y") == "17:00 05/03/2026"
+
+
+def test_an_unticked_mandatory_paper_offers_the_guidance_path(frozen, as_user, receptionist, variant):
+    response = as_user(receptionist).post(INTAKE, _intake_post(variant, confirmed=None, paper_0_provided=None))
+    assert response.status_code == 200 and not Dossier.objects.exists() and response.context["summary"] is None
+    html = response.content.decode()
+    assert "Hồ sơ còn thiếu giấy tờ bắt buộc: Tờ khai theo mẫu" in html
+    assert '<details id="other-outcomes" open>' in html
 
 
 def test_intake_papers_missing_gives_the_mau_02_guidance_and_no_dossier(frozen, as_user, receptionist, variant):

@@ -83,6 +83,10 @@ def test_leader_finds_who_is_late_and_downloads_the_report(page, world):
     first = page.locator("#officers-table tbody tr").first
     expect(first.locator("td").first).to_contain_text("Phạm Thị Hoa")
     expect(first.locator("td").nth(2)).to_have_text("2")
+    # The late steps as bars over the table (issue 22, item 15), drawn by the vendored Chart.js.
+    bars = page.evaluate("""() => { const c = Chart.getChart(document.querySelector("canvas[data-chart]"));
+        return c && [c.config.type, c.data.labels[0], c.data.datasets[0].data[0]]; }""")
+    assert bars == ["bar", "Phạm Thị Hoa", 2]
     # One click on the column sorts it the other way round.
     page.get_by_role("link", name="Bước quá hạn").click()
     expect(page.locator("#officers-table tbody tr").last.locator("td").first).to_contain_text("Phạm Thị Hoa")

@@ -302,3 +302,28 @@ def test_index766_page_has_a_row_per_unit_and_the_total(client, site):
     assert total.report["total"] == 6
     assert total.indicator("3.3")["rate"] == 0.0  # nothing was submitted online
     assert "Chưa có dữ liệu" in response.content.decode()  # 4.1
+
+
+def test_the_charts_draw_the_tables_figures(client, site):
+    """Issue 22, item 15: the 766 points against their full points, the officers' late steps as bars;
+    the data drawn is the table's, and the table stays under the chart."""
+    response = get(client, site.a.leader, reverse("leaders:index766"))
+    chart, total = response.context["chart"], response.context["total"]
+    assert [d["data"] for d in chart["datasets"]] == [[i["points"] or 0 for i in total.indicators],
+                                                      [20, 6, 6, 4, 6]]
+    html = response.content.decode()
+    assert 'data-chart="index766-chart-data"' in html and "chart.umd.min.js" in html
+    assert html.index("index766-chart-data") < html.index("<table")
+    officers = get(client, site.a.leader, reverse("leaders:officers")).context
+    late = sorted(((r.late_steps, r.label) for r in officers["rows"] if r.late_steps), key=lambda x: (-x[0], x[1]))
+    assert officers["chart"]["labels"] == [label for _, label in late][:20]
+    assert officers["chart"]["datasets"][0]["data"] == [n for n, _ in late][:20]
+    assert officers["chart"]["labels"][0] == "Phạm Thị Hoa"
+    for slug in ("phong-ban", "don-vi", "linh-vuc", "thu-tuc"):
+        page = get(client, site.a.leader, reverse("leaders:breakdown", args=[slug])).context
+        assert page["chart"]["labels"] == [r.label for r in page["rows"]][:20], slug
+        assert all(len(d["data"]) == len(page["chart"]["labels"]) for d in page["chart"]["datasets"])
+    units = get(client, site.a.leader, reverse("leaders:breakdown", args=["don-vi"])).context
+    resolved = [r.report.counts["resolved"] for r in units["rows"]]
+    drawn = units["chart"]["datasets"]
+    assert [a + b for a, b in zip(drawn[0]["data"], drawn[1]["data"], strict=True)] == resolved[:20]

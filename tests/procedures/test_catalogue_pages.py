@@ -156,3 +156,27 @@ def test_text_is_stored_nfc(catalogue):
     procedure.refresh_from_db()
     assert procedure.name == unicodedata.normalize("NFC", decomposed)
     assert unicodedata.is_normalized("NFC", procedure.name)
+
+
+@pytest.fixture
+def birth_and_joined(catalogue):
+    """A liên thông procedure whose field ("Cấp …") sorts before Hộ tịch: the list's own order puts
+    it first, so only the ranking can put Đăng ký khai sinh above it."""
+    joined_field = FieldFactory(code="LIENTHONG", name="Cấp giấy tờ liên thông")
+    joined = ProcedureFactory(code="1.009999", field=joined_field,
+                              name="Liên thông các thủ tục hành chính về đăng ký khai sinh, cấp thẻ bảo hiểm y tế")
+    full_variant(joined)
+    return joined
+
+
+@pytest.mark.parametrize("query", ["dang ky khai sinh", "dang ki khai sinh", "Đăng kí khai sinh"])
+def test_the_name_that_is_the_query_ranks_first_and_i_y_fold_alike(client, birth_and_joined, query):
+    """Issue 22, item 3: "dang ky khai sinh" listed the liên thông procedure above Đăng ký khai sinh,
+    and "dang ki" found nothing."""
+    response = client.get(reverse("procedures:list"), {"q": query})
+    assert codes(response) == ["1.001193", "1.009999"]
+
+
+def test_the_api_search_ranks_and_folds_i_y_too(client, birth_and_joined):
+    body = client.get("/api/v1/procedures/", {"search": "dang ki khai sinh"}).json()
+    assert [p["code"] for p in body["results"]] == ["1.001193", "1.009999"]

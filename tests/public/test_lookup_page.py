@@ -116,6 +116,26 @@ def test_a_wrong_pin_shows_the_form_again_with_a_vietnamese_message(client, buil
     assert unlocked(client) == []
 
 
+def test_a_wrong_pin_keeps_the_code_and_says_the_tries_left(client, build_dossier, settings):
+    """Issue 22, item 11: the citizen retypes the PIN only, and knows when the pause comes; an unknown
+    code reads exactly alike (the count is the client's, on the code typed)."""
+    settings.LOOKUP_CLIENT_CODE_FAILURES, settings.LOOKUP_CLIENT_FAILURES = 5, 10
+    dossier = build_dossier("processing")
+    first = look_up(client, dossier.code, "WRONGPIN")
+    form = first.context["form"]
+    assert form["code"].value() == dossier.code and not form["pin"].value()
+    assert "Bạn còn 4 lần thử trước khi phải tạm dừng ít phút." in html(first)
+    assert "WRONGPIN" not in html(first)
+    second = look_up(client, dossier.code, "WRONGPIN")
+    assert "Bạn còn 3 lần thử" in html(second)
+    unknown = look_up(client, dossier.code[:-4] + "9999", "WRONGPIN")
+    assert "Bạn còn 4 lần thử" in html(unknown)  # a fresh code: its own count of five
+    for _ in range(3):
+        last = look_up(client, dossier.code, "WRONGPIN")
+    assert "Bạn đã hết lượt thử" in html(last)
+    assert look_up(client, dossier.code, dossier.pin).status_code == 429
+
+
 def test_a_lookup_reads_three_queries_whatever_the_dossier_holds(client, build_dossier, django_assert_num_queries):
     """The PIN by code, the dossier with its agency and rating, its timeline: no field the page
     shows is read later, one at a time (the dossier is loaded with only the public columns)."""
@@ -146,3 +166,42 @@ def test_the_timeline_reads_as_utc_when_the_database_gives_naive_times():
 
     assert lookup._aware(naive) == dt.datetime(2026, 12, 1, 6, 30, tzinfo=dt.UTC) == aware
     assert lookup._aware(aware) is aware and lookup._aware(None) is None
+
+
+def test_a_reassignment_inside_a_step_is_not_a_second_step(client, build_dossier, specialist, receptionist):
+    """Issue 22, item 14: the public timeline shows each step once, with the unit that handled it."""
+    from ..factories import UserFactory
+
+    dossier = build_dossier("processing")
+    colleague = UserFactory(agency=specialist.agency, department=specialist.department, role=specialist.role)
+    services.dossier_hand_over(dossier=dossier, actor=specialist, to_user=colleague, next_step=False)
+    assert dossier.steps.count() == 3  # reception, the specialist's step, its reassignment
+
+    view = look_up(client, dossier.code, dossier.pin).context["view"]
+    names = [step["step"] for step in view["timeline"]]
+    assert len(names) == 2 and len(set(names)) == 2, names
+    assert view["timeline"][1]["unit"] == specialist.department.name and view["timeline"][1]["finished_at"] is None
+
+
+def test_a_late_dossier_says_it_is_late_then_shows_the_apology_and_new_appointment(client, build_dossier, leader,
+                                                                                   frozen):
+    """Issue 22, item 10: two months past due, the page said a plain "Đang xử lý"."""
+    import datetime as dt
+
+    dossier = build_dossier("processing")
+    later = frozen.set(dossier.due_at + dt.timedelta(days=60))
+    page = html(look_up(client, dossier.code, dossier.pin))
+    assert "Quá hạn" in page and "Hồ sơ đã quá hạn hẹn trả kết quả" in page
+    assert "phải gửi văn bản xin lỗi" in page
+    new_due = later + dt.timedelta(days=5)
+    services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Chờ xác minh nơi cư trú")
+    page = html(look_up(client, dossier.code, dossier.pin, ip="198.51.100.40"))
+    assert "cơ quan đã xin lỗi và hẹn lại (Mẫu 04)" in page and "Chờ xác minh nơi cư trú" in page
+    assert timezone.localtime(new_due).strftime("%H:%M %d/%m/%Y") in page
+    assert timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") in page  # the first appointment
+
+
+def test_a_dossier_on_time_shows_no_lateness(client, build_dossier):
+    dossier = build_dossier("processing")
+    page = html(look_up(client, dossier.code, dossier.pin))
+    assert "Quá hạn" not in page and "notice-late" not in page

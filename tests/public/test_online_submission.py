@@ -127,11 +127,23 @@ def test_bad_input_is_refused_in_vietnamese_and_nothing_is_saved(client, online,
     assert Dossier.objects.count() == 0
 
 
-def test_a_missing_mandatory_paper_is_refused(client, online, agency):
+def test_missing_mandatory_papers_are_all_named_at_once_and_marked(client, online, agency):
+    """Issue 22, item 12: each mandatory paper's file field is marked, and all missing ones are
+    listed in one answer (not one per try)."""
+    from ..factories import DocumentFactory
+
     mandatory = online.documents.get(mandatory=True)
-    response = client.post(url(online), form_data(online, agency, **{f"doc_{mandatory.pk}": None}))
-    assert f"Cần tải lên: {mandatory.name}." in response.content.decode()
+    data = form_data(online, agency, **{f"doc_{mandatory.pk}": None})
+    second = DocumentFactory(variant=online, name="Giấy xác nhận cư trú", order=9)  # mandatory by default
+    response = client.post(url(online), data)
+    page = response.content.decode()
+    assert f"Còn thiếu 2 giấy tờ bắt buộc: {mandatory.name}; Giấy xác nhận cư trú." in page
+    errors = response.context["form"].errors
+    assert errors[f"doc_{mandatory.pk}"] == errors[f"doc_{second.pk}"] == ["Giấy tờ bắt buộc: cần tải lên tệp."]
     assert Dossier.objects.count() == 0
+    blank = client.get(url(online)).content.decode()
+    assert blank.count("(bắt buộc)") == online.documents.filter(mandatory=True).count() == 2
+    assert blank.count("(nếu có)") == online.documents.filter(mandatory=False).count()
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

@@ -30,6 +30,21 @@ def test_the_lookup_page_offers_the_form_with_criteria_and_privacy_notice(citize
     assert "91/2025/QH15" in page
 
 
+def test_each_criterion_says_what_its_points_mean(citizen, returned):
+    """Issue 22, item 13: "2 điểm / 1 điểm / 0 điểm" alone told the citizen nothing."""
+    from django.utils.html import escape
+
+    from ratings.models import CRITERIA, CRITERIA_SCALE
+
+    page = citizen.post("/tra-cuu/", {"code": returned.code, "pin": returned.pin}).content.decode()
+    assert set(CRITERIA_SCALE) == {key for key, _ in CRITERIA}
+    for key, _label in CRITERIA:
+        two, one, zero = CRITERIA_SCALE[key]
+        assert f"2 điểm: {escape(two)}. 1 điểm: {escape(one)}. 0 điểm: {escape(zero)}." in page
+        assert f'<option value="0">0 điểm – {escape(zero)}</option>' in page
+    assert "Sớm hơn thời hạn quy định" in page and "Phải liên hệ thêm 1 lần" in page
+
+
 def test_an_unfinished_dossier_offers_no_form_and_refuses_a_post(client, build_dossier):
     dossier = build_dossier("result_ready")
     page = client.post("/tra-cuu/", {"code": dossier.code, "pin": dossier.pin}).content.decode()
