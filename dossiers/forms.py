@@ -184,9 +184,21 @@ class ReasonForm(MoveForm):
                               max_length=MAX_REASON)
 
 
+RESULT_FILE_HELP = "PDF đã ký số của cơ quan; hệ thống kiểm tra chữ ký và từ chối tệp bị sửa đổi."
+
+
 class ApproveForm(MoveForm):
     result_summary = inputs.TextField(label="Kết quả giải quyết (số, ký hiệu văn bản…)", required=False,
                                      max_length=2000)
+    result_file = forms.FileField(label="Kết quả điện tử (PDF có chữ ký số, nếu có)", required=False,
+                                  help_text=RESULT_FILE_HELP, widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+
+
+class AttachResultForm(MoveForm):
+    result_name = inputs.TextField(label="Tên kết quả (ví dụ: Giấy khai sinh bản chính)", required=False,
+                                   max_length=200)
+    result_file = forms.FileField(label="Tệp kết quả (PDF có chữ ký số)", help_text=RESULT_FILE_HELP,
+                                  widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
 
 
 class ReturnForm(MoveForm):

@@ -210,6 +210,8 @@ class DossierDocument(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
+    # Set when the retention task removed the file (settings.CITIZEN_FILES_MONTHS): the row stays.
+    file_removed_at = models.DateTimeField("ngày xóa tệp", null=True, blank=True)
 
     class Meta:
         verbose_name = "giấy tờ của hồ sơ"
@@ -218,6 +220,51 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignatureVerdict(models.TextChoices):
+    """What the check of a result's digital signature found (dossiers.signatures)."""
+
+    VALID = "valid", "Chữ ký số hợp lệ"
+    UNKNOWN_SIGNER = "unknown_signer", "Chữ ký số không thuộc tổ chức chứng thực tin cậy"
+    ALTERED = "altered", "Tệp đã bị sửa sau khi ký"
+    UNSIGNED = "unsigned", "Không có chữ ký số"
+
+
+class ResultFile(models.Model):
+    """An electronic result (Decree 45/2020 Art 14(3)): the PDF signed by the agency, as verified
+    when it was attached, with its code for the citizen's data store on the national portal."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="results")
+    number = models.PositiveSmallIntegerField("số thứ tự kết quả")
+    # `{dossier code}-KQ{n}`, the code the national portal's data store keys the result by.
+    code = models.CharField("mã kết quả", max_length=70, unique=True)
+    name = NFCCharField("tên kết quả", max_length=255)
+    file = models.FileField("tệp", upload_to="results/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    verdict = models.CharField("kiểm tra chữ ký", max_length=16, choices=SignatureVerdict.choices)
+    signer = NFCCharField("người ký", max_length=255, blank=True)
+    signer_organisation = NFCCharField("cơ quan ký", max_length=255, blank=True)
+    signed_at = models.DateTimeField("thời điểm ký", null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+    downloads = models.PositiveIntegerField("lượt tải của công dân", default=0)
+    # Set when the retention task removed the file (settings.CITIZEN_FILES_MONTHS): the row stays.
+    file_removed_at = models.DateTimeField("ngày xóa tệp", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kết quả điện tử"
+        verbose_name_plural = "kết quả điện tử"
+        ordering = ["dossier", "number"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "number"], name="resultfile_dossier_number")]
+        indexes = [
+            # the retention task (dossiers.results.citizen_files_expire): files still kept, oldest first
+            models.Index(fields=["added_at"], name="resultfile_kept", condition=Q(file_removed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class DossierFee(models.Model):
@@ -385,6 +432,10 @@ class DossierDayFigures(models.Model):
     # target for postal return (feedback.leaders) reads it.
     returned_post = models.PositiveIntegerField("trả kết quả qua bưu chính", default=0, db_default=0)
     digitised = models.PositiveIntegerField("tiếp nhận đã số hóa", default=0, db_default=0)
+    # 766 indicator 4.1, on the day handling ended with a result: the dossiers of procedures whose
+    # result is a paper document, and of them those with a validly signed electronic result.
+    paper_results = models.PositiveIntegerField("kết quả là văn bản giấy", default=0, db_default=0)
+    e_results = models.PositiveIntegerField("có kết quả điện tử", default=0, db_default=0)
     rated = models.PositiveIntegerField("lượt đánh giá", default=0, db_default=0)
     rated_good = models.PositiveIntegerField("lượt hài lòng trở lên", default=0, db_default=0)
     disliked = models.PositiveIntegerField("không hài lòng, không quá hạn", default=0, db_default=0)
@@ -392,7 +443,7 @@ class DossierDayFigures(models.Model):
     # Biểu 06's flow columns (4, 5, 7–10).
     REPORT_COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
     COUNTERS = (*REPORT_COUNTERS, "refused", "withdrawn", "stopped", "closed_late", "refused_at_intake", "returned",
-                "returned_post", "digitised", "rated", "rated_good", "disliked")
+                "returned_post", "digitised", "rated", "rated_good", "disliked", "paper_results", "e_results")
 
     class Meta:
         verbose_name = "số liệu hồ sơ theo ngày"
@@ -408,7 +459,7 @@ class DossierDayFigures(models.Model):
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
                                   "resolved_late", "refused", "withdrawn", "stopped", "closed_late",
                                   "refused_at_intake", "returned", "returned_post", "digitised", "rated",
-                                  "rated_good", "disliked"]),
+                                  "rated_good", "disliked", "paper_results", "e_results"]),
         ]
 
     def __str__(self) -> str:

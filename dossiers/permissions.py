@@ -32,6 +32,7 @@ RULES = {
     "request_payment": _holder_or_manager,
     "receive_payment": _counter_or_holder,
     "approve": lambda user, dossier: user.role in MANAGERS,
+    "attach_result": lambda user, dossier: user.role in MANAGERS,
     "refuse": lambda user, dossier: user.role in MANAGERS,
     "return": _counter_or_holder,
     "withdraw": lambda user, dossier: user.role in COUNTER,

@@ -264,6 +264,8 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
         counters.append(ending)  # the counters are named as these statuses' values
         if ending != Status.REFUSED and dossier.timeliness == Timeliness.LATE:
             counters.append("closed_late")
+    elif dossier.procedure.result_is_paper:  # result_ready: 4.1's denominator (figures.e_result_q)
+        counters.append("paper_results")
     figures.count_dossier(dossier, now, *counters)
 
 

@@ -17,8 +17,8 @@ from mocua.inputs import ascii_int, read_query
 from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures.models import Channel, ProcedureVariant
 
-from . import clock, documents, forms, outbox, permissions, selectors, services
-from .models import DossierDocument, IntakeGuidance, Message
+from . import clock, documents, forms, outbox, permissions, results, selectors, services
+from .models import DossierDocument, IntakeGuidance, Message, ResultFile
 from .workflow import ACTIONS, EVENT_LABELS, Status
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
@@ -34,7 +34,8 @@ MOVES = {
     "receive_supplement": (forms.NoteForm, services.dossier_receive_supplement),
     "request_payment": (forms.ReasonForm, services.dossier_request_payment),
     "receive_payment": (forms.NoteForm, services.dossier_receive_payment),
-    "approve": (forms.ApproveForm, services.dossier_approve),
+    "approve": (forms.ApproveForm, results.dossier_approve_with_result),
+    "attach_result": (forms.AttachResultForm, results.dossier_attach_result),
     "refuse": (forms.ReasonForm, services.dossier_refuse),
     "return": (forms.ReturnForm, services.dossier_return),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
@@ -232,7 +233,7 @@ def dossier_move(request, code: str, action: str):
     dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
     form_class, service = MOVES[action]
     kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
-    form = form_class(request.POST, prefix=action, **kwargs)
+    form = form_class(request.POST, request.FILES, prefix=action, **kwargs)
     if not form.is_valid():
         # Name the field: "Trường này là bắt buộc." alone does not say which box was empty.
         for name, errors in form.errors.items():
@@ -276,6 +277,15 @@ def document_file(request, code: str, pk: int):
     if not document.file:
         raise Http404("Giấy tờ này không có tệp.")
     return FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+
+
+@role_required(*ALL_STAFF)
+def result_file(request, code: str, pk: int):
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
+    result = get_object_or_404(ResultFile, pk=pk, dossier=dossier)
+    if not result.file or result.file_removed_at:
+        raise Http404("Tệp kết quả đã được xóa do hết thời hạn lưu giữ.")
+    return FileResponse(result.file.open("rb"), content_type="application/pdf", filename=f"{result.code}.pdf")
 
 
 @role_required(*ALL_STAFF)

@@ -91,6 +91,10 @@ ACTIONS: dict[str, Action] = {
         once=Once("rescheduled_at", "Hồ sơ đã được hẹn lại một lần; chỉ được xin lỗi và hẹn lại một lần.",
                   "reschedule_once")),
     "attach": Action(frozenset(Status.values), None, "Đính kèm tệp", button=False),
+    # An electronic result signed by the agency (Decree 45/2020 Art 14(3)), after approval: the
+    # approving officer may attach it with the approval, or here (several results, a later file).
+    "attach_result": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None,
+                            "Đính kèm kết quả điện tử (PDF có chữ ký số)"),
 }
 
 # The audit trail's other rows, for the timeline (every action above has its label in its row).
@@ -100,6 +104,8 @@ EVENT_LABELS = {
     "refuse_intake": "Từ chối tiếp nhận (Mẫu 03)",
     "submit_online": "Nộp hồ sơ trực tuyến",
     "rate": "Công dân đánh giá",
+    "download_result": "Công dân tải kết quả điện tử",
+    "expire_files": "Xóa tệp hết thời hạn lưu giữ",
 }
 
 TRANSITIONS: dict[str, set[str]] = {

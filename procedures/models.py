@@ -54,6 +54,10 @@ class Procedure(models.Model):
                                     choices=OnlineLevel.choices, default=OnlineLevel.NONE)
     postal_submission = models.BooleanField("nhận hồ sơ qua bưu chính", default=True)
     postal_return = models.BooleanField("trả kết quả qua bưu chính", default=True)
+    # 766 indicator 4.1 counts only the dossiers of procedures whose result is a written (paper)
+    # document (across-agencies-vn.md §4): a certificate, a licence, a decision.
+    result_is_paper = models.BooleanField("kết quả là văn bản giấy", default=True,
+                                          help_text="Kết quả là giấy tờ, văn bản (chỉ số 766, tiêu chí 4.1).")
     is_active = models.BooleanField("đang áp dụng", default=True)
     # Folded code + name (see mocua.text.fold): the diacritics-insensitive search reads it.
     search_text = models.TextField(editable=False, default="")

@@ -260,7 +260,7 @@ class IndicatorOutput(serializers.Serializer):
     points = serializers.FloatField(allow_null=True)
     max_points = serializers.IntegerField()
     basis = serializers.CharField()
-    no_data = serializers.BooleanField(help_text="Chưa có dữ liệu để tính (4.1)")
+    no_data = serializers.BooleanField(help_text="Chưa có dữ liệu để tính")
 
 
 class IndexRowOutput(serializers.Serializer):

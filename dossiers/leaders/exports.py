@@ -198,4 +198,5 @@ def index766_table(rows: list[IndexRow], total: IndexRow, period: Period) -> Tab
     return Table("Chỉ số 766", "CÁC CHỈ SỐ TÍNH ĐƯỢC CỦA BỘ CHỈ SỐ 766 (QUYẾT ĐỊNH 766/QĐ-TTg)",
                  [period.line], header, body, total=["", total.label, *cells(total)],
                  widths=[6, 40] + [11] * (2 * len(INDICATORS)) + [11],
-                 notes=["4.1: chưa có hồ sơ được cấp kết quả điện tử trong hệ thống nên chưa tính."])
+                 notes=["4.1: hồ sơ có kết quả điện tử ký số hợp lệ / hồ sơ đã có kết quả của thủ tục có kết quả "
+                        "là văn bản giấy, theo ngày giải quyết xong."])
