@@ -116,6 +116,8 @@ class Dossier(models.Model):
     collected_by = NFCCharField("người nhận kết quả", max_length=150, blank=True)
     collected_id_number = models.CharField("số định danh người nhận", max_length=12, blank=True)
     postal_tracking = models.CharField("mã bưu gửi", max_length=40, blank=True)
+    # How many electronic results it has (ResultFile.number of the last): the lookup reads them only then.
+    result_files = models.PositiveSmallIntegerField("số kết quả điện tử", default=0)
 
     # Bumped by every move: a page or API client that read version N cannot apply a move
     # after someone else's (optimistic check on top of the row lock).

@@ -64,6 +64,8 @@ def _store(dossier: Dossier, *, actor: User, upload, checked: tuple[bytes, signa
                         added_by=actor, added_at=now)
     result.file.save(f"{result.code}.pdf", upload, save=False)
     result.save()
+    dossier.result_files = number
+    dossier.save(update_fields=["result_files"])
     services._record(dossier, action="attach_result", to=dossier.status, actor=actor, now=now, note=result.code,
                      result=result.pk, verdict=found.verdict, sha256=result.sha256)
     # 766 indicator 4.1 counts the dossier once, on the day its handling ended (as its denominator).

@@ -41,6 +41,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='dossier',
+            name='result_files',
+            field=models.PositiveSmallIntegerField(default=0, verbose_name='số kết quả điện tử'),
+        ),
         migrations.CreateModel(
             name='ResultFile',
             fields=[

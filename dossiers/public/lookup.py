@@ -44,7 +44,7 @@ class LookupThrottled(ThrottledError):
 # the query costs more the more columns it selects (docs/benchmarks.md).
 _PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_name", "applicant_name",
                   "submitted_at", "received_at", "due_at", "returned_at", "finished_at", "missing_papers", "reason",
-                  "return_method", "channel", "rating__level", "rating__created_at")
+                  "return_method", "channel", "result_files", "rating__level", "rating__created_at")
 
 
 def _public_dossier(pk: int) -> Dossier:
@@ -57,11 +57,11 @@ def _public_dossier(pk: int) -> Dossier:
 
 
 def citizen_files(dossier: Dossier) -> dict:
-    """The citizen's own files (issue 24): the electronic results, and the papers they uploaded
-    online, each with its day of removal (settings.CITIZEN_FILES_MONTHS). A query each, and only
-    for a dossier that can have them (an approved one; one submitted online)."""
+    """The citizen's own files: the electronic results, and the papers they uploaded online, each
+    with its day of removal (settings.CITIZEN_FILES_MONTHS). A query each, and only for a dossier
+    that has them (results attached; submitted online)."""
     found = {"results": [], "papers": []}
-    if dossier.status in (Status.RESULT_READY, Status.RETURNED):
+    if dossier.result_files:
         found["results"] = list(ResultFile.objects.filter(dossier_id=dossier.pk).only(
             "number", "code", "name", "verdict", "signer", "signer_organisation", "signed_at", "added_at",
             "file_removed_at", "file"))
