@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mocua.accounts.models import Agency, Department
 from mocua.text import NFCCharField, NFCTextField
-from procedures.models import Channel, FeeKind, PaperForm, Procedure, ProcedureVariant, TimeUnit
+from procedures.models import Channel, FeeKind, LetterKind, PaperForm, Procedure, ProcedureVariant, TimeUnit
 
 from .workflow import CLOCK_RUNNING, OPEN, Status, portal_code
 
@@ -118,6 +118,8 @@ class Dossier(models.Model):
     postal_tracking = models.CharField("mã bưu gửi", max_length=40, blank=True)
     # How many electronic results it has (ResultFile.number of the last): the lookup reads them only then.
     result_files = models.PositiveSmallIntegerField("số kết quả điện tử", default=0)
+    # When the counter recorded handing over the friendly letter (dossiers.letters), if the procedure has one.
+    letter_handed_at = models.DateTimeField("ngày trao thư", null=True, blank=True)
 
     # Bumped by every move: a page or API client that read version N cannot apply a move
     # after someone else's (optimistic check on top of the row lock).
@@ -267,6 +269,29 @@ class ResultFile(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class LetterTemplate(models.Model):
+    """An agency's text of a friendly letter (congratulations, condolences), edited in the admin.
+    `{ho_ten}`, `{su_kien}` and `{ngay}` in the body become the citizen's name, the event (the
+    procedure's name) and the day the result was ready."""
+
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan", on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField("loại thư", max_length=16, choices=LetterKind.choices[1:])
+    title = NFCCharField("tiêu đề", max_length=120)
+    body = NFCTextField("nội dung", help_text="Có thể dùng {ho_ten}, {su_kien}, {ngay}.")
+    signer_title = NFCCharField("chức vụ người ký", max_length=120, default="CHỦ TỊCH")
+    signer_name = NFCCharField("họ tên người ký", max_length=150)
+    is_active = models.BooleanField("đang dùng", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "thư gửi công dân"
+        verbose_name_plural = "thư gửi công dân"
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="lettertemplate_agency_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.agency}"
 
 
 class DossierFee(models.Model):

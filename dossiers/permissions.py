@@ -33,6 +33,7 @@ RULES = {
     "receive_payment": _counter_or_holder,
     "approve": lambda user, dossier: user.role in MANAGERS,
     "attach_result": lambda user, dossier: user.role in MANAGERS,
+    "hand_letter": _counter_or_holder,
     "refuse": lambda user, dossier: user.role in MANAGERS,
     "return": _counter_or_holder,
     "withdraw": lambda user, dossier: user.role in COUNTER,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from mocua.accounts.models import User
 from mocua.errors import DomainError
 
-from . import figures, notices, services, signatures
+from . import figures, letters, notices, services, signatures
 from .models import Dossier, DossierDocument, ResultFile, SignatureVerdict
 from .uploads import check_upload
 from .workflow import Status
@@ -113,6 +113,23 @@ def dossier_result_download(*, result: ResultFile, client: str, now: dt.datetime
     result.downloads += 1
     result.save(update_fields=["downloads"])
     return result
+
+
+@transaction.atomic
+def dossier_hand_letter(*, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None,
+                        now: dt.datetime | None = None) -> Dossier:
+    """Record that the friendly letter (dossiers.letters) was handed to the citizen with the result, once."""
+    dossier = services._lock(dossier, expected_version)
+    services._check(dossier, "hand_letter", actor)
+    found = letters.dossier_letter(dossier)
+    if found is None:
+        raise DomainError("Thủ tục này không có thư gửi công dân, hoặc cơ quan chưa soạn nội dung thư.")
+    now = now or timezone.now()
+    services._record(dossier, action="hand_letter", to=dossier.status, actor=actor, now=now, note=note.strip(),
+                     letter=found[0].kind)
+    dossier.letter_handed_at = now
+    dossier.save(update_fields=["letter_handed_at"])
+    return dossier
 
 
 # --------------------------------------------------------------------------- retention

@@ -22,7 +22,7 @@ from mocua.inputs import ensure_fits
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, ProcedureVariant
 
-from . import clock, figures, notices, permissions
+from . import clock, figures, letters, notices, permissions
 from .models import (
     ApplicantKind,
     CodeCounter,
@@ -582,6 +582,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     dossier.save(update_fields=[*FINISH_FIELDS, "result_summary", "step_index", "holder", "department",
                                 "step_due_at"])
     notices.applicant_result_ready(dossier)
+    letters.applicant_letter(dossier)  # a congratulation or condolence letter, when the procedure has one
     return dossier
 
 

@@ -17,7 +17,7 @@ from mocua.inputs import ascii_int, read_query
 from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures.models import Channel, ProcedureVariant
 
-from . import clock, documents, forms, outbox, permissions, results, selectors, services
+from . import clock, documents, forms, letters, outbox, permissions, results, selectors, services
 from .models import DossierDocument, IntakeGuidance, Message, ResultFile
 from .workflow import ACTIONS, EVENT_LABELS, Status
 
@@ -36,6 +36,7 @@ MOVES = {
     "receive_payment": (forms.NoteForm, services.dossier_receive_payment),
     "approve": (forms.ApproveForm, results.dossier_approve_with_result),
     "attach_result": (forms.AttachResultForm, results.dossier_attach_result),
+    "hand_letter": (forms.NoteForm, results.dossier_hand_letter),
     "refuse": (forms.ReasonForm, services.dossier_refuse),
     "return": (forms.ReturnForm, services.dossier_return),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
@@ -178,7 +179,8 @@ def counter_queue(request):
 @role_required(*ALL_STAFF)
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
-    actions = permissions.allowed_actions(request.user, dossier)
+    letter = letters.dossier_letter(dossier) if dossier.status in (Status.RESULT_READY, Status.RETURNED) else None
+    actions = [a for a in permissions.allowed_actions(request.user, dossier) if a != "hand_letter" or letter]
     move_forms = []
     for action in actions:
         form_class, _ = MOVES[action]
@@ -195,6 +197,7 @@ def dossier_detail(request, code: str):
             dossier, timezone.now(), dossier.agency),
         "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
         "print_now": print_now, "printable": printable, "events": _labelled_events(dossier),
+        "letter": letter[0] if letter else None,
     })
 
 
@@ -277,6 +280,15 @@ def document_file(request, code: str, pk: int):
     if not document.file:
         raise Http404("Giấy tờ này không có tệp.")
     return FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+
+
+@role_required(*ALL_STAFF)
+def letter_pdf(request, code: str):
+    """The friendly letter printed with the result (not a Mẫu: no number)."""
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    if dossier.status not in (Status.RESULT_READY, Status.RETURNED) or letters.letter_for(dossier) is None:
+        raise Http404("Hồ sơ này không có thư gửi công dân.")
+    return _pdf(documents.letter_pdf(dossier), f"thu-{dossier.code}.pdf")
 
 
 @role_required(*ALL_STAFF)

@@ -95,6 +95,9 @@ ACTIONS: dict[str, Action] = {
     # approving officer may attach it with the approval, or here (several results, a later file).
     "attach_result": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None,
                             "Đính kèm kết quả điện tử (PDF có chữ ký số)"),
+    # The friendly letter handed with the result, when the procedure has one (local practice, not law).
+    "hand_letter": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None, "Ghi nhận đã trao thư cho công dân",
+                          once=Once("letter_handed_at", "Thư đã được ghi nhận là đã trao.", "letter_once")),
 }
 
 # The audit trail's other rows, for the timeline (every action above has its label in its row).

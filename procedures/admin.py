@@ -52,6 +52,7 @@ class ProcedureAdmin(admin.ModelAdmin):
         ("Thực hiện", {"fields": ["agencies", "implementing_body", "applicants", "sequence", "conditions",
                                   "result", "legal_basis"]}),
         ("Hình thức nộp", {"fields": ["online_level", "postal_submission", "postal_return"]}),
+        ("Kết quả", {"fields": ["result_is_paper", "letter"]}),
     ]
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers import results
 from dossiers.models import DossierDayFigures, DossierEvent, Message, ResultFile
-from dossiers.workflow import Status
+from dossiers.workflow import InvalidTransition, Status
 from mocua.errors import DomainError, ForbiddenError
 
 from ..pki import TestCA, altered, result_pdf
@@ -112,9 +112,27 @@ def test_several_results_are_numbered_and_the_dossier_counts_once(frozen, result
     assert figures(result_ready) == (1, 1)
 
 
-def test_only_a_head_or_leader_attaches_a_result(frozen, result_ready, receptionist, signed):
+@pytest.mark.parametrize("role", ["reception", "specialist"])
+def test_only_a_head_or_leader_attaches_a_result(frozen, result_ready, agency, signed, role):
+    from tests.factories import UserFactory
+
     with pytest.raises(ForbiddenError):
-        results.dossier_attach_result(dossier=result_ready, actor=receptionist, result_file=upload(signed))
+        results.dossier_attach_result(dossier=result_ready, actor=UserFactory(agency=agency, role=role),
+                                      result_file=upload(signed))
+    assert not ResultFile.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["received", "processing", "refused", "withdrawn", "stopped"])
+def test_a_result_is_attached_only_once_there_is_one(frozen, build_dossier, leader, signed, state):
+    dossier = build_dossier(state)
+    with pytest.raises(InvalidTransition):
+        results.dossier_attach_result(dossier=dossier, actor=leader, result_file=upload(signed))
+    assert not ResultFile.objects.exists()
+
+
+def test_an_officer_of_another_agency_cannot_attach(frozen, result_ready, other_officer, signed):
+    with pytest.raises(ForbiddenError):
+        results.dossier_attach_result(dossier=result_ready, actor=other_officer, result_file=upload(signed))
 
 
 def test_a_procedure_whose_result_is_no_paper_document_is_outside_4_1(frozen, processing, leader, signed):

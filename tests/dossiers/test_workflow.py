@@ -43,6 +43,8 @@ DESIGN_ACTIONS = {
     # The state stays: an apology with a new appointment while handled, a scan at any time.
     "reschedule": ({S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT}, None),
     "attach": (set(Status.values), None),
+    # An electronic result signed by the agency, once there is a result (issue 24).
+    "attach_result": ({S.RESULT_READY, S.RETURNED}, None),
 }
 # Allowed once in a dossier's life: the attribute that says it happened, and a value saying so.
 DESIGN_ONCE = {"request_supplement": ("supplement_requests", 1), "reschedule": ("rescheduled_at", "2026-03-02")}
