@@ -24,7 +24,16 @@ from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
 from . import permissions, selectors, services
-from .models import ApplicantKind, Dossier, DossierDocument, DossierEvent, DossierFee, DossierStep, ReturnMethod
+from .models import (
+    ApplicantKind,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierFee,
+    DossierStep,
+    ResultFile,
+    ReturnMethod,
+)
 from .validators import MAX_FEES, MAX_MISSING_PAPERS, MAX_NOTE, MAX_PAPER_NAME, MAX_PAPERS, MAX_REASON
 from .workflow import Status
 
@@ -123,6 +132,17 @@ class DossierEventOutput(OutputSerializer):
         fields = ["action", "from_status", "to_status", "actor_name", "at", "note"]
 
 
+class ResultFileOutput(serializers.ModelSerializer):
+    """An electronic result and the verdict on its digital signature (issue 24)."""
+
+    verdict_label = serializers.CharField(source="get_verdict_display")
+
+    class Meta:
+        model = ResultFile
+        fields = ["code", "number", "name", "verdict", "verdict_label", "signer", "signer_organisation", "signed_at",
+                  "sha256", "added_at", "downloads", "file_removed_at"]
+
+
 class DossierDetailOutput(DossierListOutput):
     """Everything the dossier page shows. The view passes `allowed_actions` and
     `receipt_url` in the context, so that this serializer neither queries nor decides."""
@@ -131,6 +151,7 @@ class DossierDetailOutput(DossierListOutput):
     fees = DossierFeeOutput(many=True)
     steps = DossierStepOutput(many=True)
     events = DossierEventOutput(many=True)
+    results = ResultFileOutput(many=True, help_text="Kết quả điện tử có chữ ký số, mã {mã hồ sơ}-KQ{n}.")
     allowed_actions = serializers.SerializerMethodField(
         help_text="Các thao tác người dùng hiện tại được làm với hồ sơ (hand_over, request_supplement, "
                   "receive_supplement, request_payment, receive_payment, approve, refuse, return, withdraw, stop, "
@@ -144,7 +165,7 @@ class DossierDetailOutput(DossierListOutput):
             "sets", "return_method", "return_address", "note", "time_limit", "time_unit", "legal_due_at",
             "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
             "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
-            "papers", "fees", "steps", "events", "allowed_actions", "receipt_url",
+            "papers", "fees", "steps", "events", "results", "allowed_actions", "receipt_url",
         ]
 
     def get_allowed_actions(self, dossier) -> list[str]:

@@ -375,7 +375,7 @@ def dossier_receive(*, actor: User, intake: Intake, now: dt.datetime | None = No
     step = _start_clock(dossier, actor, now)
     event = _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
                     channel=intake.channel)
-    _loaded(dossier, steps=[step], events=[event])
+    _loaded(dossier, steps=[step], events=[event], results=[])  # a dossier just received has no result
     notices.applicant_received(dossier, new=True)
     return dossier
 

@@ -19,7 +19,7 @@ from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, letters, outbox, permissions, results, selectors, services
 from .models import DossierDocument, IntakeGuidance, Message, ResultFile
-from .workflow import ACTIONS, EVENT_LABELS, Status
+from .workflow import ACTIONS, EVENT_LABELS, Status, available
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
 PAGE_SIZE = 25
@@ -180,7 +180,9 @@ def counter_queue(request):
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
     letter = letters.dossier_letter(dossier) if dossier.status in (Status.RESULT_READY, Status.RETURNED) else None
-    actions = [a for a in permissions.allowed_actions(request.user, dossier) if a != "hand_letter" or letter]
+    actions = permissions.allowed_actions(request.user, dossier)
+    if letter and available("hand_letter", dossier) and permissions.may(request.user, dossier, "hand_letter"):
+        actions.append("hand_letter")
     move_forms = []
     for action in actions:
         form_class, _ = MOVES[action]

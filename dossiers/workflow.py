@@ -96,8 +96,10 @@ ACTIONS: dict[str, Action] = {
     "attach_result": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None,
                             "Đính kèm kết quả điện tử (PDF có chữ ký số)"),
     # The friendly letter handed with the result, when the procedure has one (local practice, not law).
+    # Offered on the dossier page only when the procedure has a letter and the agency a text (views).
     "hand_letter": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None, "Ghi nhận đã trao thư cho công dân",
-                          once=Once("letter_handed_at", "Thư đã được ghi nhận là đã trao.", "letter_once")),
+                          once=Once("letter_handed_at", "Thư đã được ghi nhận là đã trao.", "letter_once"),
+                          button=False),
 }
 
 # The audit trail's other rows, for the timeline (every action above has its label in its row).

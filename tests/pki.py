@@ -9,6 +9,7 @@ trust folder (settings.RESULT_TRUST_DIR).
 import datetime as dt
 import functools
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -32,7 +33,12 @@ class Signer:
     ca: "TestCA"
 
     def sign(self, pdf: bytes) -> bytes:
-        """The PDF signed (PAdES baseline B) with this certificate, the CA's certificate embedded."""
+        """The PDF signed (PAdES baseline B) with this certificate, the CA's certificate embedded. In a
+        thread of its own: pyHanko runs asyncio.run, which the browser tests' Playwright loop forbids."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(self._sign, pdf).result()
+
+    def _sign(self, pdf: bytes) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             from asn1crypto import keys

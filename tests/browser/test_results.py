@@ -83,7 +83,7 @@ def test_a_signed_result_reaches_the_citizen(open_page, catalogue, staff, settin
     citizen.goto("/tra-cuu/")
     citizen.get_by_label("Mã hồ sơ").fill(dossier.code)
     citizen.get_by_label("Mã tra cứu").fill(dossier.pin)
-    citizen.get_by_role("button", name="Tra cứu").click()
+    citizen.get_by_role("button", name="Tra cứu", exact=True).click()
     own = citizen.locator("#tep-cua-cong-dan")
     expect(own).to_contain_text(f"{dossier.code}-KQ1")
     expect(own).to_contain_text("Chữ ký số hợp lệ")
