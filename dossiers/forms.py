@@ -207,6 +207,12 @@ class ReturnForm(MoveForm):
     postal_tracking = inputs.TextField(label="Mã bưu gửi (nếu trả qua bưu chính)", required=False, max_length=40)
 
 
+class DeliveryForm(MoveForm):
+    delivered_on = inputs.DateField(label="Ngày người nhận ký nhận (theo phiếu báo phát)",
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_to = inputs.TextField(label="Người ký nhận", required=False, max_length=150)
+
+
 class RescheduleForm(MoveForm):
     new_due_at = inputs.DateTimeField(label="Ngày giờ hẹn trả mới",
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mocua.accounts.models import User
 from mocua.errors import DomainError
+from mocua.inputs import ensure_fits
 
 from . import figures, letters, notices, services, signatures
 from .models import Dossier, DossierDocument, ResultFile, SignatureVerdict
@@ -129,6 +130,29 @@ def dossier_hand_letter(*, dossier: Dossier, actor: User, note: str = "", expect
                      letter=found[0].kind)
     dossier.letter_handed_at = now
     dossier.save(update_fields=["letter_handed_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_confirm_delivery(*, dossier: Dossier, actor: User, delivered_on: dt.date, delivered_to: str = "",
+                             expected_version: int | None = None, now: dt.datetime | None = None) -> Dossier:
+    """A result sent by post was delivered: the day the recipient signed for it (Decision 45/2016
+    Art 10), from the post's delivery report; once, not before it went to the post nor after today."""
+    dossier = services._lock(dossier, expected_version)
+    services._check(dossier, "confirm_delivery", actor)
+    now = now or timezone.now()
+    posted = timezone.localdate(dossier.returned_at)
+    if not posted <= delivered_on <= timezone.localdate(now):
+        raise DomainError(f"Ngày ký nhận phải từ ngày gửi bưu chính ({posted:%d/%m/%Y}) đến hôm nay.",
+                          field="delivered_on")
+    dossier.delivered_at = timezone.make_aware(dt.datetime.combine(delivered_on, dt.time(12, 0)))
+    dossier.delivered_to = " ".join(delivered_to.split())
+    ensure_fits(dossier, fields=("delivered_to",))
+    services._record(dossier, action="confirm_delivery", to=dossier.status, actor=actor, now=now,
+                     note=dossier.delivered_to, delivered_on=delivered_on.isoformat(),
+                     postal_tracking=dossier.postal_tracking)
+    dossier.version += 1
+    dossier.save(update_fields=["delivered_at", "delivered_to", "version", "updated_at"])
     return dossier
 
 

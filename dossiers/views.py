@@ -37,6 +37,7 @@ MOVES = {
     "approve": (forms.ApproveForm, results.dossier_approve_with_result),
     "attach_result": (forms.AttachResultForm, results.dossier_attach_result),
     "hand_letter": (forms.NoteForm, results.dossier_hand_letter),
+    "confirm_delivery": (forms.DeliveryForm, results.dossier_confirm_delivery),
     "refuse": (forms.ReasonForm, services.dossier_refuse),
     "return": (forms.ReturnForm, services.dossier_return),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),

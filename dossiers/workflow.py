@@ -96,6 +96,10 @@ ACTIONS: dict[str, Action] = {
     "attach_result": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None,
                             "Đính kèm kết quả điện tử (PDF có chữ ký số)"),
     # The friendly letter handed with the result, when the procedure has one (local practice, not law).
+    # A result sent by post is delivered when the recipient signs the Phiếu gửi (Decision 45/2016 Art 10).
+    "confirm_delivery": Action(frozenset({Status.RETURNED}), None, "Xác nhận người nhận đã ký nhận bưu gửi",
+                               once=Once("delivered_at", "Đã ghi nhận ngày người nhận ký nhận bưu gửi.",
+                                         "delivery_once")),
     # Offered on the dossier page only when the procedure has a letter and the agency a text (views).
     "hand_letter": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None, "Ghi nhận đã trao thư cho công dân",
                           once=Once("letter_handed_at", "Thư đã được ghi nhận là đã trao.", "letter_once"),

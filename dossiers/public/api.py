@@ -54,6 +54,8 @@ class LookupOutput(serializers.Serializer):
     return_method = serializers.CharField()
     timeline = TimelineOutput(many=True)
     results = ResultOutput(many=True, help_text="Kết quả điện tử (tải về trên trang tra cứu)")
+    postal_tracking = serializers.CharField(help_text="Mã bưu gửi của kết quả trả qua bưu chính")
+    delivered_at = serializers.DateTimeField(allow_null=True, help_text="Ngày người nhận ký nhận bưu gửi")
 
 
 class LookupApi(APIView):

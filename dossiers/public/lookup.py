@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dossiers import tokens
-from dossiers.models import Dossier, DossierDocument, DossierStep, ResultFile
+from dossiers.models import Dossier, DossierDocument, DossierStep, ResultFile, ReturnMethod
 from dossiers.results import keep_until
 from dossiers.workflow import FINISHED, Status, rateable
 from mocua import ratelimit
@@ -44,7 +44,8 @@ class LookupThrottled(ThrottledError):
 # the query costs more the more columns it selects (docs/benchmarks.md).
 _PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_name", "applicant_name",
                   "submitted_at", "received_at", "due_at", "returned_at", "finished_at", "missing_papers", "reason",
-                  "return_method", "channel", "result_files", "rating__level", "rating__created_at")
+                  "return_method", "postal_tracking", "delivered_at", "channel", "result_files", "rating__level",
+                  "rating__created_at")
 
 
 def _public_dossier(pk: int) -> Dossier:
@@ -190,6 +191,10 @@ def public_view(dossier: Dossier) -> dict:
         "finished": dossier.status in FINISHED,
         "rateable": rateable(dossier),
         "results": dossier.own_files["results"], "papers": dossier.own_files["papers"],
+        # A result returned by post: its consignment number and the day the recipient signed for it.
+        "by_post": dossier.return_method == ReturnMethod.POST,
+        "postal_tracking": dossier.postal_tracking if dossier.return_method == ReturnMethod.POST else "",
+        "delivered_at": dossier.delivered_at,
         "keep_months": settings.CITIZEN_FILES_MONTHS,
     }
 
