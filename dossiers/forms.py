@@ -226,6 +226,10 @@ class AttachForm(forms.Form):
     file = forms.FileField(label="Tệp quét (PDF, JPEG, PNG)")
 
 
+class ScanForm(forms.Form):
+    file = forms.FileField(label="Bản quét (PDF, JPEG, PNG)")
+
+
 class RegisterForm(forms.Form):
     start = inputs.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}))
     end = inputs.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"type": "date"}))

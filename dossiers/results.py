@@ -1,6 +1,7 @@
-"""Electronic results and the citizen's own files: attaching a signed result (with the approval or
-after it), the citizen's download of it, and the removal of the citizen's files once their
-retention period (settings.CITIZEN_FILES_MONTHS) is over.
+"""Results that reach people: attaching a signed electronic result (with the approval or after it),
+the citizen's download of it, the postal delivery, the friendly letter's hand-over, the scanned file
+of each paper, and the removal of the citizen's files once their retention period
+(settings.CITIZEN_FILES_MONTHS) is over.
 
 The same habits as dossiers.services (a module of its own: that one is near its size limit): one
 function per operation, one transaction, the dossier's row locked, one audit row each, and `now`.
@@ -154,6 +155,43 @@ def dossier_confirm_delivery(*, dossier: Dossier, actor: User, delivered_on: dt.
     dossier.version += 1
     dossier.save(update_fields=["delivered_at", "delivered_to", "version", "updated_at"])
     return dossier
+
+
+# --------------------------------------------------------------------------- digitisation, paper by paper
+
+
+@transaction.atomic
+def dossier_scan_paper(*, dossier: Dossier, actor: User, document_id: int, upload,
+                       now: dt.datetime | None = None) -> DossierDocument:
+    """Attach the scanned file of a paper handed in (at intake or later), checked as every upload is:
+    the paper is then digitised (766 indicator 4.2 reads papers with their files)."""
+    dossier = services._lock(dossier)
+    services._check(dossier, "attach", actor)
+    paper = (DossierDocument.objects.select_for_update()
+             .filter(dossier=dossier, pk=document_id, kind__in=[DossierDocument.Kind.INTAKE,
+                                                                DossierDocument.Kind.SUPPLEMENT]).first())
+    if paper is None or not paper.provided:
+        raise DomainError("Giấy tờ này chưa được nộp nên không có bản quét.", field="file")
+    if paper.file and not paper.file_removed_at:
+        raise DomainError(f"Giấy tờ “{paper.name}” đã có bản quét.", field="file", code="already_scanned")
+    paper.content_type = check_upload(upload)
+    now = now or timezone.now()
+    paper.file.save(upload.name or "ban-quet", upload, save=False)
+    paper.digitisation, paper.file_removed_at = DossierDocument.Digitisation.SCANNED, None
+    paper.save(update_fields=["file", "content_type", "digitisation", "file_removed_at"])
+    services._record(dossier, action="scan_paper", to=dossier.status, actor=actor, now=now, note=paper.name,
+                     document=paper.pk)
+    return paper
+
+
+def digitised_share(papers, results=()) -> dict:
+    """{"papers": n, "scanned": n, "percent": p or None, "result": bool}: the papers handed in that
+    have their scanned file, and whether an electronic result exists. From loaded rows."""
+    handed = [p for p in papers if p.provided and p.kind in (DossierDocument.Kind.INTAKE,
+                                                            DossierDocument.Kind.SUPPLEMENT)]
+    scanned = sum(1 for p in handed if p.file and not p.file_removed_at)
+    return {"papers": len(handed), "scanned": scanned,
+            "percent": round(100 * scanned / len(handed)) if handed else None, "result": bool(list(results))}
 
 
 # --------------------------------------------------------------------------- retention

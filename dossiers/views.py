@@ -201,6 +201,7 @@ def dossier_detail(request, code: str):
         "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
         "print_now": print_now, "printable": printable, "events": _labelled_events(dossier),
         "letter": letter[0] if letter else None,
+        "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
     })
 
 
@@ -273,6 +274,24 @@ def dossier_attach(request, code: str):
             messages.error(request, exc.message)
     else:
         messages.error(request, "Cần nhập tên giấy tờ và chọn tệp.")
+    return redirect("dossiers:detail", code=code)
+
+
+@require_POST
+@role_required(*ALL_STAFF)
+def scan_paper(request, code: str, pk: int):
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
+    form = forms.ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Cần chọn tệp bản quét (PDF, JPEG, PNG).")
+        return redirect("dossiers:detail", code=code)
+    try:
+        paper = results.dossier_scan_paper(dossier=dossier, actor=request.user, document_id=pk,
+                                           upload=form.cleaned_data["file"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã số hóa: {paper.name}.")
     return redirect("dossiers:detail", code=code)
 
 

@@ -114,6 +114,7 @@ EVENT_LABELS = {
     "submit_online": "Nộp hồ sơ trực tuyến",
     "rate": "Công dân đánh giá",
     "download_result": "Công dân tải kết quả điện tử",
+    "scan_paper": "Số hóa giấy tờ (tải bản quét)",
     "expire_files": "Xóa tệp hết thời hạn lưu giữ",
 }
 
