@@ -23,7 +23,7 @@ from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
-from . import permissions, selectors, services
+from . import permissions, results, selectors, services
 from .models import (
     ApplicantKind,
     Dossier,
@@ -573,5 +573,55 @@ class DossierRescheduleApi(DossierMoveApi):
             ref_name = "DossierRescheduleInput"
 
     @_schema("Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), một lần", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+# --------------------------------------------------------------------------- results that reach people (issue 24)
+
+
+class DossierAttachResultApi(DossierMoveApi):
+    """multipart/form-data: the PDF signed by the agency, verified as on the page (altered or
+    unsigned: 400 with the message; signer outside the trust anchors: kept with its verdict)."""
+
+    service = staticmethod(results.dossier_attach_result)
+
+    class InputSerializer(MoveInput):
+        result_file = serializers.FileField(help_text="PDF có chữ ký số của cơ quan (PAdES)")
+        result_name = inputs.Text(required=False, allow_blank=True, default="", max_length=200)
+
+        class Meta:
+            ref_name = "DossierAttachResultInput"
+
+    @_schema("Đính kèm kết quả điện tử có chữ ký số (mã {mã hồ sơ}-KQ{n})", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierHandLetterApi(DossierMoveApi):
+    service = staticmethod(results.dossier_hand_letter)
+
+    class InputSerializer(MoveInput):
+        note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
+
+        class Meta:
+            ref_name = "DossierHandLetterInput"
+
+    @_schema("Ghi nhận đã trao thư chúc mừng / chia buồn cho công dân", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierConfirmDeliveryApi(DossierMoveApi):
+    service = staticmethod(results.dossier_confirm_delivery)
+
+    class InputSerializer(MoveInput):
+        delivered_on = inputs.Date(help_text="Ngày người nhận ký nhận bưu gửi (phiếu báo phát)")
+        delivered_to = inputs.Text(required=False, allow_blank=True, default="", max_length=150)
+
+        class Meta:
+            ref_name = "DossierConfirmDeliveryInput"
+
+    @_schema("Xác nhận người nhận đã ký nhận kết quả gửi qua bưu chính", InputSerializer)
     def post(self, request, code: str):
         return self.move(request, code)

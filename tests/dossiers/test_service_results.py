@@ -154,3 +154,20 @@ def test_the_citizen_s_download_is_an_audit_row(frozen, result_ready, leader, si
     assert rows.count() == 2
     assert {(e.actor, e.note, e.data["client"]) for e in rows} == {(None, result.code, "203.0.113.9")}
     assert ResultFile.objects.get(pk=result.pk).downloads == 2
+
+
+def test_the_api_attaches_a_signed_result_and_refuses_an_altered_one(frozen, result_ready, leader, signed, client):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(leader)
+    url = f"/api/v1/dossiers/{result_ready.code}/results/"
+    refused = api.post(url, {"result_file": upload(altered(signed))}, format="multipart")
+    assert refused.status_code == 400 and "đã bị sửa đổi sau khi ký số" in refused.content.decode()
+    assert not ResultFile.objects.exists()
+
+    answer = api.post(url, {"result_file": upload(signed), "result_name": "Giấy khai sinh"}, format="multipart")
+
+    assert answer.status_code == 200
+    assert [(r["code"], r["verdict"], r["signer"]) for r in answer.json()["results"]] == [
+        (f"{result_ready.code}-KQ1", "valid", "Lê Văn Phó Chủ Tịch")]
