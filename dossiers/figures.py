@@ -280,7 +280,8 @@ def _report_parts() -> list[tuple[Q, str, dict[str, Q]]]:
     received = Q(received_at__isnull=False)
     online, closed = Q(channel=Channel.ONLINE), Q(status__in=CLOSED_ON_TIME)
     return [
-        (received, "received_at", {"new_online": online, "new_offline": ~online, "digitised": papers_digitised()}),
+        (received, "received_at", {"new_online": online, "new_offline": ~online, "digitised": papers_digitised(),
+                                   "new_post": Q(channel=Channel.POST)}),
         (received & Q(finished_at__isnull=False), "finished_at", {
             **resolved_kinds(), **{status: Q(status=status) for status in (Status.REFUSED, Status.WITHDRAWN,
                                                                          Status.STOPPED)},

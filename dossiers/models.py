@@ -462,6 +462,9 @@ class DossierDayFigures(models.Model):
     # Of those handed back, the ones sent by public post (figures.count_dossier): the units' yearly
     # target for postal return (feedback.leaders) reads it.
     returned_post = models.PositiveIntegerField("trả kết quả qua bưu chính", default=0, db_default=0)
+    # Of those received, the ones handed in through public post (Decision 45/2016), on the day received:
+    # the dashboard's postal intake beside its postal return.
+    new_post = models.PositiveIntegerField("tiếp nhận qua bưu chính", default=0, db_default=0)
     digitised = models.PositiveIntegerField("tiếp nhận đã số hóa", default=0, db_default=0)
     # 766 indicator 4.1, on the day handling ended with a result: the dossiers of procedures whose
     # result is a paper document, and of them those with a validly signed electronic result.
@@ -474,7 +477,8 @@ class DossierDayFigures(models.Model):
     # Biểu 06's flow columns (4, 5, 7–10).
     REPORT_COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
     COUNTERS = (*REPORT_COUNTERS, "refused", "withdrawn", "stopped", "closed_late", "refused_at_intake", "returned",
-                "returned_post", "digitised", "rated", "rated_good", "disliked", "paper_results", "e_results")
+                "returned_post", "digitised", "rated", "rated_good", "disliked", "paper_results", "e_results",
+                "new_post")
 
     class Meta:
         verbose_name = "số liệu hồ sơ theo ngày"
@@ -490,7 +494,7 @@ class DossierDayFigures(models.Model):
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
                                   "resolved_late", "refused", "withdrawn", "stopped", "closed_late",
                                   "refused_at_intake", "returned", "returned_post", "digitised", "rated",
-                                  "rated_good", "disliked", "paper_results", "e_results"]),
+                                  "rated_good", "disliked", "paper_results", "e_results", "new_post"]),
         ]
 
     def __str__(self) -> str:

@@ -348,6 +348,8 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     starts and it is added to Biểu 06's received figures (DossierDayFigures)."""
     dossier.received_at = now
     added = ["new_online" if dossier.channel == Channel.ONLINE else "new_offline"]
+    if dossier.channel == Channel.POST:
+        added.append("new_post")
     if figures.dossier_papers_digitised(dossier):
         added.append("digitised")
     figures.count_dossier(dossier, now, *added)

@@ -42,7 +42,7 @@ def report_figures_from_the_dossiers() -> set[tuple]:
                 add(d.finished_at, d, "refused_at_intake")
             continue
         add(d.received_at, d, "new_online" if d.channel == "online" else "new_offline",
-            *(["digitised"] if _digitised(d) else []))
+            *(["digitised"] if _digitised(d) else []), *(["new_post"] if d.channel == "post" else []))
         if d.finished_at is not None:
             kind = d.timeliness if d.timeliness in ("early", "late") else "on_time"
             closed = d.status in ("withdrawn", "stopped")

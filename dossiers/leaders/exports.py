@@ -50,6 +50,8 @@ def dashboard_groups(board: Dashboard) -> list[tuple[str, list[tuple[str, object
         ("Kết thúc khác", [("Đã trả kết quả", extra["returned"]), ("Từ chối giải quyết", extra["refused"]),
                            ("Công dân rút hồ sơ", extra["withdrawn"]), ("Dừng xử lý", extra["stopped"]),
                            ("Từ chối tiếp nhận", extra["refused_at_intake"])]),
+        ("Bưu chính công ích", [("Tiếp nhận qua bưu chính", extra["new_post"]),
+                                ("Trả kết quả qua bưu chính", extra["returned_post"])]),
         ("Tỷ lệ", [("Tỷ lệ đúng hạn (%)", f.on_time_rate), ("Tỷ lệ nộp trực tuyến (%)", f.online_rate),
                    ("Tỷ lệ hài lòng (%)", board.satisfaction_rate), ("Lượt đánh giá", extra["rated"])]),
     ]
