@@ -119,7 +119,7 @@ class Dossier(models.Model):
     # A result returned by post (Decision 45/2016): returned_at is the day it went to the post, this the
     # day the recipient signed the Phiếu gửi (Art 10: delivery is confirmed then), and who signed.
     delivered_at = models.DateTimeField("ngày người nhận ký nhận", null=True, blank=True)
-    delivered_to = NFCCharField("người ký nhận", max_length=150, blank=True)
+    delivered_to = NFCCharField("người ký nhận", max_length=150, blank=True, default="")
     # How many electronic results it has (ResultFile.number of the last): the lookup reads them only then.
     result_files = models.PositiveSmallIntegerField("số kết quả điện tử", default=0)
     # When the counter recorded handing over the friendly letter (dossiers.letters), if the procedure has one.

@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dossier',
             name='delivered_to',
-            field=mocua.text.NFCCharField(blank=True, max_length=150, verbose_name='người ký nhận'),
+            field=mocua.text.NFCCharField(blank=True, default='', max_length=150, verbose_name='người ký nhận'),
         ),
     ]
