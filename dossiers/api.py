@@ -162,7 +162,8 @@ class DossierDetailOutput(DossierListOutput):
         fields = DossierListOutput.Meta.fields + [
             "variant_id", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address",
             "owner_kind", "owner_name", "owner_id_number", "owner_tax_code", "owner_representative", "owner_address",
-            "sets", "return_method", "return_address", "note", "time_limit", "time_unit", "legal_due_at",
+            "sets", "return_method", "return_address", "note", "intake_tracking", "handover_signed_at",
+            "postmark_date", "time_limit", "time_unit", "legal_due_at",
             "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
             "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
             "papers", "fees", "steps", "events", "results", "allowed_actions", "receipt_url",
@@ -320,6 +321,12 @@ class DossierReceiveApi(APIView):
                                            help_text="Mặc định: chưa thu khoản nào")
         return_method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.COUNTER)
         return_address = inputs.Text(max_length=255, required=False, allow_blank=True, default="")
+        intake_tracking = inputs.Text(max_length=40, required=False, allow_blank=True, default="",
+                                      help_text="Nộp qua bưu chính: số hiệu phiếu gửi")
+        handover_signed_at = inputs.DateTime(required=False, allow_null=True, default=None,
+                                             help_text="Nộp qua bưu chính: lúc ký biên bản giao nhận với bưu điện")
+        postmark_date = inputs.Date(required=False, allow_null=True, default=None,
+                                    help_text="Nộp qua bưu chính: ngày dấu bưu điện")
         sets = inputs.Integer(min_value=1, max_value=50, default=1)
         note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_REASON, multiline=True)
 
@@ -353,7 +360,9 @@ class DossierReceiveApi(APIView):
             raise ValidationError({"fees_collected": ["Khoản thu không thuộc trường hợp thủ tục này."]})
         return services.Intake(variant=variant, applicant=applicant, papers=papers, channel=data["channel"],
                                fees_collected=fees, return_method=data["return_method"],
-                               return_address=data["return_address"], sets=data["sets"], note=data["note"])
+                               return_address=data["return_address"], sets=data["sets"], note=data["note"],
+                               intake_tracking=data["intake_tracking"], handover_signed_at=data["handover_signed_at"],
+                               postmark_date=data["postmark_date"])
 
 
 class DossierCollectionApi(DossierListApi, DossierReceiveApi):

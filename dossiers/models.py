@@ -116,6 +116,11 @@ class Dossier(models.Model):
     collected_by = NFCCharField("người nhận kết quả", max_length=150, blank=True)
     collected_id_number = models.CharField("số định danh người nhận", max_length=12, blank=True)
     postal_tracking = models.CharField("mã bưu gửi", max_length=40, blank=True)
+    # Handed in by post (Decision 45/2016 Art 7): the consignment number on the hand-over record, when
+    # that record was signed, and the postmark; the clock starts at one of them (Procedure.postal_clock).
+    intake_tracking = models.CharField("số hiệu phiếu gửi (nộp qua bưu chính)", max_length=40, blank=True, default="")
+    handover_signed_at = models.DateTimeField("ký biên bản giao nhận với bưu điện", null=True, blank=True)
+    postmark_date = models.DateField("ngày dấu bưu điện", null=True, blank=True)
     # A result returned by post (Decision 45/2016): returned_at is the day it went to the post, this the
     # day the recipient signed the Phiếu gửi (Art 10: delivery is confirmed then), and who signed.
     delivered_at = models.DateTimeField("ngày người nhận ký nhận", null=True, blank=True)

@@ -34,6 +34,13 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", "Chỉ nộp trực tiếp"
 
 
+class PostalClock(models.TextChoices):
+    """When the time limit of a dossier sent by post starts (across-agencies-vn.md §6: sources differ)."""
+
+    HANDOVER = "handover", "Khi ký biên bản giao nhận với bưu điện (Quyết định 45/2016, Điều 7)"
+    POSTMARK = "postmark", "Theo ngày dấu bưu điện trên bì thư"
+
+
 class LetterKind(models.TextChoices):
     """The friendly letter a commune hands with the result ("Một cửa thân thiện"; local practice, not
     a legal form: outside the Mẫu 01–07 numbering)."""
@@ -63,6 +70,8 @@ class Procedure(models.Model):
                                     choices=OnlineLevel.choices, default=OnlineLevel.NONE)
     postal_submission = models.BooleanField("nhận hồ sơ qua bưu chính", default=True)
     postal_return = models.BooleanField("trả kết quả qua bưu chính", default=True)
+    postal_clock = models.CharField("thời hạn hồ sơ nộp qua bưu chính tính từ", max_length=10,
+                                    choices=PostalClock.choices, default=PostalClock.HANDOVER)
     # 766 indicator 4.1 counts only the dossiers of procedures whose result is a written (paper)
     # document (across-agencies-vn.md §4): a certificate, a licence, a decision.
     result_is_paper = models.BooleanField("kết quả là văn bản giấy", default=True,
