@@ -45,6 +45,13 @@ class IntakeForm(forms.Form):
         (ReturnMethod.COUNTER, ReturnMethod.COUNTER.label), (ReturnMethod.POST, ReturnMethod.POST.label)],
         initial=ReturnMethod.COUNTER)
     return_address = inputs.TextField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
+    # Handed in by post (Decision 45/2016 Art 7): read only when the channel is the post.
+    intake_tracking = inputs.TextField(label="Số hiệu phiếu gửi", max_length=40, required=False)
+    handover_signed_at = inputs.DateTimeField(label="Ký biên bản giao nhận với bưu điện lúc", required=False,
+                                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                              input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+    postmark_date = inputs.DateField(label="Ngày dấu bưu điện", required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
     note = inputs.TextField(multiline=True, label="Ghi chú", required=False, max_length=MAX_REASON,
                             widget=forms.Textarea(attrs={"rows": 2}))
     missing_papers = inputs.TextField(multiline=True, label="Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một giấy tờ)",
@@ -120,7 +127,9 @@ class IntakeForm(forms.Form):
         fees = {fee.pk: data[name] or 0 for fee, name in self.fee_rows}
         return services.Intake(variant=self.variant, applicant=self.applicant(), papers=papers,
                                channel=data["channel"], fees_collected=fees, return_method=data["return_method"],
-                               return_address=data["return_address"], sets=data["sets"], note=data["note"])
+                               return_address=data["return_address"], sets=data["sets"], note=data["note"],
+                               intake_tracking=data["intake_tracking"], handover_signed_at=data["handover_signed_at"],
+                               postmark_date=data["postmark_date"])
 
     def missing_list(self) -> list[str]:
         typed = [line.strip() for line in self.cleaned_data["missing_papers"].splitlines() if line.strip()]

@@ -66,3 +66,19 @@ def test_a_counter_intake_keeps_no_postal_fields(frozen, variant, receptionist):
         variant, intake_tracking="EB1", handover_signed_at=vn(2026, 3, 1, 8, 0)))
     assert (dossier.intake_tracking, dossier.handover_signed_at) == ("", None)
     assert dossier.legal_due_at == clock.dossier_due(dossier, frozen.moment)
+
+
+def test_the_counter_s_intake_form_takes_the_postal_fields(frozen, variant, receptionist, client):
+    from .test_views_staff import INTAKE, _intake_post
+
+    client.force_login(receptionist)
+    page = client.get(INTAKE, {"variant": variant.pk}).content.decode()
+    assert "Số hiệu phiếu gửi" in page and "Ngày dấu bưu điện" in page
+    response = client.post(INTAKE, _intake_post(variant, channel="post", intake_tracking="EB998877665VN",
+                                                 handover_signed_at="2026-03-02T07:45", postmark_date="2026-02-28"))
+
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert (dossier.channel, dossier.intake_tracking, dossier.postmark_date) == (
+        "post", "EB998877665VN", dt.date(2026, 2, 28))
+    assert dossier.handover_signed_at == vn(2026, 3, 2, 7, 45)
