@@ -23,8 +23,17 @@ from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
-from . import permissions, selectors, services
-from .models import ApplicantKind, Dossier, DossierDocument, DossierEvent, DossierFee, DossierStep, ReturnMethod
+from . import permissions, results, selectors, services
+from .models import (
+    ApplicantKind,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierFee,
+    DossierStep,
+    ResultFile,
+    ReturnMethod,
+)
 from .validators import MAX_FEES, MAX_MISSING_PAPERS, MAX_NOTE, MAX_PAPER_NAME, MAX_PAPERS, MAX_REASON
 from .workflow import Status
 
@@ -123,6 +132,17 @@ class DossierEventOutput(OutputSerializer):
         fields = ["action", "from_status", "to_status", "actor_name", "at", "note"]
 
 
+class ResultFileOutput(serializers.ModelSerializer):
+    """An electronic result and the verdict on its digital signature (issue 24)."""
+
+    verdict_label = serializers.CharField(source="get_verdict_display")
+
+    class Meta:
+        model = ResultFile
+        fields = ["code", "number", "name", "verdict", "verdict_label", "signer", "signer_organisation", "signed_at",
+                  "sha256", "added_at", "downloads", "file_removed_at"]
+
+
 class DossierDetailOutput(DossierListOutput):
     """Everything the dossier page shows. The view passes `allowed_actions` and
     `receipt_url` in the context, so that this serializer neither queries nor decides."""
@@ -131,6 +151,7 @@ class DossierDetailOutput(DossierListOutput):
     fees = DossierFeeOutput(many=True)
     steps = DossierStepOutput(many=True)
     events = DossierEventOutput(many=True)
+    results = ResultFileOutput(many=True, help_text="Kết quả điện tử có chữ ký số, mã {mã hồ sơ}-KQ{n}.")
     allowed_actions = serializers.SerializerMethodField(
         help_text="Các thao tác người dùng hiện tại được làm với hồ sơ (hand_over, request_supplement, "
                   "receive_supplement, request_payment, receive_payment, approve, refuse, return, withdraw, stop, "
@@ -141,10 +162,11 @@ class DossierDetailOutput(DossierListOutput):
         fields = DossierListOutput.Meta.fields + [
             "variant_id", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address",
             "owner_kind", "owner_name", "owner_id_number", "owner_tax_code", "owner_representative", "owner_address",
-            "sets", "return_method", "return_address", "note", "time_limit", "time_unit", "legal_due_at",
+            "sets", "return_method", "return_address", "note", "intake_tracking", "handover_signed_at",
+            "postmark_date", "time_limit", "time_unit", "legal_due_at",
             "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
             "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
-            "papers", "fees", "steps", "events", "allowed_actions", "receipt_url",
+            "papers", "fees", "steps", "events", "results", "allowed_actions", "receipt_url",
         ]
 
     def get_allowed_actions(self, dossier) -> list[str]:
@@ -299,6 +321,12 @@ class DossierReceiveApi(APIView):
                                            help_text="Mặc định: chưa thu khoản nào")
         return_method = serializers.ChoiceField(choices=ReturnMethod.choices, default=ReturnMethod.COUNTER)
         return_address = inputs.Text(max_length=255, required=False, allow_blank=True, default="")
+        intake_tracking = inputs.Text(max_length=40, required=False, allow_blank=True, default="",
+                                      help_text="Nộp qua bưu chính: số hiệu phiếu gửi")
+        handover_signed_at = inputs.DateTime(required=False, allow_null=True, default=None,
+                                             help_text="Nộp qua bưu chính: lúc ký biên bản giao nhận với bưu điện")
+        postmark_date = inputs.Date(required=False, allow_null=True, default=None,
+                                    help_text="Nộp qua bưu chính: ngày dấu bưu điện")
         sets = inputs.Integer(min_value=1, max_value=50, default=1)
         note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_REASON, multiline=True)
 
@@ -332,7 +360,9 @@ class DossierReceiveApi(APIView):
             raise ValidationError({"fees_collected": ["Khoản thu không thuộc trường hợp thủ tục này."]})
         return services.Intake(variant=variant, applicant=applicant, papers=papers, channel=data["channel"],
                                fees_collected=fees, return_method=data["return_method"],
-                               return_address=data["return_address"], sets=data["sets"], note=data["note"])
+                               return_address=data["return_address"], sets=data["sets"], note=data["note"],
+                               intake_tracking=data["intake_tracking"], handover_signed_at=data["handover_signed_at"],
+                               postmark_date=data["postmark_date"])
 
 
 class DossierCollectionApi(DossierListApi, DossierReceiveApi):
@@ -552,5 +582,55 @@ class DossierRescheduleApi(DossierMoveApi):
             ref_name = "DossierRescheduleInput"
 
     @_schema("Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04), một lần", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+# --------------------------------------------------------------------------- results that reach people (issue 24)
+
+
+class DossierAttachResultApi(DossierMoveApi):
+    """multipart/form-data: the PDF signed by the agency, verified as on the page (altered or
+    unsigned: 400 with the message; signer outside the trust anchors: kept with its verdict)."""
+
+    service = staticmethod(results.dossier_attach_result)
+
+    class InputSerializer(MoveInput):
+        result_file = serializers.FileField(help_text="PDF có chữ ký số của cơ quan (PAdES)")
+        result_name = inputs.Text(required=False, allow_blank=True, default="", max_length=200)
+
+        class Meta:
+            ref_name = "DossierAttachResultInput"
+
+    @_schema("Đính kèm kết quả điện tử có chữ ký số (mã {mã hồ sơ}-KQ{n})", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierHandLetterApi(DossierMoveApi):
+    service = staticmethod(results.dossier_hand_letter)
+
+    class InputSerializer(MoveInput):
+        note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
+
+        class Meta:
+            ref_name = "DossierHandLetterInput"
+
+    @_schema("Ghi nhận đã trao thư chúc mừng / chia buồn cho công dân", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierConfirmDeliveryApi(DossierMoveApi):
+    service = staticmethod(results.dossier_confirm_delivery)
+
+    class InputSerializer(MoveInput):
+        delivered_on = inputs.Date(help_text="Ngày người nhận ký nhận bưu gửi (phiếu báo phát)")
+        delivered_to = inputs.Text(required=False, allow_blank=True, default="", max_length=150)
+
+        class Meta:
+            ref_name = "DossierConfirmDeliveryInput"
+
+    @_schema("Xác nhận người nhận đã ký nhận kết quả gửi qua bưu chính", InputSerializer)
     def post(self, request, code: str):
         return self.move(request, code)

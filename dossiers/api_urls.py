@@ -24,4 +24,7 @@ urlpatterns = [
     path("dossiers/<dossier_code:code>/withdraw/", api.DossierWithdrawApi.as_view(), name="withdraw"),
     path("dossiers/<dossier_code:code>/stop/", api.DossierStopApi.as_view(), name="stop"),
     path("dossiers/<dossier_code:code>/reschedule/", api.DossierRescheduleApi.as_view(), name="reschedule"),
+    path("dossiers/<dossier_code:code>/results/", api.DossierAttachResultApi.as_view(), name="attach_result"),
+    path("dossiers/<dossier_code:code>/letter-handed/", api.DossierHandLetterApi.as_view(), name="hand_letter"),
+    path("dossiers/<dossier_code:code>/delivery/", api.DossierConfirmDeliveryApi.as_view(), name="confirm_delivery"),
 ]

@@ -21,6 +21,7 @@ from mocua.xlsx import Table, simple_header, workbook
 from procedures.models import time_label
 
 from . import tokens
+from .letters import dossier_letter
 from .models import DossierDocument, ReturnMethod
 from .workflow import Status
 
@@ -411,3 +412,17 @@ def register_xlsx(agency, start: dt.date, end: dt.date, dossiers) -> bytes:
                   simple_header(*(header for header, _ in REGISTER_COLUMNS)),
                   [row.cells() for row in register_rows(dossiers)], widths=[width for _, width in REGISTER_COLUMNS])
     return workbook([table])
+
+
+# --------------------------------------------------------------------------- friendly letters
+
+
+def letter_pdf(dossier, template=None, text: str = "") -> bytes:
+    """The agency's letter to the citizen (dossiers.letters) on A5, in the name of the commune's chairman
+    or a vice-chairman. Not a legal form: no Mẫu number. `template` and `text` for the admin's preview."""
+    if template is None:
+        template, text = dossier_letter(dossier)
+    return _render("letter.html", {"agency": dossier.agency, "parent_name": "", "footer": "", "copies": [""],
+                                   "place_date": _place_date(dossier.agency, dossier.finished_at or timezone.now()),
+                                   "letter": template, "paragraphs": [p for p in text.split("\n") if p.strip()],
+                                   "name": dossier.owner_display})

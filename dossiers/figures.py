@@ -34,7 +34,9 @@ from .models import (
     DossierStep,
     Grain,
     OfficerDayFigures,
+    ResultFile,
     ReturnMethod,
+    SignatureVerdict,
     Timeliness,
 )
 from .workflow import Status
@@ -104,6 +106,18 @@ def dossier_papers_digitised(dossier: Dossier) -> bool:
     """`papers_digitised` for one dossier, from its loaded papers."""
     papers = [d for d in dossier.documents.all() if d.kind == DossierDocument.Kind.INTAKE and d.provided]
     return bool(papers) and all(d.digitisation != DossierDocument.Digitisation.NONE for d in papers)
+
+
+def paper_result_q() -> Q:
+    """Approved with a result, of a procedure whose result is a paper document: 766 indicator 4.1's
+    denominator, counted on the day handling ended (services._finish_dossier)."""
+    return Q(status__in=[Status.RESULT_READY, Status.RETURNED], procedure__result_is_paper=True)
+
+
+def e_result_q() -> Q:
+    """With an electronic result whose signature was found valid: 4.1's numerator (results._store adds
+    it on the day handling ended, so that it stays within the denominator of the same period)."""
+    return Exists(ResultFile.objects.filter(dossier=OuterRef("pk"), verdict=SignatureVerdict.VALID))
 
 
 # --------------------------------------------------------------------------- reading a period
@@ -266,12 +280,14 @@ def _report_parts() -> list[tuple[Q, str, dict[str, Q]]]:
     received = Q(received_at__isnull=False)
     online, closed = Q(channel=Channel.ONLINE), Q(status__in=CLOSED_ON_TIME)
     return [
-        (received, "received_at", {"new_online": online, "new_offline": ~online, "digitised": papers_digitised()}),
+        (received, "received_at", {"new_online": online, "new_offline": ~online, "digitised": papers_digitised(),
+                                   "new_post": Q(channel=Channel.POST)}),
         (received & Q(finished_at__isnull=False), "finished_at", {
             **resolved_kinds(), **{status: Q(status=status) for status in (Status.REFUSED, Status.WITHDRAWN,
                                                                          Status.STOPPED)},
             "closed_late": closed & Q(timeliness=Timeliness.LATE),
-            "disliked": Q(rating__level=RATING_BAD) & ~Q(timeliness=Timeliness.LATE)}),
+            "disliked": Q(rating__level=RATING_BAD) & ~Q(timeliness=Timeliness.LATE),
+            "paper_results": paper_result_q(), "e_results": paper_result_q() & e_result_q()}),
         (received & Q(returned_at__isnull=False), "returned_at",
          {"returned": Q(), "returned_post": Q(return_method=ReturnMethod.POST)}),
         (Q(received_at__isnull=True, status=Status.REFUSED, finished_at__isnull=False), "finished_at",

@@ -49,6 +49,13 @@ class IntakeForm(forms.Form):
         (ReturnMethod.COUNTER, ReturnMethod.COUNTER.label), (ReturnMethod.POST, ReturnMethod.POST.label)],
         initial=ReturnMethod.COUNTER)
     return_address = inputs.TextField(label="Địa chỉ nhận kết quả qua bưu chính", max_length=255, required=False)
+    # Handed in by post (Decision 45/2016 Art 7): read only when the channel is the post.
+    intake_tracking = inputs.TextField(label="Số hiệu phiếu gửi", max_length=40, required=False)
+    handover_signed_at = inputs.DateTimeField(label="Ký biên bản giao nhận với bưu điện lúc", required=False,
+                                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                              input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+    postmark_date = inputs.DateField(label="Ngày dấu bưu điện", required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
     note = inputs.TextField(multiline=True, label="Ghi chú", required=False, max_length=MAX_REASON,
                             widget=forms.Textarea(attrs={"rows": 2}))
     missing_papers = inputs.TextField(multiline=True, label="Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một giấy tờ)",
@@ -127,7 +134,9 @@ class IntakeForm(forms.Form):
         fees = {fee.pk: data[name] or 0 for fee, name in self.fee_rows}
         return services.Intake(variant=self.variant, applicant=self.applicant(), papers=papers,
                                channel=data["channel"], fees_collected=fees, return_method=data["return_method"],
-                               return_address=data["return_address"], sets=data["sets"], note=data["note"])
+                               return_address=data["return_address"], sets=data["sets"], note=data["note"],
+                               intake_tracking=data["intake_tracking"], handover_signed_at=data["handover_signed_at"],
+                               postmark_date=data["postmark_date"])
 
     def summary(self) -> dict:
         """What the officer confirms before the clock starts: the applicant, the papers received."""
@@ -231,15 +240,33 @@ class ReasonForm(MoveForm):
                               max_length=MAX_REASON)
 
 
+RESULT_FILE_HELP = "PDF đã ký số của cơ quan; hệ thống kiểm tra chữ ký và từ chối tệp bị sửa đổi."
+
+
 class ApproveForm(MoveForm):
     result_summary = inputs.TextField(label="Kết quả giải quyết (số, ký hiệu văn bản…)", required=False,
                                      max_length=2000)
+    result_file = forms.FileField(label="Kết quả điện tử (PDF có chữ ký số, nếu có)", required=False,
+                                  help_text=RESULT_FILE_HELP, widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+
+
+class AttachResultForm(MoveForm):
+    result_name = inputs.TextField(label="Tên kết quả (ví dụ: Giấy khai sinh bản chính)", required=False,
+                                   max_length=200)
+    result_file = forms.FileField(label="Tệp kết quả (PDF có chữ ký số)", help_text=RESULT_FILE_HELP,
+                                  widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
 
 
 class ReturnForm(MoveForm):
     collected_by = inputs.TextField(label="Họ tên người nhận kết quả", required=False, max_length=150)
     collected_id_number = inputs.TextField(label="Số định danh người nhận", required=False, max_length=20)
     postal_tracking = inputs.TextField(label="Mã bưu gửi (nếu trả qua bưu chính)", required=False, max_length=40)
+
+
+class DeliveryForm(MoveForm):
+    delivered_on = inputs.DateField(label="Ngày người nhận ký nhận (theo phiếu báo phát)",
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_to = inputs.TextField(label="Người ký nhận", required=False, max_length=150)
 
 
 class RescheduleForm(MoveForm):
@@ -253,6 +280,10 @@ class RescheduleForm(MoveForm):
 class AttachForm(forms.Form):
     name = inputs.TextField(label="Tên giấy tờ", max_length=500)
     file = forms.FileField(label="Tệp quét (PDF, JPEG, PNG)")
+
+
+class ScanForm(forms.Form):
+    file = forms.FileField(label="Bản quét (PDF, JPEG, PNG)")
 
 
 class RegisterForm(forms.Form):

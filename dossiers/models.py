@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mocua.accounts.models import Agency, Department
 from mocua.text import NFCCharField, NFCTextField
-from procedures.models import Channel, FeeKind, PaperForm, Procedure, ProcedureVariant, TimeUnit, time_label
+from procedures.models import Channel, FeeKind, LetterKind, PaperForm, Procedure, ProcedureVariant, TimeUnit, time_label
 
 from .workflow import CLOCK_RUNNING, OPEN, Status, portal_code
 
@@ -116,6 +116,19 @@ class Dossier(models.Model):
     collected_by = NFCCharField("người nhận kết quả", max_length=150, blank=True)
     collected_id_number = models.CharField("số định danh người nhận", max_length=12, blank=True)
     postal_tracking = models.CharField("mã bưu gửi", max_length=40, blank=True)
+    # Handed in by post (Decision 45/2016 Art 7): the consignment number on the hand-over record, when
+    # that record was signed, and the postmark; the clock starts at one of them (Procedure.postal_clock).
+    intake_tracking = models.CharField("số hiệu phiếu gửi (nộp qua bưu chính)", max_length=40, blank=True, default="")
+    handover_signed_at = models.DateTimeField("ký biên bản giao nhận với bưu điện", null=True, blank=True)
+    postmark_date = models.DateField("ngày dấu bưu điện", null=True, blank=True)
+    # A result returned by post (Decision 45/2016): returned_at is the day it went to the post, this the
+    # day the recipient signed the Phiếu gửi (Art 10: delivery is confirmed then), and who signed.
+    delivered_at = models.DateTimeField("ngày người nhận ký nhận", null=True, blank=True)
+    delivered_to = NFCCharField("người ký nhận", max_length=150, blank=True, default="")
+    # How many electronic results it has (ResultFile.number of the last): the lookup reads them only then.
+    result_files = models.PositiveSmallIntegerField("số kết quả điện tử", default=0)
+    # When the counter recorded handing over the friendly letter (dossiers.letters), if the procedure has one.
+    letter_handed_at = models.DateTimeField("ngày trao thư", null=True, blank=True)
 
     # Bumped by every move: a page or API client that read version N cannot apply a move
     # after someone else's (optimistic check on top of the row lock).
@@ -215,6 +228,8 @@ class DossierDocument(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
+    # Set when the retention task removed the file (settings.CITIZEN_FILES_MONTHS): the row stays.
+    file_removed_at = models.DateTimeField("ngày xóa tệp", null=True, blank=True)
 
     class Meta:
         verbose_name = "giấy tờ của hồ sơ"
@@ -223,6 +238,74 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignatureVerdict(models.TextChoices):
+    """What the check of a result's digital signature found (dossiers.signatures)."""
+
+    VALID = "valid", "Chữ ký số hợp lệ"
+    UNKNOWN_SIGNER = "unknown_signer", "Chữ ký số không thuộc tổ chức chứng thực tin cậy"
+    ALTERED = "altered", "Tệp đã bị sửa sau khi ký"
+    UNSIGNED = "unsigned", "Không có chữ ký số"
+
+
+class ResultFile(models.Model):
+    """An electronic result (Decree 45/2020 Art 14(3)): the PDF signed by the agency, as verified
+    when it was attached, with its code for the citizen's data store on the national portal."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="results")
+    number = models.PositiveSmallIntegerField("số thứ tự kết quả")
+    # `{dossier code}-KQ{n}`, the code the national portal's data store keys the result by.
+    code = models.CharField("mã kết quả", max_length=70, unique=True)
+    name = NFCCharField("tên kết quả", max_length=255)
+    file = models.FileField("tệp", upload_to="results/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    verdict = models.CharField("kiểm tra chữ ký", max_length=16, choices=SignatureVerdict.choices)
+    signer = NFCCharField("người ký", max_length=255, blank=True)
+    signer_organisation = NFCCharField("cơ quan ký", max_length=255, blank=True)
+    signed_at = models.DateTimeField("thời điểm ký", null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+    downloads = models.PositiveIntegerField("lượt tải của công dân", default=0)
+    # Set when the retention task removed the file (settings.CITIZEN_FILES_MONTHS): the row stays.
+    file_removed_at = models.DateTimeField("ngày xóa tệp", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kết quả điện tử"
+        verbose_name_plural = "kết quả điện tử"
+        ordering = ["dossier", "number"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "number"], name="resultfile_dossier_number")]
+        indexes = [
+            # the retention task (dossiers.results.citizen_files_expire): files still kept, oldest first
+            models.Index(fields=["added_at"], name="resultfile_kept", condition=Q(file_removed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LetterTemplate(models.Model):
+    """An agency's text of a friendly letter (congratulations, condolences), edited in the admin.
+    `{ho_ten}`, `{su_kien}` and `{ngay}` in the body become the citizen's name, the event (the
+    procedure's name) and the day the result was ready."""
+
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan", on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField("loại thư", max_length=16, choices=LetterKind.choices[1:])
+    title = NFCCharField("tiêu đề", max_length=120)
+    body = NFCTextField("nội dung", help_text="Có thể dùng {ho_ten}, {su_kien}, {ngay}.")
+    signer_title = NFCCharField("chức vụ người ký", max_length=120, default="CHỦ TỊCH")
+    signer_name = NFCCharField("họ tên người ký", max_length=150)
+    is_active = models.BooleanField("đang dùng", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "thư gửi công dân"
+        verbose_name_plural = "thư gửi công dân"
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="lettertemplate_agency_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.agency}"
 
 
 class DossierFee(models.Model):
@@ -389,7 +472,14 @@ class DossierDayFigures(models.Model):
     # Of those handed back, the ones sent by public post (figures.count_dossier): the units' yearly
     # target for postal return (feedback.leaders) reads it.
     returned_post = models.PositiveIntegerField("trả kết quả qua bưu chính", default=0, db_default=0)
+    # Of those received, the ones handed in through public post (Decision 45/2016), on the day received:
+    # the dashboard's postal intake beside its postal return.
+    new_post = models.PositiveIntegerField("tiếp nhận qua bưu chính", default=0, db_default=0)
     digitised = models.PositiveIntegerField("tiếp nhận đã số hóa", default=0, db_default=0)
+    # 766 indicator 4.1, on the day handling ended with a result: the dossiers of procedures whose
+    # result is a paper document, and of them those with a validly signed electronic result.
+    paper_results = models.PositiveIntegerField("kết quả là văn bản giấy", default=0, db_default=0)
+    e_results = models.PositiveIntegerField("có kết quả điện tử", default=0, db_default=0)
     rated = models.PositiveIntegerField("lượt đánh giá", default=0, db_default=0)
     rated_good = models.PositiveIntegerField("lượt hài lòng trở lên", default=0, db_default=0)
     disliked = models.PositiveIntegerField("không hài lòng, không quá hạn", default=0, db_default=0)
@@ -397,7 +487,8 @@ class DossierDayFigures(models.Model):
     # Biểu 06's flow columns (4, 5, 7–10).
     REPORT_COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
     COUNTERS = (*REPORT_COUNTERS, "refused", "withdrawn", "stopped", "closed_late", "refused_at_intake", "returned",
-                "returned_post", "digitised", "rated", "rated_good", "disliked")
+                "returned_post", "digitised", "rated", "rated_good", "disliked", "paper_results", "e_results",
+                "new_post")
 
     class Meta:
         verbose_name = "số liệu hồ sơ theo ngày"
@@ -413,7 +504,7 @@ class DossierDayFigures(models.Model):
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
                                   "resolved_late", "refused", "withdrawn", "stopped", "closed_late",
                                   "refused_at_intake", "returned", "returned_post", "digitised", "rated",
-                                  "rated_good", "disliked"]),
+                                  "rated_good", "disliked", "paper_results", "e_results", "new_post"]),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,15 @@ def applicant_result_ready(dossier: Dossier) -> int:
                             body=body)
 
 
+def applicant_e_result_ready(dossier: Dossier, result) -> int:
+    """An electronic result was attached: the citizen may download it from the lookup page."""
+    body = (f"Kết quả điện tử {result.code} của hồ sơ {dossier.code} ({dossier.procedure_name}) đã sẵn sàng, "
+            f"có chữ ký số của cơ quan ({result.get_verdict_display().lower()}). Ông/bà tải về tại trang tra cứu "
+            f"(mã hồ sơ và mã tra cứu): {tokens.lookup_url(dossier)}")
+    return notify_applicant(dossier, key=f"citizen:{dossier.pk}:e-result:{result.number}",
+                            subject=f"Kết quả điện tử của hồ sơ {dossier.code} đã sẵn sàng", body=body)
+
+
 def applicant_rejected(dossier: Dossier) -> int:
     body = f"Hồ sơ {dossier.code} không được tiếp nhận. Lý do: {dossier.reason}. {tokens.lookup_url(dossier)}"
     return notify_applicant(dossier, key=_key(dossier, "rejected"),

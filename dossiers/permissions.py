@@ -32,6 +32,10 @@ RULES = {
     "request_payment": _holder_or_manager,
     "receive_payment": _counter_or_holder,
     "approve": lambda user, dossier: user.role in MANAGERS,
+    "attach_result": lambda user, dossier: user.role in MANAGERS,
+    "hand_letter": _counter_or_holder,
+    # Only a result returned by post has a delivery to confirm ("post": models.ReturnMethod.POST).
+    "confirm_delivery": lambda user, dossier: user.role in COUNTER and dossier.return_method == "post",
     "refuse": lambda user, dossier: user.role in MANAGERS,
     "return": _counter_or_holder,
     "withdraw": lambda user, dossier: user.role in COUNTER,

@@ -60,7 +60,7 @@ def dossier_get_for_officer(*, user, code: str) -> Dossier:
     queryset = dossier_base_for_officer(user).select_related(
         "agency", "procedure", "procedure__field", "holder", "department", "created_by"
     ).prefetch_related(
-        "documents", "fees",
+        "documents", "fees", "results",
         Prefetch("steps", queryset=DossierStep.objects.select_related(
             "from_user", "to_user", "intended_user", "to_department")),
         Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),

@@ -20,9 +20,9 @@ from mocua.accounts.models import Absence, Department, User
 from mocua.errors import ConflictError, DomainError
 from mocua.inputs import ensure_fits
 from mocua.text import fold
-from procedures.models import Channel, FeeChannel, ProcedureVariant
+from procedures.models import Channel, FeeChannel, PostalClock, ProcedureVariant
 
-from . import clock, figures, notices, permissions
+from . import clock, figures, letters, notices, permissions
 from .models import (
     ApplicantKind,
     CodeCounter,
@@ -110,6 +110,11 @@ class Intake:
     return_address: str = ""
     sets: int = 1
     note: str = ""
+    # By post (Decision 45/2016 Art 7): the consignment number, when the hand-over record with the post
+    # was signed, the postmark. The clock starts at the one the procedure names (_postal_start).
+    intake_tracking: str = ""
+    handover_signed_at: dt.datetime | None = None
+    postmark_date: dt.date | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -264,6 +269,8 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
         counters.append(ending)  # the counters are named as these statuses' values
         if ending != Status.REFUSED and dossier.timeliness == Timeliness.LATE:
             counters.append("closed_late")
+    elif dossier.procedure.result_is_paper:  # result_ready: 4.1's denominator (figures.e_result_q)
+        counters.append("paper_results")
     figures.count_dossier(dossier, now, *counters)
 
 
@@ -300,6 +307,7 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
         owner_tax_code=applicant.owner_tax_code, owner_representative=applicant.owner_representative,
         owner_address=applicant.owner_address, sets=max(1, intake.sets), return_method=intake.return_method,
         return_address=intake.return_address, note=intake.note, created_by=actor, created_at=now,
+        **_postal_intake(intake, now),
     )
     dossier.search_text = _search_text(dossier)
     ensure_fits(dossier)
@@ -312,6 +320,30 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
     dossier.save()
     _loaded(dossier, documents=DossierDocument.objects.bulk_create(papers))
     return dossier
+
+
+def _postal_intake(intake: Intake, now: dt.datetime) -> dict:
+    """The postal fields of a dossier handed in by post, checked: neither moment after now."""
+    if intake.channel != Channel.POST:
+        return {}
+    if intake.handover_signed_at and intake.handover_signed_at > now:
+        raise DomainError("Thời điểm ký biên bản giao nhận không được sau thời điểm hiện tại.",
+                          field="handover_signed_at")
+    if intake.postmark_date and intake.postmark_date > timezone.localdate(now):
+        raise DomainError("Ngày dấu bưu điện không được sau ngày hôm nay.", field="postmark_date")
+    return {"intake_tracking": " ".join(intake.intake_tracking.split()),
+            "handover_signed_at": intake.handover_signed_at, "postmark_date": intake.postmark_date}
+
+
+def _postal_start(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """When a postal dossier's time limit starts: the postmark's day where the procedure says so, else
+    the signing of the hand-over record (Decision 45/2016 Art 7), else the intake itself. The due-time
+    arithmetic moves a start outside office hours to the next opening."""
+    if dossier.channel != Channel.POST:
+        return now
+    if dossier.procedure.postal_clock == PostalClock.POSTMARK and dossier.postmark_date:
+        return timezone.make_aware(dt.datetime.combine(dossier.postmark_date, dt.time(0, 0)))
+    return dossier.handover_signed_at or now
 
 
 def _loaded(dossier: Dossier, **related: list) -> None:
@@ -346,10 +378,12 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     starts and it is added to Biểu 06's received figures (DossierDayFigures)."""
     dossier.received_at = now
     added = ["new_online" if dossier.channel == Channel.ONLINE else "new_offline"]
+    if dossier.channel == Channel.POST:
+        added.append("new_post")
     if figures.dossier_papers_digitised(dossier):
         added.append("digitised")
     figures.count_dossier(dossier, now, *added)
-    dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, now)
+    dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, _postal_start(dossier, now))
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                       due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
     dossier.save(update_fields=["received_at", "legal_due_at", "due_at", "step_index", "holder", "department",
@@ -373,7 +407,7 @@ def dossier_receive(*, actor: User, intake: Intake, now: dt.datetime | None = No
     step = _start_clock(dossier, actor, now)
     event = _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
                     channel=intake.channel)
-    _loaded(dossier, steps=[step], events=[event])
+    _loaded(dossier, steps=[step], events=[event], results=[])  # a dossier just received has no result
     notices.applicant_received(dossier, new=True)
     return dossier
 
@@ -581,6 +615,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
                                 "step_due_at"])
     notices.applicant_result_ready(dossier)
     notices.counter_result_ready(dossier)
+    letters.applicant_letter(dossier)  # a congratulation or condolence letter, when the procedure has one
     return dossier
 
 

@@ -7,7 +7,8 @@ the visibility timeout, or two beats fire together), so each one is idempotent:
 - deliver_message(s) lock the rows and send only messages still pending, then mark them sent;
 - scan_deadlines records each (dossier, step, kind) alert once (unique row) with its messages;
 - send_leader_digest keys each leader's digest by the day, so a second run writes nothing;
-- sweep_outbox only calls the same delivery service, in chunks.
+- sweep_outbox only calls the same delivery service, in chunks;
+- expire_citizen_files skips files already removed, so a second run removes nothing.
 """
 
 from collections import Counter
@@ -15,7 +16,7 @@ from collections import Counter
 from celery import shared_task
 from django.db import OperationalError
 
-from . import alerts, outbox
+from . import alerts, outbox, results
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=5, retry_backoff=True)
@@ -42,3 +43,8 @@ def scan_deadlines() -> int:
 @shared_task
 def send_leader_digest() -> int:
     return alerts.leader_digest()
+
+
+@shared_task(autoretry_for=(OperationalError,), max_retries=3, retry_backoff=True)
+def expire_citizen_files() -> int:
+    return results.citizen_files_expire()

@@ -20,4 +20,7 @@ urlpatterns = [
     path("can-bo/ho-so/<dossier_code:code>/thao-tac/<key:action>/", views.dossier_move, name="move"),
     path("can-bo/ho-so/<dossier_code:code>/dinh-kem/", views.dossier_attach, name="attach"),
     path("can-bo/ho-so/<dossier_code:code>/tai-lieu/<id:pk>/", views.document_file, name="document"),
+    path("can-bo/ho-so/<dossier_code:code>/ket-qua/<id:pk>/", views.result_file, name="result_file"),
+    path("can-bo/ho-so/<dossier_code:code>/thu.pdf", views.letter_pdf, name="letter_pdf"),
+    path("can-bo/ho-so/<dossier_code:code>/giay-to/<id:pk>/quet/", views.scan_paper, name="scan_paper"),
 ]

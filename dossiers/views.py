@@ -17,9 +17,9 @@ from mocua.inputs import ascii_int, read_query
 from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures.models import Channel, ProcedureVariant
 
-from . import clock, documents, forms, outbox, permissions, selectors, services
-from .models import DossierDocument, IntakeGuidance, Message
-from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, moves_in_order, next_step_of
+from . import clock, documents, forms, letters, outbox, permissions, results, selectors, services
+from .models import DossierDocument, IntakeGuidance, Message, ResultFile
+from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, available, moves_in_order, next_step_of
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
 PAGE_SIZE = 25
@@ -34,7 +34,10 @@ MOVES = {
     "receive_supplement": (forms.NoteForm, services.dossier_receive_supplement),
     "request_payment": (forms.ReasonForm, services.dossier_request_payment),
     "receive_payment": (forms.NoteForm, services.dossier_receive_payment),
-    "approve": (forms.ApproveForm, services.dossier_approve),
+    "approve": (forms.ApproveForm, results.dossier_approve_with_result),
+    "attach_result": (forms.AttachResultForm, results.dossier_attach_result),
+    "hand_letter": (forms.NoteForm, results.dossier_hand_letter),
+    "confirm_delivery": (forms.DeliveryForm, results.dossier_confirm_delivery),
     "refuse": (forms.ReasonForm, services.dossier_refuse),
     "return": (forms.ReturnForm, services.dossier_return),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
@@ -185,8 +188,12 @@ def counter_queue(request):
 @role_required(*ALL_STAFF)
 def dossier_detail(request, code: str):
     dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    letter = letters.dossier_letter(dossier) if dossier.status in (Status.RESULT_READY, Status.RETURNED) else None
+    actions = permissions.allowed_actions(request.user, dossier)
+    if letter and available("hand_letter", dossier) and permissions.may(request.user, dossier, "hand_letter"):
+        actions.append("hand_letter")
     # The move that fits the step first (open), the rest after it (issue 22, item 5).
-    actions = moves_in_order(permissions.allowed_actions(request.user, dossier), dossier)
+    actions = moves_in_order(actions, dossier)
     move_forms = []
     for action in actions:
         form_class, _ = MOVES[action]
@@ -204,6 +211,8 @@ def dossier_detail(request, code: str):
             dossier, timezone.now(), dossier.agency),
         "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
         "print_now": print_now, "printable": printable, "events": _labelled_events(dossier),
+        "letter": letter[0] if letter else None,
+        "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
     })
 
 
@@ -242,7 +251,7 @@ def dossier_move(request, code: str, action: str):
     dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
     form_class, service = MOVES[action]
     kwargs = {"agency": dossier.agency} if form_class is forms.HandOverForm else {}
-    form = form_class(request.POST, prefix=action, **kwargs)
+    form = form_class(request.POST, request.FILES, prefix=action, **kwargs)
     if not form.is_valid():
         # Name the field: "Trường này là bắt buộc." alone does not say which box was empty.
         for name, errors in form.errors.items():
@@ -285,6 +294,24 @@ def dossier_attach(request, code: str):
     return redirect("dossiers:detail", code=code)
 
 
+@require_POST
+@role_required(*ALL_STAFF)
+def scan_paper(request, code: str, pk: int):
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
+    form = forms.ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Cần chọn tệp bản quét (PDF, JPEG, PNG).")
+        return redirect("dossiers:detail", code=code)
+    try:
+        paper = results.dossier_scan_paper(dossier=dossier, actor=request.user, document_id=pk,
+                                           upload=form.cleaned_data["file"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã số hóa: {paper.name}.")
+    return redirect("dossiers:detail", code=code)
+
+
 @role_required(*ALL_STAFF)
 def document_file(request, code: str, pk: int):
     dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
@@ -292,6 +319,24 @@ def document_file(request, code: str, pk: int):
     if not document.file:
         raise Http404("Giấy tờ này không có tệp.")
     return FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+
+
+@role_required(*ALL_STAFF)
+def letter_pdf(request, code: str):
+    """The friendly letter printed with the result (not a Mẫu: no number)."""
+    dossier = selectors.dossier_get_for_officer(user=request.user, code=code)
+    if dossier.status not in (Status.RESULT_READY, Status.RETURNED) or letters.letter_for(dossier) is None:
+        raise Http404("Hồ sơ này không có thư gửi công dân.")
+    return _pdf(documents.letter_pdf(dossier), f"thu-{dossier.code}.pdf")
+
+
+@role_required(*ALL_STAFF)
+def result_file(request, code: str, pk: int):
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
+    result = get_object_or_404(ResultFile, pk=pk, dossier=dossier)
+    if not result.file or result.file_removed_at:
+        raise Http404("Tệp kết quả đã được xóa do hết thời hạn lưu giữ.")
+    return FileResponse(result.file.open("rb"), content_type="application/pdf", filename=f"{result.code}.pdf")
 
 
 @role_required(*ALL_STAFF)

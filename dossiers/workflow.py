@@ -91,6 +91,19 @@ ACTIONS: dict[str, Action] = {
         once=Once("rescheduled_at", "Hồ sơ đã được hẹn lại một lần; chỉ được xin lỗi và hẹn lại một lần.",
                   "reschedule_once")),
     "attach": Action(frozenset(Status.values), None, "Đính kèm tệp", button=False),
+    # An electronic result signed by the agency (Decree 45/2020 Art 14(3)), after approval: the
+    # approving officer may attach it with the approval, or here (several results, a later file).
+    "attach_result": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None,
+                            "Đính kèm kết quả điện tử (PDF có chữ ký số)"),
+    # The friendly letter handed with the result, when the procedure has one (local practice, not law).
+    # A result sent by post is delivered when the recipient signs the Phiếu gửi (Decision 45/2016 Art 10).
+    "confirm_delivery": Action(frozenset({Status.RETURNED}), None, "Xác nhận người nhận đã ký nhận bưu gửi",
+                               once=Once("delivered_at", "Đã ghi nhận ngày người nhận ký nhận bưu gửi.",
+                                         "delivery_once")),
+    # Offered on the dossier page only when the procedure has a letter and the agency a text (views).
+    "hand_letter": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None, "Ghi nhận đã trao thư cho công dân",
+                          once=Once("letter_handed_at", "Thư đã được ghi nhận là đã trao.", "letter_once"),
+                          button=False),
 }
 
 # The audit trail's other rows, for the timeline (every action above has its label in its row).
@@ -100,6 +113,9 @@ EVENT_LABELS = {
     "refuse_intake": "Từ chối tiếp nhận (Mẫu 03)",
     "submit_online": "Nộp hồ sơ trực tuyến",
     "rate": "Công dân đánh giá",
+    "download_result": "Công dân tải kết quả điện tử",
+    "scan_paper": "Số hóa giấy tờ (tải bản quét)",
+    "expire_files": "Xóa tệp hết thời hạn lưu giữ",
 }
 
 TRANSITIONS: dict[str, set[str]] = {

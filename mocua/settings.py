@@ -183,6 +183,12 @@ STORAGES = {
 }
 # Scanned papers and uploads: PDF, JPEG, PNG up to this size.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The operator's trust anchors for electronic results: a folder of CA certificates (PEM or DER) whose
+# signatures count as valid (dossiers.signatures). An empty or missing folder trusts no one.
+RESULT_TRUST_DIR = Path(env_str("RESULT_TRUST_DIR", str(VAR_DIR / "trust")))
+# How long a citizen's uploaded papers and electronic results stay downloadable from the lookup page
+# before the daily task removes the files (the records stay).
+CITIZEN_FILES_MONTHS = env_int("CITIZEN_FILES_MONTHS", 12)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # E-mail: console locally, SMTP in production through EMAIL_URL-like variables.
@@ -313,6 +319,8 @@ CELERY_BEAT_SCHEDULE = {
     # Leaders' daily digest of late dossiers; the task skips days off.
     "leader-digest": {"task": "dossiers.tasks.send_leader_digest",
                       "schedule": crontab(hour=DIGEST_HOUR, minute=0)},
+    # Removes the citizens' files kept past CITIZEN_FILES_MONTHS (records stay), at night.
+    "expire-citizen-files": {"task": "dossiers.tasks.expire_citizen_files", "schedule": crontab(hour=2, minute=30)},
 }
 SMS_BACKEND = env_str("SMS_BACKEND", "dossiers.sms.LoggingSMSBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

@@ -51,7 +51,8 @@ class ProcedureAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "name", "field", "level", "is_active"]}),
         ("Thực hiện", {"fields": ["agencies", "implementing_body", "applicants", "sequence", "conditions",
                                   "result", "legal_basis"]}),
-        ("Hình thức nộp", {"fields": ["online_level", "postal_submission", "postal_return"]}),
+        ("Hình thức nộp", {"fields": ["online_level", "postal_submission", "postal_return", "postal_clock"]}),
+        ("Kết quả", {"fields": ["result_is_paper", "letter"]}),
     ]
 
 

@@ -34,6 +34,22 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", "Chỉ nộp trực tiếp"
 
 
+class PostalClock(models.TextChoices):
+    """When the time limit of a dossier sent by post starts (across-agencies-vn.md §6: sources differ)."""
+
+    HANDOVER = "handover", "Khi ký biên bản giao nhận với bưu điện (Quyết định 45/2016, Điều 7)"
+    POSTMARK = "postmark", "Theo ngày dấu bưu điện trên bì thư"
+
+
+class LetterKind(models.TextChoices):
+    """The friendly letter a commune hands with the result ("Một cửa thân thiện"; local practice, not
+    a legal form: outside the Mẫu 01–07 numbering)."""
+
+    NONE = "", "Không có thư"
+    CONGRATULATION = "congratulation", "Thư chúc mừng"
+    CONDOLENCE = "condolence", "Thư chia buồn"
+
+
 class Procedure(models.Model):
     code = models.CharField("mã thủ tục", max_length=30, unique=True,
                             help_text="Mã quốc gia, ví dụ 1.001193")
@@ -54,6 +70,15 @@ class Procedure(models.Model):
                                     choices=OnlineLevel.choices, default=OnlineLevel.NONE)
     postal_submission = models.BooleanField("nhận hồ sơ qua bưu chính", default=True)
     postal_return = models.BooleanField("trả kết quả qua bưu chính", default=True)
+    postal_clock = models.CharField("thời hạn hồ sơ nộp qua bưu chính tính từ", max_length=10,
+                                    choices=PostalClock.choices, default=PostalClock.HANDOVER)
+    # 766 indicator 4.1 counts only the dossiers of procedures whose result is a written (paper)
+    # document (across-agencies-vn.md §4): a certificate, a licence, a decision.
+    result_is_paper = models.BooleanField("kết quả là văn bản giấy", default=True,
+                                          help_text="Kết quả là giấy tờ, văn bản (chỉ số 766, tiêu chí 4.1).")
+    letter = models.CharField("thư gửi công dân kèm kết quả", max_length=16, choices=LetterKind.choices, blank=True,
+                              default=LetterKind.NONE,
+                              help_text="Khai sinh, kết hôn: thư chúc mừng; khai tử: thư chia buồn.")
     is_active = models.BooleanField("đang áp dụng", default=True)
     # Folded code + name (see mocua.text.fold): the diacritics-insensitive search reads it.
     search_text = models.TextField(editable=False, default="")

@@ -35,14 +35,14 @@ def report_figures_from_the_dossiers() -> set[tuple]:
             for name in names:
                 row[counters.index(name)] += 1
 
-    for d in Dossier.objects.select_related("rating").prefetch_related("documents"):
+    for d in Dossier.objects.select_related("rating", "procedure").prefetch_related("documents", "results"):
         rating = getattr(d, "rating", None)
         if d.received_at is None:
             if d.status == "refused":
                 add(d.finished_at, d, "refused_at_intake")
             continue
         add(d.received_at, d, "new_online" if d.channel == "online" else "new_offline",
-            *(["digitised"] if _digitised(d) else []))
+            *(["digitised"] if _digitised(d) else []), *(["new_post"] if d.channel == "post" else []))
         if d.finished_at is not None:
             kind = d.timeliness if d.timeliness in ("early", "late") else "on_time"
             closed = d.status in ("withdrawn", "stopped")
@@ -53,6 +53,9 @@ def report_figures_from_the_dossiers() -> set[tuple]:
                 names.append("closed_late")
             if rating is not None and rating.level == "not_satisfied" and d.timeliness != "late":
                 names.append("disliked")
+            if d.status in ("result_ready", "returned") and d.procedure.result_is_paper:
+                names.append("paper_results")  # 766 4.1: with a validly signed electronic result too
+                names += ["e_results"] if any(r.verdict == "valid" for r in d.results.all()) else []
             add(d.finished_at, d, *names)
         if d.returned_at is not None:
             add(d.returned_at, d, "returned", *(["returned_post"] if d.return_method == "post" else []))

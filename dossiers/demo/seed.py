@@ -11,6 +11,7 @@ from procedures import services as procedure_services
 from procedures.models import Procedure
 
 from .history import seed_dossiers
+from .letters import seed_letters
 
 DEMO_PASSWORD = "mocua-demo-2026"
 CATALOGUE = Path(settings.BASE_DIR) / "procedures" / "data" / "catalogue.json"
@@ -104,5 +105,6 @@ def seed_catalogue(agencies: dict[str, list]) -> procedure_services.ImportResult
 def run(*, dossiers: bool = True) -> dict:
     agencies = seed_organisation()
     catalogue = seed_catalogue(agencies)
+    seed_letters(agencies["communes"])  # before the history: its approvals e-mail the letters
     created = seed_dossiers([*agencies["communes"], *agencies["centre"]]) if dossiers else 0
     return {"agencies": agencies, "catalogue": catalogue, "dossiers": created}

@@ -162,6 +162,8 @@ class DashboardOutput(serializers.Serializer):
     refused_at_intake = serializers.IntegerField(help_text="Từ chối tiếp nhận")
     rated = serializers.IntegerField(help_text="Lượt đánh giá trong kỳ")
     rated_good = serializers.IntegerField(help_text="Lượt rất hài lòng và hài lòng")
+    new_post = serializers.IntegerField(help_text="Tiếp nhận qua bưu chính công ích")
+    returned_post = serializers.IntegerField(help_text="Trả kết quả qua bưu chính công ích")
     satisfaction_rate = serializers.FloatField(allow_null=True)
     months = MonthOutput(many=True)
     warnings = serializers.ListField(child=serializers.CharField())
@@ -260,7 +262,7 @@ class IndicatorOutput(serializers.Serializer):
     points = serializers.FloatField(allow_null=True)
     max_points = serializers.IntegerField()
     basis = serializers.CharField()
-    no_data = serializers.BooleanField(help_text="Chưa có dữ liệu để tính (4.1)")
+    no_data = serializers.BooleanField(help_text="Chưa có dữ liệu để tính")
 
 
 class IndexRowOutput(serializers.Serializer):

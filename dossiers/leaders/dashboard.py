@@ -16,7 +16,8 @@ from .report06 import ReportRow, flows, flows_per_unit, report_figures, sum_flow
 from .scope import Filters, Scope
 
 # The dashboard's figures beyond Biểu 06's, all counters of the summary table.
-EXTRA_FIGURES = ("returned", "refused", "withdrawn", "stopped", "refused_at_intake", "rated", "rated_good")
+EXTRA_FIGURES = ("returned", "refused", "withdrawn", "stopped", "refused_at_intake", "rated", "rated_good",
+                 "new_post", "returned_post")
 
 
 @dataclass

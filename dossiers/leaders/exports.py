@@ -50,6 +50,8 @@ def dashboard_groups(board: Dashboard) -> list[tuple[str, list[tuple[str, object
         ("Kết thúc khác", [("Đã trả kết quả", extra["returned"]), ("Từ chối giải quyết", extra["refused"]),
                            ("Công dân rút hồ sơ", extra["withdrawn"]), ("Dừng xử lý", extra["stopped"]),
                            ("Từ chối tiếp nhận", extra["refused_at_intake"])]),
+        ("Bưu chính công ích", [("Tiếp nhận qua bưu chính", extra["new_post"]),
+                                ("Trả kết quả qua bưu chính", extra["returned_post"])]),
         ("Tỷ lệ", [("Tỷ lệ đúng hạn (%)", f.on_time_rate), ("Tỷ lệ nộp trực tuyến (%)", f.online_rate),
                    ("Tỷ lệ hài lòng (%)", board.satisfaction_rate), ("Lượt đánh giá", extra["rated"])]),
     ]
@@ -198,4 +200,5 @@ def index766_table(rows: list[IndexRow], total: IndexRow, period: Period) -> Tab
     return Table("Chỉ số 766", "CÁC CHỈ SỐ TÍNH ĐƯỢC CỦA BỘ CHỈ SỐ 766 (QUYẾT ĐỊNH 766/QĐ-TTg)",
                  [period.line], header, body, total=["", total.label, *cells(total)],
                  widths=[6, 40] + [11] * (2 * len(INDICATORS)) + [11],
-                 notes=["4.1: chưa có hồ sơ được cấp kết quả điện tử trong hệ thống nên chưa tính."])
+                 notes=["4.1: hồ sơ có kết quả điện tử ký số hợp lệ / hồ sơ đã có kết quả của thủ tục có kết quả "
+                        "là văn bản giấy, theo ngày giải quyết xong."])

@@ -39,6 +39,8 @@ class IndexRow:
     digitised: int
     disliked: int
     closed_late: int = 0  # withdrawn or stopped after the due time: late for 2.1 and 5.4
+    paper_results: int = 0  # approved with a paper-document result: 4.1's denominator
+    e_results: int = 0  # of them, with a validly signed electronic result: 4.1's numerator
 
     @property
     def late(self) -> int:
@@ -56,10 +58,9 @@ class IndexRow:
         elif number == "3.3":
             rate, basis = r.online_rate, f"{r['new_online']}/{new}"
         elif number == "4.1":
-            # No result is issued electronically (digitally signed) in mocua yet: nothing to count,
-            # and inventing a figure would mislead.
-            return {"number": number, "name": name, "rate": None, "points": None, "max_points": maximum,
-                    "basis": "", "no_data": True}
+            # Of the dossiers approved with a paper-document result, those with a validly signed
+            # electronic result (dossiers.figures.paper_result_q, e_result_q).
+            rate, basis = percent(self.e_results, self.paper_results), f"{self.e_results}/{self.paper_results}"
         elif number == "4.2":
             rate, basis = percent(self.digitised, new), f"{self.digitised}/{new}"
         else:
@@ -91,10 +92,12 @@ def index766(*, scope: Scope, period: Period, filters: Filters = Filters()) -> t
         found = found_flows.get(unit_id) or {}
         figures = report_figures(found, found_stocks.get(unit_id))
         rows.append(IndexRow(unit_id, scope.name(unit_id), ReportRow.of(unit_id, scope.name(unit_id), figures),
-                             found.get("digitised") or 0, found.get("disliked") or 0, found.get("closed_late") or 0))
+                             found.get("digitised") or 0, found.get("disliked") or 0, found.get("closed_late") or 0,
+                             found.get("paper_results") or 0, found.get("e_results") or 0))
     total = IndexRow(None, "Toàn phạm vi", sum_rows([r.report for r in rows], "Toàn phạm vi"),
                      sum(r.digitised for r in rows), sum(r.disliked for r in rows),
-                     sum(r.closed_late for r in rows))
+                     sum(r.closed_late for r in rows), sum(r.paper_results for r in rows),
+                     sum(r.e_results for r in rows))
     return rows, total
 
 

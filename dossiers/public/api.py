@@ -27,6 +27,16 @@ class TimelineOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
+class ResultOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="Mã kết quả điện tử: {mã hồ sơ}-KQ{n}")
+    name = serializers.CharField()
+    verdict = serializers.CharField(help_text="valid, unknown_signer (altered and unsigned files are refused)")
+    verdict_label = serializers.CharField(source="get_verdict_display")
+    signer = serializers.CharField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    file_removed_at = serializers.DateTimeField(allow_null=True, help_text="Tệp đã xóa khi hết thời hạn lưu giữ")
+
+
 class LookupOutput(serializers.Serializer):
     code = serializers.CharField()
     status = serializers.CharField()
@@ -43,6 +53,9 @@ class LookupOutput(serializers.Serializer):
     reason = serializers.CharField()
     return_method = serializers.CharField()
     timeline = TimelineOutput(many=True)
+    results = ResultOutput(many=True, help_text="Kết quả điện tử (tải về trên trang tra cứu)")
+    postal_tracking = serializers.CharField(help_text="Mã bưu gửi của kết quả trả qua bưu chính")
+    delivered_at = serializers.DateTimeField(allow_null=True, help_text="Ngày người nhận ký nhận bưu gửi")
 
 
 class LookupApi(APIView):

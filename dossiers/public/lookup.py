@@ -16,11 +16,13 @@ from django.db import connection
 from django.utils import timezone
 
 from dossiers import tokens
-from dossiers.models import Dossier, DossierStep
+from dossiers.models import Dossier, DossierDocument, DossierStep, ResultFile, ReturnMethod
+from dossiers.results import keep_until
 from dossiers.workflow import FINISHED, Status, rateable
 from mocua import ratelimit
 from mocua.accounts.models import Department
 from mocua.errors import ThrottledError
+from procedures.models import Channel
 
 security_log = logging.getLogger("mocua.security")
 # Compared against when the code does not exist, so both failures cost the same.
@@ -41,8 +43,9 @@ class LookupThrottled(ThrottledError):
 # this app may not import ratings). The other ~50 columns are neither read nor compiled: compiling
 # the query costs more the more columns it selects (docs/benchmarks.md).
 _PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_name", "applicant_name",
-                  "submitted_at", "received_at", "due_at", "returned_at", "missing_papers", "reason",
-                  "return_method", "rating__level", "rating__created_at", "legal_due_at", "rescheduled_at")
+                  "submitted_at", "received_at", "due_at", "returned_at", "finished_at", "missing_papers",
+                  "reason", "return_method", "postal_tracking", "delivered_at", "channel", "result_files",
+                  "rating__level", "rating__created_at", "legal_due_at", "rescheduled_at")
 
 
 def _public_dossier(pk: int) -> Dossier:
@@ -50,7 +53,28 @@ def _public_dossier(pk: int) -> Dossier:
     the step instances and their prefetch were a fifth of a lookup, for four values a step."""
     dossier = Dossier.objects.select_related("agency", "rating").only(*_PUBLIC_FIELDS).get(pk=pk)
     dossier.public_timeline = _timeline(pk)
+    dossier.own_files = citizen_files(dossier)
     return dossier
+
+
+def citizen_files(dossier: Dossier) -> dict:
+    """The citizen's own files: the electronic results, and the papers they uploaded online, each
+    with its day of removal (settings.CITIZEN_FILES_MONTHS). A query each, and only for a dossier
+    that has them (results attached; submitted online)."""
+    found = {"results": [], "papers": []}
+    if dossier.result_files:
+        found["results"] = list(ResultFile.objects.filter(dossier_id=dossier.pk).only(
+            "number", "code", "name", "verdict", "signer", "signer_organisation", "signed_at", "added_at",
+            "file_removed_at", "file"))
+    if dossier.channel == Channel.ONLINE:
+        found["papers"] = list(DossierDocument.objects.filter(dossier_id=dossier.pk, added_by__isnull=True)
+                               .exclude(file="").only("name", "file_removed_at", "file", "dossier_id")
+                               .order_by("order", "pk"))
+    for result in found["results"]:
+        result.keep_until = keep_until(result.added_at)
+    for paper in found["papers"]:
+        paper.keep_until = keep_until(dossier.finished_at) if dossier.finished_at else None
+    return found
 
 
 def _timeline(pk: int) -> list[tuple]:
@@ -189,6 +213,12 @@ def public_view(dossier: Dossier) -> dict:
         "finished": dossier.status in FINISHED,
         "rateable": rateable(dossier),
         **_lateness(dossier),
+        "results": dossier.own_files["results"], "papers": dossier.own_files["papers"],
+        # A result returned by post: its consignment number and the day the recipient signed for it.
+        "by_post": dossier.return_method == ReturnMethod.POST,
+        "postal_tracking": dossier.postal_tracking if dossier.return_method == ReturnMethod.POST else "",
+        "delivered_at": dossier.delivered_at,
+        "keep_months": settings.CITIZEN_FILES_MONTHS,
     }
 
 

@@ -4,11 +4,13 @@ No anonymous page lists dossiers; each shows one dossier, masked, once its PIN o
 """
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from dossiers import services
+from dossiers import results, services
+from dossiers.models import Dossier, DossierDocument, ResultFile
 from mocua import ratelimit
 from mocua.errors import DomainError
 from mocua.ratelimit import client_address
@@ -71,6 +73,43 @@ def lookup_token(request, token: str):
         return render(request, "public/lookup.html", {
             "form": LookupForm(), "error": "Đường dẫn tra cứu không hợp lệ hoặc đã hết hạn."}, status=404)
     return _result(request, dossier)
+
+
+# --------------------------------------------------------------------------- the citizen's own files
+
+
+def _unlocked_dossier_id(request, code: str) -> int:
+    """The dossier's id once this browser proved its PIN or token (the signed cookie of the lookup),
+    else 404, the same for an unknown code: a link alone opens nothing."""
+    if not lookup.is_unlocked(request, code):
+        raise Http404("Cần tra cứu hồ sơ bằng mã hồ sơ và mã tra cứu trước khi tải tệp.")
+    return get_object_or_404(Dossier.objects.only("id"), code=code).pk
+
+
+@never_cache
+@require_http_methods(["GET"])
+def result_download(request, code: str, number: int):
+    """An electronic result, downloaded by the citizen: each download is an audit row."""
+    result = get_object_or_404(ResultFile, dossier_id=_unlocked_dossier_id(request, code), number=number)
+    try:
+        result = results.dossier_result_download(result=result, client=client_address(request))
+    except DomainError as exc:
+        return render(request, "public/file_gone.html", {"message": exc.message, "code": code}, status=410)
+    return FileResponse(result.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"{result.code}.pdf")
+
+
+@never_cache
+@require_http_methods(["GET"])
+def paper_download(request, code: str, pk: int):
+    """A paper the citizen uploaded with an online submission, kept for reuse for a period."""
+    paper = get_object_or_404(DossierDocument, pk=pk, dossier_id=_unlocked_dossier_id(request, code),
+                              added_by__isnull=True)
+    if not paper.file or paper.file_removed_at:
+        return render(request, "public/file_gone.html", {"code": code, "message": (
+            "Tệp giấy tờ đã được xóa do hết thời hạn lưu giữ.")}, status=410)
+    return FileResponse(paper.file.open("rb"), content_type=paper.content_type or "application/octet-stream",
+                        as_attachment=True, filename=paper.file.name.rsplit("/", 1)[-1])
 
 
 # --------------------------------------------------------------------------- online submission

@@ -559,9 +559,9 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
                                           head, django_assert_num_queries):
     api = as_user(leader)
     small = build_dossier("received")
-    # 1 dossier + agency, procedure, field, holder, department, creator; 4 prefetches
-    # (papers, fees, steps + their officers and department, events + actor).
-    with django_assert_num_queries(5):
+    # 1 dossier + agency, procedure, field, holder, department, creator; 5 prefetches
+    # (papers, fees, electronic results, steps + their officers and department, events + actor).
+    with django_assert_num_queries(6):
         assert len(api.get(url(small.code)).json()["steps"]) == 1
     big = build_dossier("processing")
     for to in (second_specialist, head, specialist, second_specialist):
@@ -571,7 +571,7 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
     for n in range(3):
         services.dossier_attach(dossier=big, actor=leader, name=f"Bản quét {n}",
                                 upload=SimpleUploadedFile(f"scan{n}.pdf", b"%PDF-1.7\n%%EOF\n"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         data = api.get(url(big.code)).json()
     assert len(data["steps"]) == 6 and len(data["papers"]) == 5
     assert DossierDocument.objects.filter(dossier=big).count() == 5
@@ -598,6 +598,7 @@ def test_intake_by_token_query_count(frozen, api, receptionist, variant, django_
 def test_move_answer_query_count_is_bounded(frozen, processing, as_user, leader, django_assert_max_num_queries):
     # The lock, the checks, the audit row and step writes (the finished step's row of the leaders'
     # daily figures and the dossier's row of Biểu 06's included), the counter officers told that a
-    # result waits (their list, one bulk insert: issue 22, item 7), then the 5 queries of the detail.
+    # result waits (their list, one bulk insert: issue 22, item 7), the procedure (is its result a
+    # paper document: 766 4.1; has it a letter), then the 6 queries of the detail.
     with django_assert_max_num_queries(29):
         assert as_user(leader).post(url(processing.code, "approve"), {}, format="json").status_code == 200

@@ -146,7 +146,9 @@ def test_the_holder_hands_over_and_managers_may_too(frozen, processing, speciali
     ("awaiting_supplement", "specialist", ["receive_supplement"]),  # still the holder
     ("result_ready", "receptionist", ["return"]),
     ("result_ready", "specialist", []),
-    ("returned", "leader", []),
+    ("result_ready", "leader", ["return", "attach_result"]),  # a signed electronic result once approved (issue 24)
+    ("returned", "leader", ["attach_result"]),
+    ("returned", "receptionist", []),
 ])
 def test_allowed_actions_are_the_buttons_the_officer_may_press(frozen, build_dossier, request, state, who, expected):
     dossier = build_dossier(state)

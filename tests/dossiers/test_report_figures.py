@@ -44,8 +44,9 @@ def test_intakes_of_one_day_add_up_and_the_post_is_offline(frozen, receptionist,
     for channel in (Channel.COUNTER, Channel.POST, Channel.COUNTER):
         dossier = services.dossier_receive(actor=receptionist, intake=make_intake(variant, channel=channel))
 
-    assert row(dossier, dt.date(2026, 3, 2)) == {"new_offline": 3}
-    assert row(dossier, dt.date(2026, 3, 1), Grain.MONTH) == {"new_offline": 3}
+    # The post is offline in Biểu 06, and counted again as postal intake for the dashboard.
+    assert row(dossier, dt.date(2026, 3, 2)) == {"new_offline": 3, "new_post": 1}
+    assert row(dossier, dt.date(2026, 3, 1), Grain.MONTH) == {"new_offline": 3, "new_post": 1}
     assert DossierDayFigures.objects.count() == 2  # the day and its month
 
 
@@ -84,10 +85,11 @@ def test_an_approval_is_resolved_on_its_day_by_its_timeliness(frozen, processing
     dossier = services.dossier_approve(dossier=processing, actor=leader, result_summary="Giấy khai sinh")
 
     assert Dossier.objects.get(pk=dossier.pk).timeliness == timeliness
-    assert row(dossier, timezone.localdate(moment)) == {f"resolved_{timeliness}": 1}
+    # paper_results: the birth certificate is a paper document (766 indicator 4.1's denominator)
+    assert row(dossier, timezone.localdate(moment)) == {f"resolved_{timeliness}": 1, "paper_results": 1}
     assert row(dossier, dt.date(2026, 3, 2)) == {"new_offline": 1}
     month = timezone.localdate(moment).replace(day=1)
-    assert row(dossier, month, Grain.MONTH) == {f"resolved_{timeliness}": 1} | (
+    assert row(dossier, month, Grain.MONTH) == {f"resolved_{timeliness}": 1, "paper_results": 1} | (
         {"new_offline": 1} if month == dt.date(2026, 3, 1) else {})
     assert report_figures_table() == report_figures_from_the_dossiers()
 
@@ -221,7 +223,8 @@ def test_a_move_that_fails_leaves_the_figures_as_they_were(frozen, processing, r
 
     assert report_figures_table() == before
     services.dossier_approve(dossier=processing, actor=leader, result_summary="Giấy khai sinh")
-    assert row(processing, dt.date(2026, 3, 3)) == {"resolved_early": 1}  # …and the same move, when it succeeds
+    # …and the same move, when it succeeds
+    assert row(processing, dt.date(2026, 3, 3)) == {"resolved_early": 1, "paper_results": 1}
     assert report_figures_table() == report_figures_from_the_dossiers()
 
 
@@ -240,7 +243,8 @@ def test_the_rebuild_gives_the_rows_the_services_kept(frozen, build_dossier, sub
     on_the_9th = [dict(zip(DossierDayFigures.COUNTERS, r[4:], strict=True)) for r in kept
                   if r[:2] == (Grain.DAY, dt.date(2026, 3, 9))]
     assert [{name: n for name, n in figures.items() if n} for figures in on_the_9th] == [
-        {"resolved_on_time": 2, "resolved_late": 2, "refused": 1, "withdrawn": 1, "stopped": 1, "closed_late": 2}]
+        {"resolved_on_time": 2, "resolved_late": 2, "refused": 1, "withdrawn": 1, "stopped": 1, "closed_late": 2,
+         "paper_results": 1}]
     assert {r[0] for r in kept} == {Grain.DAY, Grain.MONTH}
 
     assert kept == report_figures_from_the_dossiers()

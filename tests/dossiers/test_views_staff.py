@@ -823,9 +823,9 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
                                   agency, django_assert_num_queries):
     client = as_user(leader)
     small = build_dossier("received")
-    # + the dossier with its joins, papers, fees, steps, events; the hand-over form's officers
-    # and departments.
-    with django_assert_num_queries(9):
+    # + the dossier with its joins, papers, fees, electronic results, steps, events; the hand-over
+    # form's officers and departments.
+    with django_assert_num_queries(10):
         client.get(page(small.code))
     big = build_dossier("processing")
     for to in (second_specialist, head, specialist):
@@ -834,7 +834,7 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
         services.dossier_attach(dossier=big, actor=leader, name=f"Bản quét {n}", upload=_pdf_scan(f"s{n}.pdf"))
     for _ in range(4):
         UserFactory(agency=agency, role=Role.SPECIALIST, department=DepartmentFactory(agency=agency))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(page(big.code))
     assert response.context["dossier"].steps.count() == 5
 

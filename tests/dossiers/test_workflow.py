@@ -43,9 +43,16 @@ DESIGN_ACTIONS = {
     # The state stays: an apology with a new appointment while handled, a scan at any time.
     "reschedule": ({S.RECEIVED, S.PROCESSING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT}, None),
     "attach": (set(Status.values), None),
+    # An electronic result signed by the agency, once there is a result (issue 24).
+    "attach_result": ({S.RESULT_READY, S.RETURNED}, None),
+    # The friendly letter handed with the result, once (issue 24).
+    "hand_letter": ({S.RESULT_READY, S.RETURNED}, None),
+    # The day a result sent by post was signed for (Decision 45/2016 Art 10), once.
+    "confirm_delivery": ({S.RETURNED}, None),
 }
 # Allowed once in a dossier's life: the attribute that says it happened, and a value saying so.
-DESIGN_ONCE = {"request_supplement": ("supplement_requests", 1), "reschedule": ("rescheduled_at", "2026-03-02")}
+DESIGN_ONCE = {"request_supplement": ("supplement_requests", 1), "reschedule": ("rescheduled_at", "2026-03-02"),
+               "hand_letter": ("letter_handed_at", "2026-03-02"), "confirm_delivery": ("delivered_at", "2026-03-02")}
 
 ACTION_PAIRS = [(action, status) for action in ACTIONS for status in Status.values]
 LEGAL_PAIRS = [(a, s) for a, s in ACTION_PAIRS if s in DESIGN_ACTIONS[a][0]]
@@ -54,7 +61,8 @@ ILLEGAL_PAIRS = [(a, s) for a, s in ACTION_PAIRS if s not in DESIGN_ACTIONS[a][0
 
 def dossier(status, **done):
     """What the workflow reads of a dossier: its status and the attributes of the once-only actions."""
-    return SimpleNamespace(**{"status": status, "supplement_requests": 0, "rescheduled_at": None, **done})
+    return SimpleNamespace(**{"status": status, "supplement_requests": 0, "rescheduled_at": None,
+                              "letter_handed_at": None, "delivered_at": None, **done})
 
 
 def test_actions_match_the_design():
@@ -78,8 +86,9 @@ def test_every_status_has_a_row_in_the_table():
 
 
 def test_pair_lists_cover_every_action_and_state():
-    assert len(LEGAL_PAIRS) + len(ILLEGAL_PAIRS) == len(ACTIONS) * len(Status.values) == 140
-    assert len(LEGAL_PAIRS) == 34
+    assert len(LEGAL_PAIRS) + len(ILLEGAL_PAIRS) == len(ACTIONS) * len(Status.values) == 170
+    # attach_result and hand_letter from result_ready and returned; confirm_delivery from returned
+    assert len(LEGAL_PAIRS) == 39
 
 
 @pytest.mark.parametrize(("action", "from_"), LEGAL_PAIRS)
@@ -108,7 +117,8 @@ def test_an_action_allowed_once_is_refused_the_second_time(action):
     assert available(action, dossier(status))
     with pytest.raises(ConflictError) as caught:
         ensure_action(action, dossier(status, **{name: done}))
-    assert caught.value.code == {"request_supplement": "supplement_once", "reschedule": "reschedule_once"}[action]
+    assert caught.value.code == {"request_supplement": "supplement_once", "reschedule": "reschedule_once",
+                                 "hand_letter": "letter_once", "confirm_delivery": "delivery_once"}[action]
     assert not available(action, dossier(status, **{name: done}))
 
 

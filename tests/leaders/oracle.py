@@ -12,7 +12,7 @@ from dossiers.models import Dossier, Timeliness
 from dossiers.workflow import Status
 
 DASHBOARD_FIGURES = (*REPORT_FIGURES, "returned", "refused", "withdrawn", "stopped", "refused_at_intake", "rated",
-                     "rated_good")
+                     "rated_good", "new_post", "returned_post")
 INDEX_FIGURES = (*REPORT_FIGURES, "closed_late", "disliked", "digitised")
 
 
@@ -28,6 +28,8 @@ def all_conditions(period: Period) -> dict[str, Q]:
     return {
         **rules,
         "returned": _between("returned_at", period),
+        "returned_post": _between("returned_at", period) & Q(return_method="post"),
+        "new_post": _between("received_at", period) & Q(channel="post"),
         "refused": resolved & Q(status=Status.REFUSED),
         "withdrawn": resolved & Q(status=Status.WITHDRAWN),
         "stopped": resolved & Q(status=Status.STOPPED),

@@ -197,7 +197,7 @@ def test_index766(site):
     assert [r["label"] for r in body["rows"]] == [site.a.agency.name, site.a1.agency.name]
     indicators = {i["number"]: i for i in body["total"]["indicators"]}
     assert set(indicators) == {"2.1", "3.3", "4.1", "4.2", "5.4"}
-    assert indicators["4.1"]["no_data"] is True and indicators["4.1"]["points"] is None
+    assert indicators["4.1"]["no_data"] is False  # computable: dossiers with a signed electronic result
     assert indicators["2.1"]["rate"] == 83.33 and indicators["2.1"]["max_points"] == 20
 
 

@@ -147,8 +147,9 @@ def test_dashboard_for_the_province(w, now):
     board = dashboard(scope=scope_for(w["LP"]), period=MARCH)
     assert cells(board.figures) == TOTAL
     # Collected in March: D1 D2 D3 D4 D7 and D14 (approved in February, collected 02/03).
+    # By post: D11 received by post on 30/03 (D4's postal intake was in February); D4's result posted 05/03.
     assert board.extra == {"returned": 6, "refused": 1, "withdrawn": 1, "stopped": 1, "refused_at_intake": 1,
-                           "rated": 4, "rated_good": 2}
+                           "rated": 4, "rated_good": 2, "new_post": 1, "returned_post": 1}
     # Asked alone (no rating brings D14 in), the collection in March still counts D14.
     assert count_dossiers(scope=scope_for(w["LP"]), period=MARCH, names=("returned",)) == {"returned": 6}
     # Ratings in March: D1 very satisfied, D14 satisfied, D3 and D10 not satisfied.
@@ -163,13 +164,14 @@ def test_dashboard_scope_and_filters(w, now):
     assert cells(commune.figures) == A1_ROW
     # D1 D2 D3 D4 D7 collected; ratings D1 (very satisfied) and D3 (not satisfied).
     assert commune.extra == {"returned": 5, "refused": 0, "withdrawn": 0, "stopped": 0, "refused_at_intake": 0,
-                             "rated": 2, "rated_good": 1}
+                             "rated": 2, "rated_good": 1, "new_post": 0, "returned_post": 1}  # D11 is A2's
     civil_status = dashboard(scope=scope_for(w["LP"]), period=MARCH,
                                    filters=Filters(field_id=w["F1"].pk))
     assert cells(civil_status.figures) == F1_ROW
     # Hộ tịch: D9 (stopped) and D16 (refused at the counter) are Chứng thực.
     assert civil_status.extra == {"returned": 6, "refused": 1, "withdrawn": 1, "stopped": 0,
-                                  "refused_at_intake": 0, "rated": 4, "rated_good": 2}
+                                  "refused_at_intake": 0, "rated": 4, "rated_good": 2, "new_post": 1,
+                                  "returned_post": 1}  # D4 and D11 are P1's, Hộ tịch
 
 
 def test_dashboard_months(w, now):

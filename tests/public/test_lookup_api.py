@@ -16,7 +16,8 @@ def test_code_and_pin_give_the_masked_dossier(client, build_dossier, specialist)
     body = response.json()
     assert set(body) == {"code", "status", "status_label", "portal_status", "procedure", "agency", "applicant",
                          "submitted_at", "received_at", "due_at", "returned_at", "missing_papers", "reason",
-                         "return_method", "timeline"}
+                         "return_method", "timeline", "results", "postal_tracking", "delivered_at"}
+    assert body["results"] == []
     assert (body["code"], body["status"], body["portal_status"], body["applicant"]) == (
         dossier.code, "awaiting_supplement", 5, "T*** T** B***")
     assert (body["missing_papers"], body["reason"], body["return_method"]) == (
