@@ -18,10 +18,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from mocua.accounts.models import Agency, Level
-from mocua.text import fold
 
 from .models import Field, Procedure, ProcedureVariant, time_label
-from .selectors import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
+from .selectors import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, search_fold
 
 VERSION_KEY = "procedures:catalogue:version"
 
@@ -38,7 +37,7 @@ class Row:
     level_label: str
     online_label: str  # "" for counter-only procedures
     time_labels: str  # the variants' limits, "07 ngày làm việc; Trong ngày"
-    search_text: str
+    search_iy: str  # the folded code, name and result, y read as i (selectors.search_fold)
     agency_codes: frozenset[str]
 
 
@@ -104,7 +103,7 @@ def _build(tag: str) -> Snapshot:
             code=procedure.code, name=procedure.name, field_code=procedure.field.code,
             field_name=procedure.field.name, level=procedure.level, level_label=levels.get(procedure.level, ""),
             online_label="" if not procedure.accepts_online else procedure.get_online_level_display(),
-            time_labels="; ".join(limits.get(procedure.pk, [])), search_text=procedure.search_text,
+            time_labels="; ".join(limits.get(procedure.pk, [])), search_iy=procedure.search_text.replace("y", "i"),
             agency_codes=frozenset(agencies.get(procedure.pk, ()))))
     return Snapshot(
         version=tag, rows=rows,
@@ -126,9 +125,20 @@ def snapshot() -> Snapshot:
 
 
 def search(snap: Snapshot, *, query: str = "", field: str = "", level: str = "", agency: str = "") -> list[Row]:
-    """The rows matching the page's filters, in the catalogue's order: as selectors.procedure_list,
-    every word of the folded query in the folded code, name or result."""
-    words = fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_WORDS]
-    return [row for row in snap.rows
+    """The rows matching the page's filters, as selectors.procedure_list finds and orders them: every
+    word of the query (i and y alike) in the folded code, name or result; the name that is the query
+    first, then names that start with it, then the phrase anywhere, each in the catalogue's order."""
+    words = search_fold(query[:MAX_QUERY_LENGTH]).split()[:MAX_QUERY_WORDS]
+    rows = [row for row in snap.rows
             if (not field or row.field_code == field) and (not level or row.level == level)
-            and (not agency or agency in row.agency_codes) and all(word in row.search_text for word in words)]
+            and (not agency or agency in row.agency_codes) and all(word in row.search_iy for word in words)]
+    if not words:
+        return rows
+    phrase = " ".join(words)
+
+    def rank(row: Row) -> int:  # procedure_search's Case(), in Python
+        if row.search_iy.startswith(f"{row.code.lower()} {phrase}"):
+            return 0 if len(row.name) == len(phrase) else 1
+        return 2 if phrase in row.search_iy else 3
+
+    return sorted(rows, key=rank)  # stable: the catalogue's order within a rank

@@ -60,6 +60,7 @@ def approve_with(page: Page, pdf: bytes, summary: str) -> None:
     form.locator("[name='approve-result_summary']").fill(summary)
     form.locator("[name='approve-result_file']").set_input_files(
         files=[{"name": "giay-khai-sinh.pdf", "mimeType": "application/pdf", "buffer": pdf}])
+    page.once("dialog", lambda dialog: dialog.accept())  # approve asks once (issue 22, item 5)
     form.locator("button[data-action='approve']").click()
 
 
@@ -138,6 +139,7 @@ def test_a_result_returned_by_post_shows_its_consignment_number(open_page, catal
     counter.goto(f"/can-bo/ho-so/{dossier.code}/")
     form = counter.locator("form[action$='/thao-tac/return/']")
     form.locator("[name='return-postal_tracking']").fill("EB123456789VN")
+    counter.once("dialog", lambda dialog: dialog.accept())  # return asks once (issue 22, item 5)
     form.locator("button[data-action='return']").click()
     expect(counter.locator(".messages")).to_contain_text("Đã thực hiện: Trả kết quả.")
 

@@ -600,5 +600,5 @@ def test_move_answer_query_count_is_bounded(frozen, processing, as_user, leader,
     # daily figures and the dossier's row of Biểu 06's included), the counter officers told that a
     # result waits (their list, one bulk insert: issue 22, item 7), the procedure (is its result a
     # paper document: 766 4.1; has it a letter), then the 6 queries of the detail.
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(31):
         assert as_user(leader).post(url(processing.code, "approve"), {}, format="json").status_code == 200

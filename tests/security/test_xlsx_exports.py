@@ -107,8 +107,9 @@ def test_the_writer_keeps_text_as_text_and_numbers_as_numbers():
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.title == "=Sheet 1" and "[" not in sheet.title
     values = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
-    # (an XML reader reads a carriage return as a line feed)
-    assert [row[0] for row in values[:len(HOSTILE)]] == [value.replace("\r", "\n") for value in HOSTILE]
+    # (a carriage return comes back as one or, depending on the XML reader openpyxl finds, a line feed)
+    assert [row[0].replace("\r", "\n") for row in values[:len(HOSTILE)]] == [value.replace("\r", "\n")
+                                                                           for value in HOSTILE]
     assert values[len(HOSTILE)] == (-5, 2.5) and isinstance(values[len(HOSTILE)][0], int)
     assert values[len(HOSTILE) + 1][0] == "x\ufffd\ufffdy"
     quoted = [sheet.cell(row=5 + n, column=1).quotePrefix for n in range(len(HOSTILE))]
