@@ -1,12 +1,18 @@
 """Catalogue administration. Django admin has no nested inlines, so a procedure lists its
 variants and each variant's page holds its fees, papers and steps."""
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from . import services
+from .importer import CatalogueFileError
 from .models import (
     Fee,
     Field,
@@ -54,6 +60,50 @@ class ProcedureAdmin(admin.ModelAdmin):
         ("Hình thức nộp", {"fields": ["online_level", "postal_submission", "postal_return", "postal_clock"]}),
         ("Kết quả", {"fields": ["result_is_paper", "letter"]}),
     ]
+    change_list_template = "admin/procedures/procedure/change_list.html"
+
+    def get_urls(self):
+        return [path("nhap-tep/", self.admin_site.admin_view(self.import_view), name="procedures_procedure_import"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        """The catalogue file (CSV or JSON) from the web page: the same all-or-nothing check as
+        `manage.py import_procedures` (procedures.services.catalogue_import) (issue 22, item 17)."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = CatalogueImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            fmt = upload.name.rsplit(".", 1)[-1].lower()
+            try:
+                result = services.catalogue_import(raw=upload.read(), fmt=fmt)
+            except CatalogueFileError as exc:
+                errors = [f"{exc} Không nhập thủ tục nào."]
+            else:
+                if result.errors:
+                    where = "dòng" if fmt == "csv" else "thủ tục thứ"
+                    errors = [f"{where} {row}: {message}" if row else message for row, message in result.errors]
+                    errors.append(f"{len(result.errors)} lỗi; không nhập thủ tục nào.")
+                else:
+                    messages.success(request, f"Đã nhập {result.created} thủ tục mới, "
+                                              f"cập nhật {result.updated} thủ tục.")
+                    return redirect("admin:procedures_procedure_changelist")
+        context = {**self.admin_site.each_context(request), "title": "Nhập danh mục thủ tục từ tệp", "form": form,
+                   "errors": errors, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/procedures/procedure/import.html", context)
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(label="Tệp danh mục (CSV hoặc JSON, như procedures/data/catalogue.json)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.name.rsplit(".", 1)[-1].lower() not in ("csv", "json"):
+            raise ValidationError("Chỉ nhận tệp .csv hoặc .json.")
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError("Tệp quá lớn.")
+        return upload
 
 
 class StepFormSet(BaseInlineFormSet):

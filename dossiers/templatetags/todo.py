@@ -37,6 +37,6 @@ def todo_list(context) -> dict:
     if user.role in ("head", "leader", "reception"):
         items.append(("overdue-agency", "Hồ sơ của cơ quan đang quá hạn", counts["overdue"], f"{listing}?late=1",
                       "late"))
-    items.append(("alerts", "Thông báo chưa đọc", context.get("unread_alerts", 0), reverse("dossiers:inbox"), ""))
+    items.append(("alerts", "Tin nhắn chưa đọc", context.get("unread_alerts", 0), reverse("dossiers:inbox"), ""))
     return {"items": [{"key": k, "label": label, "count": n, "url": url, "tone": tone}
                       for k, label, n, url, tone in items]}

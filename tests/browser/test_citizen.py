@@ -3,6 +3,8 @@ status and timeline (name masked, no phone, ID or address, no officer), rates it
 department head sees their specialist's satisfaction figure change on the staff figures page
 (a head reads the figures of their own department's officers)."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -102,6 +104,9 @@ def test_wrong_pin_shows_nothing_of_the_dossier(open_page, catalogue, staff):
     citizen.get_by_label("Mã hồ sơ").fill(dossier.code)
     citizen.get_by_label("Mã tra cứu").fill("ZZZZZZZZ" if dossier.pin != "ZZZZZZZZ" else "YYYYYYYY")
     citizen.get_by_role("button", name="Tra cứu", exact=True).click()
-    expect(citizen.get_by_role("alert")).to_contain_text("Mã hồ sơ hoặc mã tra cứu không đúng.")
+    # The message, then the tries left before the pause (issue 22, item 11); the code typed stays.
+    expect(citizen.get_by_role("alert")).to_have_text(re.compile(
+        r"^Mã hồ sơ hoặc mã tra cứu không đúng\.\s+Bạn còn \d+ lần thử trước khi phải tạm dừng ít phút\.$"))
+    expect(citizen.get_by_label("Mã hồ sơ")).to_have_value(dossier.code)
     expect(citizen.locator("table.timeline")).to_have_count(0)
     assert "T*** T** B***" not in citizen.locator("body").inner_text()

@@ -150,3 +150,31 @@ def test_demo_catalogue_file_is_valid():
     out, _ = run(CATALOGUE)
     assert Procedure.objects.count() >= 28
     assert Procedure.objects.filter(code="1.001193", name="Đăng ký khai sinh").exists()
+
+
+def test_the_admin_imports_the_catalogue_from_the_web_page_all_or_nothing(tmp_path, admin_client):
+    """Issue 22, item 17: the same check as import_procedures, from the admin's procedure list."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = admin_client.get("/quan-tri/procedures/procedure/")
+    assert "/quan-tri/procedures/procedure/nhap-tep/" in page.content.decode()
+    url = "/quan-tri/procedures/procedure/nhap-tep/"
+    assert "Kiểm tra và nhập" in admin_client.get(url).content.decode()
+
+    bad = write(tmp_path, [procedure(), procedure("1.000894", name="", variant={"time_unit": "weeks"})])
+    refused = admin_client.post(url, {"file": SimpleUploadedFile("danh-muc.json", bad.read_bytes())})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "không nhập thủ tục nào" in html and "thủ tục thứ 2" in html
+    assert not Procedure.objects.exists()
+
+    wrong_kind = admin_client.post(url, {"file": SimpleUploadedFile("danh-muc.xlsx", b"PK")})
+    assert "Chỉ nhận tệp .csv hoặc .json." in wrong_kind.content.decode()
+
+    good = write(tmp_path, [procedure(), procedure("1.000894", name="Đăng ký kết hôn")])
+    done = admin_client.post(url, {"file": SimpleUploadedFile("danh-muc.json", good.read_bytes())}, follow=True)
+    assert "Đã nhập 2 thủ tục mới, cập nhật 0 thủ tục." in done.content.decode()
+    assert set(Procedure.objects.values_list("code", flat=True)) == {"1.001193", "1.000894"}
+
+
+def test_only_staff_with_rights_reach_the_import_page(client):
+    assert client.get("/quan-tri/procedures/procedure/nhap-tep/").status_code == 302  # to the admin login
