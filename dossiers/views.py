@@ -15,6 +15,7 @@ from mocua.accounts.roles import ALL_STAFF, role_required
 from mocua.errors import DomainError
 from mocua.inputs import ascii_int, read_query
 from mocua.paging import CappedPaginator, UncountedPaginator
+from procedures import catalogue
 from procedures.models import Channel, ProcedureVariant
 
 from . import clock, documents, forms, letters, outbox, permissions, results, selectors, services
@@ -168,11 +169,19 @@ def dossier_list(request):
     return render(request, "dossiers/list.html", {
         "page": page, "params": params, "late": late, "query_string": query_string.urlencode(),
         "whole": whole, "by_words": by_words.urlencode(),
-        "statuses": Status.choices, "channels": Channel.choices,
+        "statuses": Status.choices, "channels": Channel.choices, **_catalogue_choices(request.user.agency),
         "officers": [(officer.pk, str(officer)) for officer in User.objects.filter(
             agency=request.user.agency, is_active=True).exclude(role="").only("id", "full_name", "username")
             .order_by("full_name")],
     }, status=400 if errors else 200)
+
+
+def _catalogue_choices(agency) -> dict:
+    """The procedures the agency handles and their fields, for the list's pickers: from the
+    process's catalogue snapshot (procedures.catalogue), so the pickers cost no query."""
+    rows = [row for row in catalogue.snapshot().rows if agency.code in row.agency_codes]
+    return {"procedures": sorted({(row.code, f"{row.name} ({row.code})") for row in rows}, key=lambda c: c[1]),
+            "fields": sorted({(row.field_code, row.field_name) for row in rows}, key=lambda c: c[1])}
 
 
 @role_required(*COUNTER_ROLES)

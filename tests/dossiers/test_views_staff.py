@@ -14,7 +14,8 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.models import Dossier, IntakeGuidance, Message
 from mocua.accounts.models import Role
-from procedures.models import Channel
+from procedures import catalogue
+from procedures.models import Channel, Procedure
 
 from ..factories import DepartmentFactory, UserFactory, full_variant
 from .conftest import make_intake, snapshot, vn
@@ -211,6 +212,22 @@ def test_filters(mixed, as_user, specialist):
     assert _listed(client, procedure="9.999999") == set()
     assert _listed(client, field=mixed["received"].procedure.field.code) == everything
     assert _listed(client, field="KHONGCO") == set()
+
+
+def test_the_procedure_and_field_filters_are_pickers_of_the_agencys_catalogue(mixed, as_user, specialist,
+                                                                              other_agency):
+    """Issue 22, item 8: an officer picks a procedure or a field by name, among those the agency handles."""
+    procedure = mixed["received"].procedure
+    Procedure.objects.create(code="9.000001", name="Thủ tục của nơi khác", field=procedure.field,
+                             level=procedure.level).agencies.add(other_agency)
+    response = as_user(specialist).get(LIST, {"procedure": procedure.code})
+    procedures = dict(response.context["procedures"])
+    assert procedures[procedure.code] == f"{procedure.name} ({procedure.code})"
+    assert "9.000001" not in procedures
+    assert dict(response.context["fields"]) == {procedure.field.code: procedure.field.name}
+    html = response.content.decode()
+    assert f'<option value="{procedure.code}" selected>' in html
+    assert 'name="procedure" value=' not in html  # no free-text code box
 
 
 def test_late_filter_and_colours(mixed, frozen, as_user, specialist):
@@ -739,10 +756,12 @@ def _many(build_dossier, n):
 def test_list_page_query_count(frozen, build_dossier, as_user, leader, django_assert_num_queries):
     client = as_user(leader)
     _many(build_dossier, 3)
+    catalogue.snapshot()  # the pickers' catalogue is read once per process, not per page
     # + COUNT, the page (with holder, department), the officers of the filter
     with django_assert_num_queries(5):
         assert len(client.get(LIST).context["page"].object_list) == 3
     _many(build_dossier, 27)
+    catalogue.snapshot()
     with django_assert_num_queries(5):
         assert len(client.get(LIST).context["page"].object_list) == 25
     # A search is not counted: the page, read one row past its end, is all it asks for; a full
