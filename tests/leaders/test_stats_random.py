@@ -131,6 +131,10 @@ def python_officers(scope, period) -> dict[int, tuple]:
         running = d.status in (Status.RECEIVED, Status.PROCESSING)
         if running and ((d.step_due_at and d.step_due_at < NOW) or d.legal_due_at < NOW):
             figures[d.holder_id, "overdue"] += 1
+        # The clock stopped (papers, money) after a due time: still late on the desk (issue 21, item 2).
+        stopped = d.status in (Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT) and d.paused_at
+        if stopped and ((d.step_due_at and d.step_due_at < d.paused_at) or d.legal_due_at < d.paused_at):
+            figures[d.holder_id, "overdue"] += 1
     users = {user for user, _ in figures}
     return {u: (figures[u, "steps"], figures[u, "late"], figures[u, "seconds"], figures[u, "overdue"]) for u in users}
 
