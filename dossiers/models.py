@@ -176,7 +176,7 @@ class Dossier(models.Model):
 
     @property
     def portal_status(self) -> int:
-        return portal_code(self.status)
+        return portal_code(self.status, received=self.received_at is not None)
 
     @property
     def owner_display(self) -> str:
