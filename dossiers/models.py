@@ -381,6 +381,7 @@ class DossierDayFigures(models.Model):
     refused = models.PositiveIntegerField("từ chối giải quyết", default=0, db_default=0)
     withdrawn = models.PositiveIntegerField("rút hồ sơ", default=0, db_default=0)
     stopped = models.PositiveIntegerField("dừng xử lý", default=0, db_default=0)
+    # Withdrawn past due (stopped ones count late in Biểu 06 since issue 21; the label kept, no migration).
     closed_late = models.PositiveIntegerField("rút, dừng sau hạn", default=0, db_default=0)
     refused_at_intake = models.PositiveIntegerField("từ chối tiếp nhận", default=0, db_default=0)
     returned = models.PositiveIntegerField("đã trả kết quả", default=0, db_default=0)

@@ -266,8 +266,8 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
     counters = [figures.resolved_kind(ending, dossier.timeliness)]
     if ending in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED):
         counters.append(ending)  # the counters are named as these statuses' values
-        if ending != Status.REFUSED and dossier.timeliness == Timeliness.LATE:
-            counters.append("closed_late")
+        if ending in figures.CLOSED_ON_TIME and dossier.timeliness == Timeliness.LATE:
+            counters.append("closed_late")  # on time in Biểu 06, late for the 766 index
     figures.count_dossier(dossier, now, *counters)
 
 

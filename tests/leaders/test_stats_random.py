@@ -62,7 +62,7 @@ def python_count(dossiers, period) -> dict[int, Counter]:
             c["carried_over"] += 1
         if d.finished_at and start <= d.finished_at < end:
             c["resolved"] += 1
-            kind = "on_time" if d.status in (Status.WITHDRAWN, Status.STOPPED) else d.timeliness
+            kind = "on_time" if d.status == Status.WITHDRAWN else d.timeliness  # stopped: by its clock
             c[f"resolved_{kind}"] += 1
         if d.received_at < end and (d.finished_at is None or d.finished_at >= end):
             c["in_progress"] += 1
