@@ -78,9 +78,10 @@ def test_named_columns_of_the_total(w, now):
     # April is not over (NOW = 06/04 10:00): carried D5 D11 D12 D13 D15 D18; D15 resolved late on 02/04;
     # in progress at NOW: D12 within (paused in time); D5 D11 (due 03/04) D13 D18 overdue.
     (month_period(2026, 4), [6, 0, 0, 6, 1, 0, 0, 1, 5, 1, 4]),
-    # 1–6 March: carried D4 D5; new D1 D2(online) D3 D6 D7 D8 D9 D10(online). Resolved early D1 D10 D9 (stopped
-    # 04/03, before its due day: judged by its clock), on time D2 D4. At 07/03 00:00: D3 D5 D7 overdue (D7's legal due 06/03 17:00, the apology moved only
-    # the appointment), D6 (paused then; its due is now 12/03) and D8 (due 09/03) within.
+    # 1–6 March: carried D4 D5; new D1 D2(online) D3 D6 D7 D8 D9 D10(online). Resolved early D1 D10 D9
+    # (stopped 04/03, before its due day: judged by its clock), on time D2 D4. At 07/03 00:00: D3 D5 D7
+    # overdue (D7's legal due 06/03 17:00, the apology moved only the appointment), D6 (paused then; its
+    # due is now 12/03) and D8 (due 09/03) within.
     (range_period(dt.date(2026, 3, 1), dt.date(2026, 3, 6)), [10, 2, 6, 2, 5, 3, 2, 0, 5, 2, 3]),
     # 5–10 March: carried D2 D3 D5 D6 D7 D8 D10, nothing new. Resolved D10 early (05/03), D2 on time,
     # D8 on time (withdrawn), D3 D7 late. At 11/03 00:00: D5 overdue, D6 within (resumed 09/03, due 12/03).
