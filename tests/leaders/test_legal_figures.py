@@ -82,6 +82,8 @@ def test_the_page_shows_the_level_headings(world, client):
     client.force_login(people["p", Role.LEADER])
     html = client.get("/lanh-dao/bieu-06/", {"period": "month", "year": 2026, "month": 3}).content.decode()
     assert html.index("Cấp tỉnh") < html.index("Cấp xã")
+    # The note under the form says how a stopped dossier counts now.
+    assert "hồ sơ dừng xử lý tính theo thời hạn, dừng sau hạn là quá hạn" in html
 
 
 def test_the_officers_page_says_what_counts_as_late(world, client):
@@ -90,3 +92,12 @@ def test_the_officers_page_says_what_counts_as_late(world, client):
     html = client.get("/lanh-dao/can-bo/").content.decode()
     assert "khi bước đã quá hạn vẫn tính là quá hạn" in html
     assert "chờ công dân đến nhận, không tính là trễ của cán bộ" in html
+
+
+def test_the_dashboard_says_what_its_on_time_rate_counts(world, client):
+    # Issue 21, item 13 (its last sentence only): the open overdue dossiers are in the denominator.
+    province, commune, variant, people = world
+    client.force_login(people["p", Role.LEADER])
+    html = client.get("/lanh-dao/").content.decode()
+    assert "(trước hạn + đúng hạn + đang giải quyết trong hạn) ÷ tổng số hồ sơ" in html
+    assert "hồ sơ đang quá hạn tính là không đúng hạn" in html
