@@ -37,23 +37,58 @@ def _office_day(agency) -> Decimal:
     return Decimal(seconds) / 3600
 
 
-def step_due(dossier: Dossier, index: int, start: dt.datetime) -> dt.datetime:
-    """Due time of step `index` of the dossier's plan, started at `start`.
+def _planned_due(dossier: Dossier, budget: Decimal, start: dt.datetime) -> dt.datetime:
+    """The end of a step's own budget from `start`, in the limit's unit. Day shares are counted as
+    office hours (0.5 day = half an office day), so that consecutive steps add up in order."""
+    if dossier.time_unit in (TimeUnit.CALENDAR_DAYS, TimeUnit.WORKING_HOURS):
+        return workcalendar.due_at(start, budget, dossier.time_unit, dossier.agency)
+    return workcalendar.due_at(start, budget * _office_day(dossier.agency), TimeUnit.WORKING_HOURS, dossier.agency)
 
-    Step budgets are shares of the limit in the limit's unit. Day shares are counted as
-    office hours (0.5 day = half an office day), so that consecutive steps add up in order;
-    the day-of-receipt rule applies to the dossier as a whole, not to each hop.
-    """
-    plan = dossier.steps_plan
-    if not plan:
-        return dossier.due_at
-    budget = Decimal(str(plan[min(index, len(plan) - 1)]["budget"]))
+
+def _need(dossier: Dossier, budgets: list[Decimal]) -> dt.timedelta:
+    """The time the steps' budgets ask for: elapsed time for calendar days, office time otherwise."""
+    total = sum(budgets, Decimal(0))
     if dossier.time_unit == TimeUnit.CALENDAR_DAYS:
-        return workcalendar.due_at(start, budget, TimeUnit.CALENDAR_DAYS, dossier.agency)
-    if dossier.time_unit == TimeUnit.WORKING_HOURS:
-        return workcalendar.due_at(start, budget, TimeUnit.WORKING_HOURS, dossier.agency)
-    hours = budget * _office_day(dossier.agency)
-    return workcalendar.due_at(start, hours, TimeUnit.WORKING_HOURS, dossier.agency)
+        return dt.timedelta(seconds=float(total * 86400))
+    hours = total if dossier.time_unit == TimeUnit.WORKING_HOURS else total * _office_day(dossier.agency)
+    return dt.timedelta(seconds=float(hours * 3600))
+
+
+def step_due(dossier: Dossier, index: int, start: dt.datetime) -> dt.datetime:
+    """Due time of step `index` of the dossier's plan, started at `start`: never past the dossier's
+    legal due time, so that a late dossier always has a late step (issue 21, item 1).
+
+    A step gets its own budget when the budgets of the steps left (this one and those after it)
+    fit in the time left before the legal due time. When they do not (same-day procedures, a
+    dossier received late in the day, time lost in earlier steps), the steps left share the office
+    time that remains in proportion to their budgets, and the last one ends at the legal due time.
+    A step that starts after the legal due time has its own budget: the dossier's lateness is the
+    step's that held it when the legal due time passed (due by then, finished after it); the next
+    officers are judged on their own work (and the dossier is on their desk as overdue meanwhile).
+    """
+    legal = dossier.legal_due_at or dossier.due_at
+    plan = dossier.steps_plan
+    if not plan or legal is None:
+        return legal
+    last = len(plan) - 1
+    budgets = [Decimal(str(step["budget"])) for step in plan]
+    own = budgets[min(index, last)]
+    left_budgets = budgets[index:] if index <= last else [own]
+    planned = _planned_due(dossier, own, start)
+    if start >= legal:
+        return planned
+    if dossier.time_unit == TimeUnit.CALENDAR_DAYS:
+        left = legal - start
+    else:
+        left = workcalendar.working_time_between(start, legal, dossier.agency)
+    if _need(dossier, left_budgets) <= left:
+        return min(planned, legal)
+    if index >= last:
+        return legal
+    # Shared: this step's part of the office time that remains.
+    remaining = workcalendar.working_time_between(start, legal, dossier.agency)
+    share = remaining * float(own / sum(left_budgets, Decimal(0)))
+    return min(workcalendar.add_working_time(start, share, dossier.agency), legal)
 
 
 def classify(finished: dt.datetime, due: dt.datetime | None) -> str:
@@ -99,7 +134,9 @@ def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[s
     for dossier in dossiers:
         due = dossier.step_due_at or dossier.due_at
         if dossier.status in CLOCK_STOPPED:
-            states.append("paused")
+            # Stopped after its due time: it stays late while the citizen is awaited.
+            late = due is not None and dossier.paused_at is not None and dossier.paused_at > due
+            states.append("late" if late else "paused")
         elif dossier.status == Status.RESULT_READY:
             # The result waits for the citizen: past the appointment it is flagged, not plain (item 8).
             states.append("uncollected" if dossier.due_at is not None and now > dossier.due_at else "")

@@ -9,8 +9,8 @@ Imports only the models and the workflow: the services and the leaders' code bot
   back) starts at the dossier's finished_at and ends when the citizen collects, which no officer
   controls: it is never late.
 - A resolved dossier counts early, on time or late (`resolved_kinds`, `resolved_kind`) by its
-  timeliness, except that a withdrawn or stopped one is on time in Biểu 06, as the Thanh Hóa system
-  counts it (domain-vn.md §8.1).
+  timeliness, except that a withdrawn one is on time in Biểu 06, as the Thanh Hóa system counts it
+  (domain-vn.md §8.1); a stopped one is judged by its clock.
 - A received dossier counts as digitised (766 index, 4.2) when at least one paper was handed in at
   intake and each one is scanned or reused (`papers_digitised`, `dossier_papers_digitised`).
 - Each row is a local day (grain DAY) or a local month (grain MONTH, dated the 1st, the sum of its
@@ -45,8 +45,10 @@ from .workflow import Status
 RATING_VERY_SATISFIED, RATING_SATISFIED, RATING_NOT_SATISFIED = "very_satisfied", "satisfied", "not_satisfied"
 RATING_GOOD = (RATING_VERY_SATISFIED, RATING_SATISFIED)
 RATING_BAD = RATING_NOT_SATISFIED
-# Closed by the citizen or the agency: on time in Biểu 06 whatever the clock said.
-CLOSED_ON_TIME = (Status.WITHDRAWN, Status.STOPPED)
+# Withdrawn by the citizen: on time in Biểu 06 whatever the clock said (domain-vn.md §8.1, the
+# Thanh Hóa convention names returned and withdrawn dossiers only). A dossier the agency stopped
+# after its due time is late like any other (issue 21, item 11).
+CLOSED_ON_TIME = (Status.WITHDRAWN,)
 
 
 # --------------------------------------------------------------------------- what counts
@@ -54,7 +56,7 @@ CLOSED_ON_TIME = (Status.WITHDRAWN, Status.STOPPED)
 
 def resolved_kinds() -> dict[str, Q]:
     """Early, on time, late (Biểu 06 col. 8–10) among resolved dossiers: their timeliness, except
-    that a withdrawn or stopped one is on time. `resolved_kind` says the same of one dossier."""
+    that a withdrawn one is on time. `resolved_kind` says the same of one dossier."""
     closed = Q(status__in=CLOSED_ON_TIME)
     return {
         "resolved_early": Q(timeliness=Timeliness.EARLY) & ~closed,

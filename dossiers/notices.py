@@ -82,6 +82,17 @@ def applicant_rescheduled(dossier: Dossier) -> int:
                             subject=f"Hẹn lại ngày trả kết quả hồ sơ {dossier.code}", body=body)
 
 
+def applicant_new_appointment(dossier: Dossier, *, restarted: bool) -> int:
+    """The clock ran again after a pause: the citizen learns the appointment that now holds (a
+    complete supplement restarts the time limit, Decree 61/2018 Art 19(4))."""
+    why = ("Hồ sơ bổ sung đã đầy đủ, thời hạn giải quyết được tính lại từ đầu" if restarted
+           else "Thời hạn giải quyết tiếp tục được tính")
+    body = (f"{why}. Hồ sơ {dossier.code} ({dossier.procedure_name}) hẹn trả kết quả: {_when(dossier.due_at)}. "
+            f"{tokens.lookup_url(dossier)}")
+    return notify_applicant(dossier, key=_key(dossier, "appointment"),
+                            subject=f"Ngày hẹn trả kết quả hồ sơ {dossier.code}", body=body)
+
+
 def officer_handed(dossier: Dossier, step: DossierStep) -> int:
     """The officer who receives a handover sees it in the bell (and by e-mail)."""
     if step.to_user is None:

@@ -161,6 +161,10 @@ def _move(dossier: Dossier, *, action: str, actor: User, now: dt.datetime, note:
     return dossier
 
 
+def _iso(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def _required(text: str, message: str, field_name: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -267,8 +271,8 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
     counters = [figures.resolved_kind(ending, dossier.timeliness)]
     if ending in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED):
         counters.append(ending)  # the counters are named as these statuses' values
-        if ending != Status.REFUSED and dossier.timeliness == Timeliness.LATE:
-            counters.append("closed_late")
+        if ending in figures.CLOSED_ON_TIME and dossier.timeliness == Timeliness.LATE:
+            counters.append("closed_late")  # on time in Biểu 06, late for the 766 index
     elif dossier.procedure.result_is_paper:  # result_ready: 4.1's denominator (figures.e_result_q)
         counters.append("paper_results")
     figures.count_dossier(dossier, now, *counters)
@@ -534,18 +538,27 @@ def _resume(dossier: Dossier, *, action: str, actor: User, note: str, restart: b
     paused_at, agency = dossier.paused_at or now, dossier.agency
     waited = clock.workcalendar.working_time_between(paused_at, now, agency)
     dossier.paused_seconds += int(waited.total_seconds())
+    old_due = dossier.due_at
     if restart:
         dossier.legal_due_at = clock.dossier_due(dossier, now)
         dossier.due_at = max(dossier.legal_due_at, dossier.due_at) if dossier.rescheduled_at else dossier.legal_due_at
     else:
         dossier.legal_due_at = clock.shift_after_pause(dossier.legal_due_at, paused_at, now, agency)
         dossier.due_at = clock.shift_after_pause(dossier.due_at, paused_at, now, agency)
-    dossier.step_due_at = clock.shift_after_pause(dossier.step_due_at, paused_at, now, agency)
+    # A step already late when the clock stopped stays late (shift_after_pause keeps its moment);
+    # else it gets the time it had left, within the dossier's legal due time (clock.step_due).
+    step_due = clock.shift_after_pause(dossier.step_due_at, paused_at, now, agency)
+    if step_due is not None and dossier.step_due_at is not None and dossier.step_due_at > paused_at:
+        step_due = min(step_due, dossier.legal_due_at)
+    dossier.step_due_at = step_due
     dossier.steps.filter(finished_at__isnull=True).update(due_at=dossier.step_due_at)
     dossier.paused_at = None
-    return _move(dossier, action=action, actor=actor, now=now, note=note,
-                 fields=("paused_seconds", "legal_due_at", "due_at", "step_due_at", "paused_at"),
-                 waited_seconds=int(waited.total_seconds()))
+    _move(dossier, action=action, actor=actor, now=now, note=note,
+          fields=("paused_seconds", "legal_due_at", "due_at", "step_due_at", "paused_at"),
+          waited_seconds=int(waited.total_seconds()), old_due_at=_iso(old_due), new_due_at=_iso(dossier.due_at))
+    if dossier.due_at != old_due:
+        notices.applicant_new_appointment(dossier, restarted=restart)
+    return dossier
 
 
 @transaction.atomic

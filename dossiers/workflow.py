@@ -165,7 +165,16 @@ def rateable(dossier) -> bool:
     return dossier.status in RATEABLE and dossier.received_at is not None
 
 
-def portal_code(status: str) -> int:
+# A refusal after appraisal ends handling and counts as "đã xử lý" (domain-vn.md §2.3, mapping to our
+# design): the portal's "Đã xử lý xong", never 3, which is a refusal at intake ("Không được tiếp nhận").
+REFUSED_AFTER_APPRAISAL_CODE = 9
+
+
+def portal_code(status: str, received: bool | None = None) -> int:
+    """The portal's TrangThaiHoSoId of a status; `received` tells a refusal after appraisal (the
+    dossier was received) from one at intake (it never was)."""
+    if status == Status.REFUSED and received:
+        return REFUSED_AFTER_APPRAISAL_CODE
     return PORTAL_CODE[Status(status)]
 
 

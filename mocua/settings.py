@@ -325,9 +325,10 @@ CELERY_BEAT_SCHEDULE = {
 SMS_BACKEND = env_str("SMS_BACKEND", "dossiers.sms.LoggingSMSBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
-# Clock after a supplement: "resume" keeps the time already spent; "restart" counts the
-# whole limit again from the day the papers arrive (implementations differ, DESIGN.md).
-SUPPLEMENT_CLOCK = env_str("SUPPLEMENT_CLOCK", "resume")
+# Clock after a complete supplement: "restart" (the default) counts the whole limit again from the
+# moment the papers arrive, as Decree 61/2018 Art 19(4) says ("được tính lại từ đầu"); "resume"
+# keeps the time already spent, for a province that rules otherwise.
+SUPPLEMENT_CLOCK = env_str("SUPPLEMENT_CLOCK", "restart")
 if SUPPLEMENT_CLOCK not in ("resume", "restart"):
     raise ImproperlyConfigured("SUPPLEMENT_CLOCK must be 'resume' or 'restart'")
 

@@ -21,8 +21,8 @@ def _digitised(dossier: Dossier) -> bool:
 
 def report_figures_from_the_dossiers() -> set[tuple]:
     """The same rows counted in Python from the module docstring of dossiers.stats and the model's:
-    received dossiers on the local day of received_at and of finished_at (withdrawn and stopped on
-    time), returns on the day of returned_at (those sent by post counted again as such), refusals at
+    received dossiers on the local day of received_at and of finished_at (withdrawn on time, stopped
+    by the clock), returns on the day of returned_at (those sent by post counted again as such), refusals at
     intake on the day of finished_at, ratings on the day they were given (a "not satisfied" one on a
     dossier not late also on the day its handling ended), and each on its month (dated the 1st)."""
     sums: dict[tuple, list[int]] = {}
@@ -45,7 +45,7 @@ def report_figures_from_the_dossiers() -> set[tuple]:
             *(["digitised"] if _digitised(d) else []), *(["new_post"] if d.channel == "post" else []))
         if d.finished_at is not None:
             kind = d.timeliness if d.timeliness in ("early", "late") else "on_time"
-            closed = d.status in ("withdrawn", "stopped")
+            closed = d.status == "withdrawn"  # only a withdrawal is on time whatever the clock (issue 21)
             names = ["resolved_on_time" if closed else f"resolved_{kind}"]
             if d.status in ("refused", "withdrawn", "stopped"):
                 names.append(d.status)

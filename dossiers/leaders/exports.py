@@ -162,7 +162,8 @@ def report06_table(report: Report06, agency) -> Table:
     sender, receiver = report06_units(agency)
     lines = [f"{REPORT06_FORM} – {REPORT06_BASIS}", report.period.line, f"Đơn vị báo cáo: {sender}",
              f"Đơn vị nhận báo cáo: {receiver}", REPORT06_UNIT]
-    body = [[n, r.label, *r.cells] for n, r in enumerate(report.rows, start=1)]
+    # By field, each row names its level too (the column is "theo cấp"): one sortable row a line.
+    body = [[n, f"{r.group} – {r.label}" if r.group else r.label, *r.cells] for n, r in enumerate(report.rows, start=1)]
     return Table("Biểu 06", REPORT06_TITLE, lines, report06_header(report.by), body,
                  total=["", "Tổng cộng", *report.total.cells], widths=[6, 44] + [11] * 11,
                  notes=[f"Cảnh báo: {w}" for w in report.warnings])

@@ -1,7 +1,7 @@
 """The computable indicators of the 766 index (Decision 766/QĐ-TTg; domain-vn.md §7) per unit and for
 the whole scope: 2.1 on time, 3.3 online, 4.1 electronic results, 4.2 digitised, 5.4 satisfaction.
 
-Unlike Biểu 06, 2.1 and 5.4 judge a withdrawn or stopped dossier by its own clock (§7: "the end of
+Unlike Biểu 06, 2.1 and 5.4 judge a withdrawn dossier by its own clock (§7: "the end of
 handling" includes Dừng / Từ chối / Rút, on time when it is ≤ the due time): the summary table's
 ``closed_late`` carries the difference. 5.4 counts a late dossier rated "not satisfied" once.
 """
@@ -38,13 +38,14 @@ class IndexRow:
     report: ReportRow
     digitised: int
     disliked: int
-    closed_late: int = 0  # withdrawn or stopped after the due time: late for 2.1 and 5.4
+    closed_late: int = 0  # withdrawn after the due time: late for 2.1 and 5.4
     paper_results: int = 0  # approved with a paper-document result: 4.1's denominator
     e_results: int = 0  # of them, with a validly signed electronic result: 4.1's numerator
 
     @property
     def late(self) -> int:
-        """Resolved late by the 766 rules: col. 10 plus the withdrawn or stopped ones past due."""
+        """Resolved late by the 766 rules: col. 10 (stopped ones past due included) plus the withdrawn
+        ones past due."""
         return self.report["resolved_late"] + self.closed_late
 
     def indicator(self, number: str) -> dict:

@@ -9,13 +9,13 @@ officer's late steps from the log itself. "Overdue on the desk now" is the prese
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Count, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from dossiers.figures import late_step_q
 from dossiers.models import Dossier, DossierStep, OfficerDayFigures
-from dossiers.workflow import CLOCK_RUNNING
+from dossiers.workflow import CLOCK_RUNNING, CLOCK_STOPPED
 from mocua.accounts.models import Role, User
 from mocua.text import fold
 
@@ -29,10 +29,17 @@ OFFICER_ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.HEAD, Role.LEADER)
 
 def overdue_now_q(now: dt.datetime | None = None, prefix: str = "") -> Q:
     """On someone's desk with a running clock, past the step's due time or the dossier's statutory
-    due time (an apology's new appointment does not make a late dossier timely)."""
+    due time (an apology's new appointment does not make a late dossier timely); or waiting for the
+    citizen (papers, money) after the clock was stopped past one of them: a step already late when
+    the clock stopped stays late until it moves on (Biểu 06 col. 13 counts the dossier the same)."""
     now = now or timezone.now()
-    return Q(**{f"{prefix}status__in": sorted(CLOCK_RUNNING)}) & (
+    running = Q(**{f"{prefix}status__in": sorted(CLOCK_RUNNING)}) & (
         Q(**{f"{prefix}step_due_at__lt": now}) | Q(**{f"{prefix}legal_due_at__lt": now}))
+    paused = F(f"{prefix}paused_at")
+    stopped_late = Q(**{f"{prefix}status__in": sorted(CLOCK_STOPPED)}) & (
+        Q(**{f"{prefix}step_due_at__lt": paused}) | Q(**{f"{prefix}legal_due_at__lt": paused}))
+    # The status list first and alone: it is the partial index's condition (dossier_agency_running).
+    return Q(**{f"{prefix}status__in": sorted(CLOCK_RUNNING | CLOCK_STOPPED)}) & (running | stopped_late)
 
 
 @dataclass

@@ -25,13 +25,14 @@ something received or resolved and on the dossiers open at the end, not on the p
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from django.db.models import Count, F, Q, Sum
 
 from dossiers.figures import CLOSED_ON_TIME, resolved_kinds
 from dossiers.models import Dossier, DossierDayFigures, Timeliness
+from mocua.accounts.models import Level
 from procedures.models import Channel, Field
 
 from . import sql
@@ -73,7 +74,7 @@ def conditions(period: Period) -> dict[str, Q]:
         **{name: resolved & kind for name, kind in kinds.items()},
         "in_progress": in_progress,
         "in_progress_overdue": overdue,
-        # withdrawn or stopped after the due time: on time in Biểu 06, late for the 766 index
+        # withdrawn after the due time: on time in Biểu 06, late for the 766 index
         "closed_late": resolved & Q(status__in=CLOSED_ON_TIME) & Q(timeliness=Timeliness.LATE),
     }
 
@@ -83,13 +84,14 @@ class ReportRow:
     key: object
     label: str
     counts: dict = field(default_factory=dict)
+    group: str = ""  # by field: the level of the units ("Cấp tỉnh", "Cấp xã"), the column's "theo cấp"
 
     @classmethod
-    def of(cls, key, label: str, figures: dict) -> "ReportRow":
+    def of(cls, key, label: str, figures: dict, group: str = "") -> "ReportRow":
         counts = {name: figures.get(name) or 0 for name in REPORT_FIGURES}
         counts["total"] = counts["new_online"] + counts["new_offline"] + counts["carried_over"]
         counts["in_progress_within"] = counts["in_progress"] - counts["in_progress_overdue"]
-        return cls(key, label, counts)
+        return cls(key, label, counts, group)
 
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
@@ -200,24 +202,42 @@ def flows_per_unit(scope: Scope, period: Period, filters: Filters, *, with_stock
     return found, {r["agency_id"]: r for r in open_now.order_by().values("agency_id").annotate(**counts)}
 
 
+def _field_rows(scope: Scope, period: Period, filters: Filters, group: str) -> list[ReportRow]:
+    """One row per field of the scope's dossiers: two queries."""
+    key = "procedure__field_id"  # the field's name joined in each query
+    summed = flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS)
+    found_flows = {r[key]: r for r in sql.labelled(partial(summed, key), Field, ("name",), key) if in_report(r)}
+    open_now, counts = stocks(scope, period, filters)
+    found_stocks = {r[key]: r for r in sql.grouped(open_now, Field, ("name",), key, **counts)}
+    names = {k: r["label_0"] for found in (found_flows, found_stocks) for k, r in found.items()}
+    return [ReportRow.of(k, names[k], report_figures(found_flows.get(k), found_stocks.get(k)), group)
+            for k in sorted(names, key=lambda k: (names[k], k))]
+
+
+def _by_level(scope: Scope, filters: Filters) -> list[tuple[str, Scope]]:
+    """The scope's units under the filter, one scope per level (province first), with its label."""
+    wanted = set(filters.agency_ids(scope))
+    order = list(Level.values)
+    levels = sorted({u.level for u in scope.units if u.id in wanted}, key=lambda v: order.index(v) if v in order else 9)
+    return [(Level(level).label if level in order else level,
+             replace(scope, units=tuple(u for u in scope.units if u.id in wanted and u.level == level)))
+            for level in levels]
+
+
 def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: str = "field") -> Report06:
     """Biểu 06 per field or per unit in two queries, whatever the number of dossiers: the flows
     summed from DossierDayFigures, the stocks counted on the dossiers open at the end; carried over
-    follows from both. The identities are checked on every row."""
+    follows from both. By field, the rows are grouped by the units' level ("Lĩnh vực, công việc giải
+    quyết theo cấp"), two queries a level. The identities are checked on every row."""
     if by == "unit":
         found_flows, found_stocks = flows_per_unit(scope, period, filters)
         wanted = set(filters.agency_ids(scope))
         rows = [ReportRow.of(u.id, u.name, report_figures(found_flows.get(u.id), found_stocks.get(u.id)))
                 for u in scope.units if u.id in wanted]
     else:
-        key = "procedure__field_id"  # the field's name joined in each query
-        summed = flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS)
-        found_flows = {r[key]: r for r in sql.labelled(partial(summed, key), Field, ("name",), key) if in_report(r)}
-        open_now, counts = stocks(scope, period, filters)
-        found_stocks = {r[key]: r for r in sql.grouped(open_now, Field, ("name",), key, **counts)}
-        names = {k: r["label_0"] for found in (found_flows, found_stocks) for k, r in found.items()}
-        rows = [ReportRow.of(k, names[k], report_figures(found_flows.get(k), found_stocks.get(k)))
-                for k in sorted(names, key=lambda k: (names[k], k))]
+        within = replace(filters, agency_id=None)  # the level's units are already the filter's subtree
+        rows = [row for label, level_scope in _by_level(scope, filters)
+                for row in _field_rows(level_scope, period, within, label)]
     total = sum_rows(rows, "Tổng cộng")
     warnings = [error for row in [*rows, total] for error in row.identity_errors()]
     return Report06(period, by, rows, total, warnings)

@@ -15,10 +15,11 @@ class Unit:
     name: str
     parent_id: int | None
     depth: int
+    level: str = ""  # Agency.level: Biểu 06 by field groups its rows by it
 
 
 def _walk(rows: list[tuple], roots: list[tuple]) -> list[Unit]:
-    """The units under `roots` in `rows` (id, name, parent_id), depth first, children by name."""
+    """The units under `roots` in `rows` (id, name, parent_id, level), depth first, children by name."""
     children: dict[int | None, list] = {}
     for row in rows:
         children.setdefault(row[2], []).append(row)
@@ -26,7 +27,7 @@ def _walk(rows: list[tuple], roots: list[tuple]) -> list[Unit]:
     pending = [(root, 0) for root in reversed(roots)]
     while pending:
         row, depth = pending.pop()
-        units.append(Unit(row[0], row[1], row[2], depth))
+        units.append(Unit(row[0], row[1], row[2], depth, row[3]))
         # Reversed onto the stack, so that the first child by name is walked first.
         pending += [(child, depth + 1) for child in reversed(children.get(row[0], []))]
     return units
@@ -35,14 +36,15 @@ def _walk(rows: list[tuple], roots: list[tuple]) -> list[Unit]:
 def agency_tree(agency_id: int) -> list[Unit]:
     """The agency and every agency below it (Agency.parent), depth first, children by name, root at
     depth 0. One query: all agencies, walked in Python (a province's tree is a few hundred rows)."""
-    rows = list(Agency.objects.order_by("name").values_list("id", "name", "parent_id"))
+    rows = list(Agency.objects.order_by("name").values_list("id", "name", "parent_id", "level"))
     return _walk(rows, [row for row in rows if row[0] == agency_id])
 
 
 def agency_forest() -> list[Unit]:
     """Every active agency, each tree from its top (no active parent) down, as agency_tree walks one:
     the public figures' units (feedback.transparency). One query."""
-    rows = list(Agency.objects.filter(is_active=True).order_by("name").values_list("id", "name", "parent_id"))
+    rows = list(Agency.objects.filter(is_active=True).order_by("name").values_list("id", "name", "parent_id",
+                                                                                    "level"))
     ids = {row[0] for row in rows}
     return _walk(rows, [row for row in rows if row[2] not in ids])
 

@@ -114,12 +114,16 @@ def test_calendar_days_ending_on_a_day_off_move_to_the_next_working_day(frozen, 
 
 @pytest.fixture
 def waiting(frozen, receptionist, specialist, variant):
-    """Received Mon 02/03 08:00 (due Thu 05/03 17:00), handed over Wed 04/03 08:00 (step due 15:37:30),
-    supplement requested Wed 04/03 10:00; the papers arrive Fri 06/03 10:00, two working days later."""
+    """Received Mon 02/03 08:00 (due Thu 05/03 17:00), handed over Wed 04/03 08:00, supplement requested
+    Wed 04/03 10:00; the papers arrive Fri 06/03 10:00, two working days later.
+
+    At the handover the three steps left ask 3 × 5 h 37 min 30 s = 16 h 52 min 30 s, but only 14 h 30 min
+    remain before Thu 17:00 (Wed 7 h from 08:00, Thu 7 h 30 min): they share it, 4 h 50 min each, so
+    the step is due Wed 08:00 + 3 h 30 min (to 11:30) + 1 h 20 min from 13:30 = 14:50."""
     dossier = receive_at(frozen, vn(2026, 3, 2, 8, 0), receptionist, variant)
     frozen.set(vn(2026, 3, 4, 8, 0))
     dossier = services.dossier_hand_over(dossier=dossier, actor=receptionist, to_user=specialist)
-    assert dossier.step_due_at == vn(2026, 3, 4, 15, 37, 30)
+    assert dossier.step_due_at == vn(2026, 3, 4, 14, 50)
     frozen.set(vn(2026, 3, 4, 10, 0))
     dossier = services.dossier_request_supplement(dossier=dossier, actor=specialist, missing_papers=["Tờ khai"],
                                                   reason="Thiếu tờ khai")
@@ -143,10 +147,11 @@ def test_supplement_resumes_the_clock_where_it_stopped(waiting, receptionist, se
     assert dossier.legal_due_at == dossier.due_at == vn(2026, 3, 9, 17, 0)
     assert workcalendar.working_time_between(before.legal_due_at, dossier.legal_due_at) == dt.timedelta(
         seconds=WAITED)
-    # The step had 3 h 37 min 30 s left at 10:00 Wednesday; from Fri 10:00 that is 15:37:30.
-    assert dossier.step_due_at == vn(2026, 3, 6, 15, 37, 30)
-    assert dossier.steps.get(finished_at__isnull=True).due_at == vn(2026, 3, 6, 15, 37, 30)
-    assert dossier.events.latest("pk").data == {"waited_seconds": WAITED}
+    # The step had 2 h 50 min left at 10:00 Wednesday (1 h 30 min + 1 h 20 min); from Fri 10:00 that is 14:50.
+    assert dossier.step_due_at == vn(2026, 3, 6, 14, 50)
+    assert dossier.steps.get(finished_at__isnull=True).due_at == vn(2026, 3, 6, 14, 50)
+    assert dossier.events.latest("pk").data == {"waited_seconds": WAITED, "old_due_at": "2026-03-05T17:00:00+07:00",
+                                                "new_due_at": "2026-03-09T17:00:00+07:00"}
 
 
 def test_supplement_restarts_the_clock_where_the_deployment_says_so(waiting, receptionist, settings):
@@ -158,7 +163,7 @@ def test_supplement_restarts_the_clock_where_the_deployment_says_so(waiting, rec
     # The whole limit again from Fri 06/03 10:00: Mon 9, Tue 10, Wed 11.
     assert dossier.legal_due_at == dossier.due_at == vn(2026, 3, 11, 17, 0)
     assert dossier.paused_seconds == WAITED  # statistics subtract the wait either way
-    assert dossier.step_due_at == vn(2026, 3, 6, 15, 37, 30)
+    assert dossier.step_due_at == vn(2026, 3, 6, 14, 50)
 
 
 def test_restart_keeps_a_later_appointment_given_by_an_apology(waiting, receptionist, head, settings):
@@ -180,7 +185,8 @@ def test_resume_moves_an_apology_appointment_by_the_wait_too(waiting, receptioni
     assert (dossier.legal_due_at, dossier.due_at) == (vn(2026, 3, 9, 17, 0), vn(2026, 3, 12, 17, 0))
 
 
-def test_a_wait_over_a_holiday_counts_only_working_time(frozen, receptionist, specialist, variant):
+def test_a_wait_over_a_holiday_counts_only_working_time(frozen, receptionist, specialist, variant, settings):
+    settings.SUPPLEMENT_CLOCK = "resume"
     # Received Tue 28/04/2026 08:00 → due Wed 29/04, Mon 04/05, Tue 05/05 17:00.
     dossier = receive_at(frozen, vn(2026, 4, 28, 8, 0), receptionist, variant)
     assert dossier.due_at == vn(2026, 5, 5, 17, 0)

@@ -81,7 +81,11 @@ def test_receive_supplement_adds_the_papers_and_restarts_handling(frozen, proces
     event = dossier.events.latest("pk")
     assert (event.action, event.from_status, event.to_status, event.actor, event.note) == (
         "receive_supplement", "awaiting_supplement", "processing", receptionist, "Đã nhận bản chính")
-    assert event.data == {"waited_seconds": 27000}
+    # A complete supplement restarts the limit (Decree 61/2018 Art 19(4)): 3 working days from Tue 03/03
+    # 10:00 are Wed 4, Thu 5, Fri 6 → Fri 06/03 17:00 instead of Thu 05/03 17:00.
+    assert event.data == {"waited_seconds": 27000, "old_due_at": "2026-03-05T17:00:00+07:00",
+                          "new_due_at": "2026-03-06T17:00:00+07:00"}
+    assert dossier.legal_due_at == dossier.due_at == vn(2026, 3, 6, 17, 0)
 
 
 def test_request_payment_stops_the_clock(frozen, processing, specialist):
@@ -120,7 +124,8 @@ def test_receive_payment_resumes_the_clock(frozen, processing, specialist, recep
     assert due == vn(2026, 3, 5, 17, 0)
     event = dossier.events.latest("pk")
     assert (event.action, event.from_status, event.to_status, event.note, event.data) == (
-        "receive_payment", "awaiting_payment", "processing", "Biên lai số 12", {"waited_seconds": 7200})
+        "receive_payment", "awaiting_payment", "processing", "Biên lai số 12",
+        {"waited_seconds": 7200, "old_due_at": "2026-03-05T17:00:00+07:00", "new_due_at": "2026-03-06T09:30:00+07:00"})
 
 
 def test_a_payment_and_a_supplement_may_both_happen(frozen, processing, specialist, receptionist):

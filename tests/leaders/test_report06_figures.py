@@ -24,6 +24,7 @@ from dossiers.leaders.periods import month_period, quarter_period, range_period,
 from dossiers.leaders.report06 import REPORT_FIGURES, Report06, ReportRow, report06
 from dossiers.leaders.scope import Filters, scope_for
 from dossiers.models import DossierDayFigures, Grain
+from mocua.accounts.models import Level
 from procedures.models import Field, OnlineLevel
 from tests.leaders.oracle import count_dossiers
 
@@ -81,19 +82,27 @@ def _filters(h) -> list[Filters]:
             Filters(agency_id=h["P"].pk, field_id=h["F2"].pk)]
 
 
+LEVELS = ["province", "district", "commune"]  # the report's order of levels: province first
+
+
 def assert_as_counted_row_by_row(scope, period, filters, by) -> Report06:
-    """Every cell of the report equals count_dossiers' count of the dossier rows."""
+    """Every cell of the report equals count_dossiers' count of the dossier rows. By field, the rows
+    are grouped by the units' level (issue 21, item 11): counted per (level, field)."""
     report = report06(scope=scope, period=period, filters=filters, by=by)
-    key = "agency_id" if by == "unit" else "procedure__field_id"
-    counted = {r[key]: r for r in count_dossiers(scope=scope, period=period, filters=filters,
-                                                       names=REPORT_FIGURES, group=(key,))}
+    group = ("agency_id",) if by == "unit" else ("agency__level", "procedure__field_id")
+    counted = {tuple(r[g] for g in group): r for r in count_dossiers(scope=scope, period=period, filters=filters,
+                                                                     names=REPORT_FIGURES, group=group)}
+    labels = {level: Level(level).label for level in LEVELS}
     for row in report.rows:
-        assert row.counts == ReportRow.of(row.key, row.label, counted.get(row.key, {})).counts, (
-            period, filters, by, row.label)
-    if by == "field":  # the same fields, each with something to count, in the same order
+        key = (row.key,) if by == "unit" else (next(v for v, label in labels.items() if label == row.group), row.key)
+        assert row.counts == ReportRow.of(row.key, row.label, counted.get(key, {})).counts, (
+            period, filters, by, row.group, row.label)
+    if by == "field":  # the same (level, field) pairs, each with something to count, province first, by name
         names = dict(Field.objects.values_list("pk", "name"))
-        assert [r.key for r in report.rows] == sorted(
-            (k for k, r in counted.items() if any(r[n] for n in REPORT_FIGURES)), key=lambda k: (names[k], k))
+        assert [(r.group, r.key) for r in report.rows] == [
+            (labels[level], k) for level, k in sorted(
+                (k for k, r in counted.items() if any(r[n] for n in REPORT_FIGURES)),
+                key=lambda lk: (LEVELS.index(lk[0]), names[lk[1]], lk[1]))]
     assert report.warnings == []
     return report
 
@@ -138,8 +147,11 @@ def test_the_query_count_does_not_grow_with_the_dossiers(h, django_assert_num_qu
     cut = range_period(dt.date(2026, 2, 24), dt.date(2026, 4, 3))
     calls = [dict(period=p, by=by, filters=f) for p in (month_period(2026, 3), year_period(2026), cut)
              for by in ("unit", "field") for f in (Filters(), Filters(field_id=h["F1"].pk))]
+    # By field, two a level of the scope's units (the rows grouped "theo cấp"): province and commune.
+    levels = len({u.level for u in scope.units})
+    assert levels == 2
     for kwargs in calls:
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(2 if kwargs["by"] == "unit" else 2 * levels):
             report06(scope=scope, **kwargs)
     saved = {name: dict(getattr(h, name)) for name in ("agencies", "users", "dossiers")}
     try:
@@ -147,7 +159,7 @@ def test_the_query_count_does_not_grow_with_the_dossiers(h, django_assert_num_qu
         scope = scope_for(h["LP"])
         assert len(scope.ids) == 8
         for kwargs in calls:
-            with django_assert_num_queries(2):
+            with django_assert_num_queries(2 if kwargs["by"] == "unit" else 2 * levels):
                 report06(scope=scope, **kwargs)
     finally:  # the rows go with the test's savepoint; the shared world forgets them too
         for name, table in saved.items():

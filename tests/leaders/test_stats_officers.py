@@ -14,8 +14,10 @@ Steps finished in March, per officer who received them (due times in the conftes
   S3  D8 late 23.5 h (84 600 s, the citizen withdrew afterwards), D9, D10 = 3, 1 late
   L2  D10 = 1
   RP, LP: none (D18's first step is still open).
-Overdue on the desk at NOW: S2 D5, S3 D11, RP D18. S1's D13 and S2's D12 wait for papers (clock
-stopped); R1's D6 and D15 wait for the citizen to collect them.
+Overdue on the desk at NOW: S2 D5, S3 D11, RP D18, and S1 D13: it waits for papers, but the clock
+stopped (Tue 24) after S1's step was due (Wed 18), so it stays late (issue 21, item 2). S2's D12 waits
+for papers, asked while its step was on time; R1's D6 and D15 wait for the citizen to collect them,
+which is not an officer's lateness.
 """
 
 import pytest
@@ -35,7 +37,7 @@ HOUR = 3600
 # key → (steps, late steps, late seconds, overdue now)
 MARCH_ROWS = {
     "L1": (6, 3, 113400, 0), "S2": (2, 2, 176400, 1), "S3": (3, 1, 84600, 1), "R1": (13, 0, 0, 0),
-    "H1": (1, 0, 0, 0), "S1": (3, 0, 0, 0), "R2": (5, 0, 0, 0), "L2": (1, 0, 0, 0), "RP": (0, 0, 0, 1),
+    "H1": (1, 0, 0, 0), "S1": (3, 0, 0, 1), "R2": (5, 0, 0, 0), "L2": (1, 0, 0, 0), "RP": (0, 0, 0, 1),
     "LP": (0, 0, 0, 0),
 }
 
@@ -67,8 +69,8 @@ def test_per_officer_table_for_the_province(w, now):
 @pytest.mark.parametrize("sort, descending, expected", [
     ("late_rate", None, ["S2", "L1", "S3", "L2", "R1", "S1", "H1", "R2", "RP", "LP"]),
     ("late_hours", None, ["S2", "L1", "S3", "L2", "RP", "R1", "S1", "LP", "H1", "R2"]),
-    # Overdue now: S2, S3, RP have one each; ties by hours over budget.
-    ("overdue_now", None, ["S2", "S3", "RP", "L1", "L2", "R1", "S1", "LP", "H1", "R2"]),
+    # Overdue now: S2, S3, RP, S1 have one each; ties by hours over budget, then name.
+    ("overdue_now", None, ["S2", "S3", "RP", "S1", "L1", "L2", "R1", "LP", "H1", "R2"]),
     # 12, 6, 5, then S3 and S1 with 3 (S3 has hours over budget), S2 2, then L2 and H1 with 1 by name.
     ("steps", None, ["R1", "L1", "R2", "S3", "S1", "S2", "L2", "H1", "RP", "LP"]),
     ("name", None, ["L2", "RP", "S2", "L1", "R1", "S3", "S1", "LP", "H1", "R2"]),
@@ -109,7 +111,7 @@ def test_filters(w, now):
 def test_april_counts_the_steps_finished_in_april(w, now):
     # 02/04: S1 hands D15 on, late 23 h (Mon 30/03 08:30 → Thu 02/04 09:00); L1 approves it early.
     rows = figures(w, officers(scope=scope_for(w["L1"]), period=month_period(2026, 4)))
-    assert rows == {"R1": (0, 0, 0, 0), "H1": (0, 0, 0, 0), "S1": (1, 1, 82800, 0), "S2": (0, 0, 0, 1),
+    assert rows == {"R1": (0, 0, 0, 0), "H1": (0, 0, 0, 0), "S1": (1, 1, 82800, 1), "S2": (0, 0, 0, 1),
                     "L1": (1, 0, 0, 0)}
 
 
@@ -160,7 +162,7 @@ def test_overdue_on_the_desk_now(w, now):
     assert overdue(w, "S2") == ["D5"]
     assert overdue(w, "S3") == ["D11"]
     assert overdue(w, "RP") == ["D18"]
-    assert overdue(w, "S1") == []  # D13 waits for papers
+    assert overdue(w, "S1") == ["D13"]  # waits for papers, asked after the step was due
     assert overdue(w, "R1") == []  # D6, D15 wait for collection
     assert overdue(w, "SX", "LX") == ["D17"]
     assert overdue(w, "SX", "LP") == []  # not the province's dossier
@@ -201,9 +203,10 @@ def test_breakdown_per_agency(w, now):
 
     rows = breakdown(scope=scope_for(w["LP"]), period=MARCH, by="agency")
     # A1: R1 13 (D2's return step included) + H1 1 + S1 3 + S2 2 + L1 6 = 25, late S2 ×2, L1 ×3.
-    # A2: R2 5 + S3 3 + L2 1 = 9, late S3 ×1. The province: nothing finished, D18 overdue.
+    # A2: R2 5 + S3 3 + L2 1 = 9, late S3 ×1. The province: nothing finished, D18 overdue. Overdue in
+    # A1: D5 and D13 (its clock stopped after S1's step was due).
     assert [r.key for r in rows] == [w["A1"].pk, w["A2"].pk, w["P"].pk]
-    assert rows_of(rows) == {w["A1"].pk: (25, 5, 289800, 1), w["A2"].pk: (9, 1, 84600, 1), w["P"].pk: (0, 0, 0, 1)}
+    assert rows_of(rows) == {w["A1"].pk: (25, 5, 289800, 2), w["A2"].pk: (9, 1, 84600, 1), w["P"].pk: (0, 0, 0, 1)}
     assert [r.report.cells for r in rows] == [A1_ROW, A2_ROW, P_ROW]
     assert rows[0].label == "Ủy ban nhân dân phường Hạc Thành"
     # Ranking by on-time rate: A2 4/4, A1 6/10, the province 0/1.
@@ -217,7 +220,7 @@ def test_breakdown_per_department(w, now):
     dept = {(r.label, r.detail): (r.steps, r.late_steps, r.late_seconds, r.overdue_now) for r in rows}
     assert dept == {
         ("Bộ phận Một cửa", "Ủy ban nhân dân phường Hạc Thành"): (13, 0, 0, 0),  # R1, D2's return included
-        ("Phòng Tư pháp", "Ủy ban nhân dân phường Hạc Thành"): (6, 2, 176400, 1),  # H1 + S1 + S2; D5
+        ("Phòng Tư pháp", "Ủy ban nhân dân phường Hạc Thành"): (6, 2, 176400, 2),  # H1 + S1 + S2; D5, D13
         ("Lãnh đạo UBND", "Ủy ban nhân dân phường Hạc Thành"): (6, 3, 113400, 0),
         ("Bộ phận Một cửa", "Ủy ban nhân dân phường Quảng Phú"): (5, 0, 0, 0),
         ("Văn phòng", "Ủy ban nhân dân phường Quảng Phú"): (4, 1, 84600, 1),  # S3 + L2; D11
@@ -232,13 +235,13 @@ def test_breakdown_per_field_and_procedure(w, now):
 
     scope = scope_for(w["LP"])
     rows = breakdown(scope=scope, period=MARCH, by="field")
-    # Hộ tịch: all 34 steps but D9's two and D12's first; late: D2 D3 D4 D6 D7 D8. Overdue now D11 D18.
-    assert rows_of(rows) == {w["F1"].pk: (31, 6, 374400, 2), w["F2"].pk: (3, 0, 0, 1)}
+    # Hộ tịch: all 34 steps but D9's two and D12's first; late: D2 D3 D4 D6 D7 D8. Overdue now D11 D13 D18.
+    assert rows_of(rows) == {w["F1"].pk: (31, 6, 374400, 3), w["F2"].pk: (3, 0, 0, 1)}
     assert {r.key: r.report.cells for r in rows} == {w["F1"].pk: F1_ROW, w["F2"].pk: F2_ROW}
     rows = breakdown(scope=scope, period=MARCH, by="procedure")
     # P1: D1 5 + D2 4 + D4 2 + D6 3 + D8 2 + D11 1 + D13 1 = 18 steps, late D2 D4 D6 D8.
     # P2: D3 4 + D7 4 + D10 3 + D14 1 + D15 1 = 13, late D3 D7. P3: D9 2 + D12 1.
-    assert rows_of(rows) == {w["P1"].pk: (18, 4, 198000, 2), w["P2"].pk: (13, 2, 176400, 0),
+    assert rows_of(rows) == {w["P1"].pk: (18, 4, 198000, 3), w["P2"].pk: (13, 2, 176400, 0),
                              w["P3"].pk: (3, 0, 0, 1)}
     assert {r.key: r.report.cells for r in rows} == {
         # P1: online D2; counter/post D1 D6 D8 D11 D13 D18; carried D4. Resolved D1 D6 early, D2 D4 D8
@@ -252,8 +255,8 @@ def test_breakdown_per_field_and_procedure(w, now):
 
 def test_breakdown_keeps_to_the_scope(w, now):
     rows = breakdown(scope=scope_for(w["L1"]), period=MARCH, by="agency")
-    assert rows_of(rows) == {w["A1"].pk: (25, 5, 289800, 1)}
+    assert rows_of(rows) == {w["A1"].pk: (25, 5, 289800, 2)}  # D5, and D13 (stopped after its step's due)
     rows = breakdown(scope=scope_for(w["L1"]), period=MARCH, by="field")
     # A1 only. Hộ tịch: D1 5, D2 4, D3 4, D4 2, D6 3, D7 4, D13 1, D15 1 = 24 steps, the same 5 late;
-    # Chứng thực: D12's first step, and D5 overdue with S2.
-    assert rows_of(rows) == {w["F1"].pk: (24, 5, 289800, 0), w["F2"].pk: (1, 0, 0, 1)}
+    # D13 overdue with S1. Chứng thực: D12's first step, and D5 overdue with S2.
+    assert rows_of(rows) == {w["F1"].pk: (24, 5, 289800, 1), w["F2"].pk: (1, 0, 0, 1)}

@@ -46,7 +46,8 @@ CALLS = {  # name → (queries, call)
     # Per agency or field: the daily figures summed, the dossiers in progress at the end counted
     # (the field's name joined in each).
     "report06_unit": (2, lambda scope, w: report06(scope=scope, period=MARCH, by="unit")),
-    "report06_field": (2, lambda scope, w: report06(scope=scope, period=MARCH, by="field")),
+    # By field, the same two for each level of the scope's units (province, commune: rows "theo cấp").
+    "report06_field": (4, lambda scope, w: report06(scope=scope, period=MARCH, by="field")),
     # Users joined to their steps, the desk in a correlated subquery.
     "officers": (1, lambda scope, w: officers(scope=scope, period=MARCH)),
     "officer_get": (1, lambda scope, w: officer_get(scope=scope, pk=w["S2"].pk)),

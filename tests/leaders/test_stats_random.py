@@ -62,7 +62,7 @@ def python_count(dossiers, period) -> dict[int, Counter]:
             c["carried_over"] += 1
         if d.finished_at and start <= d.finished_at < end:
             c["resolved"] += 1
-            kind = "on_time" if d.status in (Status.WITHDRAWN, Status.STOPPED) else d.timeliness
+            kind = "on_time" if d.status == Status.WITHDRAWN else d.timeliness  # stopped: by its clock
             c[f"resolved_{kind}"] += 1
         if d.received_at < end and (d.finished_at is None or d.finished_at >= end):
             c["in_progress"] += 1
@@ -130,6 +130,10 @@ def python_officers(scope, period) -> dict[int, tuple]:
     for d in Dossier.objects.filter(agency_id__in=ids, holder__isnull=False):
         running = d.status in (Status.RECEIVED, Status.PROCESSING)
         if running and ((d.step_due_at and d.step_due_at < NOW) or d.legal_due_at < NOW):
+            figures[d.holder_id, "overdue"] += 1
+        # The clock stopped (papers, money) after a due time: still late on the desk (issue 21, item 2).
+        stopped = d.status in (Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT) and d.paused_at
+        if stopped and ((d.step_due_at and d.step_due_at < d.paused_at) or d.legal_due_at < d.paused_at):
             figures[d.holder_id, "overdue"] += 1
     users = {user for user, _ in figures}
     return {u: (figures[u, "steps"], figures[u, "late"], figures[u, "seconds"], figures[u, "overdue"]) for u in users}

@@ -24,12 +24,13 @@ P_ROW = [1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1]  # D18: new at the counter, still at s
 # on time D2 D4, late D3 D7 (D7's apology does not help). In progress: within D12 (paused in time)
 # D15; overdue D5, D13 (paused after its due time).
 A1_ROW = [10, 1, 7, 2, 6, 2, 2, 2, 4, 2, 2]
-# A2: new online D10; counter/post D8 D9 D11. Resolved: early D10 (refused), on time D8 (withdrawn,
-# late by the clock) and D9 (stopped). In progress: D11, within on 31/03.
-A2_ROW = [4, 1, 3, 0, 3, 1, 2, 0, 1, 1, 0]
-TOTAL = [15, 2, 11, 2, 9, 3, 4, 2, 6, 3, 3]  # the three rows added up
+# A2: new online D10; counter/post D8 D9 D11. Resolved: early D10 (refused) and D9 (stopped a day
+# before its due day: judged by its clock, issue 21), on time D8 (withdrawn, late by the clock). In
+# progress: D11, within on 31/03.
+A2_ROW = [4, 1, 3, 0, 3, 2, 1, 0, 1, 1, 0]
+TOTAL = [15, 2, 11, 2, 9, 4, 3, 2, 6, 3, 3]  # the three rows added up
 # Per field: Chứng thực (P3) = D5 D9 D12; Hộ tịch (P1, P2) = the other twelve.
-F2_ROW = [3, 0, 2, 1, 1, 0, 1, 0, 2, 1, 1]
+F2_ROW = [3, 0, 2, 1, 1, 1, 0, 0, 2, 1, 1]  # D9 stopped early
 F1_ROW = [12, 2, 9, 1, 8, 3, 3, 2, 4, 2, 2]
 ZERO = [0] * 11
 
@@ -50,8 +51,11 @@ def test_report_per_unit_for_the_province(w, now):
 
 def test_report_per_field(w, now):
     report = report06(scope=scope_for(w["LP"]), period=MARCH, by="field")
-    assert [(r.key, r.label) for r in report.rows] == [(w["F2"].pk, "Chứng thực"), (w["F1"].pk, "Hộ tịch")]
-    assert [cells(r) for r in report.rows] == [F2_ROW, F1_ROW]
+    # Grouped by level ("theo cấp"): the province's own D18 (Hộ tịch), then the communes' fields.
+    assert [(r.group, r.key, r.label) for r in report.rows] == [
+        ("Cấp tỉnh", w["F1"].pk, "Hộ tịch"), ("Cấp xã", w["F2"].pk, "Chứng thực"), ("Cấp xã", w["F1"].pk, "Hộ tịch")]
+    communes_f1 = [a - b for a, b in zip(F1_ROW, P_ROW, strict=True)]
+    assert [cells(r) for r in report.rows] == [P_ROW, F2_ROW, communes_f1]
     assert cells(report.total) == TOTAL
     assert report.warnings == []
 
@@ -59,8 +63,8 @@ def test_report_per_field(w, now):
 def test_named_columns_of_the_total(w, now):
     total = report06(scope=scope_for(w["LP"]), period=MARCH).total
     assert total.counts == {
-        "total": 15, "new_online": 2, "new_offline": 11, "carried_over": 2, "resolved": 9, "resolved_early": 3,
-        "resolved_on_time": 4, "resolved_late": 2, "in_progress": 6, "in_progress_within": 3,
+        "total": 15, "new_online": 2, "new_offline": 11, "carried_over": 2, "resolved": 9, "resolved_early": 4,
+        "resolved_on_time": 3, "resolved_late": 2, "in_progress": 6, "in_progress_within": 3,
         "in_progress_overdue": 3}
     assert [number for number, _, _ in COLUMNS] == list(range(3, 14))
 
@@ -70,14 +74,15 @@ def test_named_columns_of_the_total(w, now):
     # their limits (due 03/03 and 04/03) when February ends.
     (month_period(2026, 2), [3, 0, 3, 0, 1, 1, 0, 0, 2, 2, 0]),
     # The first quarter: February and March together, nothing carried from 2025; D14 adds an early one.
-    (quarter_period(2026, 1), [16, 2, 14, 0, 10, 4, 4, 2, 6, 3, 3]),
+    (quarter_period(2026, 1), [16, 2, 14, 0, 10, 5, 3, 2, 6, 3, 3]),
     # April is not over (NOW = 06/04 10:00): carried D5 D11 D12 D13 D15 D18; D15 resolved late on 02/04;
     # in progress at NOW: D12 within (paused in time); D5 D11 (due 03/04) D13 D18 overdue.
     (month_period(2026, 4), [6, 0, 0, 6, 1, 0, 0, 1, 5, 1, 4]),
-    # 1–6 March: carried D4 D5; new D1 D2(online) D3 D6 D7 D8 D9 D10(online). Resolved early D1 D10, on
-    # time D2 D4 D9. At 07/03 00:00: D3 D5 D7 overdue (D7's legal due 06/03 17:00, the apology moved only
-    # the appointment), D6 (paused then; its due is now 12/03) and D8 (due 09/03) within.
-    (range_period(dt.date(2026, 3, 1), dt.date(2026, 3, 6)), [10, 2, 6, 2, 5, 2, 3, 0, 5, 2, 3]),
+    # 1–6 March: carried D4 D5; new D1 D2(online) D3 D6 D7 D8 D9 D10(online). Resolved early D1 D10 D9
+    # (stopped 04/03, before its due day: judged by its clock), on time D2 D4. At 07/03 00:00: D3 D5 D7
+    # overdue (D7's legal due 06/03 17:00, the apology moved only the appointment), D6 (paused then; its
+    # due is now 12/03) and D8 (due 09/03) within.
+    (range_period(dt.date(2026, 3, 1), dt.date(2026, 3, 6)), [10, 2, 6, 2, 5, 3, 2, 0, 5, 2, 3]),
     # 5–10 March: carried D2 D3 D5 D6 D7 D8 D10, nothing new. Resolved D10 early (05/03), D2 on time,
     # D8 on time (withdrawn), D3 D7 late. At 11/03 00:00: D5 overdue, D6 within (resumed 09/03, due 12/03).
     (range_period(dt.date(2026, 3, 10), dt.date(2026, 3, 5)), [7, 0, 0, 7, 5, 1, 2, 2, 2, 1, 1]),
@@ -99,9 +104,9 @@ def test_carried_over_equals_last_periods_in_progress(w, now):
 def test_filters_field_procedure_agency(w, now):
     scope = scope_for(w["LP"])
     by_field = report06(scope=scope, period=MARCH, by="unit", filters=Filters(field_id=w["F2"].pk))
-    # Chứng thực only: A1 has D5 (carried, overdue) and D12 (new, within), A2 has D9 (stopped, on time).
+    # Chứng thực only: A1 has D5 (carried, overdue) and D12 (new, within), A2 has D9 (stopped, early).
     assert [cells(r) for r in by_field.rows] == [ZERO, [2, 0, 1, 1, 0, 0, 0, 0, 2, 1, 1],
-                                                 [1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0]]
+                                                 [1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0]]
     assert cells(by_field.total) == F2_ROW
     # P2: D3 (late), D7 (late), D10 (online, early), D15 (in progress, within); D14 is February's.
     by_procedure = report06(scope=scope, period=MARCH, filters=Filters(procedure_id=w["P2"].pk))
@@ -181,7 +186,7 @@ def test_dashboard_months(w, now):
                                             for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
     by_month = {m["month"]: (m["received"], m["early"], m["on_time"], m["late"]) for m in months}
     assert by_month.pop(dt.date(2026, 2, 1)) == (3, 1, 0, 0)  # D4 D5 D14 received; D14 early
-    assert by_month.pop(dt.date(2026, 3, 1)) == (13, 3, 4, 2)  # as columns 4+5 and 8, 9, 10 of March
+    assert by_month.pop(dt.date(2026, 3, 1)) == (13, 4, 3, 2)  # as columns 4+5 and 8, 9, 10 of March
     assert set(by_month.values()) == {(0, 0, 0, 0)}
 
 
