@@ -33,7 +33,7 @@ demo: install
 	$(PY) manage.py seed_demo_feedback
 	$(PY) manage.py seed_demo_ratings
 	@echo "Cổng một cửa: http://127.0.0.1:8000/  (API: /api/docs/, quản trị: /quan-tri/)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py serve_demo 127.0.0.1:8000
 
 test: install system-deps
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
