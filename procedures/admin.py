@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from . import services
+from . import exporter, services
 from .importer import CatalogueFileError
 from .models import (
     Fee,
@@ -22,6 +23,9 @@ from .models import (
     RequiredDocument,
     validate_step_budgets,
 )
+
+EXPORTS = {"json": (exporter.catalogue_json, "application/json; charset=utf-8"),
+           "csv": (exporter.catalogue_csv, "text/csv; charset=utf-8")}
 
 
 @admin.register(Field)
@@ -64,7 +68,20 @@ class ProcedureAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [path("nhap-tep/", self.admin_site.admin_view(self.import_view), name="procedures_procedure_import"),
+                path("xuat-tep/<str:fmt>/", self.admin_site.admin_view(self.export_view),
+                     name="procedures_procedure_export"),
                 *super().get_urls()]
+
+    def export_view(self, request, fmt: str):
+        """The whole catalogue in the file the import reads (issue 22, item 17)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if fmt not in EXPORTS:
+            raise Http404
+        write, content_type = EXPORTS[fmt]
+        response = HttpResponse(write(), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="danh-muc-thu-tuc.{fmt}"'
+        return response
 
     def import_view(self, request):
         """The catalogue file (CSV or JSON) from the web page: the same all-or-nothing check as

@@ -61,7 +61,7 @@ def parse(raw: bytes, fmt: str) -> dict:
 
 CSV_COLUMNS = [
     "record", "procedure_code", "name", "field_code", "field_name", "level", "implementing_body",
-    "applicants", "sequence", "result", "legal_basis", "online_level", "postal_submission",
+    "applicants", "sequence", "result", "legal_basis", "conditions", "online_level", "postal_submission",
     "postal_return", "variant", "time_limit", "time_unit", "online_time_limit", "same_day_cutoff",
     "kind", "amount", "unit", "channel", "exemptions", "form", "quantity", "mandatory",
     "template_name", "role", "department", "budget", "note",
@@ -89,7 +89,7 @@ def parse_csv(text: str) -> dict:
                 fields.setdefault(row["field_code"], {"code": row["field_code"], "name": row["field_name"]})
             record = {"_row": line, "code": code, "field": row.get("field_code", ""), "variants": []}
             for key in ("name", "level", "implementing_body", "applicants", "sequence", "result",
-                        "legal_basis", "online_level", "postal_submission", "postal_return"):
+                        "legal_basis", "conditions", "online_level", "postal_submission", "postal_return"):
                 if row.get(key, "") != "":
                     record[key] = row[key]
             if code in procedures:

@@ -1,9 +1,11 @@
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from procedures import exporter
 from procedures.models import Fee, Procedure, ProcedureStep, ProcedureVariant
 
 from ..factories import ProcedureFactory
@@ -178,3 +180,30 @@ def test_the_admin_imports_the_catalogue_from_the_web_page_all_or_nothing(tmp_pa
 
 def test_only_staff_with_rights_reach_the_import_page(client):
     assert client.get("/quan-tri/procedures/procedure/nhap-tep/").status_code == 302  # to the admin login
+
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "procedures" / "data" / "catalogue.json"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_admin_exports_the_catalogue_in_the_file_the_import_reads(admin_client, fmt):
+    """Issue 22, item 17: export, wipe, import the export: the catalogue comes back the same."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    run(CATALOGUE)
+    before = exporter.catalogue_data()
+    assert len(before["procedures"]) == 31 and all(p["variants"] for p in before["procedures"])
+    assert f"/quan-tri/procedures/procedure/xuat-tep/{fmt}/" in admin_client.get(
+        "/quan-tri/procedures/procedure/").content.decode()
+    response = admin_client.get(f"/quan-tri/procedures/procedure/xuat-tep/{fmt}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="danh-muc-thu-tuc.{fmt}"'
+    Procedure.objects.all().delete()
+    done = admin_client.post("/quan-tri/procedures/procedure/nhap-tep/",
+                             {"file": SimpleUploadedFile(f"danh-muc.{fmt}", response.content)}, follow=True)
+    assert "Đã nhập 31 thủ tục mới, cập nhật 0 thủ tục." in done.content.decode()
+    assert exporter.catalogue_data() == before
+
+
+def test_only_the_admin_downloads_the_catalogue(client):
+    assert client.get("/quan-tri/procedures/procedure/xuat-tep/json/").status_code == 302  # to the admin login
