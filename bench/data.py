@@ -341,9 +341,9 @@ DOSSIER_COLUMNS = [
     "owner_id_number", "owner_tax_code", "owner_representative", "owner_address", "sets", "return_method",
     "return_address", "note", "search_text", "submitted_at", "received_at", "legal_due_at", "due_at",
     "rescheduled_at", "paused_at", "paused_seconds", "finished_at", "returned_at", "timeliness",
-    "supplement_requests", "step_index", "holder_id", "department_id", "step_due_at", "reason", "missing_papers",
-    "result_summary", "collected_by", "collected_id_number", "postal_tracking", "version", "created_by_id",
-    "created_at", "updated_at",
+    "supplement_requests", "step_index", "holder_id", "department_id", "step_due_at", "step_started_at", "reason",
+    "missing_papers", "result_summary", "collected_by", "collected_id_number", "postal_tracking", "version",
+    "created_by_id", "created_at", "updated_at",
 ]
 STEP_COLUMNS = ["dossier_id", "step_index", "step_name", "from_user_id", "to_user_id", "intended_user_id",
                 "to_department_id", "started_at", "due_at", "finished_at", "timeliness", "late_seconds", "note"]
@@ -468,13 +468,13 @@ class Generator:
 
         # Only what has happened by now is written. The last step begun is still open unless the
         # dossier is closed; every earlier one was finished by the next handover.
-        holder = department = step_due = None
+        holder = department = step_due = step_start = None
         begun = [step for step in steps if step[5] <= now]
         closed = status in FINAL
         step_index = begun[-1][0] if begun else 0
         for n, (index, name_, frm, to, dep, start, due, finish) in enumerate(begun):
             if n == len(begun) - 1 and not closed:
-                holder, department, step_due = to, dep, due
+                holder, department, step_due, step_start = to, dep, due, start
                 t["steps"].add(f"{pk}\t{index}\t{name_}\t{_n(frm)}\t{_n(to)}\t{NULL}\t{_n(dep)}\t"
                                f"{cal.text(start)}\t{cal.text(due)}\t{NULL}\t\t0\t")
                 continue
@@ -508,7 +508,8 @@ class Generator:
             ts(row["returned"]) if row["returned"] is not None and row["returned"] <= now else "\\N",
             row["timeliness"] if row["finished"] is not None and row["finished"] <= now else "",
             str(row["supplements"]), str(step_index), _n(holder), _n(department),
-            ts(step_due) if step_due is not None else "\\N", row["reason"], row["missing"], row["result"],
+            ts(step_due) if step_due is not None else "\\N", ts(step_start) if step_start is not None else "\\N",
+            row["reason"], row["missing"], row["result"],
             row["collected_by"], row["collected_id"], row["tracking"], str(version),
             _n(row["created_by"]), ts(w_code), ts(last_w)))
 

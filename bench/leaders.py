@@ -208,6 +208,7 @@ class LeadersBench:
                                 Status.AWAITING_PAYMENT], [70, 10, 12, 8])[0]
         d.holder, d.department, d.step_due_at, d.step_index = step.to_user, step.to_department, step.due_at, \
             step.step_index
+        d.step_started_at = step.started_at
         if d.status in (Status.AWAITING_SUPPLEMENT, Status.AWAITING_PAYMENT):
             d.paused_at = received + (self.now - received) * rng.uniform(0.2, 0.9)
             d.supplement_requests = 1 if d.status == Status.AWAITING_SUPPLEMENT else 0

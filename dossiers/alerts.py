@@ -11,7 +11,6 @@ A batch's alerts and messages are written with a few set-based statements in one
 import datetime as dt
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +20,7 @@ from mocua import workcalendar
 from mocua.accounts.models import Role, User
 from mocua.accounts.selectors import figures_scope
 
+from . import clock
 from .models import Alert, AlertKind, Dossier, DossierStep
 from .outbox import batched, notify_user, outbox_add_new, user_messages
 from .workflow import CLOCK_RUNNING
@@ -37,28 +37,16 @@ TEXTS = {
 }
 
 
-def due_soon(now: dt.datetime, started: dt.datetime | None, due: dt.datetime, agency) -> bool:
-    """Less than DUE_SOON_WORKING_HOURS of office time left, or ALERT_DUE_SOON_SHARE of the budget used."""
-    left = workcalendar.working_time_between(now, due, agency)
-    if left <= dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS):
-        return True
-    if started is None or due <= started:
-        return False
-    budget = workcalendar.working_time_between(started, due, agency)
-    used = workcalendar.working_time_between(started, now, agency)
-    return budget.total_seconds() > 0 and used / budget >= settings.ALERT_DUE_SOON_SHARE
-
-
 def _kinds(step: DossierStep, dossier: Dossier, now: dt.datetime) -> list[tuple[int, str, dt.datetime]]:
     """(step_key, kind, due) of every alert this step and its dossier deserve now."""
     found = []
     if now > step.due_at:
         found.append((step.pk, AlertKind.STEP_OVERDUE, step.due_at))
-    elif due_soon(now, step.started_at, step.due_at, dossier.agency):
+    elif clock.due_soon(now, step.started_at, step.due_at, dossier.agency):
         found.append((step.pk, AlertKind.STEP_DUE_SOON, step.due_at))
     if dossier.due_at and now > dossier.due_at:
         found.append((0, AlertKind.DOSSIER_OVERDUE, dossier.due_at))
-    elif dossier.due_at and due_soon(now, dossier.received_at, dossier.due_at, dossier.agency):
+    elif dossier.due_at and clock.due_soon(now, dossier.received_at, dossier.due_at, dossier.agency):
         found.append((0, AlertKind.DOSSIER_DUE_SOON, dossier.due_at))
     return found
 

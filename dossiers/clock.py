@@ -126,11 +126,36 @@ def deadline_state(dossier: Dossier, now: dt.datetime, agency) -> str:
     return deadline_states([dossier], now, agency)[0]
 
 
+def due_soon_horizon() -> dt.timedelta:
+    return dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS)
+
+
+def used_share(budget: dt.timedelta, left: dt.timedelta) -> float:
+    """The share of a step's own budget already used (0 when it has none)."""
+    seconds = budget.total_seconds()
+    return (seconds - left.total_seconds()) / seconds if seconds > 0 else 0.0
+
+
+def due_soon(now: dt.datetime, started: dt.datetime | None, due: dt.datetime, agency) -> bool:
+    """The bell's rule: ALERT_DUE_SOON_SHARE of the step's own budget used, or at most
+    DUE_SOON_WORKING_HOURS of office time left. A step whose whole budget is shorter than that
+    (a same-day dossier, a short step) would be "due soon" the moment it starts: only its share
+    rule applies to it (issue 22, item 8)."""
+    left = workcalendar.working_time_between(now, due, agency)
+    if started is None or due <= started:
+        return left <= due_soon_horizon()
+    budget = workcalendar.working_time_between(started, due, agency)
+    if used_share(budget, left) >= settings.ALERT_DUE_SOON_SHARE:
+        return True
+    return budget > due_soon_horizon() and left <= due_soon_horizon()
+
+
 def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[str]:
     """deadline_state of each dossier (of one agency), with the work calendar read once: a dossier is
     due soon when its due time is within DUE_SOON_WORKING_HOURS of office time from now, that is no
-    later than one horizon computed for the whole page."""
-    states, horizon = [], None
+    later than one horizon computed for the whole page; a step whose whole budget fits in that horizon
+    only by its share rule (due_soon), so a brand-new same-day intake is not flagged."""
+    states, horizon, short = [], None, []
     for dossier in dossiers:
         due = dossier.step_due_at or dossier.due_at
         if dossier.status in CLOCK_STOPPED:
@@ -146,7 +171,15 @@ def deadline_states(dossiers: list[Dossier], now: dt.datetime, agency) -> list[s
             states.append("late")
         else:
             if horizon is None:
-                horizon = workcalendar.working_time_horizon(
-                    now, dt.timedelta(hours=settings.DUE_SOON_WORKING_HOURS), agency)
+                horizon = workcalendar.working_time_horizon(now, due_soon_horizon(), agency)
             states.append("due_soon" if due <= horizon else "on_track")
+            started = dossier.step_started_at if dossier.step_due_at else dossier.received_at
+            if due <= horizon and started is not None and started < due:
+                short.append((len(states) - 1, started, due))
+    if short:  # the few rows inside the horizon: was their whole budget inside it too?
+        spans = [(started, due) for _, started, due in short] + [(now, due) for _, _, due in short]
+        times = workcalendar.working_times_between(spans, agency)
+        for (row, _, _), budget, left in zip(short, times[:len(short)], times[len(short):], strict=True):
+            if budget <= due_soon_horizon() and used_share(budget, left) < settings.ALERT_DUE_SOON_SHARE:
+                states[row] = "on_track"
     return states

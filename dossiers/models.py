@@ -108,6 +108,8 @@ class Dossier(models.Model):
     department = models.ForeignKey(Department, verbose_name="phòng ban đang xử lý", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="dossiers")
     step_due_at = models.DateTimeField("hạn bước hiện tại", null=True, blank=True)
+    # When the current step's clock started (or ran again): its own budget decides "due soon" (clock.py).
+    step_started_at = models.DateTimeField("bắt đầu bước hiện tại", null=True, blank=True)
 
     # Outcome.
     reason = NFCTextField("lý do (từ chối, bổ sung, dừng, rút, gia hạn)", blank=True)

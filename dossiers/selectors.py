@@ -226,4 +226,5 @@ def officer_todo_counts(*, user, since: dt.datetime) -> dict:
 def officer_todo_mine(*, user) -> list[Dossier]:
     """The officer's open dossiers (the columns deadline_state reads), most urgent first."""
     return list(dossier_list_for_holder(user=user).select_related(None)
-                .only("pk", "status", "due_at", "step_due_at")[:TODO_MINE_LIMIT])
+                .only("pk", "status", "received_at", "due_at", "step_due_at", "step_started_at", "paused_at")
+                [:TODO_MINE_LIMIT])

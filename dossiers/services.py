@@ -246,7 +246,8 @@ def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: Use
                intended: User | None = None, note: str = "") -> DossierStep:
     plan = dossier.steps_plan
     name = plan[index]["name"] if index < len(plan) else "Xử lý hồ sơ"
-    dossier.step_index, dossier.holder, dossier.department, dossier.step_due_at = index, to_user, to_department, due
+    dossier.step_index, dossier.holder, dossier.department = index, to_user, to_department
+    dossier.step_due_at, dossier.step_started_at = due, now
     return DossierStep.objects.create(
         dossier=dossier, step_index=index, step_name=name, from_user=actor, to_user=to_user, intended_user=intended,
         to_department=to_department, started_at=now, due_at=due, note=note)
@@ -279,6 +280,7 @@ def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
 
 
 FINISH_FIELDS = ("finished_at", "timeliness")
+STEP_FIELDS = ("step_index", "holder", "department", "step_due_at", "step_started_at")  # what _open_step sets
 
 
 # --------------------------------------------------------------------------- intake
@@ -390,8 +392,7 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, _postal_start(dossier, now))
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                       due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
-    dossier.save(update_fields=["received_at", "legal_due_at", "due_at", "step_index", "holder", "department",
-                                "step_due_at"])
+    dossier.save(update_fields=["received_at", "legal_due_at", "due_at", *STEP_FIELDS])
     return step
 
 
@@ -522,7 +523,7 @@ def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = N
     _finish_step(dossier, now)
     step = _open_step(dossier, index=index, actor=actor, to_user=receiver, to_department=department, now=now,
                       due=due, intended=intended, note=note)
-    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
+    dossier.save(update_fields=list(STEP_FIELDS))
     notices.officer_handed(dossier, step)
     return dossier
 
@@ -550,11 +551,11 @@ def _resume(dossier: Dossier, *, action: str, actor: User, note: str, restart: b
     step_due = clock.shift_after_pause(dossier.step_due_at, paused_at, now, agency)
     if step_due is not None and dossier.step_due_at is not None and dossier.step_due_at > paused_at:
         step_due = min(step_due, dossier.legal_due_at)
-    dossier.step_due_at = step_due
+    # The step's time left is its budget from now on ("due soon" is judged on it, clock.py).
+    dossier.step_due_at, dossier.step_started_at, dossier.paused_at = step_due, now, None
     dossier.steps.filter(finished_at__isnull=True).update(due_at=dossier.step_due_at)
-    dossier.paused_at = None
     _move(dossier, action=action, actor=actor, now=now, note=note,
-          fields=("paused_seconds", "legal_due_at", "due_at", "step_due_at", "paused_at"),
+          fields=("paused_seconds", "legal_due_at", "due_at", "step_due_at", "step_started_at", "paused_at"),
           waited_seconds=int(waited.total_seconds()), old_due_at=_iso(old_due), new_due_at=_iso(dossier.due_at))
     if dossier.due_at != old_due:
         notices.applicant_new_appointment(dossier, restarted=restart)
@@ -624,8 +625,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     _open_step(dossier, index=max(last, dossier.step_index + 1), actor=actor, to_user=counter,
                to_department=counter.department if counter else None, now=now,
                due=max(clock.step_due(dossier, last, now), dossier.due_at), note="Trả kết quả")
-    dossier.save(update_fields=[*FINISH_FIELDS, "result_summary", "step_index", "holder", "department",
-                                "step_due_at"])
+    dossier.save(update_fields=[*FINISH_FIELDS, "result_summary", *STEP_FIELDS])
     notices.applicant_result_ready(dossier)
     notices.counter_result_ready(dossier)
     letters.applicant_letter(dossier)  # a congratulation or condolence letter, when the procedure has one
@@ -643,9 +643,9 @@ def _close(dossier: Dossier, *, action: str, actor: User, reason: str, message: 
     # the Biểu 06 column from the state they end in.
     _finish_dossier(dossier, now, ending=ending)
     _finish_step(dossier, now, ends_handling=True)
-    dossier.holder, dossier.step_due_at = None, None
+    dossier.holder, dossier.step_due_at, dossier.step_started_at = None, None, None
     _move(dossier, action=action, actor=actor, now=now, note=dossier.reason,
-          fields=("reason", *FINISH_FIELDS, "paused_seconds", "holder", "step_due_at"))
+          fields=("reason", *FINISH_FIELDS, "paused_seconds", "holder", "step_due_at", "step_started_at"))
     if action in notices.CLOSED:
         notices.applicant_closed(dossier, action)
     return dossier
@@ -698,8 +698,8 @@ def dossier_return(*, dossier: Dossier, actor: User, collected_by: str = "", col
           fields=("collected_by", "collected_id_number", "postal_tracking", "returned_at"))
     figures.count_dossier(dossier, now, "returned")
     _finish_step(dossier, now)
-    dossier.holder, dossier.step_due_at = None, None
-    dossier.save(update_fields=["holder", "step_due_at"])
+    dossier.holder, dossier.step_due_at, dossier.step_started_at = None, None, None
+    dossier.save(update_fields=["holder", "step_due_at", "step_started_at"])
     return dossier
 
 

@@ -132,7 +132,7 @@ def guidance(request, pk: int):
 # The columns the HTML lists show (and deadline_state reads): a dossier row is wide (search text,
 # papers, notes) and building 50 full models was a third of "my dossiers" (docs/benchmarks.md).
 ROW_FIELDS = ("code", "procedure_name", "applicant_name", "owner_name", "status", "received_at", "due_at",
-              "step_due_at", "paused_at", "timeliness")
+              "step_due_at", "step_started_at", "paused_at", "timeliness")
 LIST_FIELDS = (*ROW_FIELDS, "created_at", "holder__username", "holder__full_name", "department__name")
 
 

@@ -1,7 +1,7 @@
 """Alerts before and after each due time of a feedback item (feedback.deadlines), through the outbox.
 
 Every open item is read with its unit and officer; each due time it still has to meet (deadlines.
-applies) is "due soon" by the dossiers' rule (dossiers.alerts.due_soon: little office time left, or
+applies) is "due soon" by the dossiers' rule (dossiers.clock.due_soon: little office time left, or
 most of the budget used) or overdue. Each alert is a unique (item, due time, kind) row: whoever
 inserts it first writes the messages, in the same transaction, so a scan run twice, or two at once,
 alerts once. Feedback items are few beside dossiers (a unit gets tens a month), so the scan reads
@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.alerts import due_soon
+from dossiers.clock import due_soon
 from dossiers.outbox import batched, notify_user
 from mocua.accounts.models import Role, User
 
