@@ -38,6 +38,7 @@ RECEIPT_COPIES = ("Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết
 
 def preload_pdf() -> None:
     """Import the PDF stack now: in a parent process before it forks, so children share it."""
+    import pyhanko.pdf_utils.incremental_writer  # noqa: F401  (the re-print mark of issued forms: ~26 MB, 0.4 s)
     import qrcode  # noqa: F401
     import weasyprint  # noqa: F401
 
