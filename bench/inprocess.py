@@ -175,8 +175,8 @@ def run(env, args) -> list[dict]:
     InProcessClient.handler = WSGIHandler()
     bench = InProcessBench("127.0.0.1", env.port, args.concurrency)
     only = {key for key in args.only.split(",") if key} or {"lookup", "mine", "search", "catalogue", "intake",
-                                                            "receipt", "transparency", "feedback_answer", "targets",
-                                                            "transfer", "eresult"}
+                                                            "receipt", "reprint", "transparency", "feedback_answer",
+                                                            "targets", "transfer", "eresult"}
     warmup = max(args.concurrency, 20)
     bench.feedback_items = warmup + 1 + args.requests * args.rounds  # each answered once
     results = measure_rounds(bench.floor(), _scenarios(bench, only), requests=args.requests, rounds=args.rounds,

@@ -26,6 +26,7 @@ TARGETS = {
     "ratings": ("(không có mục tiêu riêng)", None, None),
     "intake": ("≥ 250 hồ sơ/s, p95 ≤ 60 ms", 60, 250),
     "receipt": ("p95 ≤ 300 ms", 300, None),
+    "reprint": ("(không có mục tiêu riêng; ≤ 2 × sàn PDF trong inprocess)", None, None),
     "transparency": ("(không có mục tiêu riêng)", None, None),
     "feedback_answer": ("(không có mục tiêu riêng)", None, None),
     "targets": ("(không có mục tiêu riêng)", None, None),
@@ -49,10 +50,11 @@ LEADERS = [("officers_unit", "Trễ hạn theo cán bộ, một đơn vị, mộ
 def _scenarios(bench: Bench, only: set[str]) -> list[Scenario]:
     makers = [bench.lookup, bench.mine, bench.agency_search]
     makers += [lambda row=row: bench.leaders(*row) for row in LEADERS]
-    makers += [bench.intake, bench.receipt, bench.agency_list, bench.catalogue]
+    makers += [bench.intake, bench.receipt, bench.reprint, bench.agency_list, bench.catalogue]
     makers += [bench.transparency, bench.feedback_answer, bench.targets]
     makers += [lambda row=row: bench.not_built(*row) for row in NOT_BUILT]
-    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt", "list", "catalogue",
+    keys = ["lookup", "mine", "search", *[row[0] for row in LEADERS], "intake", "receipt", "reprint", "list",
+            "catalogue",
             "transparency", "feedback_answer", "targets", *[row[0] for row in NOT_BUILT]]
     return [make() for key, make in zip(keys, makers, strict=True) if not only or key in only]
 

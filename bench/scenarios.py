@@ -209,18 +209,50 @@ class Bench:
         return Scenario("intake", "Tiếp nhận tại quầy qua API", clients, step)
 
     def receipt(self) -> Scenario:
+        """Mẫu 01's first print: rendered and kept. Each code is printed once (a second print is a
+        re-print, the next row), so a client's codes are used up; the row says so when they run out."""
+        clients, pools = [], {}
+        for clerk in self._counter_clerks():
+            client = self._staff(clerk)
+            if clerk.agency_id not in pools:  # one pool an agency: its clerks must not print a code twice
+                # Never printed (no issued form yet), so that each print is a first print.
+                codes = (Dossier.objects.filter(agency=clerk.agency_id, received_at__isnull=False, issued_forms=None)
+                         .order_by("-pk").values_list("code", flat=True)[:1000])
+                pools[clerk.agency_id] = [f"/can-bo/ho-so/{code}/giay-tiep-nhan.pdf" for code in codes]
+            client.extra["paths"] = pools[clerk.agency_id]
+            clients.append(client)
+
+        async def step(client: Client):
+            if not client.extra["paths"]:
+                return 0, False, "no receipt left that was never printed"
+            response = await client.request("GET", client.extra["paths"].pop())
+            return response.status, response.status == 200 and response.body.startswith(b"%PDF"), ""
+        return Scenario("receipt", "Giấy tiếp nhận (PDF, Mẫu 01), in lần đầu", clients, step)
+
+    reprints = 10  # receipts issued per clerk before the re-print row runs
+
+    def reprint(self) -> Scenario:
+        """Mẫu 01 printed again: the stored copy with its "Bản in lại" mark, a file read. The receipts
+        are issued beforehand through dossiers.issued, as a first print would."""
+        from dossiers import issued, selectors
+
         clients = []
         for clerk in self._counter_clerks():
             client = self._staff(clerk)
-            codes = sample_codes(200, self.rng, "AND agency_id = %s AND received_at IS NOT NULL", [clerk.agency_id])
+            codes = list(Dossier.objects.filter(agency=clerk.agency_id, received_at__isnull=False)
+                         .order_by("pk").values_list("code", flat=True)[:self.reprints])
+            for code in codes:
+                issued.dossier_form_print(dossier=selectors.dossier_get_for_officer(user=clerk, code=code),
+                                          number="01", actor=clerk)
             client.extra["paths"] = [f"/can-bo/ho-so/{code}/giay-tiep-nhan.pdf" for code in codes]
             clients.append(client)
         rng = self.rng
 
         async def step(client: Client):
             response = await client.request("GET", rng.choice(client.extra["paths"]))
-            return response.status, response.status == 200 and response.body.startswith(b"%PDF"), ""
-        return Scenario("receipt", "Giấy tiếp nhận (PDF, Mẫu 01)", clients, step)
+            reprinted = "-in-lai.pdf" in response.headers.get("content-disposition", "")
+            return response.status, response.status == 200 and reprinted, ""
+        return Scenario("reprint", "Giấy tiếp nhận in lại (bản đã lưu)", clients, step)
 
     # -- pages added since issue 7 (issue 26's item 1) -----------------------------------------
 

@@ -38,6 +38,7 @@ RECEIPT_COPIES = ("Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết
 
 def preload_pdf() -> None:
     """Import the PDF stack now: in a parent process before it forks, so children share it."""
+    import pyhanko.pdf_utils.incremental_writer  # noqa: F401  (the re-print mark of issued forms: ~26 MB, 0.4 s)
     import qrcode  # noqa: F401
     import weasyprint  # noqa: F401
 
@@ -426,3 +427,48 @@ def letter_pdf(dossier, template=None, text: str = "") -> bytes:
                                    "place_date": _place_date(dossier.agency, dossier.finished_at or timezone.now()),
                                    "letter": template, "paragraphs": [p for p in text.split("\n") if p.strip()],
                                    "name": dossier.owner_display})
+
+
+# --------------------------------------------------------------------------- re-prints of issued forms
+
+MARK_WIDTH, MARK_HEIGHT = 42 * 72 / 25.4, 9 * 72 / 25.4  # points, the page size of reprint_mark.html
+MARK_NAME = "/MocuaReprint"
+_MARK = []
+
+
+def reprint_mark() -> bytes:
+    """The "Bản in lại" mark as a one-page PDF, rendered once per process."""
+    if not _MARK:
+        _MARK.append(_render("reprint_mark.html", {}))
+    return _MARK[0]
+
+
+def mark_reprint(pdf: bytes) -> bytes:
+    """The issued PDF with the "Bản in lại" mark in the top left corner of every page.
+
+    Written as an incremental update (pyHanko): the issued bytes stay, untouched, at the head of
+    the result, so anyone can check a re-print against the SHA-256 recorded at issue. Each page's
+    own drawing is wrapped in q … Q so the mark is placed in the page's plain coordinates.
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    mark = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(reprint_mark())))
+    resources = generic.DictionaryObject({generic.NameObject("/XObject"): generic.DictionaryObject(
+        {generic.NameObject(MARK_NAME): mark})})
+    for index in range(int(writer.root["/Pages"]["/Count"])):
+        page = writer.find_page_for_modification(index)[0].get_object()
+        top = float(page["/MediaBox"][3])
+        shown = page["/Resources"].get("/XObject")
+        # WeasyPrint's pages share one resource dictionary: the mark is added to it once.
+        extra = None if shown is not None and MARK_NAME in shown else resources
+        before = writer.add_object(generic.StreamObject(stream_data=b"q\n"))
+        after = writer.add_object(generic.StreamObject(
+            stream_data=f"Q q 1 0 0 1 20 {top - MARK_HEIGHT - 12:.2f} cm {MARK_NAME} Do Q\n".encode()))
+        writer.add_stream_to_page(index, before, prepend=True)
+        writer.add_stream_to_page(index, after, resources=extra)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

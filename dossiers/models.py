@@ -654,3 +654,60 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.subject}"
+
+
+class IssuedForm(models.Model):
+    """A form as it was handed to the citizen (Mẫu 01–05, and Mẫu 02 at the counter for a request
+    not accepted): its PDF bytes kept, hashed, with who issued it and when (issue 21, item 9).
+
+    Made at the first print after the move that produces the form (dossiers.issued); every later
+    print serves `reprint_file`, the same bytes with a "Bản in lại" mark appended as a PDF
+    incremental update, so the stored original is a prefix of every re-print. Rows never change
+    (a PostgreSQL trigger refuses UPDATE and DELETE, as for the audit trail).
+    """
+
+    class Number(models.TextChoices):
+        RECEIPT = "01", "Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+        SUPPLEMENT = "02", "Mẫu 02 – Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
+        REFUSAL = "03", "Mẫu 03 – Phiếu từ chối tiếp nhận, giải quyết hồ sơ"
+        APOLOGY = "04", "Mẫu 04 – Văn bản xin lỗi và hẹn lại"
+        STOP = "05", "Mẫu 05 – Thông báo dừng giải quyết hồ sơ"
+
+    # One of the two: a dossier's form, or the counter's guidance slip for a request not received.
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="issued_forms")
+    guidance = models.ForeignKey(IntakeGuidance, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="issued_forms")
+    # The move that made the form due: a second supplement request is a new event, so a new form.
+    event = models.ForeignKey(DossierEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField("mẫu", max_length=2, choices=Number.choices)
+    file = models.FileField("bản đã cấp", upload_to="forms/%Y/%m/")
+    reprint_file = models.FileField("bản in lại", upload_to="forms/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("thời điểm cấp")
+
+    class Meta:
+        verbose_name = "biểu mẫu đã cấp"
+        verbose_name_plural = "biểu mẫu đã cấp"
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(dossier__isnull=False, guidance__isnull=True)
+                                   | Q(dossier__isnull=True, guidance__isnull=False),
+                                   name="issuedform_dossier_or_guidance"),
+            # One issued copy per form and per move; the lookup of a print reads this index.
+            models.UniqueConstraint(fields=["dossier", "number", "event"], name="issuedform_per_event",
+                                    condition=Q(event__isnull=False)),
+            # A dossier whose move left no audit row (bulk-made bench data): one per form.
+            models.UniqueConstraint(fields=["dossier", "number"], name="issuedform_per_dossier_without_event",
+                                    condition=Q(event__isnull=True, dossier__isnull=False)),
+            models.UniqueConstraint(fields=["guidance"], name="issuedform_per_guidance",
+                                    condition=Q(guidance__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mẫu {self.number} — {self.sha256[:12]}"
+
+    @property
+    def sha256_short(self) -> str:
+        return self.sha256[:12]

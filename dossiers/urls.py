@@ -17,6 +17,7 @@ urlpatterns = [
     path("can-bo/ho-so/<dossier_code:code>/", views.dossier_detail, name="detail"),
     path("can-bo/ho-so/<dossier_code:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("can-bo/ho-so/<dossier_code:code>/mau-<key:number>.pdf", views.dossier_form_pdf, name="form_pdf"),
+    path("can-bo/ho-so/<dossier_code:code>/da-cap/<id:pk>.pdf", views.issued_form, name="issued_form"),
     path("can-bo/ho-so/<dossier_code:code>/thao-tac/<key:action>/", views.dossier_move, name="move"),
     path("can-bo/ho-so/<dossier_code:code>/dinh-kem/", views.dossier_attach, name="attach"),
     path("can-bo/ho-so/<dossier_code:code>/tai-lieu/<id:pk>/", views.document_file, name="document"),

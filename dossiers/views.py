@@ -18,8 +18,8 @@ from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures import catalogue
 from procedures.models import Channel, ProcedureVariant
 
-from . import clock, documents, forms, letters, outbox, permissions, results, selectors, services
-from .models import DossierDocument, IntakeGuidance, Message, ResultFile
+from . import clock, documents, forms, issued, letters, outbox, permissions, results, selectors, services
+from .models import DossierDocument, IntakeGuidance, IssuedForm, Message, ResultFile
 from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, available, moves_in_order, next_step_of
 
 COUNTER_ROLES = tuple(permissions.COUNTER)
@@ -122,7 +122,8 @@ def guidance(request, pk: int):
     guidance = get_object_or_404(IntakeGuidance.objects.select_related("procedure", "agency", "officer"),
                                  pk=pk, agency=request.user.agency)
     if request.GET.get("pdf"):
-        return _pdf(documents.guidance_pdf(guidance), f"mau-02-huong-dan-{guidance.pk}.pdf")
+        content, reprint = issued.guidance_form_print(guidance=guidance, actor=request.user)
+        return _pdf(content, f"mau-02-huong-dan-{guidance.pk}{'-in-lai' if reprint else ''}.pdf")
     return render(request, "dossiers/guidance.html", {"guidance": guidance})
 
 
@@ -215,11 +216,13 @@ def dossier_detail(request, code: str):
     print_now = request.GET.get("in", "")
     if print_now not in {number for number, _ in printable}:
         print_now = ""
+    issued_forms = issued.issued_list(dossier)
     return render(request, "dossiers/detail.html", {
         "dossier": dossier, "move_forms": move_forms, "deadline_state": clock.deadline_state(
             dossier, timezone.now(), dossier.agency),
         "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
         "print_now": print_now, "printable": printable, "events": _labelled_events(dossier),
+        "issued_forms": issued_forms, "reprints": _reprints(dossier, issued_forms),
         "letter": letter[0] if letter else None,
         "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
     })
@@ -250,6 +253,13 @@ def _printable(dossier) -> list[tuple[str, str]]:
     if dossier.received_at:
         items.append(("06", "Phiếu kiểm soát quá trình giải quyết"))
     return items
+
+
+def _reprints(dossier, issued_forms) -> set[str]:
+    """The forms whose next print is a re-print: issued for the move that made them due."""
+    kept = {(f.number, f.event_id) for f in issued_forms}
+    return {number for number in issued.SOURCES
+            if (number, getattr(issued.source_event(dossier, number), "pk", None)) in kept}
 
 
 @require_POST
@@ -357,7 +367,19 @@ def dossier_form_pdf(request, code: str, number: str):
     if number not in {n for n, _ in _printable(dossier)}:
         raise Http404("Hồ sơ này không có mẫu này.")
     name, render_pdf = PDFS[number]
-    return _pdf(render_pdf(dossier), f"mau-{number}-{name}-{dossier.code}.pdf")
+    if number not in issued.RENDER:  # Mẫu 06 is internal: always the live state
+        return _pdf(render_pdf(dossier), f"mau-{number}-{name}-{dossier.code}.pdf")
+    content, reprint = issued.dossier_form_print(dossier=dossier, number=number, actor=request.user)
+    return _pdf(content, f"mau-{number}-{name}-{dossier.code}{'-in-lai' if reprint else ''}.pdf")
+
+
+@role_required(*ALL_STAFF)
+def issued_form(request, code: str, pk: int):
+    """A form as it was handed to the citizen: the stored copy, marked "Bản in lại"."""
+    dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
+    kept = get_object_or_404(IssuedForm, pk=pk, dossier=dossier)
+    return FileResponse(kept.reprint_file.open("rb"), content_type="application/pdf",
+                        filename=f"mau-{kept.number}-{dossier.code}-in-lai.pdf", as_attachment=False)
 
 
 @role_required(*ALL_STAFF)

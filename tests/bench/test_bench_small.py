@@ -129,7 +129,11 @@ def _pages():
     year = timezone.localdate().year
     centre = "000.00.21" + benchdata.BENCH_SUFFIX
     clerk = _user(Role.RECEPTION, agency__code=centre)
-    received = Dossier.objects.filter(agency=clerk.agency, received_at__isnull=False).order_by("-pk").first()
+    received_rows = Dossier.objects.filter(agency=clerk.agency, received_at__isnull=False).order_by("-pk")
+    received = received_rows.first()
+    # A receipt is kept at its first print (dossiers.issued): the first-print row takes a new dossier
+    # each time, the re-print row prints `received` again and again.
+    fresh = iter(received_rows.values_list("code", flat=True)[1:60])
     busiest = (Dossier.objects.filter(status__in=sorted(OPEN), holder__role=Role.SPECIALIST)
                .values("holder").annotate(n=Count("pk")).order_by("-n").first())
     specialist = User.objects.get(pk=busiest["holder"])
@@ -147,7 +151,8 @@ def _pages():
         "agency_search": (clerk, lambda c: c.get("/can-bo/ho-so/", {"q": name}), 200),
         "api_list_search": (clerk, lambda c: c.get("/api/v1/dossiers/", {"q": name}), 200),
         "api_intake": (clerk, lambda c: c.post("/api/v1/dossiers/", body, content_type="application/json"), 201),
-        "receipt_pdf": (clerk, lambda c: c.get(f"/can-bo/ho-so/{received.code}/giay-tiep-nhan.pdf"), 200),
+        "receipt_pdf": (clerk, lambda c: c.get(f"/can-bo/ho-so/{next(fresh)}/giay-tiep-nhan.pdf"), 200),
+        "receipt_reprint": (clerk, lambda c: c.get(f"/can-bo/ho-so/{received.code}/giay-tiep-nhan.pdf"), 200),
         "officers_unit": (unit_leader, lambda c: c.get("/lanh-dao/can-bo/", {"period": "year", "year": year}), 200),
         "officers_province": (province_leader,
                               lambda c: c.get("/lanh-dao/can-bo/", {"period": "year", "year": year}), 200),
@@ -162,7 +167,7 @@ def _pages():
 
 
 # The pages whose floor is the PDF floor (a printed form); the others' is the request floor.
-PDF_PAGES = {"receipt_pdf"}
+PDF_PAGES = {"receipt_pdf", "receipt_reprint"}
 
 
 def _cpu_ms(user, request, expected: int) -> tuple[int, float]:
@@ -293,24 +298,27 @@ def test_inprocess_runs_the_http_scenarios_through_django(seeded, db):
 
     inprocess.InProcessClient.handler = WSGIHandler()
     bench = inprocess.InProcessBench("127.0.0.1", 8765, concurrency=2)
+    bench.reprints = 2
     pinned = _baseline()["pages"]
     # As Django's test client does: the test's transaction holds the seeded data, so the handler
     # must not close the connection at the end of each request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        results = inprocess.measure_rounds(bench.floor(), _scenarios(bench, {"lookup", "mine", "catalogue"}),
+        results = inprocess.measure_rounds(bench.floor(), _scenarios(bench, {"lookup", "mine", "catalogue",
+                                                                                     "reprint"}),
                                            requests=3, rounds=2, warmup=2)
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     found = {r["key"]: r for r in results}
-    assert set(found) == {"floor", "lookup", "mine", "catalogue"}
-    assert [r["wrong"] for r in results] == [""] * 4
+    assert set(found) == {"floor", "pdf_floor", "lookup", "mine", "catalogue", "reprint"}
+    assert [r["wrong"] for r in results] == [""] * 6
     assert (found["lookup"]["queries"], found["mine"]["queries"]) == (pinned["lookup"]["queries"],
                                                                       pinned["mine"]["queries"])
     # Each round divides the row's CPU by the floor's of the same round.
-    for key in ("lookup", "mine", "catalogue"):
+    for key in ("lookup", "mine", "catalogue", "reprint"):
         assert len(found[key]["ratio"]) == 2 and all(r > 0 for r in found[key]["ratio"])
     text = inprocess.table(results, 2)
     assert "Sàn yêu cầu (/healthz)" in text and "mục tiêu ≤ 3 × sàn yêu cầu" in text
+    assert "Giấy tiếp nhận in lại (bản đã lưu)" in text and "mục tiêu ≤ 2 × sàn PDF" in text

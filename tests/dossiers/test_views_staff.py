@@ -842,9 +842,9 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
                                   agency, django_assert_num_queries):
     client = as_user(leader)
     small = build_dossier("received")
-    # + the dossier with its joins, papers, fees, electronic results, steps, events; the hand-over
-    # form's officers and departments.
-    with django_assert_num_queries(10):
+    # + the dossier with its joins, papers, fees, electronic results, steps, events; the issued forms;
+    # the hand-over form's officers and departments.
+    with django_assert_num_queries(11):
         client.get(page(small.code))
     big = build_dossier("processing")
     for to in (second_specialist, head, specialist):
@@ -853,9 +853,12 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
         services.dossier_attach(dossier=big, actor=leader, name=f"Bản quét {n}", upload=_pdf_scan(f"s{n}.pdf"))
     for _ in range(4):
         UserFactory(agency=agency, role=Role.SPECIALIST, department=DepartmentFactory(agency=agency))
-    with django_assert_num_queries(10):
+    for number in ("01", "06"):  # an issued form (01) and a live one (06) change nothing
+        client.get(page(big.code, f"mau-{number}.pdf"))
+    with django_assert_num_queries(11):
         response = client.get(page(big.code))
     assert response.context["dossier"].steps.count() == 5
+    assert [f.number for f in response.context["issued_forms"]] == ["01"]
 
 
 def test_a_dossier_refused_at_the_counter_does_not_stay_on_top(frozen, build_dossier, as_user, specialist):
