@@ -39,7 +39,7 @@ def _on_postgresql(sql: str):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0009_desk_count_stopped_clocks'),
+        ('dossiers', '0010_dossier_step_started_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
