@@ -97,10 +97,11 @@ def step_counts_late(dossier: Dossier, step: DossierStep) -> bool:
         dossier.finished_at is None or step.started_at < dossier.finished_at)
 
 
-def papers_digitised() -> Q:
+def papers_digitised(dossier_ref: str = "pk") -> Q:
     """Received with its papers digitised: at least one paper handed in at intake, each one scanned
-    or reused (4.2; domain-vn.md §9, TrangThaiSoHoa)."""
-    papers = DossierDocument.objects.filter(dossier=OuterRef("pk"), kind=DossierDocument.Kind.INTAKE, provided=True)
+    or reused (4.2; domain-vn.md §9, TrangThaiSoHoa). `dossier_ref`: the outer query's dossier id."""
+    papers = DossierDocument.objects.filter(dossier=OuterRef(dossier_ref), kind=DossierDocument.Kind.INTAKE,
+                                            provided=True)
     return Exists(papers) & ~Exists(papers.filter(digitisation=DossierDocument.Digitisation.NONE))
 
 
@@ -202,9 +203,12 @@ def count_dossier(dossier: Dossier, moment: dt.datetime, *added: str) -> None:
     agency, procedure or channel, nor its received_at, finished_at, returned_at or timeliness once
     set, so a dossier is added once on receipt, once when handling ends, once when its result is
     handed back and once when rated. A result handed back by public post counts in returned_post too
-    (its return method is set at intake and never changed)."""
+    (its return method is set at intake and never changed), an online dossier of a procedure whose
+    result is a paper document in new_online_paper."""
     if "returned" in added and dossier.return_method == ReturnMethod.POST:
         added = (*added, "returned_post")
+    if "new_online" in added and dossier.procedure.result_is_paper:  # 766 indicator 3.3's condition
+        added = (*added, "new_online_paper")
     counters = DossierDayFigures.COUNTERS
     day = timezone.localdate(moment, timezone.get_default_timezone())
     amounts = [int(c in added) for c in counters]
@@ -283,7 +287,9 @@ def _report_parts() -> list[tuple[Q, str, dict[str, Q]]]:
     online, closed = Q(channel=Channel.ONLINE), Q(status__in=CLOSED_ON_TIME)
     return [
         (received, "received_at", {"new_online": online, "new_offline": ~online, "digitised": papers_digitised(),
-                                   "new_post": Q(channel=Channel.POST)}),
+                                   "new_post": Q(channel=Channel.POST),
+                                   "new_online_paper": online & Q(procedure__result_is_paper=True),
+                                   "online_e_results": online & paper_result_q() & e_result_q()}),
         (received & Q(finished_at__isnull=False), "finished_at", {
             **resolved_kinds(), **{status: Q(status=status) for status in (Status.REFUSED, Status.WITHDRAWN,
                                                                          Status.STOPPED)},

@@ -486,6 +486,11 @@ class DossierDayFigures(models.Model):
     # result is a paper document, and of them those with a validly signed electronic result.
     paper_results = models.PositiveIntegerField("kết quả là văn bản giấy", default=0, db_default=0)
     e_results = models.PositiveIntegerField("có kết quả điện tử", default=0, db_default=0)
+    # 766 indicator 3.3, on the day received: the online ones of procedures whose result is a paper
+    # document, and of them (added when the first valid electronic result is stored) those that got
+    # one. An online dossier counts in 3.3 only with its electronic result where a paper one is due.
+    new_online_paper = models.PositiveIntegerField("trực tuyến, kết quả là văn bản giấy", default=0, db_default=0)
+    online_e_results = models.PositiveIntegerField("trực tuyến, có kết quả điện tử", default=0, db_default=0)
     rated = models.PositiveIntegerField("lượt đánh giá", default=0, db_default=0)
     rated_good = models.PositiveIntegerField("lượt hài lòng trở lên", default=0, db_default=0)
     disliked = models.PositiveIntegerField("không hài lòng, không quá hạn", default=0, db_default=0)
@@ -494,7 +499,7 @@ class DossierDayFigures(models.Model):
     REPORT_COUNTERS = ("new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late")
     COUNTERS = (*REPORT_COUNTERS, "refused", "withdrawn", "stopped", "closed_late", "refused_at_intake", "returned",
                 "returned_post", "digitised", "rated", "rated_good", "disliked", "paper_results", "e_results",
-                "new_post")
+                "new_post", "new_online_paper", "online_e_results")
 
     class Meta:
         verbose_name = "số liệu hồ sơ theo ngày"
@@ -510,7 +515,8 @@ class DossierDayFigures(models.Model):
                          include=["procedure", "new_online", "new_offline", "resolved_early", "resolved_on_time",
                                   "resolved_late", "refused", "withdrawn", "stopped", "closed_late",
                                   "refused_at_intake", "returned", "returned_post", "digitised", "rated",
-                                  "rated_good", "disliked", "paper_results", "e_results", "new_post"]),
+                                  "rated_good", "disliked", "paper_results", "e_results", "new_post",
+                                  "new_online_paper", "online_e_results"]),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from mocua.accounts.models import User
 from mocua.errors import DomainError
 from mocua.inputs import ensure_fits
+from procedures.models import Channel
 
 from . import figures, letters, notices, services, signatures
 from .models import Dossier, DossierDocument, ResultFile, SignatureVerdict
@@ -73,6 +74,8 @@ def _store(dossier: Dossier, *, actor: User, upload, checked: tuple[bytes, signa
     # 766 indicator 4.1 counts the dossier once, on the day its handling ended (as its denominator).
     if first_valid and dossier.procedure.result_is_paper and dossier.received_at is not None:
         figures.count_dossier(dossier, dossier.finished_at, "e_results")
+        if dossier.channel == Channel.ONLINE:  # 3.3 counts it now, on the day it was received
+            figures.count_dossier(dossier, dossier.received_at, "online_e_results")
     notices.applicant_e_result_ready(dossier, result)
     return result
 
@@ -186,10 +189,13 @@ def dossier_scan_paper(*, dossier: Dossier, actor: User, document_id: int, uploa
 
 def digitised_share(papers, results=()) -> dict:
     """{"papers": n, "scanned": n, "percent": p or None, "result": bool}: the papers handed in that
-    have their scanned file, and whether an electronic result exists. From loaded rows."""
+    are digitised (scanned, with its file here or recorded at the counter, or reused: TrangThaiSoHoa,
+    the rule of the 766 index's 4.2, figures.papers_digitised; a file removed after its retention
+    leaves the paper digitised), and whether an electronic result exists. From loaded rows; the
+    staff lists count the same in SQL (selectors.with_digitised_share)."""
     handed = [p for p in papers if p.provided and p.kind in (DossierDocument.Kind.INTAKE,
                                                             DossierDocument.Kind.SUPPLEMENT)]
-    scanned = sum(1 for p in handed if p.file and not p.file_removed_at)
+    scanned = sum(1 for p in handed if p.digitisation != DossierDocument.Digitisation.NONE)
     return {"papers": len(handed), "scanned": scanned,
             "percent": round(100 * scanned / len(handed)) if handed else None, "result": bool(list(results))}
 

@@ -133,14 +133,15 @@ def guidance(request, pk: int):
 # The columns the HTML lists show (and deadline_state reads): a dossier row is wide (search text,
 # papers, notes) and building 50 full models was a third of "my dossiers" (docs/benchmarks.md).
 ROW_FIELDS = ("code", "procedure_name", "applicant_name", "owner_name", "status", "received_at", "due_at",
-              "step_due_at", "step_started_at", "paused_at", "timeliness")
+              "step_due_at", "step_started_at", "paused_at", "timeliness", "result_files")
 LIST_FIELDS = (*ROW_FIELDS, "created_at", "holder__username", "holder__full_name", "department__name")
 
 
 @role_required(*ALL_STAFF)
 def my_dossiers(request):
     # Paged: a busy specialist holds a hundred dossiers or more, and the most urgent come first.
-    mine = selectors.dossier_list_for_holder(user=request.user).select_related(None).only(*ROW_FIELDS)
+    mine = selectors.with_digitised_share(
+        selectors.dossier_list_for_holder(user=request.user).select_related(None).only(*ROW_FIELDS))
     page = CappedPaginator(mine, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _with_deadline_state(page.object_list, request.user.agency)
     return render(request, "dossiers/mine.html", {"page": page, "dossiers": page.object_list})
@@ -159,6 +160,7 @@ def dossier_list(request):
                                                  status=params["status"], procedure=params["procedure"],
                                                  field=params["field"], holder=params["holder"],
                                                  channel=params["channel"], whole=bool(whole)).only(*LIST_FIELDS)
+    dossiers = selectors.with_digitised_share(dossiers)
     # A search is not counted (mocua/paging.py): the page of newest matches is all it reads.
     paginator_class = UncountedPaginator if params["q"] else CappedPaginator
     page = paginator_class(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))

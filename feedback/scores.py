@@ -15,7 +15,7 @@ Everything is read from the summary rows (DossierDayFigures, with the open dossi
 
 from dataclasses import dataclass
 
-from dossiers.leaders.index766 import IndexRow
+from dossiers.leaders.index766 import ROW_COUNTERS, IndexRow
 from dossiers.leaders.periods import Period
 from dossiers.leaders.rates import percent, rounded
 from dossiers.leaders.report06 import ReportRow, flows_per_unit, report_figures, sum_flows
@@ -32,7 +32,7 @@ METRICS = (
     ("online", "Hồ sơ nộp trực tuyến"),
     ("digitised", "Hồ sơ được số hóa"),
     ("postal", "Trả kết quả qua bưu chính công ích"),
-    ("satisfaction", "Lượt đánh giá hài lòng"),
+    ("satisfaction", "Hài lòng về giải quyết hồ sơ (chỉ số 5.4)"),
     ("feedback_on_time", "Phản ánh, kiến nghị xử lý đúng hạn"),
 )
 FORMULA = ("Điểm = tổng điểm các chỉ số 766 tính được (2.1 đúng hạn: 20; 3.3 trực tuyến: 6; 4.2 số hóa: 4; "
@@ -81,8 +81,8 @@ class Scorecard:
         c = self.counters
         if name == "postal":
             return percent(c["returned_post"], c["returned"])
-        if name == "satisfaction":
-            return percent(c["rated_good"], c["rated"])
+        if name == "satisfaction":  # the one satisfaction rate of every page (leaders.rates.satisfaction_rate)
+            return self.index.indicator("5.4")["rate"]
         if name == "feedback_on_time":
             return self.feedback.on_time_rate
         return self.index.indicator({"on_time": "2.1", "online": "3.3", "digitised": "4.2"}[name])["rate"]
@@ -96,7 +96,7 @@ def _card(key, label: str, depth: int, flows: dict | None, stocks: dict | None,
           feedback: FeedbackFigures) -> Scorecard:
     counters = {name: (flows or {}).get(name) or 0 for name in DossierDayFigures.COUNTERS}
     report = ReportRow.of(key, label, report_figures(counters, stocks))
-    index = IndexRow(key, label, report, counters["digitised"], counters["disliked"], counters["closed_late"])
+    index = IndexRow(key, label, report, **{name: counters[name] for name in ROW_COUNTERS})
     return Scorecard(key, label, depth, index, feedback, counters)
 
 

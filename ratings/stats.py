@@ -23,6 +23,14 @@ GROUPS = {
     "procedure": ("procedure__code", "procedure__name"),
     "month": ("month", "month"),
 }
+# How a per-group table attributes a rating (one per dossier): said under the table.
+ATTRIBUTION = {
+    "officer": "Mỗi đánh giá tính cho mọi cán bộ đã xử lý hồ sơ: cộng các dòng có thể lớn hơn số lượt đánh giá.",
+    "department": "Mỗi đánh giá tính một lần cho mỗi phòng ban có cán bộ đã xử lý hồ sơ.",
+    "agency": "Mỗi đánh giá tính một lần, cho cơ quan giải quyết hồ sơ.",
+    "procedure": "Mỗi đánh giá tính một lần, cho thủ tục của hồ sơ.",
+    "month": "Mỗi đánh giá tính một lần, vào tháng người dân đánh giá.",
+}
 GROUP_LABELS = {"officer": "Cán bộ", "department": "Phòng ban", "agency": "Cơ quan", "procedure": "Thủ tục",
                 "month": "Tháng"}
 

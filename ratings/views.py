@@ -102,6 +102,7 @@ def figures(request):
     scope = figures_scope(request.user)
     return render(request, "ratings/figures.html", {
         "form": form, "start": start, "end": end, "by": by, "group_label": stats.GROUP_LABELS[by],
+        "attribution": stats.ATTRIBUTION[by],
         "rows": stats.satisfaction_table(scope=scope, start=start, end=end, by=by),
         "indicator": stats.indicator_5_4(scope=scope, start=start, end=end), "criteria": CRITERIA,
     }, status=400 if errors else 200)

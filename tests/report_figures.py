@@ -41,8 +41,14 @@ def report_figures_from_the_dossiers() -> set[tuple]:
             if d.status == "refused":
                 add(d.finished_at, d, "refused_at_intake")
             continue
+        # 766 3.3: an online dossier of a procedure with a paper result, and whether it got its
+        # validly signed electronic result (an approved one), on the day received.
+        paper_online = d.channel == "online" and d.procedure.result_is_paper
+        e_result = d.status in ("result_ready", "returned") and any(r.verdict == "valid" for r in d.results.all())
         add(d.received_at, d, "new_online" if d.channel == "online" else "new_offline",
-            *(["digitised"] if _digitised(d) else []), *(["new_post"] if d.channel == "post" else []))
+            *(["digitised"] if _digitised(d) else []), *(["new_post"] if d.channel == "post" else []),
+            *(["new_online_paper"] if paper_online else []), *(["online_e_results"] if paper_online and e_result
+                                                                else []))
         if d.finished_at is not None:
             kind = d.timeliness if d.timeliness in ("early", "late") else "on_time"
             closed = d.status == "withdrawn"  # only a withdrawal is on time whatever the clock (issue 21)

@@ -164,7 +164,10 @@ class DashboardOutput(serializers.Serializer):
     rated_good = serializers.IntegerField(help_text="Lượt rất hài lòng và hài lòng")
     new_post = serializers.IntegerField(help_text="Tiếp nhận qua bưu chính công ích")
     returned_post = serializers.IntegerField(help_text="Trả kết quả qua bưu chính công ích")
-    satisfaction_rate = serializers.FloatField(allow_null=True)
+    disliked = serializers.IntegerField(
+        help_text="Hồ sơ giải quyết trong kỳ, không quá hạn, bị đánh giá không hài lòng")
+    satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="Chỉ số 5.4 (766): 100% − (% quá hạn + % không hài lòng) trên hồ sơ đã giải quyết")
     months = MonthOutput(many=True)
     warnings = serializers.ListField(child=serializers.CharField())
 
@@ -179,6 +182,9 @@ class StepRowOutput(serializers.Serializer):
     late_seconds = serializers.IntegerField(help_text="Tổng số giây làm việc vượt thời gian")
     late_hours = serializers.FloatField()
     overdue_now = serializers.IntegerField(help_text="Hồ sơ đang quá hạn (hiện tại, không theo kỳ)")
+    received = serializers.IntegerField(help_text="Hồ sơ tiếp nhận trong kỳ (theo cán bộ: do cán bộ tiếp nhận)")
+    digitised = serializers.IntegerField(help_text="Trong số đó, hồ sơ có toàn bộ giấy tờ đã nộp được số hóa")
+    digitised_rate = serializers.FloatField(allow_null=True)
 
 
 class OfficerRowOutput(StepRowOutput):
@@ -295,7 +301,8 @@ def _figures(row: ReportRow | None) -> dict | None:
 def _step_row(row: StepFigures) -> dict:
     return {"key": row.key, "label": row.label, "detail": row.detail, "steps": row.steps,
             "late_steps": row.late_steps, "late_rate": row.late_rate, "late_seconds": row.late_seconds,
-            "late_hours": row.late_hours, "overdue_now": row.overdue_now}
+            "late_hours": row.late_hours, "overdue_now": row.overdue_now, "received": row.received,
+            "digitised": row.digitised, "digitised_rate": row.digitised_rate}
 
 
 def _report_row(row: ReportRow) -> dict:

@@ -85,7 +85,7 @@ def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by:
     key, rules = grouping.dossier_key, conditions(period)
     found_flows: dict = {}
     if grouping.dossier_figures:  # Biểu 06's flows from the daily figures, as report06
-        summed = flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS)
+        summed = flows(scope, period, filters, (*DossierDayFigures.REPORT_COUNTERS, "digitised"))
         for f in sql.labelled(partial(summed, key), grouping.model, grouping.label_fields, key):
             if in_report(f):
                 found_flows[f[key]] = f
@@ -105,6 +105,9 @@ def breakdown(*, scope: Scope, period: Period, filters: Filters = Filters(), by:
     if grouping.dossier_figures:
         for r in rows.values():
             r.report = ReportRow.of(r.key, r.label, report_figures(found_flows.get(r.key), found_stocks.get(r.key)))
+            # Received with its papers digitised: the same counter as 766 4.2's first part.
+            r.received = r.report["new_online"] + r.report["new_offline"]
+            r.digitised = (found_flows.get(r.key) or {}).get("digitised") or 0
     if sort == "on_time_rate":
         ranked = sorted(rows.values(), key=lambda r: fold(r.label))
         return sorted(ranked, key=lambda r: -1 if r.report is None or r.report.on_time_rate is None

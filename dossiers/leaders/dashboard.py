@@ -11,13 +11,13 @@ from dossiers.models import DossierDayFigures
 
 from . import sql
 from .periods import Period, range_period
-from .rates import percent
+from .rates import digitised_rate, satisfaction_rate
 from .report06 import ReportRow, flows, flows_per_unit, report_figures, sum_flows
 from .scope import Filters, Scope
 
 # The dashboard's figures beyond Biểu 06's, all counters of the summary table.
 EXTRA_FIGURES = ("returned", "refused", "withdrawn", "stopped", "refused_at_intake", "rated", "rated_good",
-                 "new_post", "returned_post")
+                 "new_post", "returned_post", "disliked", "closed_late", "digitised", "e_results", "paper_results")
 
 
 @dataclass
@@ -28,8 +28,22 @@ class Dashboard:
     months: list[dict]
 
     @property
+    def late(self) -> int:
+        """Resolved late as 766 judges it (index766.IndexRow.late): col. 10 and the withdrawn past due."""
+        return self.figures["resolved_late"] + self.extra["closed_late"]
+
+    @property
     def satisfaction_rate(self) -> float | None:
-        return percent(self.extra["rated_good"], self.extra["rated"])
+        """Indicator 5.4, as the 766 and ratings pages show it (rates.satisfaction_rate), not the share of
+        good ratings: one rate on every page (issue 21, item 13)."""
+        return satisfaction_rate(resolved=self.figures["resolved"], late=self.late, disliked=self.extra["disliked"])
+
+    @property
+    def digitised_rate(self) -> float | None:
+        """Indicator 4.2, as the 766 page shows it (rates.digitised_rate)."""
+        return digitised_rate(digitised=self.extra["digitised"], e_results=self.extra["e_results"],
+                              received=self.figures["new_online"] + self.figures["new_offline"],
+                              paper_results=self.extra["paper_results"])
 
 
 def _month_starts(period: Period) -> list[dt.date]:

@@ -53,7 +53,12 @@ def dashboard_groups(board: Dashboard) -> list[tuple[str, list[tuple[str, object
         ("Bưu chính công ích", [("Tiếp nhận qua bưu chính", extra["new_post"]),
                                 ("Trả kết quả qua bưu chính", extra["returned_post"])]),
         ("Tỷ lệ", [("Tỷ lệ đúng hạn (%)", f.on_time_rate), ("Tỷ lệ nộp trực tuyến (%)", f.online_rate),
-                   ("Tỷ lệ hài lòng (%)", board.satisfaction_rate), ("Lượt đánh giá", extra["rated"])]),
+                   ("Tỷ lệ hài lòng, chỉ số 5.4 (%)", board.satisfaction_rate),
+                   ("Tỷ lệ hồ sơ được số hóa, chỉ số 4.2 (%)", board.digitised_rate)]),
+        ("Đánh giá của người dân", [("Lượt đánh giá trong kỳ", extra["rated"]),
+                                    ("Lượt rất hài lòng, hài lòng", extra["rated_good"]),
+                                    ("Hồ sơ giải quyết trong kỳ bị đánh giá không hài lòng, không quá hạn",
+                                     extra["disliked"])]),
     ]
 
 
@@ -73,16 +78,18 @@ def dashboard_tables(board: Dashboard, scope: Scope) -> list[Table]:
     ]
 
 
-STEP_HEADINGS = ("Bước đã xử lý", "Bước quá hạn", "Tỷ lệ quá hạn (%)", "Giờ làm việc vượt", "Hồ sơ đang quá hạn")
+STEP_HEADINGS = ("Bước đã xử lý", "Bước quá hạn", "Tỷ lệ quá hạn (%)", "Giờ làm việc vượt", "Hồ sơ đang quá hạn",
+                 "Số hóa khi tiếp nhận (%)")
 
 
 def _step_cells(row: StepFigures) -> list:
-    return [row.steps, row.late_steps, _pct(row.late_rate), row.late_hours, row.overdue_now]
+    return [row.steps, row.late_steps, _pct(row.late_rate), row.late_hours, row.overdue_now, _pct(row.digitised_rate)]
 
 
 def _step_total(rows: list[StepFigures]) -> list:
     total = StepFigures(None, "Tổng cộng", sum(r.steps for r in rows), sum(r.late_steps for r in rows),
-                              sum(r.late_seconds for r in rows), sum(r.overdue_now for r in rows))
+                              sum(r.late_seconds for r in rows), sum(r.overdue_now for r in rows),
+                              received=sum(r.received for r in rows), digitised=sum(r.digitised for r in rows))
     return _step_cells(total)
 
 
@@ -90,7 +97,7 @@ def officers_table(rows: list[StepFigures], period: Period, scope: Scope) -> Tab
     body = [[n, r.label, r.detail, *_step_cells(r)] for n, r in enumerate(rows, start=1)]
     return Table("Theo cán bộ", "HỒ SƠ TRỄ HẠN THEO CÁN BỘ", [period.line, f"Phạm vi: {scope.root.name}"],
                  simple_header("STT", "Cán bộ", "Phòng ban, đơn vị", *STEP_HEADINGS), body,
-                 total=["", "Tổng cộng", "", *_step_total(rows)], widths=[6, 28, 40, 12, 12, 12, 14, 14])
+                 total=["", "Tổng cộng", "", *_step_total(rows)], widths=[6, 28, 40, 12, 12, 12, 14, 14, 14])
 
 
 def late_steps_tables(officer, steps, overdue, period: Period) -> list[Table]:
@@ -166,7 +173,7 @@ def report06_table(report: Report06, agency) -> Table:
     body = [[n, f"{r.group} – {r.label}" if r.group else r.label, *r.cells] for n, r in enumerate(report.rows, start=1)]
     return Table("Biểu 06", REPORT06_TITLE, lines, report06_header(report.by), body,
                  total=["", "Tổng cộng", *report.total.cells], widths=[6, 44] + [11] * 11,
-                 notes=[f"Cảnh báo: {w}" for w in report.warnings])
+                 notes=[report.postal_note, *(f"Cảnh báo: {w}" for w in report.warnings)])
 
 
 def report06_pdf(report: Report06, agency) -> bytes:

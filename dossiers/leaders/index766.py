@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from dossiers.models import DossierDayFigures
 
 from .periods import Period
-from .rates import percent, rounded
+from .rates import digitised_rate, percent, rounded, satisfaction_rate
 from .report06 import ReportRow, flows_per_unit, report_figures, sum_rows
 from .scope import Filters, Scope
 
@@ -22,6 +22,15 @@ INDICATORS = (  # (number, name, maximum points, threshold in %)
     ("4.2", "Tỷ lệ hồ sơ được số hóa", 4, 80),
     ("5.4", "Mức độ hài lòng trong giải quyết hồ sơ", 6, 90),
 )
+
+# What an indicator without a base in the period lacks, said where its rate would be.
+NO_DATA = {
+    "2.1": "Không có hồ sơ trong kỳ.",
+    "3.3": "Không có hồ sơ tiếp nhận mới trong kỳ.",
+    "4.1": "Không có hồ sơ nào của thủ tục có kết quả là văn bản giấy được giải quyết xong trong kỳ.",
+    "4.2": "Không có hồ sơ tiếp nhận mới và kết quả trong kỳ.",
+    "5.4": "Không có hồ sơ giải quyết xong trong kỳ.",
+}
 
 
 def points(rate: float | None, maximum: float, threshold: float) -> float | None:
@@ -41,6 +50,15 @@ class IndexRow:
     closed_late: int = 0  # withdrawn after the due time: late for 2.1 and 5.4
     paper_results: int = 0  # approved with a paper-document result: 4.1's denominator
     e_results: int = 0  # of them, with a validly signed electronic result: 4.1's numerator
+    new_online_paper: int = 0  # received online, of a procedure whose result is a paper document (3.3)
+    online_e_results: int = 0  # of them, with a validly signed electronic result (3.3)
+
+    @property
+    def online_counted(self) -> int:
+        """3.3's numerator: the online dossiers received, less those of a procedure whose result is a
+        paper document that have no electronic result (domain-vn.md §7: "an online dossier counts only
+        if an electronic result was issued where a paper result is required")."""
+        return self.report["new_online"] - self.new_online_paper + self.online_e_results
 
     @property
     def late(self) -> int:
@@ -57,19 +75,27 @@ class IndexRow:
             timely = r["total"] - self.late - r["in_progress_overdue"]
             rate, basis = percent(timely, r["total"]), f"{timely}/{r['total']}"
         elif number == "3.3":
-            rate, basis = r.online_rate, f"{r['new_online']}/{new}"
+            rate, basis = percent(self.online_counted, new), f"{self.online_counted}/{new}"
+            if (missing := self.new_online_paper - self.online_e_results) > 0:
+                basis += f" (không tính {missing} hồ sơ trực tuyến chưa có kết quả điện tử)"
         elif number == "4.1":
             # Of the dossiers approved with a paper-document result, those with a validly signed
             # electronic result (dossiers.figures.paper_result_q, e_result_q).
             rate, basis = percent(self.e_results, self.paper_results), f"{self.e_results}/{self.paper_results}"
         elif number == "4.2":
-            rate, basis = percent(self.digitised, new), f"{self.digitised}/{new}"
+            # Papers digitised at intake (per dossier received) and results digitised (per dossier
+            # approved with a paper-document result): both parts of the formula (domain-vn.md §7).
+            rate = digitised_rate(digitised=self.digitised, e_results=self.e_results, received=new,
+                                  paper_results=self.paper_results)
+            basis = (f"({self.digitised} tiếp nhận đã số hóa + {self.e_results} kết quả điện tử)"
+                     f"/({new} tiếp nhận + {self.paper_results} kết quả giấy)")
         else:
             resolved = r["resolved"]
-            rate = None if not resolved else rounded(max(0.0, 100 - 100 * (self.late + self.disliked) / resolved))
+            rate = satisfaction_rate(resolved=resolved, late=self.late, disliked=self.disliked)
             basis = f"{self.late} quá hạn, {self.disliked} không hài lòng / {resolved}"
         return {"number": number, "name": name, "rate": rate, "points": points(rate, maximum, threshold),
-                "max_points": maximum, "basis": basis, "no_data": False}
+                "max_points": maximum, "basis": basis, "no_data": False,
+                "reason": NO_DATA.get(number, "") if rate is None else ""}
 
     @property
     def indicators(self) -> list[dict]:
@@ -84,6 +110,11 @@ class IndexRow:
         return sum(i["max_points"] for i in self.indicators if not i["no_data"])
 
 
+# The summary table's counters an IndexRow holds beside Biểu 06's (its fields of the same names).
+ROW_COUNTERS = ("digitised", "disliked", "closed_late", "paper_results", "e_results", "new_online_paper",
+                "online_e_results")
+
+
 def index766(*, scope: Scope, period: Period, filters: Filters = Filters()) -> tuple[list[IndexRow], IndexRow]:
     """The indicators per agency of the scope and for the whole scope: two queries, the daily
     figures summed per unit and the dossiers in progress at the end."""
@@ -93,12 +124,9 @@ def index766(*, scope: Scope, period: Period, filters: Filters = Filters()) -> t
         found = found_flows.get(unit_id) or {}
         figures = report_figures(found, found_stocks.get(unit_id))
         rows.append(IndexRow(unit_id, scope.name(unit_id), ReportRow.of(unit_id, scope.name(unit_id), figures),
-                             found.get("digitised") or 0, found.get("disliked") or 0, found.get("closed_late") or 0,
-                             found.get("paper_results") or 0, found.get("e_results") or 0))
+                             **{name: found.get(name) or 0 for name in ROW_COUNTERS}))
     total = IndexRow(None, "Toàn phạm vi", sum_rows([r.report for r in rows], "Toàn phạm vi"),
-                     sum(r.digitised for r in rows), sum(r.disliked for r in rows),
-                     sum(r.closed_late for r in rows), sum(r.paper_results for r in rows),
-                     sum(r.e_results for r in rows))
+                     **{name: sum(getattr(r, name) for r in rows) for name in ROW_COUNTERS})
     return rows, total
 
 
@@ -106,7 +134,6 @@ def satisfaction(*, scope: Scope, period: Period) -> IndexRow:
     """The whole scope's row for indicator 5.4 alone, which needs no dossier in progress: one query,
     the daily figures summed per unit (ratings' pages show it beside the satisfaction table)."""
     found = list(flows_per_unit(scope, period, Filters(), with_stocks=False)[0].values())
-    summed = {name: sum(f.get(name) or 0 for f in found) for name in ("digitised", "disliked", "closed_late")}
+    summed = {name: sum(f.get(name) or 0 for f in found) for name in ROW_COUNTERS}
     totals = {name: sum(f.get(name) or 0 for f in found) for name in DossierDayFigures.REPORT_COUNTERS}
-    return IndexRow(None, "Toàn phạm vi", ReportRow.of(None, "Toàn phạm vi", report_figures(totals, None)),
-                    summed["digitised"], summed["disliked"], summed["closed_late"])
+    return IndexRow(None, "Toàn phạm vi", ReportRow.of(None, "Toàn phạm vi", report_figures(totals, None)), **summed)

@@ -13,7 +13,7 @@ from django.db.models import BigIntegerField, Count, F, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from dossiers.figures import late_step_q
+from dossiers.figures import late_step_q, papers_digitised
 from dossiers.models import Dossier, DossierStep, OfficerDayFigures
 from dossiers.workflow import CLOCK_RUNNING, CLOCK_STOPPED
 from mocua.accounts.models import Role, User
@@ -52,6 +52,12 @@ class StepFigures:
     overdue_now: int = 0
     detail: str = ""  # department, agency
     is_active: bool = True
+    received: int = 0  # dossiers received in the period (by this officer; per unit: by the unit)
+    digitised: int = 0  # of them, with every paper handed in digitised at intake (766 4.2's first part)
+
+    @property
+    def digitised_rate(self) -> float | None:
+        return percent(self.digitised, self.received)
 
     @property
     def late_rate(self) -> float | None:
@@ -69,6 +75,7 @@ OFFICER_SORTS = {
     "late_rate": lambda r: -1 if r.late_rate is None else r.late_rate,
     "late_hours": lambda r: r.late_seconds,
     "overdue_now": lambda r: r.overdue_now,
+    "digitised_rate": lambda r: -1 if r.digitised_rate is None else r.digitised_rate,
 }
 
 
@@ -111,14 +118,30 @@ def officers(*, scope: Scope, period: Period, filters: Filters = Filters(), sort
     desk = (Dossier.objects.filter(overdue_now_q(), filters.dossiers(scope)).order_by()
             .values("holder_id").annotate(n=Count("pk")))
     # Officer 0 (steps handed to a department only) joins no one.
-    found = sql.officers_sql(people, step_figures(scope, period, filters, "officer_id"), desk)
+    found = sql.officers_sql(people, step_figures(scope, period, filters, "officer_id"), desk,
+                             received_digitised(scope, period, filters))
     rows = [StepFigures(u["id"], u["full_name"] or u["username"], u["steps"] or 0, u["late_steps"] or 0,
                         u["late_seconds"] or 0, u["overdue_now"] or 0,
-                        " · ".join(x for x in (u["department__name"], u["agency__name"]) if x), bool(u["is_active"]))
+                        " · ".join(x for x in (u["department__name"], u["agency__name"]) if x), bool(u["is_active"]),
+                        u["received"] or 0, u["digitised"] or 0)
             for u in found]
     # A former officer stays in the table only for the period in which they handled dossiers.
     rows = [r for r in rows if r.is_active or r.steps or r.overdue_now]
     return sort_rows(rows, sort, descending)
+
+
+def received_digitised(scope: Scope, period: Period, filters: Filters):
+    """Per to_user_id, the dossiers of the scope received in the period by that officer (the first
+    step, opened at the moment received) and of them those digitised as figures.papers_digitised
+    judges it for the 766 index: grouped over the period's received dossiers (dossier_agency_received),
+    joined into the officers' one query (sql.officers_sql)."""
+    return (DossierStep.objects.filter(filters.dossiers(scope, "dossier__"), step_index=0,
+                                       started_at=F("dossier__received_at"),
+                                       dossier__received_at__gte=period.start_at,
+                                       dossier__received_at__lt=period.end_at, to_user__isnull=False)
+            .order_by().values("to_user_id")
+            .annotate(received=Count("dossier_id", distinct=True),
+                      digitised=Count("dossier_id", distinct=True, filter=papers_digitised("dossier_id"))))
 
 
 def officer_get(*, scope: Scope, pk: int) -> User | None:

@@ -145,6 +145,16 @@ class Report06:
     rows: list[ReportRow]
     total: ReportRow
     warnings: list[str]
+    # Public post (Decision 45/2016), counted in col. 5 "Trực tiếp, dịch vụ bưu chính" with the counter:
+    # the form has no column of its own, so a note under it gives the postal intake and postal return
+    # (domain-vn.md §8.1; issue 24, item 3). {"new_post": n, "returned_post": n}.
+    postal: dict = field(default_factory=dict)
+
+    @property
+    def postal_note(self) -> str:
+        return (f"Ghi chú (Biểu 06 không có cột riêng cho bưu chính công ích): trong cột (5) có "
+                f"{self.postal.get('new_post', 0)} hồ sơ tiếp nhận qua bưu chính công ích; trong kỳ đã trả "
+                f"{self.postal.get('returned_post', 0)} kết quả qua bưu chính công ích.")
 
 
 def sum_rows(rows: list[ReportRow], label: str) -> ReportRow:
@@ -202,11 +212,18 @@ def flows_per_unit(scope: Scope, period: Period, filters: Filters, *, with_stock
     return found, {r["agency_id"]: r for r in open_now.order_by().values("agency_id").annotate(**counts)}
 
 
-def _field_rows(scope: Scope, period: Period, filters: Filters, group: str) -> list[ReportRow]:
-    """One row per field of the scope's dossiers: two queries."""
+POSTAL = ("new_post", "returned_post")
+
+
+def _field_rows(scope: Scope, period: Period, filters: Filters, group: str,
+                postal: dict) -> list[ReportRow]:
+    """One row per field of the scope's dossiers: two queries. Adds the fields' POSTAL counts to `postal`."""
     key = "procedure__field_id"  # the field's name joined in each query
-    summed = flows(scope, period, filters, DossierDayFigures.REPORT_COUNTERS)
-    found_flows = {r[key]: r for r in sql.labelled(partial(summed, key), Field, ("name",), key) if in_report(r)}
+    summed = flows(scope, period, filters, (*DossierDayFigures.REPORT_COUNTERS, *POSTAL))
+    found = sql.labelled(partial(summed, key), Field, ("name",), key)
+    for name in POSTAL:
+        postal[name] += sum(r[name] or 0 for r in found)
+    found_flows = {r[key]: r for r in found if in_report(r)}
     open_now, counts = stocks(scope, period, filters)
     found_stocks = {r[key]: r for r in sql.grouped(open_now, Field, ("name",), key, **counts)}
     names = {k: r["label_0"] for found in (found_flows, found_stocks) for k, r in found.items()}
@@ -234,10 +251,12 @@ def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: 
         wanted = set(filters.agency_ids(scope))
         rows = [ReportRow.of(u.id, u.name, report_figures(found_flows.get(u.id), found_stocks.get(u.id)))
                 for u in scope.units if u.id in wanted]
+        postal = sum_flows([f for k, f in found_flows.items() if k in wanted], POSTAL)
     else:
         within = replace(filters, agency_id=None)  # the level's units are already the filter's subtree
+        postal = dict.fromkeys(POSTAL, 0)
         rows = [row for label, level_scope in _by_level(scope, filters)
-                for row in _field_rows(level_scope, period, within, label)]
+                for row in _field_rows(level_scope, period, within, label, postal)]
     total = sum_rows(rows, "Tổng cộng")
     warnings = [error for row in [*rows, total] for error in row.identity_errors()]
-    return Report06(period, by, rows, total, warnings)
+    return Report06(period, by, rows, total, warnings, postal)

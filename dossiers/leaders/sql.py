@@ -7,8 +7,8 @@ ORM still writes every WHERE and GROUP BY), compile it, and only the glue is wri
   OR'd in one WHERE could only be read through a bitmap, and PostgreSQL read the whole table.
 - `labelled`: groups counted by a key alone, then joined to their names. Grouping by the names too
   made PostgreSQL join the named tables to every counted row and hash their text.
-- `officers_sql`: the officers joined to their summed steps and to their overdue desks, summed
-  before the join for the same reason.
+- `officers_sql`: the officers joined to their summed steps, to their overdue desks and to the
+  dossiers they received, summed before the join for the same reason.
 """
 
 from collections.abc import Callable
@@ -62,15 +62,19 @@ def labelled(totals: Callable[[], tuple[str, tuple]], model, label_fields: tuple
                  f"ON l.label_key = t.{connection.ops.quote_name(key)}", (*totals_params, *labels_params))
 
 
-def officers_sql(people, steps: tuple[str, tuple], desk) -> list[dict]:
+def officers_sql(people, steps: tuple[str, tuple], desk, intake) -> list[dict]:
     """One query: each of `people` (a values() queryset with id) with its step sums (`steps`, the
-    compiled sums per officer_id) and its dossiers overdue now (`desk`, counted per holder_id)."""
-    (people_sql, people_params), (desk_sql, desk_params) = (q.query.sql_with_params() for q in (people, desk))
+    compiled sums per officer_id), its dossiers overdue now (`desk`, counted per holder_id) and the
+    dossiers it received in the period (`intake`: received, digitised per to_user_id)."""
+    (people_sql, people_params), (desk_sql, desk_params), (intake_sql, intake_params) = (
+        q.query.sql_with_params() for q in (people, desk, intake))
     steps_sql, steps_params = steps
     # Each part keeps its own parameters, in the order its placeholders appear.
-    return fetch(f"SELECT o.*, t.steps, t.late_steps, t.late_seconds, d.n AS overdue_now FROM ({people_sql}) o "
+    return fetch(f"SELECT o.*, t.steps, t.late_steps, t.late_seconds, d.n AS overdue_now, i.received, i.digitised "
+                 f"FROM ({people_sql}) o "
                  f"LEFT JOIN ({steps_sql}) t ON t.officer_id = o.id LEFT JOIN ({desk_sql}) d ON d.holder_id = o.id "
-                 f"ORDER BY o.id", (*people_params, *steps_params, *desk_params))
+                 f"LEFT JOIN ({intake_sql}) i ON i.to_user_id = o.id "
+                 f"ORDER BY o.id", (*people_params, *steps_params, *desk_params, *intake_params))
 
 
 def grouped(queryset, model, label_fields: tuple[str, ...], key: str, **aggregates) -> list[dict]:

@@ -37,7 +37,7 @@ BREAKDOWN_TITLES = {"department": "Theo phòng ban", "agency": "Xếp hạng đ�
                     "procedure": "Theo thủ tục"}
 OFFICER_COLUMNS = [("name", "Cán bộ"), ("steps", "Bước đã xử lý"), ("late_steps", "Bước quá hạn"),
                    ("late_rate", "Tỷ lệ quá hạn"), ("late_hours", "Giờ làm việc vượt"),
-                   ("overdue_now", "Hồ sơ đang quá hạn")]
+                   ("overdue_now", "Hồ sơ đang quá hạn"), ("digitised_rate", "Số hóa khi tiếp nhận")]
 # Query-string keys that choose the view of a table, not the figures: dropped from shared links.
 VIEW_KEYS = ("sort", "order", "format", "by")
 

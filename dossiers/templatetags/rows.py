@@ -75,9 +75,22 @@ _CLOSED_LATE = format_html('<span class="state status-late">{}</span>', "Giải 
 # Rows are formatted with str.format on escaped values: cheaper than format_html (escape checks on
 # each value), timezone.localtime and get_FOO_display per row.
 _MINE_ROW = ('<tr class="row-{state}"><td class="code"><a href="{url}">{code}</a></td><td>{procedure}</td>'
-             '<td>{owner}</td><td>{status}</td><td>{step_due}</td><td>{due}</td><td>{badge}</td></tr>\n')
+             '<td>{owner}</td><td>{status}</td><td>{step_due}</td><td>{due}</td><td class="digitised">{digitised}</td>'
+             '<td>{badge}</td></tr>\n')
 _LIST_ROW = ('<tr><td class="code"><a href="{url}">{code}</a></td><td>{procedure}</td><td>{owner}</td>'
-             '<td>{received}</td><td>{due}</td><td>{status}</td><td>{where}</td><td>{badge}{late}</td></tr>\n')
+             '<td>{received}</td><td>{due}</td><td>{status}</td><td>{where}</td><td class="digitised">{digitised}</td>'
+             '<td>{badge}{late}</td></tr>\n')
+_E_RESULT = ' <span class="badge" title="Có kết quả điện tử">KQĐT</span>'
+
+
+def digitised_cell(dossier) -> str:
+    """The share of the papers handed in that are digitised (selectors.with_digitised_share), and a
+    badge when an electronic result exists: what results.digitised_share says on the dossier page."""
+    handed, scanned = getattr(dossier, "papers_handed", 0), getattr(dossier, "papers_scanned", 0)
+    share = f"{scanned}/{handed}" if handed else "—"
+    if handed:
+        share = f'<span title="{scanned} trên {handed} giấy tờ đã nộp đã số hóa">{share}</span>'
+    return share + (_E_RESULT if dossier.result_files else "")
 
 
 def _formatter(pattern: str):
@@ -89,7 +102,8 @@ def _formatter(pattern: str):
 def _common(dossier, minute_of) -> dict[str, str]:
     """The cells both lists print, escaped."""
     return {"url": escape(detail_url(dossier.code)), "code": escape(dossier.code),
-            "procedure": escape(dossier.procedure_name), "owner": escape(dossier.owner_display),
+            "digitised": digitised_cell(dossier), "procedure": escape(dossier.procedure_name),
+            "owner": escape(dossier.owner_display),
             "status": _STATUS_LABELS.get(dossier.status, ""), "due": minute_of(dossier.due_at),
             "badge": _BADGES.get(dossier.deadline_state, "")}
 
@@ -124,8 +138,16 @@ def list_rows(dossiers) -> str:
 
 _OFFICER_ROW = ('<tr class="{css}"><td><a href="{url}?{query}">{label}</a>{retired}<br><small class="muted">{detail}'
                 '</small></td><td class="num">{steps}</td><td class="num">{late_steps}</td><td class="num">{rate}'
-                '</td><td class="num">{hours}</td><td class="num">{overdue}</td></tr>\n')
+                '</td><td class="num">{hours}</td><td class="num">{overdue}</td><td class="num">{digitised}</td>'
+                '</tr>\n')
 _RETIRED = ' <span class="badge">đã nghỉ</span>'
+
+
+def _share(rate: float | None, part: int, whole: int) -> str:
+    """"85,71% (6/7)", or a dash without a base: the rate with what it counts."""
+    if rate is None:
+        return "—"
+    return f'{localize(rate)}% <small class="muted">({part}/{whole})</small>'
 
 
 @register.simple_tag
@@ -139,5 +161,6 @@ def officer_rows(rows, query: str) -> str:
             css="row-late" if r.late_steps else "", url=f"{prefix}{int(r.key)}/", query=query, label=escape(r.label),
             retired="" if r.is_active else _RETIRED, detail=escape(r.detail), steps=localize(r.steps),
             late_steps=localize(r.late_steps), rate="—" if r.late_rate is None else f"{localize(r.late_rate)}%",
-            hours=localize(r.late_hours), overdue=localize(r.overdue_now))
+            hours=localize(r.late_hours), overdue=localize(r.overdue_now),
+            digitised=_share(r.digitised_rate, r.digitised, r.received))
         for r in rows))

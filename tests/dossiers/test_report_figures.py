@@ -58,7 +58,8 @@ def test_an_online_submission_is_received_when_the_counter_accepts_it(frozen, su
     frozen.set(vn(2026, 3, 2, 9, 0))
     services.dossier_accept_online(dossier=submitted, actor=receptionist)
 
-    assert row(submitted, dt.date(2026, 3, 2)) == {"new_online": 1, "digitised": 1}  # its papers were uploaded
+    # Its papers were uploaded; its procedure's result is a paper document (766 3.3 waits for an e-result).
+    assert row(submitted, dt.date(2026, 3, 2)) == {"new_online": 1, "digitised": 1, "new_online_paper": 1}
     assert report_figures_table() == report_figures_from_the_dossiers()
 
 

@@ -52,11 +52,12 @@ def test_each_units_figures_equal_the_dossiers_counted_one_by_one(board, now):  
     counted = {r["agency_id"]: r for r in count_dossiers(
         scope=scope, period=month_period(2026, 3), group=("agency_id",),
         names=("new_online", "new_offline", "resolved", "resolved_late", "closed_late", "rated", "rated_good",
-               "digitised"))}
+               "digitised", "e_results", "paper_results", "disliked"))}
     assert {u["agency"] for u in data["units"]} == set(scope.ids) and len(data["units"]) >= 3
     for unit in data["units"]:
         c = counted.get(unit["agency"]) or dict.fromkeys(("new_online", "new_offline", "resolved", "resolved_late",
-                                                         "closed_late", "rated", "rated_good", "digitised"), 0)
+                                                         "closed_late", "rated", "rated_good", "digitised",
+                                                         "e_results", "paper_results", "disliked"), 0)
         received = c["new_online"] + c["new_offline"]
         # Late as the 766 index judges it: a withdrawal or a stop after the due time too (D8).
         late = c["resolved_late"] + c["closed_late"]
@@ -65,7 +66,12 @@ def test_each_units_figures_equal_the_dossiers_counted_one_by_one(board, now):  
                                                        c["rated"], c["rated_good"]), unit["name"]
         on_time = c["resolved"] - late
         assert unit["on_time_rate"] == (round(100 * on_time / c["resolved"], 2) if c["resolved"] else None)
-        assert unit["digitised_rate"] == (round(100 * c["digitised"] / received, 2) if received else None)
+        # 766 4.2: papers digitised at intake and results digitised (issue 21, item 12).
+        base = received + c["paper_results"]
+        assert unit["digitised_rate"] == (round(100 * (c["digitised"] + c["e_results"]) / base, 2) if base else None)
+        # The one satisfaction rate, 766 5.4 (issue 21, item 13).
+        assert unit["satisfaction_rate"] == (
+            round(100 - 100 * (late + c["disliked"]) / c["resolved"], 2) if c["resolved"] else None)
     assert sum(u["received"] for u in data["units"]) == data["total"]["received"] > 0
     a1 = next(u for u in data["units"] if u["agency"] == board["A1"].pk)
     march = Feedback.objects.filter(agency=board["A1"], received_at__gte=vn(3, 1), received_at__lt=vn(4, 1))

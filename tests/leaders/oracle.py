@@ -4,7 +4,7 @@ province's period holds too many dossiers)."""
 
 from django.db.models import Count, Q
 
-from dossiers.figures import RATING_BAD, RATING_GOOD, papers_digitised
+from dossiers.figures import RATING_BAD, RATING_GOOD, e_result_q, paper_result_q, papers_digitised
 from dossiers.leaders.periods import Period
 from dossiers.leaders.report06 import REPORT_FIGURES, conditions
 from dossiers.leaders.scope import Filters, Scope
@@ -12,7 +12,8 @@ from dossiers.models import Dossier, Timeliness
 from dossiers.workflow import Status
 
 DASHBOARD_FIGURES = (*REPORT_FIGURES, "returned", "refused", "withdrawn", "stopped", "refused_at_intake", "rated",
-                     "rated_good", "new_post", "returned_post")
+                     "rated_good", "new_post", "returned_post", "disliked", "closed_late", "digitised", "e_results",
+                     "paper_results")
 INDEX_FIGURES = (*REPORT_FIGURES, "closed_late", "disliked", "digitised")
 
 
@@ -39,6 +40,9 @@ def all_conditions(period: Period) -> dict[str, Q]:
         # 766 index 5.4: a late dossier rated badly counts once
         "disliked": resolved & Q(rating__level=RATING_BAD) & ~Q(timeliness=Timeliness.LATE),
         "digitised": _between("received_at", period) & papers_digitised(),
+        # 766 4.1 and 4.2's results part: approved, of a procedure with a paper result; with a valid e-result.
+        "paper_results": resolved & paper_result_q(),
+        "e_results": resolved & paper_result_q() & e_result_q(),
     }
 
 

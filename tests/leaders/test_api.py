@@ -79,7 +79,8 @@ def test_dashboard_is_scoped_to_the_leaders_units(site):
 def test_dashboard_body(site):
     body = get(site.a.leader, "api-stats-dashboard").json()
     assert body["figures"]["on_time_rate"] == 83.33  # (5 resolved in time + 0 within) / 6
-    assert body["satisfaction_rate"] is None and body["rated"] == 0
+    # 766 indicator 5.4 (the one satisfaction rate): no resolved dossier late or disliked.
+    assert body["satisfaction_rate"] == 100.0 and body["rated"] == 0 and body["disliked"] == 0
     assert body["returned"] == 0 and body["warnings"] == []
     assert len(body["months"]) == 12 and body["months"][-1]["month"] == "2026-03-01"
     assert body["months"][-1]["received"] == 5

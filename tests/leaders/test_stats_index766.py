@@ -4,12 +4,14 @@ Scoring: full points at or above the threshold, else rate × max ÷ threshold (r
 first, then the points to 0.01):
   2.1 on time, max 20 at 100 %  = (col. 3 − resolved late − in progress overdue) ÷ col. 3, where a
       withdrawn or stopped dossier past its due time is late (D8)
-  3.3 online, max 6 at 50 %     = new online ÷ new
+  3.3 online, max 6 at 50 %     = new online ÷ new, an online dossier of a procedure whose result is a
+      paper document counted only with its electronic result (none here: D2 and D10 do not count)
   4.1 electronic result, max 6 at 100 % = dossiers approved with a validly signed electronic result ÷
       dossiers approved, of procedures whose result is a paper document, on the day handling ended
       (this world attaches none: A1's six approvals in March D1 D2 D3 D4 D6 D7 give 0/6; the test of
       counted results is test_index766_results.py)
-  4.2 digitised, max 4 at 80 %  = new dossiers whose papers handed in are all scanned ÷ new
+  4.2 digitised, max 4 at 80 %  = (new dossiers whose papers handed in are all scanned + approved with
+      an electronic result) ÷ (new + approved of procedures with a paper result)
       (D1 and D6 scanned both papers; D2 and D10 online with the one paper provided; D7 only one of two)
   5.4 satisfaction, max 6 at 90 % = 100 − (late + disliked, a late one counted once) ÷ resolved
 """
@@ -38,24 +40,27 @@ def test_index_per_agency_and_in_total(w, now):
     # The province: D18 only, new at the counter, overdue, not digitised, nothing resolved.
     assert table(p) == {"2.1": (0.0, 0.0), "3.3": (0.0, 0.0), "4.1": (None, None), "4.2": (0.0, 0.0),
                         "5.4": (None, None)}
-    # A1: 2.1 (10 − 2 − 2) / 10 = 60 % → 12; 3.3 1/8 = 12.5 % → 1.5; 4.2 D1 D2 D6 = 3/8 = 37.5 % → 1.875
-    # → 1.88; 5.4 late D3 D7, D3's "not satisfied" already late: 100 − 2/6 = 66.67 % → 4.4447 → 4.44.
-    assert table(a1) == {"2.1": (60.0, 12.0), "3.3": (12.5, 1.5), "4.1": (0.0, 0.0), "4.2": (37.5, 1.88),
+    # A1: 2.1 (10 − 2 − 2) / 10 = 60 % → 12; 3.3 (1 − D2 without an electronic result)/8 = 0 % → 0;
+    # 4.2 (D1 D2 D6 + 0 results)/(8 + 6 approved) = 21.43 % → 1.0715 → 1.07; 5.4 late D3 D7, D3's
+    # "not satisfied" already late: 100 − 2/6 = 66.67 % → 4.4447 → 4.44.
+    assert table(a1) == {"2.1": (60.0, 12.0), "3.3": (0.0, 0.0), "4.1": (0.0, 0.0), "4.2": (21.43, 1.07),
                          "5.4": (66.67, 4.44)}
-    assert a1.total_points == 19.82
+    assert a1.total_points == 17.51
     # A2: D8 withdrawn after its due time counts late here (on time in Biểu 06): 2.1 (4 − 1 − 0) / 4 =
-    # 75 % → 15; 3.3 1/4 → 3; 4.2 D10 1/4 = 25 % → 1.25; 5.4 D8 late + D10 disliked: 100 − 2/3 =
-    # 33.33 % → 2.22.
-    assert table(a2) == {"2.1": (75.0, 15.0), "3.3": (25.0, 3.0), "4.1": (None, None), "4.2": (25.0, 1.25),
+    # 75 % → 15; 3.3 (1 − D10 without an electronic result)/4 = 0; 4.2 D10 1/4 = 25 % → 1.25 (nothing
+    # approved with a paper result); 5.4 D8 late + D10 disliked: 100 − 2/3 = 33.33 % → 2.22.
+    assert table(a2) == {"2.1": (75.0, 15.0), "3.3": (0.0, 0.0), "4.1": (None, None), "4.2": (25.0, 1.25),
                          "5.4": (33.33, 2.22)}
     assert (a2.closed_late, a2.late, a2.disliked, a2.digitised) == (1, 1, 1, 1)
-    # Whole scope: 2.1 (15 − 3 − 3) / 15 = 60 % → 12; 3.3 2/13 = 15.38 % → 1.85; 4.2 4/13 = 30.77 % →
-    # 1.54; 5.4 100 − (3 + 1)/9 = 55.56 % → 3.7.
-    assert table(total) == {"2.1": (60.0, 12.0), "3.3": (15.38, 1.85), "4.1": (0.0, 0.0), "4.2": (30.77, 1.54),
+    # Whole scope: 2.1 (15 − 3 − 3) / 15 = 60 % → 12; 3.3 (2 − 2)/13 = 0; 4.2 4/(13 + 6) = 21.05 % →
+    # 1.0525 → 1.05; 5.4 100 − (3 + 1)/9 = 55.56 % → 3.7.
+    assert table(total) == {"2.1": (60.0, 12.0), "3.3": (0.0, 0.0), "4.1": (0.0, 0.0), "4.2": (21.05, 1.05),
                             "5.4": (55.56, 3.7)}
-    assert (total.total_points, total.max_points) == (19.09, 42)
+    assert (total.total_points, total.max_points) == (16.75, 42)
     assert {i["number"]: i["basis"] for i in total.indicators} == {
-        "2.1": "9/15", "3.3": "2/13", "4.1": "0/6", "4.2": "4/13", "5.4": "3 quá hạn, 1 không hài lòng / 9"}
+        "2.1": "9/15", "3.3": "0/13 (không tính 2 hồ sơ trực tuyến chưa có kết quả điện tử)", "4.1": "0/6",
+        "4.2": "(4 tiếp nhận đã số hóa + 0 kết quả điện tử)/(13 tiếp nhận + 6 kết quả giấy)",
+        "5.4": "3 quá hạn, 1 không hài lòng / 9"}
     assert [i["max_points"] for i in total.indicators] == [20, 6, 6, 4, 6]
     assert [i["no_data"] for i in total.indicators] == [False, False, False, False, False]
 

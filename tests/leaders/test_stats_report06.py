@@ -154,11 +154,17 @@ def test_dashboard_for_the_province(w, now):
     # Collected in March: D1 D2 D3 D4 D7 and D14 (approved in February, collected 02/03).
     # By post: D11 received by post on 30/03 (D4's postal intake was in February); D4's result posted 05/03.
     assert board.extra == {"returned": 6, "refused": 1, "withdrawn": 1, "stopped": 1, "refused_at_intake": 1,
-                           "rated": 4, "rated_good": 2, "new_post": 1, "returned_post": 1}
+                           "rated": 4, "rated_good": 2, "new_post": 1, "returned_post": 1,
+                           # D8 withdrawn past due; D10 rated "not satisfied" (D3 too, but D3 is late).
+                           "closed_late": 1, "disliked": 1, "digitised": 4,
+                           # A1's approvals D1 D2 D3 D4 D6 D7 (paper results), none with an e-result here.
+                           "paper_results": 6, "e_results": 0}
     # Asked alone (no rating brings D14 in), the collection in March still counts D14.
     assert count_dossiers(scope=scope_for(w["LP"]), period=MARCH, names=("returned",)) == {"returned": 6}
     # Ratings in March: D1 very satisfied, D14 satisfied, D3 and D10 not satisfied.
-    assert board.satisfaction_rate == 50.0
+    # One satisfaction rate everywhere (issue 21, item 13): 766 indicator 5.4 over the 9 resolved,
+    # 2 late (col. 10) + D8 withdrawn past due + D10 disliked; not 2 good of 4 ratings.
+    assert board.satisfaction_rate == round(100 - 100 * (2 + 1 + 1) / 9, 2)
     assert board.figures.on_time_rate == 66.67  # (3 early + 4 on time + 3 within) / 15
     assert board.figures.resolved_on_time_rate == 77.78  # 7 / 9
     assert board.figures.online_rate == 15.38  # 2 / 13
@@ -169,14 +175,18 @@ def test_dashboard_scope_and_filters(w, now):
     assert cells(commune.figures) == A1_ROW
     # D1 D2 D3 D4 D7 collected; ratings D1 (very satisfied) and D3 (not satisfied).
     assert commune.extra == {"returned": 5, "refused": 0, "withdrawn": 0, "stopped": 0, "refused_at_intake": 0,
-                             "rated": 2, "rated_good": 1, "new_post": 0, "returned_post": 1}  # D11 is A2's
+                             "rated": 2, "rated_good": 1, "new_post": 0, "returned_post": 1,  # D11 is A2's
+                             "closed_late": 0, "disliked": 0, "digitised": 3,  # D3's rating: late already
+                             "paper_results": 6, "e_results": 0}
     civil_status = dashboard(scope=scope_for(w["LP"]), period=MARCH,
                                    filters=Filters(field_id=w["F1"].pk))
     assert cells(civil_status.figures) == F1_ROW
     # Hộ tịch: D9 (stopped) and D16 (refused at the counter) are Chứng thực.
     assert civil_status.extra == {"returned": 6, "refused": 1, "withdrawn": 1, "stopped": 0,
                                   "refused_at_intake": 0, "rated": 4, "rated_good": 2, "new_post": 1,
-                                  "returned_post": 1}  # D4 and D11 are P1's, Hộ tịch
+                                  "returned_post": 1,  # D4 and D11 are P1's, Hộ tịch
+                                  "closed_late": 1, "disliked": 1, "digitised": 4,  # D8, D10: Hộ tịch
+                                  "paper_results": 6, "e_results": 0}  # D1–D4, D6, D7: P1 or P2, Hộ tịch
 
 
 def test_dashboard_months(w, now):

@@ -194,3 +194,14 @@ def test_the_procedure_page_links_to_the_form_only_when_online(client, online):
     counter_only = full_variant(code="1.000001", name="Chứng thực bản sao")
     assert url(online) in client.get(f"/thu-tuc/{online.procedure.code}/").content.decode()
     assert "nop-truc-tuyen" not in client.get(f"/thu-tuc/{counter_only.procedure.code}/").content.decode()
+
+
+def test_the_citizen_asks_for_the_result_by_post_with_the_address(client, online, agency):
+    # Issue 24, item 3: an online submission can ask for the result by public post (Decision 45/2016).
+    page = client.get(url(online)).content.decode()
+    assert 'name="return_method"' in page and 'value="post"' in page and 'name="return_address"' in page
+    address = "Số 7 ngõ 12 Lê Lai, phường Hạc Thành, tỉnh Thanh Hóa"
+    response = client.post(url(online), form_data(online, agency, return_method="post", return_address=address))
+    assert response.status_code in (200, 302)
+    dossier = Dossier.objects.get()
+    assert (dossier.return_method, dossier.return_address) == ("post", address)
