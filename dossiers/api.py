@@ -23,7 +23,7 @@ from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
-from . import permissions, results, selectors, services
+from . import apology, permissions, results, selectors, services
 from .models import (
     ApplicantKind,
     Dossier,
@@ -572,7 +572,7 @@ class DossierStopApi(DossierMoveApi):
 
 
 class DossierRescheduleApi(DossierMoveApi):
-    service = staticmethod(services.dossier_reschedule)
+    service = staticmethod(apology.dossier_reschedule)
 
     class InputSerializer(MoveInput):
         new_due_at = inputs.DateTime(help_text="Ngày giờ hẹn trả mới (ISO 8601)")

@@ -18,7 +18,7 @@ from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures import catalogue
 from procedures.models import Channel, ProcedureVariant
 
-from . import clock, documents, forms, letters, outbox, permissions, results, selectors, services
+from . import apology, clock, documents, forms, letters, outbox, permissions, results, selectors, services
 from .models import DossierDocument, IntakeGuidance, Message, ResultFile
 from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, available, moves_in_order, next_step_of
 
@@ -43,7 +43,7 @@ MOVES = {
     "return": (forms.ReturnForm, services.dossier_return),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
     "stop": (forms.ReasonForm, services.dossier_stop),
-    "reschedule": (forms.RescheduleForm, services.dossier_reschedule),
+    "reschedule": (forms.RescheduleForm, apology.dossier_reschedule),
 }
 
 PDFS = {

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from dossiers import services
+from dossiers import apology, services
 from dossiers.models import Dossier
 from mocua import workcalendar
 from procedures.models import TimeUnit
@@ -168,7 +168,7 @@ def test_supplement_restarts_the_clock_where_the_deployment_says_so(waiting, rec
 
 def test_restart_keeps_a_later_appointment_given_by_an_apology(waiting, receptionist, head, settings):
     settings.SUPPLEMENT_CLOCK = "restart"
-    services.dossier_reschedule(dossier=waiting, actor=head, new_due_at=vn(2026, 3, 12, 17, 0), reason="Xin lỗi")
+    apology.dossier_reschedule(dossier=waiting, actor=head, new_due_at=vn(2026, 3, 12, 17, 0), reason="Xin lỗi")
 
     dossier = services.dossier_receive_supplement(dossier=waiting, actor=receptionist)
 
@@ -177,7 +177,7 @@ def test_restart_keeps_a_later_appointment_given_by_an_apology(waiting, receptio
 
 def test_resume_moves_an_apology_appointment_by_the_wait_too(waiting, receptionist, head, settings):
     settings.SUPPLEMENT_CLOCK = "resume"
-    services.dossier_reschedule(dossier=waiting, actor=head, new_due_at=vn(2026, 3, 10, 17, 0), reason="Xin lỗi")
+    apology.dossier_reschedule(dossier=waiting, actor=head, new_due_at=vn(2026, 3, 10, 17, 0), reason="Xin lỗi")
 
     dossier = services.dossier_receive_supplement(dossier=waiting, actor=receptionist)
 
@@ -220,7 +220,7 @@ def test_a_supplement_wait_does_not_make_the_dossier_late(frozen, waiting, recep
 def test_reschedule_moves_due_at_but_statistics_keep_the_legal_due(frozen, processing, head, leader):
     assert processing.legal_due_at == processing.due_at == vn(2026, 3, 5, 17, 0)
     frozen.set(vn(2026, 3, 5, 10, 0))
-    services.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0),
+    apology.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0),
                                 reason="Cần xác minh")
     frozen.set(vn(2026, 3, 9, 10, 0))  # before the new appointment, after the statutory due
 

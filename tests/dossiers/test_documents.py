@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dossiers import documents, selectors, services, tokens
+from dossiers import apology, documents, selectors, services, tokens
 from dossiers.models import DossierStep
 from mocua.accounts.models import Absence, Role
 
@@ -185,7 +185,7 @@ def test_refusal_gives_the_reason(intake, receptionist):
 def test_apology_gives_the_old_and_the_new_appointment(processing, leader):
     old_due = processing.due_at
     new_due = old_due + dt.timedelta(days=3)
-    services.dossier_reschedule(dossier=processing, actor=leader, new_due_at=new_due,
+    apology.dossier_reschedule(dossier=processing, actor=leader, new_due_at=new_due,
                                 reason="Cần xác minh tại nơi cư trú")
     text = _flat(_text(documents.apology_pdf(_page(processing, leader))))
     assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN" in text

@@ -3,7 +3,7 @@ actor gets ForbiddenError and the dossier does not change."""
 
 import pytest
 
-from dossiers import permissions, services
+from dossiers import apology, permissions, services
 from mocua.accounts.models import Role
 from mocua.errors import ForbiddenError
 
@@ -26,7 +26,7 @@ def _call(action, dossier, actor, to_user=None):
         "return": lambda: services.dossier_return(dossier=dossier, actor=actor, collected_by="Trần Thị Bình"),
         "withdraw": lambda: services.dossier_withdraw(dossier=dossier, actor=actor, reason="Xin rút"),
         "stop": lambda: services.dossier_stop(dossier=dossier, actor=actor, reason="Dừng"),
-        "reschedule": lambda: services.dossier_reschedule(dossier=dossier, actor=actor,
+        "reschedule": lambda: apology.dossier_reschedule(dossier=dossier, actor=actor,
                                                           new_due_at=vn(2026, 3, 20, 17, 0), reason="Xin lỗi"),
     }
     return calls[action]()
@@ -160,7 +160,7 @@ def test_allowed_actions_hide_a_second_supplement_and_a_second_apology(frozen, p
     dossier = services.dossier_request_supplement(dossier=processing, actor=specialist, missing_papers=["Tờ khai"],
                                                   reason="Thiếu")
     dossier = services.dossier_receive_supplement(dossier=dossier, actor=receptionist)
-    dossier = services.dossier_reschedule(dossier=dossier, actor=head, new_due_at=vn(2026, 3, 20, 17, 0),
+    dossier = apology.dossier_reschedule(dossier=dossier, actor=head, new_due_at=vn(2026, 3, 20, 17, 0),
                                           reason="Xin lỗi")
     assert permissions.allowed_actions(head, dossier) == [
         "hand_over", "request_payment", "approve", "refuse", "withdraw"]

@@ -7,7 +7,7 @@ are in test_service_online.py, which builds the submission with dossier_submit_o
 
 import pytest
 
-from dossiers import services
+from dossiers import apology, services
 from dossiers.models import Dossier, DossierEvent
 from dossiers.workflow import ACTIONS, InvalidTransition, Status
 from mocua.errors import ConflictError
@@ -123,7 +123,7 @@ def test_reschedule_from_a_state_in_handling(frozen, build_dossier, head, state)
     before = snapshot(dossier)
     new_due = before["due_at"].replace(day=before["due_at"].day + 5)
 
-    moved = services.dossier_reschedule(dossier=dossier, actor=head, new_due_at=new_due, reason="Cần xác minh thêm")
+    moved = apology.dossier_reschedule(dossier=dossier, actor=head, new_due_at=new_due, reason="Cần xác minh thêm")
 
     fresh = Dossier.objects.get(pk=dossier.pk)
     assert moved.status == fresh.status == state  # an apology is not a change of state
@@ -142,7 +142,7 @@ def test_reschedule_refused_once_handling_has_ended(frozen, build_dossier, leade
     before = snapshot(dossier)
 
     with pytest.raises(ConflictError) as caught:
-        services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=frozen.moment.replace(month=6),
+        apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=frozen.moment.replace(month=6),
                                     reason="Xin lỗi")
 
     assert caught.value.code == "invalid_transition"

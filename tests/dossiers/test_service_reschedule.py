@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from dossiers import services
+from dossiers import apology
 from dossiers.models import Dossier
 from mocua.errors import ConflictError, DomainError, ForbiddenError
 
@@ -17,7 +17,7 @@ def test_reschedule_moves_the_appointment_only(frozen, processing, head):
     assert processing.due_at == processing.legal_due_at == vn(2026, 3, 5, 17, 0)
     frozen.set(vn(2026, 3, 5, 10, 0))
 
-    dossier = services.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0),
+    dossier = apology.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0),
                                           reason=" Cần xác minh tại địa phương ")
 
     dossier = Dossier.objects.get(pk=dossier.pk)
@@ -33,12 +33,12 @@ def test_reschedule_moves_the_appointment_only(frozen, processing, head):
 
 
 def test_a_second_apology_is_refused(frozen, processing, head, leader):
-    dossier = services.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0),
+    dossier = apology.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0),
                                           reason="Cần xác minh")
     before = snapshot(dossier)
 
     with pytest.raises(ConflictError) as caught:
-        services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=vn(2026, 3, 20, 17, 0),
+        apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=vn(2026, 3, 20, 17, 0),
                                     reason="Cần thêm thời gian")
 
     assert caught.value.code == "reschedule_once"
@@ -54,7 +54,7 @@ def test_a_second_apology_is_refused(frozen, processing, head, leader):
 def test_reschedule_refuses_a_time_that_is_not_later(frozen, processing, head, new_due_at):
     before = snapshot(processing)
     with pytest.raises(DomainError) as caught:
-        services.dossier_reschedule(dossier=processing, actor=head, new_due_at=new_due_at, reason="Cần xác minh")
+        apology.dossier_reschedule(dossier=processing, actor=head, new_due_at=new_due_at, reason="Cần xác minh")
     assert caught.value.field == "new_due_at"
     assert snapshot(processing) == before
 
@@ -62,7 +62,7 @@ def test_reschedule_refuses_a_time_that_is_not_later(frozen, processing, head, n
 def test_reschedule_needs_a_reason(frozen, processing, head):
     before = snapshot(processing)
     with pytest.raises(DomainError) as caught:
-        services.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0), reason=" ")
+        apology.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0), reason=" ")
     assert caught.value.field == "reason"
     assert snapshot(processing) == before
 
@@ -71,6 +71,6 @@ def test_reschedule_needs_a_reason(frozen, processing, head):
 def test_only_managers_reschedule(frozen, processing, request, who):
     before = snapshot(processing)
     with pytest.raises(ForbiddenError):
-        services.dossier_reschedule(dossier=processing, actor=request.getfixturevalue(who),
+        apology.dossier_reschedule(dossier=processing, actor=request.getfixturevalue(who),
                                     new_due_at=vn(2026, 3, 10, 17, 0), reason="Cần xác minh")
     assert snapshot(processing) == before

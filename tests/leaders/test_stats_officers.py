@@ -22,6 +22,7 @@ which is not an officer's lateness.
 
 import pytest
 
+from dossiers import apology
 from dossiers.leaders.breakdown import breakdown
 from dossiers.leaders.officers import officer_get, officer_late_steps, officer_overdue_now, officers
 from dossiers.leaders.periods import month_period
@@ -178,7 +179,7 @@ def test_overdue_now_uses_the_statutory_due_not_the_new_appointment(w, now):
     with at(vn(4, 6, 9)):
         services.dossier_hand_over(dossier=w["D11"], actor=w["S3"], to_user=w["L2"])
     with at(vn(4, 6, 9, 10)):
-        services.dossier_reschedule(dossier=w["D11"], actor=w["L2"], new_due_at=vn(4, 30, 17), reason="Xác minh")
+        apology.dossier_reschedule(dossier=w["D11"], actor=w["L2"], new_due_at=vn(4, 30, 17), reason="Xác minh")
     d11 = Dossier.objects.get(pk=w["D11"].pk)
     assert (d11.step_due_at, d11.legal_due_at, d11.due_at) == (vn(4, 7, 9), vn(4, 3, 17), vn(4, 30, 17))
     assert overdue(w, "L2") == ["D11"] and overdue(w, "S3") == []

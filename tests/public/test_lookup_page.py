@@ -4,7 +4,7 @@ procedure, agency, dates, public timeline, what is missing, how the result comes
 import pytest
 from django.utils import timezone
 
-from dossiers import services
+from dossiers import apology, services
 from dossiers.models import ReturnMethod
 
 from .conftest import PRIVATE, look_up, unlocked
@@ -194,7 +194,7 @@ def test_a_late_dossier_says_it_is_late_then_shows_the_apology_and_new_appointme
     assert "Quá hạn" in page and "Hồ sơ đã quá hạn hẹn trả kết quả" in page
     assert "phải gửi văn bản xin lỗi" in page
     new_due = later + dt.timedelta(days=5)
-    services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Chờ xác minh nơi cư trú")
+    apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Chờ xác minh nơi cư trú")
     page = html(look_up(client, dossier.code, dossier.pin, ip="198.51.100.40"))
     assert "cơ quan đã xin lỗi và hẹn lại (Mẫu 04)" in page and "Chờ xác minh nơi cư trú" in page
     assert timezone.localtime(new_due).strftime("%H:%M %d/%m/%Y") in page
