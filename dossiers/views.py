@@ -201,6 +201,10 @@ def dossier_detail(request, code: str):
     actions = permissions.allowed_actions(request.user, dossier)
     if letter and available("hand_letter", dossier) and permissions.may(request.user, dossier, "hand_letter"):
         actions.append("hand_letter")
+    # Past the last moment for Mẫu 04 (Art 19(9)) the dossier is late: the page says so, no button.
+    apology_closed = available("reschedule", dossier) and not apology.issue_in_time(dossier, timezone.now())
+    if apology_closed:
+        actions = [action for action in actions if action != "reschedule"]
     # The move that fits the step first (open), the rest after it (issue 22, item 5).
     actions = moves_in_order(actions, dossier)
     move_forms = []
@@ -220,6 +224,7 @@ def dossier_detail(request, code: str):
             dossier, timezone.now(), dossier.agency),
         "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
         "print_now": print_now, "printable": printable, "events": _labelled_events(dossier),
+        "apology_closed": apology_closed,
         "letter": letter[0] if letter else None,
         "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
     })

@@ -94,6 +94,7 @@ FORBIDDEN = [
     ("processing", "stop", "specialist", {"reason": "Dừng"}),
     ("received", "withdraw", "specialist", {"reason": "Công dân xin rút"}),
     ("processing", "reschedule", "specialist", {"new_due_at": NEW_DUE, "reason": "Chậm"}),
+    ("processing", "reschedule", "head", {"new_due_at": NEW_DUE, "reason": "Chậm"}),  # Mẫu 04: the leader signs
     ("processing", "request-supplement", "receptionist", {"missing_papers": ["Tờ khai"], "reason": "Thiếu"}),
 ]
 
@@ -348,6 +349,25 @@ def test_a_second_apology_is_409(frozen, processing, as_user, leader):
                                     {"new_due_at": "2026-03-27T17:00:00+07:00", "reason": "Lần hai"}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "reschedule_once"
+    assert snapshot(processing) == before
+
+
+@pytest.mark.parametrize(("moment", "new_due_at", "code", "field"), [
+    # Due Thu 05/03 17:00: on Thu at 14:00 less than one working day is left (Decree 61/2018 Art 19(9)).
+    (vn(2026, 3, 5, 14, 0), "2026-03-20T10:00:00+07:00", "apology_too_late", None),
+    # Sun 08/03 22:00: neither a working day nor office hours.
+    (vn(2026, 3, 2, 8, 0), "2026-03-08T22:00:00+07:00", "apology_not_office_time", "new_due_at"),
+])
+def test_an_apology_against_its_rules_is_400_with_its_code(frozen, processing, as_user, leader, moment, new_due_at,
+                                                           code, field):
+    frozen.set(moment)
+    before = snapshot(processing)
+    response = as_user(leader).post(url(processing.code, "reschedule"), {"new_due_at": new_due_at, "reason": "Chậm"},
+                                    format="json")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == code
+    assert (field in data.get("fields", {})) if field else not data.get("fields")
     assert snapshot(processing) == before
 
 
