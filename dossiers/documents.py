@@ -171,11 +171,12 @@ def _dossier_context(dossier, when, number: str) -> dict:
 # --------------------------------------------------------------------------- Mẫu 01
 
 
-def _register_entry(code: str) -> tuple[str, str]:
-    """(Quyển số, Số thứ tự) from `{agency}-{yyMMdd}-{NNNN}`: the sequence restarts every day,
-    so the register is kept per day and the day is its book number."""
-    parts = code.rsplit("-", 2)
-    return (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+def _register_entry(dossier) -> tuple[str, str]:
+    """(Quyển số, Số thứ tự): the dossier's entry in its agency's register for the year, the number
+    Mẫu 07 lists it under (blank lines to fill in by hand for a dossier without one)."""
+    if dossier.register_number is None:
+        return "", ""
+    return str(dossier.register_year), str(dossier.register_number)
 
 
 def _return_place(dossier) -> str:
@@ -200,7 +201,7 @@ def _receiving_officer(dossier) -> str:
 def receipt_pdf(dossier) -> bytes:
     """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: two copies, one per page."""
     url = tokens.lookup_url(dossier)
-    book, sequence = _register_entry(dossier.code)
+    book, sequence = _register_entry(dossier)
     fees = list(dossier.fees.all())
     context = {
         **_dossier_context(dossier, dossier.received_at, "01"),
@@ -344,7 +345,7 @@ REGISTER_COLUMNS = (  # (header, xlsx width in characters)
 
 @dataclass
 class RegisterRow:
-    number: int
+    number: int | None
     code: str
     procedure: str
     sets: int
@@ -382,12 +383,13 @@ def _register_note(dossier) -> str:
 
 
 def register_rows(dossiers) -> list[RegisterRow]:
-    """One row of Mẫu 07 per dossier, in the caller's order; times in local time."""
+    """One row of Mẫu 07 per dossier, in the caller's order; times in local time. "TT" is the dossier's
+    number in the year's register, the one its receipt (Mẫu 01) prints."""
     rows = []
-    for number, d in enumerate(dossiers, start=1):
+    for d in dossiers:
         address_phone = "; ".join(p for p in (d.owner_address or d.applicant_address, d.applicant_phone) if p)
         rows.append(RegisterRow(
-            number=number, code=d.code, procedure=_request(d.procedure_name, d.variant_name), sets=d.sets,
+            number=d.register_number, code=d.code, procedure=_request(d.procedure_name, d.variant_name), sets=d.sets,
             applicant=d.owner_display, address_phone=address_phone, handling_agency=d.agency.name,
             received_at=d.received_at and _local(d.received_at), due_at=d.due_at and _local(d.due_at),
             returned_at=d.returned_at and _local(d.returned_at), return_method=d.get_return_method_display(),
@@ -396,7 +398,9 @@ def register_rows(dossiers) -> list[RegisterRow]:
 
 
 def _register_title(start: dt.date, end: dt.date) -> str:
-    return f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+    """The book (the year's register) and the days; "TT" numbers run through the book."""
+    books = str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    return f"Quyển số {books}. Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
 
 
 def register_pdf(agency, start: dt.date, end: dt.date, dossiers) -> bytes:

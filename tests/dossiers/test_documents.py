@@ -79,7 +79,8 @@ def test_receipt_has_two_copies_with_code_pin_procedure_and_appointment(received
         assert _long_date(dossier.received_at) in text
         assert _long_date(dossier.due_at) in text
         assert "8.000 đồng" in text
-        assert f"Số thứ tự: {dossier.code[-4:]}" in text
+        # The first dossier of the agency's year: entry 1 of the year's book (issue 21, item 5).
+        assert f"Quyển số: {timezone.localtime(dossier.received_at).year}, Số thứ tự: 1" in text
         assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
         assert receptionist.display_name in text
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
