@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mocua.xlsx import Table, simple_header, workbook
-from procedures.models import time_label
+from procedures.models import Channel, time_label
 
 from . import tokens
 from .letters import dossier_letter
@@ -209,6 +209,9 @@ def receipt_pdf(dossier) -> bytes:
         "fees_collected": sum(f.collected for f in fees),
         "time_limit": time_label(dossier.time_limit, dossier.time_unit),
         "received": vn_time(dossier.received_at), "due": vn_time(dossier.due_at),
+        # Online: received when accepted; the code keeps the day it was submitted (issue 21, item 6).
+        "submitted": vn_time(dossier.submitted_at) if dossier.channel == Channel.ONLINE and dossier.submitted_at
+        else "",
         "return_place": _return_place(dossier), "book": book, "sequence": sequence,
         "officer": _receiving_officer(dossier), "qr": _qr_data_uri(url), "lookup_url": url,
         "lookup_page": f"{settings.SITE_URL}/tra-cuu/",
