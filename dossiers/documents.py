@@ -130,12 +130,22 @@ def _render(template: str, context: dict) -> bytes:
     return html_to_pdf(render_to_string(f"dossiers/pdf/{template}", context))
 
 
+# The forms the one-stop unit issues (intake, supplement, refusal, control slip, register); Mẫu 04 and
+# 05 are signed by the head of the agency and carry the agency's own name.
+DESK_FORMS = {"01", "02", "03", "06", "07"}
+
+
 def _heading(agency, when, number: str) -> dict:
-    """What every form prints above its title: issuing unit, place and date, form number."""
-    # parent_id first: an agency without a parent costs no query (the page selector loads
-    # agency but not agency__parent).
-    parent = agency.parent.name if agency.parent_id else ""
-    return {"agency": agency, "parent_name": parent, "place_date": _place_date(agency, when),
+    """What every form prints above its title: issuing unit under its parent, place and date, form number.
+    At commune level the desk's forms are the commune centre's, under the people's committee (item 7)."""
+    unit = agency.one_stop_name if number in DESK_FORMS else agency.name
+    if unit != agency.name:
+        parent = agency.name
+    else:
+        # parent_id first: an agency without a parent costs no query (the page selector loads
+        # agency but not agency__parent).
+        parent = agency.parent.name if agency.parent_id else ""
+    return {"agency": agency, "unit_name": unit, "parent_name": parent, "place_date": _place_date(agency, when),
             "footer": f"Mẫu số {number} – {CIRCULAR}", "copies": [""]}
 
 
@@ -182,7 +192,8 @@ def _register_entry(dossier) -> tuple[str, str]:
 def _return_place(dossier) -> str:
     agency = dossier.agency
     if dossier.return_method == ReturnMethod.COUNTER:
-        where = f"Bộ phận tiếp nhận và trả kết quả – {agency.name}"
+        where = agency.one_stop_name if agency.one_stop_name != agency.name else \
+            f"Bộ phận tiếp nhận và trả kết quả – {agency.name}"
         return f"{where}, {agency.address}" if agency.address else where
     label = dossier.get_return_method_display()
     return f"{label}, địa chỉ: {dossier.return_address}" if dossier.return_address else label

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from dossiers import documents, selectors, services
 
-from .conftest import vn
+from .conftest import make_intake, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,53 @@ def test_an_online_receipt_gives_the_day_accepted_and_says_when_it_was_submitted
 def test_a_counter_receipt_has_no_submission_line(frozen, received, receptionist):
     text = _flat(documents.receipt_pdf(_page(received, receptionist)))
     assert "nộp trực tuyến lúc" not in text
+
+
+# --------------------------------------------------------------------------- item 7
+
+
+def _heading_lines(pdf: bytes) -> list[str]:
+    lines = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    return [line.strip() for line in lines[:6]]
+
+
+def test_a_communes_desk_forms_are_issued_by_its_centre_under_its_peoples_committee(frozen, received, receptionist,
+                                                                                     variant):
+    """Decree 118/2025: the commune's one-stop unit is its public-administration service centre."""
+    page = _page(received, receptionist)
+    for pdf in (documents.receipt_pdf(page), documents.control_slip_pdf(page)):
+        heading = " ".join(_heading_lines(pdf))
+        assert "ỦY BAN NHÂN DÂN PHƯỜNG HẠC THÀNH" in heading
+        assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG HẠC THÀNH" in heading
+        assert heading.index("ỦY BAN NHÂN DÂN PHƯỜNG") < heading.index("TRUNG TÂM PHỤC VỤ")
+    receipt = _flat(documents.receipt_pdf(page))
+    assert "Trung tâm Phục vụ hành chính công phường Hạc Thành tiếp nhận hồ sơ của:" in receipt
+    refused = services.dossier_refuse_intake(actor=receptionist, intake=make_intake(variant),
+                                             reason="Không thuộc thẩm quyền")
+    refusal = _flat(documents.refusal_pdf(_page(refused, receptionist)))
+    assert "Trung tâm Phục vụ hành chính công phường Hạc Thành tiếp nhận hồ sơ của:" in refusal
+
+
+def test_the_province_centre_stays_its_own_unit_under_the_provinces_committee(frozen, variant):
+    from mocua.accounts.models import Level, Role
+
+    from ..factories import AgencyFactory, UserFactory
+
+    province = AgencyFactory(code="000.00.00.H56", name="Ủy ban nhân dân tỉnh Thanh Hóa", level=Level.PROVINCE)
+    centre = AgencyFactory(code="000.00.21.H56", name="Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa",
+                           level=Level.PROVINCE, parent=province)
+    variant.procedure.agencies.add(centre)
+    clerk = UserFactory(agency=centre, role=Role.RECEPTION, username="tiepnhan.tinh")
+    dossier = services.dossier_receive(actor=clerk, intake=make_intake(variant))
+    heading = " ".join(_heading_lines(documents.receipt_pdf(_page(dossier, clerk))))
+    assert "ỦY BAN NHÂN DÂN TỈNH THANH HÓA" in heading
+    assert "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH THANH HÓA" in heading
+
+
+def test_the_apology_is_the_peoples_committees_own(frozen, processing, leader):
+    """Mẫu 04 is signed by the head of the agency: its header is the committee, not the centre."""
+    from dossiers import apology
+
+    apology.dossier_reschedule(dossier=processing, actor=leader, new_due_at=vn(2026, 3, 10, 17, 0), reason="Xác minh")
+    heading = " ".join(_heading_lines(documents.apology_pdf(_page(processing, leader))))
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG HẠC THÀNH" in heading and "TRUNG TÂM" not in heading
