@@ -108,7 +108,7 @@ class DossierDocumentOutput(OutputSerializer):
 class DossierFeeOutput(OutputSerializer):
     class Meta:
         model = DossierFee
-        fields = ["kind", "name", "amount", "collected"]
+        fields = ["kind", "name", "amount", "unit", "collected"]
 
 
 class DossierStepOutput(OutputSerializer):

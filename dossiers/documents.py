@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mocua.xlsx import Table, simple_header, workbook
-from procedures.models import Channel, time_label
+from procedures.models import Channel, PaperForm, TimeUnit, time_label
 
 from . import tokens
 from .letters import dossier_letter
@@ -209,6 +209,18 @@ def _receiving_officer(dossier) -> str:
     return officer.display_name if officer else ""
 
 
+def _receipt_time_limit(dossier) -> str:
+    """Line 3 of Mẫu 01. A same-day procedure received after its cut-off is done "trong ngày làm việc tiếp
+    theo, nếu tiếp nhận yêu cầu sau 15 giờ" (domain-vn §5.1): the line says so, as the appointment does."""
+    cutoff = dossier.same_day_cutoff
+    if dossier.time_unit != TimeUnit.SAME_DAY or not cutoff or not dossier.received_at:
+        return time_label(dossier.time_limit, dossier.time_unit)
+    if _local(dossier.received_at).time() <= cutoff:
+        return "Trong ngày"
+    hour = f"{cutoff.hour} giờ" + (f" {cutoff.minute:02d} phút" if cutoff.minute else "")
+    return f"Trong ngày làm việc tiếp theo (hồ sơ tiếp nhận sau {hour})"
+
+
 def receipt_pdf(dossier) -> bytes:
     """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: two copies, one per page."""
     url = tokens.lookup_url(dossier)
@@ -218,7 +230,7 @@ def receipt_pdf(dossier) -> bytes:
         **_dossier_context(dossier, dossier.received_at, "01"),
         "copies": RECEIPT_COPIES, "papers": _intake_papers(dossier), "fees": fees,
         "fees_collected": sum(f.collected for f in fees),
-        "time_limit": time_label(dossier.time_limit, dossier.time_unit),
+        "time_limit": _receipt_time_limit(dossier),
         "received": vn_time(dossier.received_at), "due": vn_time(dossier.due_at),
         # Online: received when accepted; the code keeps the day it was submitted (issue 21, item 6).
         "submitted": vn_time(dossier.submitted_at) if dossier.channel == Channel.ONLINE and dossier.submitted_at
@@ -233,11 +245,28 @@ def receipt_pdf(dossier) -> bytes:
 # --------------------------------------------------------------------------- Mẫu 02
 
 
+# Mẫu 02's quantity columns: bản chính / bản sao chứng thực / bản photo.
+QUANTITY_FORMS = (PaperForm.ORIGINAL, PaperForm.CERTIFIED_COPY, PaperForm.PHOTOCOPY)
+
+
+def _missing_rows(missing: list[str], papers) -> list[dict]:
+    """Each paper asked for, its quantity under its form when the dossier's list of papers names it
+    (the columns stay blank for the officer's pen when the line is free text)."""
+    known = {paper.name.strip().casefold(): paper for paper in papers}
+    rows = []
+    for name in missing:
+        paper = known.get(name.strip().casefold())
+        rows.append({"name": name, "counts": [f"{paper.quantity:02d}" if paper and paper.form == form else ""
+                                              for form in QUANTITY_FORMS]})
+    return rows
+
+
 def supplement_pdf(dossier) -> bytes:
     """Mẫu 02 during handling: the papers asked for and the reason; the clock is stopped."""
     event = _last_event(dossier, "request_supplement")
     when = event.at if event else dossier.paused_at
-    context = {**_dossier_context(dossier, when, "02"), "missing": dossier.missing_papers,
+    context = {**_dossier_context(dossier, when, "02"),
+               "missing": _missing_rows(dossier.missing_papers, dossier.documents.all()),
                "reason": event.note if event else dossier.reason, "paused_from": vn_date(when) if when else "",
                "officer": _officer_contact(event.actor if event else dossier.holder, dossier.agency)}
     return _render("supplement.html", context)
@@ -248,7 +277,8 @@ def guidance_pdf(guidance) -> bytes:
     applicant = {"name": guidance.applicant_name, "address": guidance.applicant_address,
                  "phone": guidance.applicant_phone, "email": guidance.applicant_email}
     context = {**_heading(guidance.agency, guidance.created_at, "02"), "applicant": applicant,
-               "request": _request(guidance.procedure.name, guidance.variant_name), "missing": guidance.missing_papers,
+               "request": _request(guidance.procedure.name, guidance.variant_name),
+               "missing": _missing_rows(guidance.missing_papers, []),
                "reason": guidance.reason, "officer": _officer_contact(guidance.officer, guidance.agency)}
     return _render("supplement.html", context)
 
@@ -281,8 +311,17 @@ def apology_pdf(dossier) -> bytes:
     context = {**_dossier_context(dossier, event.at if event else None, "04"),
                "received": vn_date(dossier.received_at),
                "old_due": vn_time(dt.datetime.fromisoformat(old_due) if old_due else None),
-               "new_due": vn_time(dossier.due_at), "reason": event.note if event else dossier.reason}
+               "new_due": vn_time(dossier.due_at), "reason": event.note if event else dossier.reason,
+               "signer": _signer(event.actor if event else None)}
     return _render("apology.html", context)
+
+
+def _signer(user) -> dict:
+    """The leader who issued it, under their title; a deputy signs for the head ("KT. CHỦ TỊCH",
+    Decree 30/2020 Art 13)."""
+    title = (user.title if user else "").strip()
+    head = title[4:] if title.casefold().startswith("phó ") else ""
+    return {"name": user.display_name if user else "", "title": title, "for_head": head}
 
 
 # --------------------------------------------------------------------------- Mẫu 05

@@ -378,7 +378,7 @@ def _copy_fees(dossier: Dossier, intake: Intake) -> None:
         if collected < 0 or collected > fee.amount * 1000:
             raise DomainError(f"Số tiền đã thu của “{fee.name}” không hợp lệ.", field="fees")
     _loaded(dossier, fees=DossierFee.objects.bulk_create(
-        DossierFee(dossier=dossier, kind=f.kind, name=f.name, amount=f.amount,
+        DossierFee(dossier=dossier, kind=f.kind, name=f.name, amount=f.amount, unit=f.unit,
                    collected=intake.fees_collected.get(f.pk, 0)) for f in fees))
 
 

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from dossiers import documents, selectors, services
@@ -93,3 +94,96 @@ def test_the_apology_is_the_peoples_committees_own(frozen, processing, leader):
     apology.dossier_reschedule(dossier=processing, actor=leader, new_due_at=vn(2026, 3, 10, 17, 0), reason="Xác minh")
     heading = " ".join(_heading_lines(documents.apology_pdf(_page(processing, leader))))
     assert "ỦY BAN NHÂN DÂN PHƯỜNG HẠC THÀNH" in heading and "TRUNG TÂM" not in heading
+
+
+# --------------------------------------------------------------------------- item 8
+
+
+def test_the_supplement_request_has_its_number_line_and_quantity_columns(frozen, processing, specialist):
+    """Mẫu 02: "Số: …" and TT | Thành phần | Số lượng (bản chính / bản sao chứng thực / bản photo). A paper of
+    the dossier's list shows its quantity under its form; a free-text line leaves the columns to the pen."""
+    from procedures.models import PaperForm
+
+    paper = processing.documents.get(name="Tờ khai theo mẫu")
+    paper.form, paper.quantity = PaperForm.CERTIFIED_COPY, 2
+    paper.save()
+    services.dossier_request_supplement(dossier=processing, actor=specialist,
+                                        missing_papers=["Tờ khai theo mẫu", "Giấy xác nhận nơi cư trú"],
+                                        reason="Thiếu giấy tờ")
+    dossier = _page(processing, specialist)
+
+    assert documents._missing_rows(dossier.missing_papers, dossier.documents.all()) == [
+        {"name": "Tờ khai theo mẫu", "counts": ["", "02", ""]},
+        {"name": "Giấy xác nhận nơi cư trú", "counts": ["", "", ""]}]
+    text = _flat(documents.supplement_pdf(dossier))
+    assert f"Số: ……/{dossier.code}" in text.replace("/ ", "/")  # the code may wrap in the narrow column
+    assert "Số lượng" in text and "Bản chính" in text and "Bản sao chứng thực" in text and "Bản photo" in text
+    assert "1 Tờ khai theo mẫu 02" in text
+
+
+def test_the_apology_has_its_number_line_and_is_signed_under_the_leaders_title(frozen, processing, leader):
+    """A deputy chair signs for the chair: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020), not a bare
+    "THỦ TRƯỞNG CƠ QUAN"."""
+    from dossiers import apology
+
+    leader.title = "Phó Chủ tịch"
+    leader.save()
+    apology.dossier_reschedule(dossier=processing, actor=leader, new_due_at=vn(2026, 3, 10, 17, 0), reason="Xác minh")
+    text = _flat(documents.apology_pdf(_page(processing, leader)))
+
+    assert "Số: ……/……" in text
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text and leader.display_name in text
+    assert "THỦ TRƯỞNG CƠ QUAN" not in text
+
+
+def test_a_fee_keeps_its_unit_on_the_receipt_and_the_page(frozen, variant, receptionist, client):
+    fee = variant.fees.get()
+    fee.amount, fee.unit = 2000, "/trang"
+    fee.save()
+    dossier = services.dossier_receive(actor=receptionist, intake=make_intake(variant))
+
+    assert dossier.fees.get().unit == "/trang"
+    assert "Lệ phí 2.000 đồng/trang" in _flat(documents.receipt_pdf(_page(dossier, receptionist)))
+    client.force_login(receptionist)
+    assert "2.000 đồng/trang" in client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+
+
+@pytest.mark.parametrize(("moment", "line", "due"), [
+    # Mon 02/03/2026: before the cut-off the day itself; after it the next working day (Tue 03/03).
+    (vn(2026, 3, 2, 14, 0), "3. Thời gian giải quyết hồ sơ theo quy định là: Trong ngày 4.",
+     "17 giờ 00 phút, ngày 02 tháng 3 năm 2026"),
+    (vn(2026, 3, 2, 15, 0), "3. Thời gian giải quyết hồ sơ theo quy định là: Trong ngày 4.",
+     "17 giờ 00 phút, ngày 02 tháng 3 năm 2026"),
+    (vn(2026, 3, 2, 15, 30), "3. Thời gian giải quyết hồ sơ theo quy định là: Trong ngày làm việc tiếp theo "
+     "(hồ sơ tiếp nhận sau 15 giờ) 4.", "17 giờ 00 phút, ngày 03 tháng 3 năm 2026"),
+])
+def test_a_same_day_receipt_after_the_cut_off_says_the_next_working_day(frozen, agency, receptionist, moment, line,
+                                                                         due):
+    from procedures.models import TimeUnit
+
+    from ..factories import full_variant
+
+    variant = full_variant(code="1.000894", name="Đăng ký kết hôn", time_limit="1", unit=TimeUnit.SAME_DAY)
+    variant.procedure.agencies.add(agency)
+    frozen.set(moment)
+    dossier = services.dossier_receive(actor=receptionist, intake=make_intake(variant))
+    text = _flat(documents.receipt_pdf(_page(dossier, receptionist)))
+
+    assert line in text
+    assert f"5. Thời gian trả kết quả giải quyết hồ sơ: {due}" in text
+
+
+def test_status_labels_are_the_national_portals_names():
+    """domain-vn §2.3 table A, by portal code; "refused" is code 3 at intake and a refusal after appraisal."""
+    from dossiers.workflow import Status
+
+    national = {1: "Mới đăng ký", 2: "Được tiếp nhận", 4: "Đang xử lý", 5: "Yêu cầu bổ sung giấy tờ",
+                6: "Yêu cầu thực hiện nghĩa vụ tài chính", 7: "Công dân yêu cầu rút hồ sơ", 8: "Dừng xử lý",
+                9: "Đã xử lý xong", 10: "Đã trả kết quả"}
+    codes = {Status.SUBMITTED: 1, Status.RECEIVED: 2, Status.PROCESSING: 4, Status.AWAITING_SUPPLEMENT: 5,
+             Status.AWAITING_PAYMENT: 6, Status.WITHDRAWN: 7, Status.STOPPED: 8, Status.RESULT_READY: 9,
+             Status.RETURNED: 10}
+    assert {status.label for status in codes} == set(national.values())
+    for status, code in codes.items():
+        assert status.label == national[code]
+    assert Status.REFUSED.label.startswith("Không được tiếp nhận")

@@ -376,7 +376,7 @@ def test_the_dossier_page_shows_its_data_and_exactly_the_allowed_actions(frozen,
 
 def test_the_timeline_speaks_vietnamese(frozen, processing, as_user, specialist):
     html = as_user(specialist).get(page(processing.code)).content.decode()
-    assert "Tiếp nhận hồ sơ" in html and "Chuyển xử lý: Đã tiếp nhận → Đang xử lý" in html
+    assert "Tiếp nhận hồ sơ" in html and "Chuyển xử lý: Được tiếp nhận → Đang xử lý" in html
     assert "hand_over" not in html.split("Nhật ký thao tác")[1]
 
 

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import migrations, models
 
+import mocua.text
+
 # The register's year is the year of receipt in Vietnam time, as the service gives it.
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -30,6 +32,15 @@ def number_received_dossiers(apps, schema_editor):
     Dossier.objects.bulk_update(batch, ["register_year", "register_number"])
     RegisterCounter.objects.bulk_create(RegisterCounter(agency_id=agency, year=year, last=number)
                                         for (agency, year), number in last.items())
+
+
+def copy_fee_units(apps, schema_editor):
+    """The fee lines copied before the unit was: the unit of the catalogue's fee of the same variant and
+    name (issue 21, item 8: "2.000 đồng/trang")."""
+    Fee = apps.get_model("procedures", "Fee")
+    DossierFee = apps.get_model("dossiers", "DossierFee")
+    for variant, name, unit in Fee.objects.exclude(unit="").values_list("variant_id", "name", "unit"):
+        DossierFee.objects.filter(dossier__variant_id=variant, name=name, unit="").update(unit=unit)
 
 
 class Migration(migrations.Migration):
@@ -74,4 +85,15 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('agency', 'year'), name='registercounter_agency_year'),
         ),
         migrations.RunPython(number_received_dossiers, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name='dossierfee',
+            name='unit',
+            field=mocua.text.NFCCharField(blank=True, max_length=100, verbose_name='đơn vị tính'),
+        ),
+        migrations.AlterField(
+            model_name='dossier',
+            name='status',
+            field=models.CharField(choices=[('submitted', 'Mới đăng ký'), ('received', 'Được tiếp nhận'), ('refused', 'Không được tiếp nhận / từ chối giải quyết'), ('processing', 'Đang xử lý'), ('awaiting_supplement', 'Yêu cầu bổ sung giấy tờ'), ('awaiting_payment', 'Yêu cầu thực hiện nghĩa vụ tài chính'), ('withdrawn', 'Công dân yêu cầu rút hồ sơ'), ('stopped', 'Dừng xử lý'), ('result_ready', 'Đã xử lý xong'), ('returned', 'Đã trả kết quả')], max_length=24, verbose_name='trạng thái'),
+        ),
+        migrations.RunPython(copy_fee_units, migrations.RunPython.noop),
     ]
