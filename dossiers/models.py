@@ -330,7 +330,7 @@ class DossierFee(models.Model):
     name = NFCCharField(max_length=255)
     amount = models.PositiveBigIntegerField("mức thu (đồng)")
     # The catalogue's unit ("/trang", "/bản sao"): "2.000 đồng/trang" is not "2.000 đồng".
-    unit = NFCCharField("đơn vị tính", max_length=100, blank=True)
+    unit = NFCCharField("đơn vị tính", max_length=100, blank=True, default="")
     collected = models.PositiveBigIntegerField("đã thu (đồng)", default=0)
 
     class Meta:

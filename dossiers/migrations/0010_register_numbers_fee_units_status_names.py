@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dossierfee',
             name='unit',
-            field=mocua.text.NFCCharField(blank=True, max_length=100, verbose_name='đơn vị tính'),
+            field=mocua.text.NFCCharField(blank=True, default='', max_length=100, verbose_name='đơn vị tính'),
         ),
         migrations.AlterField(
             model_name='dossier',
