@@ -4,8 +4,9 @@ and one POST endpoint per move, /<code>/<move>/.
 Thin, like the HTML views: access through a selector (another agency's dossier is a 404),
 input shape through an InputSerializer, one service call, the dossier back through an
 OutputSerializer. The services decide what may happen; mocua.api.exception_handler turns
-their errors into 400 (broken rule, with `fields`), 403 (no right) and 409 (illegal move,
-supplement_once, reschedule_once, stale_version).
+their errors into 400 (broken rule, with `fields`; Mẫu 04's apology_too_late and
+apology_not_office_time), 403 (no right) and 409 (illegal move, supplement_once, reschedule_once,
+stale_version).
 """
 
 from django.urls import NoReverseMatch, reverse
