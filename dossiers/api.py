@@ -4,8 +4,9 @@ and one POST endpoint per move, /<code>/<move>/.
 Thin, like the HTML views: access through a selector (another agency's dossier is a 404),
 input shape through an InputSerializer, one service call, the dossier back through an
 OutputSerializer. The services decide what may happen; mocua.api.exception_handler turns
-their errors into 400 (broken rule, with `fields`), 403 (no right) and 409 (illegal move,
-supplement_once, reschedule_once, stale_version).
+their errors into 400 (broken rule, with `fields`; Mẫu 04's apology_too_late and
+apology_not_office_time), 403 (no right) and 409 (illegal move, supplement_once, reschedule_once,
+stale_version).
 """
 
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +24,7 @@ from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
-from . import permissions, results, selectors, services
+from . import apology, permissions, results, selectors, services
 from .models import (
     ApplicantKind,
     Dossier,
@@ -108,7 +109,7 @@ class DossierDocumentOutput(OutputSerializer):
 class DossierFeeOutput(OutputSerializer):
     class Meta:
         model = DossierFee
-        fields = ["kind", "name", "amount", "collected"]
+        fields = ["kind", "name", "amount", "unit", "collected"]
 
 
 class DossierStepOutput(OutputSerializer):
@@ -572,7 +573,7 @@ class DossierStopApi(DossierMoveApi):
 
 
 class DossierRescheduleApi(DossierMoveApi):
-    service = staticmethod(services.dossier_reschedule)
+    service = staticmethod(apology.dossier_reschedule)
 
     class InputSerializer(MoveInput):
         new_due_at = inputs.DateTime(help_text="Ngày giờ hẹn trả mới (ISO 8601)")

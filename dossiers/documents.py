@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mocua.xlsx import Table, simple_header, workbook
-from procedures.models import time_label
+from procedures.models import Channel, PaperForm, TimeUnit, time_label
 
 from . import tokens
 from .letters import dossier_letter
@@ -131,12 +131,22 @@ def _render(template: str, context: dict) -> bytes:
     return html_to_pdf(render_to_string(f"dossiers/pdf/{template}", context))
 
 
+# The forms the one-stop unit issues (intake, supplement, refusal, control slip, register); Mẫu 04 and
+# 05 are signed by the head of the agency and carry the agency's own name.
+DESK_FORMS = {"01", "02", "03", "06", "07"}
+
+
 def _heading(agency, when, number: str) -> dict:
-    """What every form prints above its title: issuing unit, place and date, form number."""
-    # parent_id first: an agency without a parent costs no query (the page selector loads
-    # agency but not agency__parent).
-    parent = agency.parent.name if agency.parent_id else ""
-    return {"agency": agency, "parent_name": parent, "place_date": _place_date(agency, when),
+    """What every form prints above its title: issuing unit under its parent, place and date, form number.
+    At commune level the desk's forms are the commune centre's, under the people's committee (item 7)."""
+    unit = agency.one_stop_name if number in DESK_FORMS else agency.name
+    if unit != agency.name:
+        parent = agency.name
+    else:
+        # parent_id first: an agency without a parent costs no query (the page selector loads
+        # agency but not agency__parent).
+        parent = agency.parent.name if agency.parent_id else ""
+    return {"agency": agency, "unit_name": unit, "parent_name": parent, "place_date": _place_date(agency, when),
             "footer": f"Mẫu số {number} – {CIRCULAR}", "copies": [""]}
 
 
@@ -172,17 +182,19 @@ def _dossier_context(dossier, when, number: str) -> dict:
 # --------------------------------------------------------------------------- Mẫu 01
 
 
-def _register_entry(code: str) -> tuple[str, str]:
-    """(Quyển số, Số thứ tự) from `{agency}-{yyMMdd}-{NNNN}`: the sequence restarts every day,
-    so the register is kept per day and the day is its book number."""
-    parts = code.rsplit("-", 2)
-    return (parts[1], parts[2]) if len(parts) == 3 else ("", "")
+def _register_entry(dossier) -> tuple[str, str]:
+    """(Quyển số, Số thứ tự): the dossier's entry in its agency's register for the year, the number
+    Mẫu 07 lists it under (blank lines to fill in by hand for a dossier without one)."""
+    if dossier.register_number is None:
+        return "", ""
+    return str(dossier.register_year), str(dossier.register_number)
 
 
 def _return_place(dossier) -> str:
     agency = dossier.agency
     if dossier.return_method == ReturnMethod.COUNTER:
-        where = f"Bộ phận tiếp nhận và trả kết quả – {agency.name}"
+        where = agency.one_stop_name if agency.one_stop_name != agency.name else \
+            f"Bộ phận tiếp nhận và trả kết quả – {agency.name}"
         return f"{where}, {agency.address}" if agency.address else where
     label = dossier.get_return_method_display()
     return f"{label}, địa chỉ: {dossier.return_address}" if dossier.return_address else label
@@ -198,17 +210,32 @@ def _receiving_officer(dossier) -> str:
     return officer.display_name if officer else ""
 
 
+def _receipt_time_limit(dossier) -> str:
+    """Line 3 of Mẫu 01. A same-day procedure received after its cut-off is done "trong ngày làm việc tiếp
+    theo, nếu tiếp nhận yêu cầu sau 15 giờ" (domain-vn §5.1): the line says so, as the appointment does."""
+    cutoff = dossier.same_day_cutoff
+    if dossier.time_unit != TimeUnit.SAME_DAY or not cutoff or not dossier.received_at:
+        return time_label(dossier.time_limit, dossier.time_unit)
+    if _local(dossier.received_at).time() <= cutoff:
+        return "Trong ngày"
+    hour = f"{cutoff.hour} giờ" + (f" {cutoff.minute:02d} phút" if cutoff.minute else "")
+    return f"Trong ngày làm việc tiếp theo (hồ sơ tiếp nhận sau {hour})"
+
+
 def receipt_pdf(dossier) -> bytes:
     """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: two copies, one per page."""
     url = tokens.lookup_url(dossier)
-    book, sequence = _register_entry(dossier.code)
+    book, sequence = _register_entry(dossier)
     fees = list(dossier.fees.all())
     context = {
         **_dossier_context(dossier, dossier.received_at, "01"),
         "copies": RECEIPT_COPIES, "papers": _intake_papers(dossier), "fees": fees,
         "fees_collected": sum(f.collected for f in fees),
-        "time_limit": time_label(dossier.time_limit, dossier.time_unit),
+        "time_limit": _receipt_time_limit(dossier),
         "received": vn_time(dossier.received_at), "due": vn_time(dossier.due_at),
+        # Online: received when accepted; the code keeps the day it was submitted (issue 21, item 6).
+        "submitted": vn_time(dossier.submitted_at) if dossier.channel == Channel.ONLINE and dossier.submitted_at
+        else "",
         "return_place": _return_place(dossier), "book": book, "sequence": sequence,
         "officer": _receiving_officer(dossier), "qr": _qr_data_uri(url), "lookup_url": url,
         "lookup_page": f"{settings.SITE_URL}/tra-cuu/",
@@ -219,11 +246,28 @@ def receipt_pdf(dossier) -> bytes:
 # --------------------------------------------------------------------------- Mẫu 02
 
 
+# Mẫu 02's quantity columns: bản chính / bản sao chứng thực / bản photo.
+QUANTITY_FORMS = (PaperForm.ORIGINAL, PaperForm.CERTIFIED_COPY, PaperForm.PHOTOCOPY)
+
+
+def _missing_rows(missing: list[str], papers) -> list[dict]:
+    """Each paper asked for, its quantity under its form when the dossier's list of papers names it
+    (the columns stay blank for the officer's pen when the line is free text)."""
+    known = {paper.name.strip().casefold(): paper for paper in papers}
+    rows = []
+    for name in missing:
+        paper = known.get(name.strip().casefold())
+        rows.append({"name": name, "counts": [f"{paper.quantity:02d}" if paper and paper.form == form else ""
+                                              for form in QUANTITY_FORMS]})
+    return rows
+
+
 def supplement_pdf(dossier) -> bytes:
     """Mẫu 02 during handling: the papers asked for and the reason; the clock is stopped."""
     event = _last_event(dossier, "request_supplement")
     when = event.at if event else dossier.paused_at
-    context = {**_dossier_context(dossier, when, "02"), "missing": dossier.missing_papers,
+    context = {**_dossier_context(dossier, when, "02"),
+               "missing": _missing_rows(dossier.missing_papers, dossier.documents.all()),
                "reason": event.note if event else dossier.reason, "paused_from": vn_date(when) if when else "",
                "officer": _officer_contact(event.actor if event else dossier.holder, dossier.agency)}
     return _render("supplement.html", context)
@@ -234,7 +278,8 @@ def guidance_pdf(guidance) -> bytes:
     applicant = {"name": guidance.applicant_name, "address": guidance.applicant_address,
                  "phone": guidance.applicant_phone, "email": guidance.applicant_email}
     context = {**_heading(guidance.agency, guidance.created_at, "02"), "applicant": applicant,
-               "request": _request(guidance.procedure.name, guidance.variant_name), "missing": guidance.missing_papers,
+               "request": _request(guidance.procedure.name, guidance.variant_name),
+               "missing": _missing_rows(guidance.missing_papers, []),
                "reason": guidance.reason, "officer": _officer_contact(guidance.officer, guidance.agency)}
     return _render("supplement.html", context)
 
@@ -267,8 +312,17 @@ def apology_pdf(dossier) -> bytes:
     context = {**_dossier_context(dossier, event.at if event else None, "04"),
                "received": vn_date(dossier.received_at),
                "old_due": vn_time(dt.datetime.fromisoformat(old_due) if old_due else None),
-               "new_due": vn_time(dossier.due_at), "reason": event.note if event else dossier.reason}
+               "new_due": vn_time(dossier.due_at), "reason": event.note if event else dossier.reason,
+               "signer": _signer(event.actor if event else None)}
     return _render("apology.html", context)
+
+
+def _signer(user) -> dict:
+    """The leader who issued it, under their title; a deputy signs for the head ("KT. CHỦ TỊCH",
+    Decree 30/2020 Art 13)."""
+    title = (user.title if user else "").strip()
+    head = title[4:] if title.casefold().startswith("phó ") else ""
+    return {"name": user.display_name if user else "", "title": title, "for_head": head}
 
 
 # --------------------------------------------------------------------------- Mẫu 05
@@ -345,7 +399,7 @@ REGISTER_COLUMNS = (  # (header, xlsx width in characters)
 
 @dataclass
 class RegisterRow:
-    number: int
+    number: int | None
     code: str
     procedure: str
     sets: int
@@ -383,12 +437,13 @@ def _register_note(dossier) -> str:
 
 
 def register_rows(dossiers) -> list[RegisterRow]:
-    """One row of Mẫu 07 per dossier, in the caller's order; times in local time."""
+    """One row of Mẫu 07 per dossier, in the caller's order; times in local time. "TT" is the dossier's
+    number in the year's register, the one its receipt (Mẫu 01) prints."""
     rows = []
-    for number, d in enumerate(dossiers, start=1):
+    for d in dossiers:
         address_phone = "; ".join(p for p in (d.owner_address or d.applicant_address, d.applicant_phone) if p)
         rows.append(RegisterRow(
-            number=number, code=d.code, procedure=_request(d.procedure_name, d.variant_name), sets=d.sets,
+            number=d.register_number, code=d.code, procedure=_request(d.procedure_name, d.variant_name), sets=d.sets,
             applicant=d.owner_display, address_phone=address_phone, handling_agency=d.agency.name,
             received_at=d.received_at and _local(d.received_at), due_at=d.due_at and _local(d.due_at),
             returned_at=d.returned_at and _local(d.returned_at), return_method=d.get_return_method_display(),
@@ -397,7 +452,9 @@ def register_rows(dossiers) -> list[RegisterRow]:
 
 
 def _register_title(start: dt.date, end: dt.date) -> str:
-    return f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
+    """The book (the year's register) and the days; "TT" numbers run through the book."""
+    books = str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    return f"Quyển số {books}. Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
 
 
 def register_pdf(agency, start: dt.date, end: dt.date, dossiers) -> bytes:

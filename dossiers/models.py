@@ -91,6 +91,12 @@ class Dossier(models.Model):
     # statistics use it. due_at is the appointment the citizen holds (an apology may move it).
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField("ngày tiếp nhận", null=True, blank=True)
+    # The entry in the agency's register (Sổ theo dõi hồ sơ, Mẫu 06/07) for the year of receipt, given
+    # when the dossier is received: the book is the year, the number runs through it (RegisterCounter).
+    # Mẫu 01 prints it and Mẫu 07 lists it. A dossier never received (refused at intake, an online
+    # submission not accepted) has no entry on either.
+    register_year = models.PositiveSmallIntegerField("quyển số", null=True, blank=True)
+    register_number = models.PositiveIntegerField("số thứ tự", null=True, blank=True)
     legal_due_at = models.DateTimeField("hạn theo quy định", null=True, blank=True)
     due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
     rescheduled_at = models.DateTimeField(null=True, blank=True)
@@ -184,6 +190,11 @@ class Dossier(models.Model):
             # The staff search (selectors.dossier_search, LIKE '%word%') uses a pg_trgm GIN index on
             # search_text, created on PostgreSQL only by the initial migration's SQL; the search for an
             # applicant's whole name a b-tree on (agency, selectors.NameKey, recency), likewise.
+        ]
+        constraints = [
+            # one register entry per number (the counter's row lock makes them; this keeps them)
+            models.UniqueConstraint(fields=["agency", "register_year", "register_number"],
+                                    name="dossier_register_entry"),
         ]
 
     def __str__(self) -> str:
@@ -320,6 +331,8 @@ class DossierFee(models.Model):
     kind = models.CharField(max_length=8, choices=FeeKind.choices)
     name = NFCCharField(max_length=255)
     amount = models.PositiveBigIntegerField("mức thu (đồng)")
+    # The catalogue's unit ("/trang", "/bản sao"): "2.000 đồng/trang" is not "2.000 đồng".
+    unit = NFCCharField("đơn vị tính", max_length=100, blank=True, default="")
     collected = models.PositiveBigIntegerField("đã thu (đồng)", default=0)
 
     class Meta:
@@ -564,6 +577,20 @@ class CodeCounter(models.Model):
 
     def __str__(self):
         return f"{self.agency_id} {self.day:%d/%m/%Y}: {self.last}"
+
+
+class RegisterCounter(models.Model):
+    """The last number of an agency's register in a year (Dossier.register_number)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="registercounter_agency_year")]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.year}: {self.last}"
 
 
 class IntakeGuidance(models.Model):

@@ -41,7 +41,7 @@ RULES = {
     "withdraw": lambda user, dossier: user.role in COUNTER,
     # Mẫu 05 and Mẫu 04 are signed by the head of the agency.
     "stop": lambda user, dossier: user.role == Role.LEADER,
-    "reschedule": lambda user, dossier: user.role in MANAGERS,
+    "reschedule": lambda user, dossier: user.role == Role.LEADER,
     "attach": lambda user, dossier: bool(user.role),
 }
 

@@ -213,7 +213,7 @@ def dossier_register(*, user, start: dt.date, end: dt.date) -> QuerySet:
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     return (dossier_base_for_officer(user).filter(received_at__gte=since, received_at__lt=until)
-            .select_related("agency").order_by("received_at", "pk"))
+            .select_related("agency").order_by("received_at", "register_number", "pk"))  # the book's order
 
 
 # The home page's to-do list reads at most this many of the officer's own dossiers to tell due-soon

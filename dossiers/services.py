@@ -32,6 +32,7 @@ from .models import (
     DossierFee,
     DossierStep,
     IntakeGuidance,
+    RegisterCounter,
     ReturnMethod,
     Timeliness,
 )
@@ -190,18 +191,22 @@ def _new_pin() -> str:
     return "".join(secrets.choice(PIN_ALPHABET) for _ in range(PIN_LENGTH))
 
 
-def _next_code(agency, day: dt.date) -> str:
-    """`{agency identifier}-{yyMMdd}-{NNNN}`; the upsert holds the counter row's lock until
-    commit, so concurrent intakes at one agency get distinct numbers."""
-    table = CodeCounter._meta.db_table
+def _next_number(counter, agency, period_column: str, period) -> int:
+    """The counter row's next number (CodeCounter per day, RegisterCounter per year); the upsert
+    holds the row's lock until commit, so concurrent intakes at one agency get distinct numbers."""
+    table = counter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency.pk, day],
+            f"INSERT INTO {table} (agency_id, {period_column}, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, {period_column}) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [agency.pk, period],
         )
-        number = cursor.fetchone()[0]
-    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+        return cursor.fetchone()[0]
+
+
+def _next_code(agency, day: dt.date) -> str:
+    """`{agency identifier}-{yyMMdd}-{NNNN}`."""
+    return f"{agency.code}-{day:%y%m%d}-{_next_number(CodeCounter, agency, 'day', day):04d}"
 
 
 def _search_text(dossier: Dossier) -> str:
@@ -375,14 +380,15 @@ def _copy_fees(dossier: Dossier, intake: Intake) -> None:
         if collected < 0 or collected > fee.amount * 1000:
             raise DomainError(f"Số tiền đã thu của “{fee.name}” không hợp lệ.", field="fees")
     _loaded(dossier, fees=DossierFee.objects.bulk_create(
-        DossierFee(dossier=dossier, kind=f.kind, name=f.name, amount=f.amount,
+        DossierFee(dossier=dossier, kind=f.kind, name=f.name, amount=f.amount, unit=f.unit,
                    collected=intake.fees_collected.get(f.pk, 0)) for f in fees))
 
 
 def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep:
     """The dossier is received now (at the counter, or an online submission accepted): its clock
     starts and it is added to Biểu 06's received figures (DossierDayFigures)."""
-    dossier.received_at = now
+    dossier.received_at, dossier.register_year = now, timezone.localdate(now).year
+    dossier.register_number = _next_number(RegisterCounter, dossier.agency, "year", dossier.register_year)
     added = ["new_online" if dossier.channel == Channel.ONLINE else "new_offline"]
     if dossier.channel == Channel.POST:
         added.append("new_post")
@@ -392,7 +398,8 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, _postal_start(dossier, now))
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                       due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
-    dossier.save(update_fields=["received_at", "legal_due_at", "due_at", *STEP_FIELDS])
+    dossier.save(update_fields=["received_at", "register_year", "register_number", "legal_due_at", "due_at",
+                                *STEP_FIELDS])
     return step
 
 
@@ -700,27 +707,6 @@ def dossier_return(*, dossier: Dossier, actor: User, collected_by: str = "", col
     _finish_step(dossier, now)
     dossier.holder, dossier.step_due_at, dossier.step_started_at = None, None, None
     dossier.save(update_fields=["holder", "step_due_at", "step_started_at"])
-    return dossier
-
-
-@transaction.atomic
-def dossier_reschedule(*, dossier: Dossier, actor: User, new_due_at: dt.datetime, reason: str,
-                       expected_version: int | None = None, now: dt.datetime | None = None) -> Dossier:
-    """Apologise and give a new appointment (Mẫu 04), once. The statutory due time is kept."""
-    dossier = _lock(dossier, expected_version)
-    _check(dossier, "reschedule", actor)  # while handled, once only (the workflow row)
-    reason = _required(reason, "Cần nêu lý do chậm trả kết quả.", "reason")
-    now = now or timezone.now()
-    if new_due_at <= now or (dossier.due_at and new_due_at <= dossier.due_at):
-        raise DomainError("Ngày hẹn mới phải sau thời điểm hiện tại và sau ngày hẹn cũ.", field="new_due_at")
-    old = dossier.due_at
-    dossier.due_at, dossier.rescheduled_at, dossier.version = new_due_at, now, dossier.version + 1
-    _record(dossier, action="reschedule", to=dossier.status, actor=actor, now=now, note=reason,
-            old_due_at=old.isoformat() if old else None, new_due_at=new_due_at.isoformat())
-    dossier.reason = reason
-    ensure_fits(dossier, fields=("reason",))
-    dossier.save(update_fields=["due_at", "rescheduled_at", "reason", "version", "updated_at"])
-    notices.applicant_rescheduled(dossier)
     return dossier
 
 

@@ -18,7 +18,7 @@ from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures import catalogue
 from procedures.models import Channel, ProcedureVariant
 
-from . import clock, documents, forms, issued, letters, outbox, permissions, results, selectors, services
+from . import apology, clock, documents, forms, issued, letters, outbox, permissions, results, selectors, services
 from .models import DossierDocument, IntakeGuidance, IssuedForm, Message, ResultFile
 from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, available, moves_in_order, next_step_of
 
@@ -43,7 +43,7 @@ MOVES = {
     "return": (forms.ReturnForm, services.dossier_return),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
     "stop": (forms.ReasonForm, services.dossier_stop),
-    "reschedule": (forms.RescheduleForm, services.dossier_reschedule),
+    "reschedule": (forms.RescheduleForm, apology.dossier_reschedule),
 }
 
 PDFS = {
@@ -204,6 +204,10 @@ def dossier_detail(request, code: str):
     actions = permissions.allowed_actions(request.user, dossier)
     if letter and available("hand_letter", dossier) and permissions.may(request.user, dossier, "hand_letter"):
         actions.append("hand_letter")
+    # Past the last moment for Mẫu 04 (Art 19(9)) the dossier is late: the page says so, no button.
+    apology_closed = available("reschedule", dossier) and not apology.issue_in_time(dossier, timezone.now())
+    if apology_closed:
+        actions = [action for action in actions if action != "reschedule"]
     # The move that fits the step first (open), the rest after it (issue 22, item 5).
     actions = moves_in_order(actions, dossier)
     move_forms = []
@@ -225,6 +229,7 @@ def dossier_detail(request, code: str):
         "attach_form": forms.AttachForm() if permissions.may(request.user, dossier, "attach") else None,
         "print_now": print_now, "printable": printable, "events": _labelled_events(dossier),
         "issued_forms": issued_forms, "reprints": _reprints(dossier, issued_forms),
+        "apology_closed": apology_closed,
         "letter": letter[0] if letter else None,
         "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
     })

@@ -14,15 +14,18 @@ from mocua.errors import ConflictError
 
 
 class Status(models.TextChoices):
+    # The names of the National Public Service Portal's statuses (domain-vn §2.3, table A), except
+    # "refused", which is two of them: 3 "Không được tiếp nhận" at intake, and a refusal after appraisal,
+    # which ends handling (9); the label says both (portal_code tells them apart for export).
     SUBMITTED = "submitted", "Mới đăng ký"
-    RECEIVED = "received", "Đã tiếp nhận"
+    RECEIVED = "received", "Được tiếp nhận"
     REFUSED = "refused", "Không được tiếp nhận / từ chối giải quyết"
     PROCESSING = "processing", "Đang xử lý"
     AWAITING_SUPPLEMENT = "awaiting_supplement", "Yêu cầu bổ sung giấy tờ"
-    AWAITING_PAYMENT = "awaiting_payment", "Chờ thực hiện nghĩa vụ tài chính"
-    WITHDRAWN = "withdrawn", "Công dân rút hồ sơ"
+    AWAITING_PAYMENT = "awaiting_payment", "Yêu cầu thực hiện nghĩa vụ tài chính"
+    WITHDRAWN = "withdrawn", "Công dân yêu cầu rút hồ sơ"
     STOPPED = "stopped", "Dừng xử lý"
-    RESULT_READY = "result_ready", "Đã có kết quả, chờ trả"
+    RESULT_READY = "result_ready", "Đã xử lý xong"
     RETURNED = "returned", "Đã trả kết quả"
 
 

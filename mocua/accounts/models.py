@@ -56,6 +56,18 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def one_stop_name(self) -> str:
+        """The unit that receives and returns its dossiers: at commune level the commune's public-administration
+        service centre (Decree 118/2025), under its people's committee; elsewhere the agency itself (the
+        province's centre is an agency of its own)."""
+        if self.level != Level.COMMUNE:
+            return self.name
+        place = self.name
+        for prefix in ("Ủy ban nhân dân ", "UBND "):
+            place = place.removeprefix(prefix)
+        return f"Trung tâm Phục vụ hành chính công {place}"
+
 
 class Department(models.Model):
     """A section inside an agency (phòng, ban, bộ phận)."""

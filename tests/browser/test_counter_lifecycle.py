@@ -112,7 +112,7 @@ def test_counter_intake_to_returned(open_page, catalogue, staff, agency):
     code = counter.locator("h1.code").inner_text()
     assert re.fullmatch(rf"{re.escape(agency.code)}-\d{{6}}-0001", code)
     expect(counter.locator(".messages")).to_contain_text(f"Đã tiếp nhận hồ sơ {code}.")
-    status_is(counter, "Đã tiếp nhận")
+    status_is(counter, "Được tiếp nhận")
     dossier = Dossier.objects.get(code=code)
     assert (dossier.applicant_name, dossier.applicant_id_number) == ("Trần Thị Bình", "038190001234")
     assert [d.provided for d in dossier.documents.order_by("order")] == [d["mandatory"] for d in variant["documents"]]
@@ -148,7 +148,7 @@ def test_counter_intake_to_returned(open_page, catalogue, staff, agency):
     office = open_page(staff.leader)
     office.goto(f"/can-bo/ho-so/{code}/")
     move(office, "approve", result_summary="Giấy khai sinh số 15/2026")
-    status_is(office, "Đã có kết quả, chờ trả")
+    status_is(office, "Đã xử lý xong")
     rows = timeline(office)
     assert [row[0] for row in rows] == steps
     assert rows[3][1:3] == [staff.leader.full_name, staff.reception.full_name]

@@ -85,7 +85,7 @@ def test_a_signed_result_reaches_the_citizen(open_page, catalogue, staff, settin
 
     approve_with(office, signed, "Giấy khai sinh số 15/2026")
     expect(office.locator(".messages")).to_contain_text("Đã thực hiện: Phê duyệt kết quả.")
-    expect(office.locator(".status-box .badge")).to_have_text("Đã có kết quả, chờ trả")
+    expect(office.locator(".status-box .badge")).to_have_text("Đã xử lý xong")
     results = office.locator("#ket-qua-dien-tu")
     expect(results).to_contain_text(f"{dossier.code}-KQ1")
     expect(results).to_contain_text("Chữ ký số hợp lệ")

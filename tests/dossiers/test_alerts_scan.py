@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dossiers import alerts, outbox, services
+from dossiers import alerts, apology, outbox, services
 from dossiers.models import Alert, AlertKind, Message
 from mocua.accounts.models import Level, Role
 
@@ -306,12 +306,14 @@ def test_a_scan_losing_the_race_for_an_alert_writes_nothing(frozen, team, overdu
 
 
 def test_alerts_are_recorded_once_even_when_the_due_time_moves(frozen, team, overdue, leader):
-    """The apology (Mẫu 04) moves the appointment; the (dossier, step, kind) row stays unique."""
-    scan(frozen, vn(2026, 3, 6, 9, 0))
-    services.dossier_reschedule(dossier=overdue, actor=leader, new_due_at=vn(2026, 3, 10, 17, 0),
+    """The apology (Mẫu 04, in time: Wed 04/03, the dossier due Thu 05/03 17:00) moves the appointment to
+    Tue 10/03 17:00; the (dossier, step, kind) row stays unique over scans on both sides of it."""
+    scan(frozen, vn(2026, 3, 4, 9, 0))
+    apology.dossier_reschedule(dossier=overdue, actor=leader, new_due_at=vn(2026, 3, 10, 17, 0),
                                 reason="Cần xác minh thêm")
+    scan(frozen, vn(2026, 3, 11, 9, 0))
 
-    assert scan(frozen, vn(2026, 3, 11, 9, 0)) == 0
+    assert scan(frozen, vn(2026, 3, 12, 9, 0)) == 0
     assert Alert.objects.filter(kind=AlertKind.DOSSIER_OVERDUE).count() == 1
 
 

@@ -94,6 +94,7 @@ FORBIDDEN = [
     ("processing", "stop", "specialist", {"reason": "Dừng"}),
     ("received", "withdraw", "specialist", {"reason": "Công dân xin rút"}),
     ("processing", "reschedule", "specialist", {"new_due_at": NEW_DUE, "reason": "Chậm"}),
+    ("processing", "reschedule", "head", {"new_due_at": NEW_DUE, "reason": "Chậm"}),  # Mẫu 04: the leader signs
     ("processing", "request-supplement", "receptionist", {"missing_papers": ["Tờ khai"], "reason": "Thiếu"}),
 ]
 
@@ -351,6 +352,25 @@ def test_a_second_apology_is_409(frozen, processing, as_user, leader):
     assert snapshot(processing) == before
 
 
+@pytest.mark.parametrize(("moment", "new_due_at", "code", "field"), [
+    # Due Thu 05/03 17:00: on Thu at 14:00 less than one working day is left (Decree 61/2018 Art 19(9)).
+    (vn(2026, 3, 5, 14, 0), "2026-03-20T10:00:00+07:00", "apology_too_late", None),
+    # Sun 08/03 22:00: neither a working day nor office hours.
+    (vn(2026, 3, 2, 8, 0), "2026-03-08T22:00:00+07:00", "apology_not_office_time", "new_due_at"),
+])
+def test_an_apology_against_its_rules_is_400_with_its_code(frozen, processing, as_user, leader, moment, new_due_at,
+                                                           code, field):
+    frozen.set(moment)
+    before = snapshot(processing)
+    response = as_user(leader).post(url(processing.code, "reschedule"), {"new_due_at": new_due_at, "reason": "Chậm"},
+                                    format="json")
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == code
+    assert (field in data.get("fields", {})) if field else not data.get("fields")
+    assert snapshot(processing) == before
+
+
 # (state, move, actor, body, field named in the error)
 BAD_INPUT = [
     ("received", "handover", "receptionist", {}, "to_user"),
@@ -580,15 +600,16 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
 def test_intake_by_token_query_count(frozen, api, receptionist, variant, django_assert_num_queries):
     """The counter's system posting intakes: the token with its officer, agency and department (1);
     the variant, its papers, fees and steps (4); in the transaction (savepoints here): the agency
-    handles it, the code, the dossier, papers, fees, Biểu 06's day and month rows, the step, the
-    dossier's clock, the audit row and the citizen's SMS and e-mail in one INSERT (10 + 2)."""
+    handles it, the code, the dossier, papers, fees, the register's number (issue 21, item 5), Biểu 06's
+    day and month rows, the step, the dossier's clock, the audit row and the citizen's SMS and e-mail in
+    one INSERT (11 + 2)."""
     token = Token.objects.create(user=receptionist)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321",
                                                  "email": "an@example.com"}}
     api.post(LIST, body, format="json")  # the first of the day inserts the code counter's row
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = api.post(LIST, body, format="json")
 
     assert response.status_code == 201

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from dossiers import services
-from dossiers.models import CodeCounter, Dossier, DossierEvent
+from dossiers.models import CodeCounter, Dossier, DossierEvent, RegisterCounter
 from dossiers.workflow import Status
 from mocua.accounts.models import User
 from mocua.errors import ConflictError
@@ -76,6 +76,10 @@ def test_twenty_parallel_intakes_get_twenty_distinct_codes(frozen, receptionist,
     assert codes == [f"000.17.22.H56-260302-{n:04d}" for n in range(1, 21)]
     assert Dossier.objects.filter(code__in=codes).count() == 20
     assert CodeCounter.objects.get(agency=receptionist.agency).last == 20
+    # The register's entries too (issue 21, item 5): 1 to 20 in the year's book, each once.
+    assert sorted(d.register_number for d in results.values()) == list(range(1, 21))
+    assert {d.register_year for d in results.values()} == {2026}
+    assert RegisterCounter.objects.get(agency=receptionist.agency, year=2026).last == 20
 
 
 def test_two_leaders_approving_at_once_one_wins(frozen, processing, leader, agency, slow_moves):

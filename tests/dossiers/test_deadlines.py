@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from dossiers import services
+from dossiers import apology, services
 from dossiers.models import Dossier
 from mocua import workcalendar
 from procedures.models import TimeUnit
@@ -166,18 +166,18 @@ def test_supplement_restarts_the_clock_where_the_deployment_says_so(waiting, rec
     assert dossier.step_due_at == vn(2026, 3, 6, 14, 50)
 
 
-def test_restart_keeps_a_later_appointment_given_by_an_apology(waiting, receptionist, head, settings):
+def test_restart_keeps_a_later_appointment_given_by_an_apology(waiting, receptionist, leader, settings):
     settings.SUPPLEMENT_CLOCK = "restart"
-    services.dossier_reschedule(dossier=waiting, actor=head, new_due_at=vn(2026, 3, 12, 17, 0), reason="Xin lỗi")
+    apology.dossier_reschedule(dossier=waiting, actor=leader, new_due_at=vn(2026, 3, 12, 17, 0), reason="Xin lỗi")
 
     dossier = services.dossier_receive_supplement(dossier=waiting, actor=receptionist)
 
     assert (dossier.legal_due_at, dossier.due_at) == (vn(2026, 3, 11, 17, 0), vn(2026, 3, 12, 17, 0))
 
 
-def test_resume_moves_an_apology_appointment_by_the_wait_too(waiting, receptionist, head, settings):
+def test_resume_moves_an_apology_appointment_by_the_wait_too(waiting, receptionist, leader, settings):
     settings.SUPPLEMENT_CLOCK = "resume"
-    services.dossier_reschedule(dossier=waiting, actor=head, new_due_at=vn(2026, 3, 10, 17, 0), reason="Xin lỗi")
+    apology.dossier_reschedule(dossier=waiting, actor=leader, new_due_at=vn(2026, 3, 10, 17, 0), reason="Xin lỗi")
 
     dossier = services.dossier_receive_supplement(dossier=waiting, actor=receptionist)
 
@@ -217,10 +217,10 @@ def test_a_supplement_wait_does_not_make_the_dossier_late(frozen, waiting, recep
 # --------------------------------------------------------------------------- apology
 
 
-def test_reschedule_moves_due_at_but_statistics_keep_the_legal_due(frozen, processing, head, leader):
+def test_reschedule_moves_due_at_but_statistics_keep_the_legal_due(frozen, processing, leader):
     assert processing.legal_due_at == processing.due_at == vn(2026, 3, 5, 17, 0)
-    frozen.set(vn(2026, 3, 5, 10, 0))
-    services.dossier_reschedule(dossier=processing, actor=head, new_due_at=vn(2026, 3, 10, 17, 0),
+    frozen.set(vn(2026, 3, 4, 10, 0))  # a working day and more before the due time (Art 19(9))
+    apology.dossier_reschedule(dossier=processing, actor=leader, new_due_at=vn(2026, 3, 10, 17, 0),
                                 reason="Cần xác minh")
     frozen.set(vn(2026, 3, 9, 10, 0))  # before the new appointment, after the statutory due
 

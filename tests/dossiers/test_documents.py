@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dossiers import documents, selectors, services, tokens
+from dossiers import apology, documents, selectors, services, tokens
 from dossiers.models import DossierStep
 from mocua.accounts.models import Absence, Role
 
@@ -79,7 +79,8 @@ def test_receipt_has_two_copies_with_code_pin_procedure_and_appointment(received
         assert _long_date(dossier.received_at) in text
         assert _long_date(dossier.due_at) in text
         assert "8.000 đồng" in text
-        assert f"Số thứ tự: {dossier.code[-4:]}" in text
+        # The first dossier of the agency's year: entry 1 of the year's book (issue 21, item 5).
+        assert f"Quyển số: {timezone.localtime(dossier.received_at).year}, Số thứ tự: 1" in text
         assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
         assert receptionist.display_name in text
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
@@ -185,7 +186,7 @@ def test_refusal_gives_the_reason(intake, receptionist):
 def test_apology_gives_the_old_and_the_new_appointment(processing, leader):
     old_due = processing.due_at
     new_due = old_due + dt.timedelta(days=3)
-    services.dossier_reschedule(dossier=processing, actor=leader, new_due_at=new_due,
+    apology.dossier_reschedule(dossier=processing, actor=leader, new_due_at=new_due,
                                 reason="Cần xác minh tại nơi cư trú")
     text = _flat(_text(documents.apology_pdf(_page(processing, leader))))
     assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN" in text

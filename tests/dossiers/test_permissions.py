@@ -3,7 +3,7 @@ actor gets ForbiddenError and the dossier does not change."""
 
 import pytest
 
-from dossiers import permissions, services
+from dossiers import apology, permissions, services
 from mocua.accounts.models import Role
 from mocua.errors import ForbiddenError
 
@@ -26,7 +26,7 @@ def _call(action, dossier, actor, to_user=None):
         "return": lambda: services.dossier_return(dossier=dossier, actor=actor, collected_by="Trần Thị Bình"),
         "withdraw": lambda: services.dossier_withdraw(dossier=dossier, actor=actor, reason="Xin rút"),
         "stop": lambda: services.dossier_stop(dossier=dossier, actor=actor, reason="Dừng"),
-        "reschedule": lambda: services.dossier_reschedule(dossier=dossier, actor=actor,
+        "reschedule": lambda: apology.dossier_reschedule(dossier=dossier, actor=actor,
                                                           new_due_at=vn(2026, 3, 20, 17, 0), reason="Xin lỗi"),
     }
     return calls[action]()
@@ -41,6 +41,7 @@ REFUSED = [
     ("stop", "processing", "head"),
     ("stop", "processing", "specialist"),
     ("stop", "processing", "reception"),
+    ("reschedule", "processing", "head"),  # Mẫu 04 is signed by the head of the agency
     ("reschedule", "processing", "specialist"),
     ("reschedule", "processing", "reception"),
     ("withdraw", "processing", "specialist"),
@@ -139,8 +140,9 @@ def test_the_holder_hands_over_and_managers_may_too(frozen, processing, speciali
     ("received", "specialist", []),
     ("received", "leader", ["hand_over", "withdraw", "stop", "reschedule"]),
     ("processing", "specialist", ["hand_over", "request_supplement", "request_payment"]),
-    ("processing", "head", ["hand_over", "request_supplement", "request_payment", "approve", "refuse", "withdraw",
-                            "reschedule"]),
+    ("processing", "head", ["hand_over", "request_supplement", "request_payment", "approve", "refuse", "withdraw"]),
+    ("processing", "leader", ["hand_over", "request_supplement", "request_payment", "approve", "refuse", "withdraw",
+                              "stop", "reschedule"]),
     ("processing", "receptionist", ["withdraw"]),
     ("awaiting_supplement", "receptionist", ["receive_supplement", "withdraw"]),
     ("awaiting_supplement", "specialist", ["receive_supplement"]),  # still the holder
@@ -155,15 +157,15 @@ def test_allowed_actions_are_the_buttons_the_officer_may_press(frozen, build_dos
     assert permissions.allowed_actions(request.getfixturevalue(who), dossier) == expected
 
 
-def test_allowed_actions_hide_a_second_supplement_and_a_second_apology(frozen, processing, specialist, head,
+def test_allowed_actions_hide_a_second_supplement_and_a_second_apology(frozen, processing, specialist, leader,
                                                                         receptionist):
     dossier = services.dossier_request_supplement(dossier=processing, actor=specialist, missing_papers=["Tờ khai"],
                                                   reason="Thiếu")
     dossier = services.dossier_receive_supplement(dossier=dossier, actor=receptionist)
-    dossier = services.dossier_reschedule(dossier=dossier, actor=head, new_due_at=vn(2026, 3, 20, 17, 0),
+    dossier = apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=vn(2026, 3, 20, 17, 0),
                                           reason="Xin lỗi")
-    assert permissions.allowed_actions(head, dossier) == [
-        "hand_over", "request_payment", "approve", "refuse", "withdraw"]
+    assert permissions.allowed_actions(leader, dossier) == [
+        "hand_over", "request_payment", "approve", "refuse", "withdraw", "stop"]
 
 
 def test_nothing_is_allowed_to_another_agency(frozen, processing, other_officer):

@@ -7,7 +7,7 @@ are in test_service_online.py, which builds the submission with dossier_submit_o
 
 import pytest
 
-from dossiers import services
+from dossiers import apology, services
 from dossiers.models import Dossier, DossierEvent
 from dossiers.workflow import ACTIONS, InvalidTransition, Status
 from mocua.errors import ConflictError
@@ -118,12 +118,12 @@ RESCHEDULABLE = ("received", "processing", "awaiting_supplement", "awaiting_paym
 
 
 @pytest.mark.parametrize("state", RESCHEDULABLE)
-def test_reschedule_from_a_state_in_handling(frozen, build_dossier, head, state):
+def test_reschedule_from_a_state_in_handling(frozen, build_dossier, leader, state):
     dossier = build_dossier(state)
     before = snapshot(dossier)
     new_due = before["due_at"].replace(day=before["due_at"].day + 5)
 
-    moved = services.dossier_reschedule(dossier=dossier, actor=head, new_due_at=new_due, reason="Cần xác minh thêm")
+    moved = apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Cần xác minh thêm")
 
     fresh = Dossier.objects.get(pk=dossier.pk)
     assert moved.status == fresh.status == state  # an apology is not a change of state
@@ -132,7 +132,7 @@ def test_reschedule_from_a_state_in_handling(frozen, build_dossier, head, state)
     assert fresh.rescheduled_at == frozen.moment
     assert fresh.version == before["version"] + 1
     event = fresh.events.latest("pk")
-    assert (event.action, event.from_status, event.to_status, event.actor) == ("reschedule", state, state, head)
+    assert (event.action, event.from_status, event.to_status, event.actor) == ("reschedule", state, state, leader)
     assert event.data == {"old_due_at": before["due_at"].isoformat(), "new_due_at": new_due.isoformat()}
 
 
@@ -142,7 +142,7 @@ def test_reschedule_refused_once_handling_has_ended(frozen, build_dossier, leade
     before = snapshot(dossier)
 
     with pytest.raises(ConflictError) as caught:
-        services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=frozen.moment.replace(month=6),
+        apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=frozen.moment.replace(month=6),
                                     reason="Xin lỗi")
 
     assert caught.value.code == "invalid_transition"

@@ -4,7 +4,7 @@ dossier_reject_online (with the reason), withdrawal, and every move that is ille
 
 import pytest
 
-from dossiers import selectors, services
+from dossiers import apology, selectors, services
 from dossiers.models import Dossier
 from dossiers.workflow import InvalidTransition, Status
 from mocua.errors import ConflictError, DomainError, ForbiddenError
@@ -105,7 +105,7 @@ def test_only_accept_reject_or_withdraw_from_submitted(submitted, receptionist, 
 def test_no_apology_before_acceptance(submitted, leader):
     before = snapshot(submitted)
     with pytest.raises(ConflictError) as caught:
-        services.dossier_reschedule(dossier=submitted, actor=leader, new_due_at=vn(2026, 3, 20, 17), reason="Xin lỗi")
+        apology.dossier_reschedule(dossier=submitted, actor=leader, new_due_at=vn(2026, 3, 20, 17), reason="Xin lỗi")
     assert caught.value.code == "invalid_transition"
     assert snapshot(submitted) == before
 

@@ -376,7 +376,7 @@ def test_the_dossier_page_shows_its_data_and_exactly_the_allowed_actions(frozen,
 
 def test_the_timeline_speaks_vietnamese(frozen, processing, as_user, specialist):
     html = as_user(specialist).get(page(processing.code)).content.decode()
-    assert "Tiếp nhận hồ sơ" in html and "Chuyển xử lý: Đã tiếp nhận → Đang xử lý" in html
+    assert "Tiếp nhận hồ sơ" in html and "Chuyển xử lý: Được tiếp nhận → Đang xử lý" in html
     assert "hand_over" not in html.split("Nhật ký thao tác")[1]
 
 
@@ -470,6 +470,9 @@ INVALID = [
     ("processing", "reschedule", "leader", {"new_due_at": "ngày mai", "reason": "Chậm"}, "Ngày giờ hẹn trả mới"),
     ("processing", "reschedule", "leader", {"new_due_at": "2026-03-01T08:00", "reason": "Chậm"},
      "Ngày hẹn mới phải sau"),
+    # Sun 08/03/2026 at 22:00 (issue 21): not a working day, not office hours.
+    ("processing", "reschedule", "leader", {"new_due_at": "2026-03-08T22:00", "reason": "Chậm"},
+     "Ngày giờ hẹn trả mới phải là ngày làm việc, trong giờ hành chính"),
 ]
 
 
@@ -886,3 +889,27 @@ def test_only_the_forms_a_dossier_has_can_be_printed(frozen, build_dossier, as_u
         assert response.status_code == (200 if number in printable else 404), number
     assert client.get(page(dossier.code, "mau-07.pdf")).status_code == 404
     assert client.get(page(dossier.code, "giay-tiep-nhan.pdf")).status_code == (200 if "01" in printable else 404)
+
+
+def test_an_apology_too_late_is_refused_with_a_message_and_changes_nothing(frozen, processing, as_user, leader):
+    """Due Thu 05/03/2026 17:00; on Thu 14:00 only 3 h of office time are left, less than one working day."""
+    frozen.set(vn(2026, 3, 5, 14, 0))
+    before = snapshot(processing)
+    response = _post(as_user(leader), processing, "reschedule", {"new_due_at": "2026-03-10T17:00", "reason": "Chậm"})
+    errors = flashed(response)
+    assert any("chậm nhất 01 ngày làm việc trước hạn giải quyết (17:00 05/03/2026)" in m for m in errors), errors
+    assert snapshot(processing) == before
+
+
+def test_a_dossier_past_the_last_moment_for_an_apology_says_it_is_late_and_offers_none(frozen, processing, as_user,
+                                                                                        leader):
+    """Due Thu 05/03 17:00: Wed 04/03 16:00 still has 8.5 h of office time (an apology is offered); Thu 09:00
+    has 6 h, less than a working day: the page says the dossier is late and the button is gone."""
+    frozen.set(vn(2026, 3, 4, 16, 0))
+    html = as_user(leader).get(page(processing.code)).content.decode()
+    assert 'id="tre-han"' not in html and "reschedule" in html
+    frozen.set(vn(2026, 3, 5, 9, 0))
+    response = as_user(leader).get(page(processing.code))
+    assert "reschedule" not in [action for action, *_ in response.context["move_forms"]]
+    html = response.content.decode()
+    assert 'id="tre-han"' in html and "hồ sơ được tính là trễ hạn" in html

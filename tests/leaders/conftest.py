@@ -22,9 +22,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 
-from dossiers import services
+from dossiers import apology, services
 from dossiers.models import Dossier
 from mocua.accounts.models import Agency, Level, Role, User
+from mocua.workcalendar import is_working_day
 from procedures.models import Channel, OnlineLevel, Procedure, TimeUnit
 from ratings.services import rating_submit
 
@@ -271,7 +272,7 @@ def _story(w: World) -> None:  # noqa: PLR0915 - one line per move reads best as
     # (due Wed 11 10:00), return step R1 Tue 15:00–Wed 11 08:00 (due Fri 13 17:00).
     w.receive("D7", "R1", "P2", vn(3, 2, 9), scanned=(1,))  # the optional paper not scanned: not digitised
     w.hand("D7", vn(3, 2, 9, 30), "R1", "S2")
-    w.move("D7", vn(3, 5, 10), services.dossier_reschedule, "H1", new_due_at=vn(3, 13, 17),
+    w.move("D7", vn(3, 5, 10), apology.dossier_reschedule, "L1", new_due_at=vn(3, 13, 17),
            reason="Cần xác minh thêm")
     w.hand("D7", vn(3, 10, 10), "S2", "L1")
     w.approve("D7", vn(3, 10, 15), "L1")
@@ -450,10 +451,17 @@ def _random_dossier(w: World, rng: random.Random, unit: str, name: str) -> None:
         if rng.random() < 0.5 or not step(services.dossier_receive_payment, clerk):
             return
     if fate == "rescheduled":
-        current = Dossier.objects.get(pk=w.dossiers[name].pk)
-        later = max(current.due_at, NOW) + dt.timedelta(days=3)
-        if not step(services.dossier_reschedule, leader, new_due_at=later, reason="Xin lỗi, hẹn lại"):
+        # Mẫu 04 only in time (a working day before the statutory due), to 17:00 of a working day;
+        # a dossier already too late for it goes on late without one.
+        current, when = Dossier.objects.get(pk=w.dossiers[name].pk), next(times)
+        if when >= NOW:
             return
+        if apology.issue_in_time(current, when):
+            later = max(current.due_at, NOW).date() + dt.timedelta(days=3)
+            while not is_working_day(later):
+                later += dt.timedelta(days=1)
+            w.move(name, when, apology.dossier_reschedule, leader,
+                   new_due_at=dt.datetime.combine(later, dt.time(17), VN), reason="Xin lỗi, hẹn lại")
     closing = {"refused": services.dossier_refuse, "withdrawn": services.dossier_withdraw,
                "stopped": services.dossier_stop}
     if fate in closing:

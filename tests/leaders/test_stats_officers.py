@@ -22,6 +22,7 @@ which is not an officer's lateness.
 
 import pytest
 
+from dossiers import apology
 from dossiers.leaders.breakdown import breakdown
 from dossiers.leaders.officers import officer_get, officer_late_steps, officer_overdue_now, officers
 from dossiers.leaders.periods import month_period
@@ -173,14 +174,15 @@ def test_overdue_now_uses_the_statutory_due_not_the_new_appointment(w, now):
 
     from .conftest import at
 
-    # Mon 06/04 09:00 S3 hands D11 to L2: the new step is due Tue 07/04 09:00 (6 h on Monday + 1.5 h), so only the
-    # dossier's statutory due (Fri 03/04 17:00) is past at NOW. L2 then apologises, new appointment 30/04.
+    # Thu 02/04 09:00 L2 apologises in time (13.5 h of office time before the statutory due, Fri 03/04 17:00),
+    # new appointment Wed 29/04. Mon 06/04 09:00 S3 hands D11 to L2: the new step is due Tue 07/04 09:00 (6 h on
+    # Monday + 1.5 h), so only the dossier's statutory due is past at NOW.
+    with at(vn(4, 2, 9)):
+        apology.dossier_reschedule(dossier=w["D11"], actor=w["L2"], new_due_at=vn(4, 29, 17), reason="Xác minh")
     with at(vn(4, 6, 9)):
         services.dossier_hand_over(dossier=w["D11"], actor=w["S3"], to_user=w["L2"])
-    with at(vn(4, 6, 9, 10)):
-        services.dossier_reschedule(dossier=w["D11"], actor=w["L2"], new_due_at=vn(4, 30, 17), reason="Xác minh")
     d11 = Dossier.objects.get(pk=w["D11"].pk)
-    assert (d11.step_due_at, d11.legal_due_at, d11.due_at) == (vn(4, 7, 9), vn(4, 3, 17), vn(4, 30, 17))
+    assert (d11.step_due_at, d11.legal_due_at, d11.due_at) == (vn(4, 7, 9), vn(4, 3, 17), vn(4, 29, 17))
     assert overdue(w, "L2") == ["D11"] and overdue(w, "S3") == []
     assert figures(w, officers(scope=scope_for(w["L2"]), period=MARCH))["L2"][3] == 1
 

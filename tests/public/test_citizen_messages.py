@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from dossiers import services, sms, tokens
+from dossiers import apology, services, sms, tokens
 from dossiers.models import Message
 
 from .conftest import make_intake
@@ -139,7 +139,7 @@ def test_the_apology_with_a_new_appointment_reaches_the_citizen(build_dossier, l
     dossier = build_dossier("processing")
     new_due = dossier.due_at + dt.timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Chờ xác minh")
+        apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Chờ xác minh")
     last = citizen_messages(dossier, Message.Channel.EMAIL)[-1]
     assert last.subject == f"Hẹn lại ngày trả kết quả hồ sơ {dossier.code}"
     assert "Chờ xác minh" in last.body

@@ -4,7 +4,7 @@ procedure, agency, dates, public timeline, what is missing, how the result comes
 import pytest
 from django.utils import timezone
 
-from dossiers import services
+from dossiers import apology, services
 from dossiers.models import ReturnMethod
 
 from .conftest import PRIVATE, look_up, unlocked
@@ -185,16 +185,30 @@ def test_a_reassignment_inside_a_step_is_not_a_second_step(client, build_dossier
 
 def test_a_late_dossier_says_it_is_late_then_shows_the_apology_and_new_appointment(client, build_dossier, leader,
                                                                                    frozen):
-    """Issue 22, item 10: two months past due, the page said a plain "Đang xử lý"."""
+    """Issue 22, item 10: two months past due, the page said a plain "Đang xử lý". Issue 21, item 3: past
+    its due time without an apology the dossier is late, and no apology can be issued any more."""
     import datetime as dt
 
-    dossier = build_dossier("processing")
-    later = frozen.set(dossier.due_at + dt.timedelta(days=60))
+    from dossiers.models import Dossier
+    from mocua.errors import DomainError
+
+    from ..dossiers.conftest import vn
+
+    dossier = build_dossier("processing")  # received Mon 02/03/2026 08:00, due Thu 05/03 17:00
+    apologised = build_dossier("processing")
+    new_due = vn(2026, 3, 10, 17, 0)  # Tue, a working day
+    apology.dossier_reschedule(dossier=apologised, actor=leader, new_due_at=new_due, reason="Chờ xác minh nơi cư trú")
+    frozen.set(dossier.due_at + dt.timedelta(days=60))
     page = html(look_up(client, dossier.code, dossier.pin))
     assert "Quá hạn" in page and "Hồ sơ đã quá hạn hẹn trả kết quả" in page
-    assert "phải gửi văn bản xin lỗi" in page
-    new_due = later + dt.timedelta(days=5)
-    services.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=new_due, reason="Chờ xác minh nơi cư trú")
+    assert "không gửi văn bản xin lỗi và hẹn lại (Mẫu 04) trước hạn" in page and "trễ hạn" in page
+    with pytest.raises(DomainError) as caught:
+        apology.dossier_reschedule(dossier=dossier, actor=leader, new_due_at=vn(2026, 5, 12, 17, 0), reason="Muộn")
+    assert caught.value.code == "apology_too_late"
+    assert Dossier.objects.get(pk=dossier.pk).rescheduled_at is None
+
+    frozen.set(vn(2026, 3, 9, 9, 0))  # past the statutory due, before the new appointment
+    dossier = apologised
     page = html(look_up(client, dossier.code, dossier.pin, ip="198.51.100.40"))
     assert "cơ quan đã xin lỗi và hẹn lại (Mẫu 04)" in page and "Chờ xác minh nơi cư trú" in page
     assert timezone.localtime(new_due).strftime("%H:%M %d/%m/%Y") in page

@@ -99,7 +99,7 @@ def test_accepting_starts_the_clock_and_the_lookup_shows_it(client, online, agen
     dossier.refresh_from_db()
     assert dossier.received_at is not None and dossier.due_at > dossier.received_at
     page = look_up(client, dossier.code, dossier.pin).content.decode()
-    assert "Đã tiếp nhận" in page and "Chưa tiếp nhận" not in page
+    assert "Được tiếp nhận" in page and "Chưa tiếp nhận" not in page  # the national status name
 
 
 def test_a_rejection_reason_reaches_the_lookup_page(client, online, agency, receptionist):
