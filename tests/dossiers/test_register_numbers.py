@@ -99,7 +99,7 @@ def test_the_data_migration_numbers_existing_dossiers_as_the_service_does(recept
 
     from django.apps import apps
 
-    migration = importlib.import_module("dossiers.migrations.0010_register_numbers_fee_units_status_names")
+    migration = importlib.import_module("dossiers.migrations.0013_register_numbers_fee_units_status_names")
     other_clerk = UserFactory(agency=other_agency, role=Role.RECEPTION, username="tiepnhan.khac")
     variant.procedure.agencies.add(other_agency)
     for moment in (vn(2026, 11, 2, 8, 0), vn(2026, 12, 31, 9, 0), vn(2027, 1, 4, 7, 0)):
