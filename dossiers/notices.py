@@ -141,3 +141,17 @@ def counter_submission_waiting(dossier: Dossier) -> int:
     # The dossier was inserted in this transaction: its key is new, one bulk INSERT for every officer.
     return outbox_add_new([fields for user in _counter_staff(dossier) for fields in user_messages(
         user, key=f"counter:{dossier.pk}:submitted", subject=subject, body=body, dossier=dossier, url=url)])
+
+
+def counter_transfer_arriving(dossier: Dossier, transfer) -> int:
+    """The receiving agency's counter officers are told that a dossier (or its result) was sent to
+    them by another agency (dossiers.transfers): they take it in from the transfers page."""
+    what = "kết quả của hồ sơ" if transfer.direction == "back" else "hồ sơ"
+    subject = f"{transfer.from_agency.name} chuyển {what} {dossier.code}"
+    body = (f"{dossier.procedure_name}, người nộp {dossier.owner_display}. Hình thức: "
+            f"{transfer.get_mode_display().lower()}; hãy tiếp nhận trên trang Hồ sơ liên cơ quan.")
+    url = reverse("dossiers:detail", args=[dossier.code])
+    officers = User.objects.filter(agency_id=transfer.to_agency_id, role=Role.RECEPTION, is_active=True)
+    return outbox_add_new([fields for user in officers for fields in user_messages(
+        user, key=f"counter:{dossier.pk}:transfer:{transfer.pk}", subject=subject, body=body, dossier=dossier,
+        url=url)])
