@@ -52,8 +52,9 @@ def ensure_receivable(desk: Agency, procedure: Procedure) -> None:
 def competent_agency(desk: Agency, procedure: Procedure, chosen: Agency | None = None) -> Agency:
     """The agency that resolves `procedure` received at `desk`; `chosen` counts only where the
     catalogue leaves a choice (several agencies), and must then be one of them."""
-    ensure_receivable(desk, procedure)
     choices = competent_choices(desk, procedure)
+    if not choices:
+        raise DomainError("Cơ quan của bạn không tiếp nhận thủ tục này.", field="variant", code="procedure_not_handled")
     if len(choices) == 1:
         return choices[0]
     if chosen is None or chosen.pk not in {agency.pk for agency in choices}:

@@ -196,6 +196,12 @@ CONFIRMED_MOVES = {"approve": "Phê duyệt kết quả của hồ sơ này?",
 def next_move(dossier) -> str | None:
     """While handled: hand over, except on the approval step (the plan's last step that is not the
     counter's), where the next move is the approval."""
+    # Between agencies (dossiers.agencies): sending it on, or taking it in, comes first.
+    state = getattr(dossier, "transfer_state", "")
+    if state in ("to_agency", "to_desk"):
+        return "receive_transfer"
+    if state == "at_desk" or (state == "at_agency" and dossier.status == Status.RESULT_READY):
+        return "transfer"
     if dossier.status in _NEXT_BY_STATUS:
         return _NEXT_BY_STATUS[dossier.status]
     if dossier.status not in (Status.RECEIVED, Status.PROCESSING):
