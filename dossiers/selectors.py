@@ -9,6 +9,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from mocua.accounts.models import Role
+from mocua.accounts.selectors import figures_scope
 from mocua.text import fold
 
 from .models import Dossier, DossierEvent, DossierStep, DossierTransfer, Timeliness, TransferState
@@ -250,7 +252,7 @@ def transfers_for_agency(*, user) -> dict[str, list]:
     (received here for another agency, or results ready to go back to the desk), dossiers on their
     way here to take in, those sent from here not yet taken in, results back here to hand over."""
     if not getattr(user, "is_officer", False):
-        return {"to_send": [], "incoming": [], "outgoing": [], "back": []}
+        return {"to_send": [], "incoming": [], "outgoing": [], "back": [], "in_flight": []}
     me = user.agency_id
     dossiers = Dossier.objects.select_related("agency", "desk").only(*TRANSFER_LIST_FIELDS).order_by("received_at",
                                                                                                       "pk")
@@ -264,4 +266,24 @@ def transfers_for_agency(*, user) -> dict[str, list]:
         "outgoing": list(transfers.filter(from_agency_id=me)[:TRANSFERS_LIMIT]),
         "back": list(dossiers.filter(desk_id=me, transfer_state=TransferState.BACK_AT_DESK,
                                      status=Status.RESULT_READY)[:TRANSFERS_LIMIT]),
+        "in_flight": transfers_in_flight(user=user),
     }
+
+
+def transfers_in_flight(*, user) -> list:
+    """For a leader whose figures cover agencies below their own (the province's leader: the whole
+    province, mocua.accounts.selectors.figures_scope), every transfer on its way between agencies of
+    that scope, the longest waiting first, each with its agencies: what is stuck where. A list of
+    transfers, not of dossiers: the leader reads who sent what to whom, not the dossiers themselves.
+    Nothing for anyone else (their own agency's are in the sections above)."""
+    if user.role not in (Role.LEADER, Role.ADMIN):
+        return []
+    ids = figures_scope(user).ids
+    if len(ids) < 2:
+        return []
+    return list(DossierTransfer.objects.filter(received_at__isnull=True)
+                .filter(Q(from_agency_id__in=ids) | Q(to_agency_id__in=ids))
+                .select_related("dossier", "from_agency", "to_agency").only(
+                    "direction", "mode", "sent_at", "due_at", "timeliness", "dossier__code",
+                    "dossier__procedure_name", "from_agency__name", "to_agency__name")
+                .order_by("sent_at", "pk")[:TRANSFERS_LIMIT])

@@ -270,3 +270,25 @@ def test_the_desk_and_the_competent_agency_read_it_nobody_else(prov, frozen):
     # The lists stay each agency's own: the desk finds the dossiers it sent on the transfers page.
     assert list(selectors.dossier_list_for_agency(user=prov.justice_leader)) == [dossier]
     assert list(selectors.dossier_list_for_agency(user=prov.a_reception)) == []
+
+
+def test_biểu_06_counts_the_transferred_dossier_at_the_resolving_agency(prov, frozen, client):
+    """The province leader's Biểu 06 by unit: the Department of Justice received and resolved it; commune
+    A, whose desk received it, has nothing (its row, if any, counts none)."""
+    dossier = _receive(prov, frozen, vn(2026, 3, 2, 10, 0))
+    frozen.set(vn(2026, 3, 2, 11, 0))
+    dossier = transfers.dossier_transfer(dossier=dossier, actor=prov.a_reception)
+    frozen.set(vn(2026, 3, 2, 14, 0))
+    dossier = transfers.dossier_receive_transfer(dossier=dossier, actor=prov.justice_reception)
+    dossier = services.dossier_hand_over(dossier=dossier, actor=prov.justice_reception,
+                                         to_user=prov.justice_specialist)
+    frozen.set(vn(2026, 3, 3, 9, 0))
+    services.dossier_approve(dossier=dossier, actor=prov.justice_leader, result_summary="Phiếu LLTP")
+    chief = UserFactory(agency=prov.p, role=Role.LEADER, username="lanhdao.tinh.t")
+    client.force_login(chief)
+    report = client.get("/lanh-dao/bieu-06/?period=month&year=2026&month=3&by=unit").context["report"]
+    rows = {row.label: row for row in report.rows}
+    justice = rows[prov.justice.name]
+    assert (justice["new_offline"], justice["resolved"], justice["resolved_early"]) == (1, 1, 1)
+    assert prov.a.name not in rows or (rows[prov.a.name]["new_offline"], rows[prov.a.name]["resolved"]) == (0, 0)
+    assert report.total["new_offline"] == 1

@@ -174,3 +174,29 @@ def test_the_schema_has_the_transfer_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/v1/dossiers/{code}/transfer/" in schema and "/api/v1/dossiers/{code}/transfer/receive/" in schema
     assert "TransferModeEnum" in schema and "competent_agency" in schema
+
+
+def test_the_province_leader_sees_the_transfers_in_flight(client, prov, sent, frozen, django_assert_num_queries):
+    from mocua.accounts.models import Role
+
+    from ..factories import UserFactory
+
+    chief = UserFactory(agency=prov.p, role=Role.LEADER, username="lanhdao.tinh.t")
+    assert _as(client, chief).get(TRANSFERS).context["in_flight"] == []
+    frozen.set(vn(2026, 3, 3, 9, 0))  # sent the day after: late (electronic, due Monday 17:00)
+    transfers.dossier_transfer(dossier=sent, actor=prov.a_reception)
+    client = _as(client, chief)
+    client.get(TRANSFERS)
+    # The user, the bell, the four sections, the agencies of the leader's scope, the transfers in it.
+    with django_assert_num_queries(8):
+        page = client.get(TRANSFERS)
+    [row] = page.context["in_flight"]
+    assert (row.dossier.code, row.from_agency, row.to_agency, row.timeliness) == (
+        sent.code, prov.a, prov.justice, "late")
+    assert "chuyển quá hạn" in page.content.decode()
+    # Another province's leader and the agencies' own leaders (no agency below them) see none.
+    q_chief = UserFactory(agency=prov.z.parent, role=Role.LEADER, username="lanhdao.tinh.q")
+    for leader in (q_chief, prov.justice_leader):
+        assert _as(client, leader).get(TRANSFERS).context["in_flight"] == []
+    # The leader reads the list, not the dossier.
+    assert _as(client, chief).get(detail(sent.code)).status_code == 404
