@@ -179,7 +179,7 @@ def _register_entry(code: str) -> tuple[str, str]:
 
 
 def _return_place(dossier) -> str:
-    agency = dossier.agency
+    agency = dossier.desk or dossier.agency  # the desk that received it hands the result back (issue 23)
     if dossier.return_method == ReturnMethod.COUNTER:
         where = f"Bộ phận tiếp nhận và trả kết quả – {agency.name}"
         return f"{where}, {agency.address}" if agency.address else where
@@ -204,6 +204,8 @@ def receipt_pdf(dossier) -> bytes:
     fees = list(dossier.fees.all())
     context = {
         **_dossier_context(dossier, dossier.received_at, "01"),
+        # Issued by the desk that received it, also for another agency (issue 23).
+        **_heading(dossier.desk or dossier.agency, dossier.received_at, "01"),
         "copies": RECEIPT_COPIES, "papers": _intake_papers(dossier), "fees": fees,
         "fees_collected": sum(f.collected for f in fees),
         "time_limit": time_label(dossier.time_limit, dossier.time_unit),

@@ -292,3 +292,19 @@ def test_biểu_06_counts_the_transferred_dossier_at_the_resolving_agency(prov, 
     assert (justice["new_offline"], justice["resolved"], justice["resolved_early"]) == (1, 1, 1)
     assert prov.a.name not in rows or (rows[prov.a.name]["new_offline"], rows[prov.a.name]["resolved"]) == (0, 0)
     assert report.total["new_offline"] == 1
+
+
+def test_the_receipt_is_the_desk_s_and_the_result_comes_back_there(prov, frozen):
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    from dossiers import documents
+
+    dossier = _receive(prov, frozen, vn(2026, 3, 2, 10, 0))
+    page = selectors.dossier_get_for_officer(user=prov.a_reception, code=dossier.code)
+    pdf = PdfReader(io.BytesIO(documents.receipt_pdf(page)))
+    text = unicodedata.normalize("NFC", " ".join(" ".join(p.extract_text() for p in pdf.pages).split()))
+    assert "Bộ phận tiếp nhận và trả kết quả – UBND xã A" in text
+    assert "Sở Tư pháp" not in text
