@@ -200,3 +200,20 @@ def test_the_province_leader_sees_the_transfers_in_flight(client, prov, sent, fr
         assert _as(client, leader).get(TRANSFERS).context["in_flight"] == []
     # The leader reads the list, not the dossier.
     assert _as(client, chief).get(detail(sent.code)).status_code == 404
+
+
+def test_intake_by_api_picks_or_asks_for_the_competent_agency(prov, frozen):
+    body = {"variant": prov.record.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987654321"}}
+    made = _api(prov.a_reception).post("/api/v1/dossiers/", body, format="json")
+    assert made.status_code == 201
+    assert (made.json()["agency_code"], made.json()["desk_code"], made.json()["transfer_state"]) == (
+        prov.justice.code, prov.a.code, "at_desk")
+    refused = _api(prov.z_reception).post("/api/v1/dossiers/", body, format="json")
+    assert refused.status_code == 400 and "variant" in refused.json()["fields"]
+    birth = {**body, "variant": prov.birth.pk}
+    ask = _api(prov.centre_reception).post("/api/v1/dossiers/", birth, format="json")
+    assert ask.status_code == 400 and ask.json()["code"] == "competent_agency_required"
+    chosen = _api(prov.centre_reception).post("/api/v1/dossiers/", {**birth, "competent_agency": prov.b.pk},
+                                              format="json")
+    assert chosen.status_code == 201 and chosen.json()["agency_code"] == prov.b.code
+    assert Dossier.objects.count() == 2
