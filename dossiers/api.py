@@ -320,12 +320,14 @@ class FeeCollectedInput(serializers.Serializer):
 def _intake_variant(user, pk: int) -> ProcedureVariant:
     """A variant of an active procedure the officer's agency handles, as the intake page offers."""
     variants = (ProcedureVariant.objects.select_related("procedure")
-                .prefetch_related("documents", "fees", "steps")
-                .filter(procedure__in=agencies.receivable_procedures(user.agency_id), procedure__is_active=True))
-    try:
-        return variants.get(pk=pk)
-    except ProcedureVariant.DoesNotExist as exc:
-        raise ValidationError({"variant": ["Cơ quan của bạn không tiếp nhận trường hợp thủ tục này."]}) from exc
+                .prefetch_related("documents", "fees", "steps").filter(pk=pk, procedure__is_active=True))
+    # The desk's own procedures first: one query, as before issue 23 (the bench pins it); else any
+    # procedure of its province, which reads the province's agencies first (agencies.receivable_procedures).
+    variant = (variants.filter(procedure__agencies=user.agency_id).first()
+               or variants.filter(procedure__in=agencies.receivable_procedures(user.agency_id)).first())
+    if variant is None:
+        raise ValidationError({"variant": ["Cơ quan của bạn không tiếp nhận trường hợp thủ tục này."]})
+    return variant
 
 
 class DossierReceiveApi(APIView):

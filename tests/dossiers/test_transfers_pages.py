@@ -217,3 +217,15 @@ def test_intake_by_api_picks_or_asks_for_the_competent_agency(prov, frozen):
                                               format="json")
     assert chosen.status_code == 201 and chosen.json()["agency_code"] == prov.b.code
     assert Dossier.objects.count() == 2
+
+
+def test_the_public_lookup_names_the_desk_the_agency_and_where_it_is(client, prov, sent, frozen):
+    def look():
+        return client.post("/tra-cuu/", {"code": sent.code, "pin": sent.pin}).content.decode()
+
+    page = look()
+    assert "Nơi tiếp nhận, trả kết quả</dt><dd>UBND xã A" in page
+    assert "Cơ quan giải quyết</dt><dd>Sở Tư pháp tỉnh T" in page
+    assert "Tại nơi tiếp nhận, chờ chuyển" in page
+    transfers.dossier_transfer(dossier=sent, actor=prov.a_reception)
+    assert "Đang chuyển đến cơ quan giải quyết" in look()
