@@ -17,14 +17,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mocua import inputs
-from mocua.accounts.models import Department, User
+from mocua.accounts.models import Agency, Department, User
 from mocua.accounts.roles import HasRole
 from mocua.api import ErrorOutput
 from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
-from . import apology, permissions, results, selectors, services
+from . import agencies, apology, permissions, results, selectors, services, transfers
 from .models import (
     ApplicantKind,
     Dossier,
@@ -34,6 +34,8 @@ from .models import (
     DossierStep,
     ResultFile,
     ReturnMethod,
+    TransferMode,
+    TransferState,
 )
 from .validators import MAX_FEES, MAX_MISSING_PAPERS, MAX_NOTE, MAX_PAPER_NAME, MAX_PAPERS, MAX_REASON
 from .workflow import Status
@@ -144,9 +146,27 @@ class ResultFileOutput(serializers.ModelSerializer):
                   "sha256", "added_at", "downloads", "file_removed_at"]
 
 
+@extend_schema_field(serializers.ChoiceField(choices=TransferMode.choices), component_name="TransferModeEnum")
+class TransferModeField(_ChoiceSetField):
+    choice_set = TransferMode.choices
+
+
+TRANSFER_STATES = [("", "Tiếp nhận và giải quyết tại cùng cơ quan"), *TransferState.choices]
+
+
+@extend_schema_field(serializers.ChoiceField(choices=TRANSFER_STATES), component_name="TransferStateEnum")
+class TransferStateField(_ChoiceSetField):
+    choice_set = TRANSFER_STATES
+
+
 class DossierDetailOutput(DossierListOutput):
     """Everything the dossier page shows. The view passes `allowed_actions` and
     `receipt_url` in the context, so that this serializer neither queries nor decides."""
+
+    agency_code = serializers.CharField(source="agency.code", help_text="Cơ quan có thẩm quyền giải quyết.")
+    desk_code = serializers.CharField(source="desk.code", allow_null=True,
+                                      help_text="Nơi tiếp nhận (bộ phận một cửa), nơi trả kết quả.")
+    transfer_state = TransferStateField(read_only=True, help_text="Hồ sơ tiếp nhận hộ cơ quan khác đang ở đâu.")
 
     papers = DossierDocumentOutput(source="documents", many=True)
     fees = DossierFeeOutput(many=True)
@@ -168,6 +188,7 @@ class DossierDetailOutput(DossierListOutput):
             "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
             "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
             "papers", "fees", "steps", "events", "results", "allowed_actions", "receipt_url",
+            "agency_code", "desk_code", "transfer_state",
         ]
 
     def get_allowed_actions(self, dossier) -> list[str]:
@@ -300,12 +321,14 @@ class FeeCollectedInput(serializers.Serializer):
 def _intake_variant(user, pk: int) -> ProcedureVariant:
     """A variant of an active procedure the officer's agency handles, as the intake page offers."""
     variants = (ProcedureVariant.objects.select_related("procedure")
-                .prefetch_related("documents", "fees", "steps")
-                .filter(procedure__agencies=user.agency_id, procedure__is_active=True))
-    try:
-        return variants.get(pk=pk)
-    except ProcedureVariant.DoesNotExist as exc:
-        raise ValidationError({"variant": ["Cơ quan của bạn không tiếp nhận trường hợp thủ tục này."]}) from exc
+                .prefetch_related("documents", "fees", "steps").filter(pk=pk, procedure__is_active=True))
+    # The desk's own procedures first: one query, as before issue 23 (the bench pins it); else any
+    # procedure of its province, which reads the province's agencies first (agencies.receivable_procedures).
+    variant = (variants.filter(procedure__agencies=user.agency_id).first()
+               or variants.filter(procedure__in=agencies.receivable_procedures(user.agency_id)).first())
+    if variant is None:
+        raise ValidationError({"variant": ["Cơ quan của bạn không tiếp nhận trường hợp thủ tục này."]})
+    return variant
 
 
 class DossierReceiveApi(APIView):
@@ -330,6 +353,9 @@ class DossierReceiveApi(APIView):
                                     help_text="Nộp qua bưu chính: ngày dấu bưu điện")
         sets = inputs.Integer(min_value=1, max_value=50, default=1)
         note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_REASON, multiline=True)
+        competent_agency = inputs.Id(required=False, allow_null=True, default=None,
+                                     help_text="id cơ quan có thẩm quyền giải quyết, chỉ khi danh mục nêu nhiều cơ "
+                                               "quan (400 competent_agency_required nếu thiếu)")
 
         class Meta:
             ref_name = "DossierReceiveInput"
@@ -363,7 +389,9 @@ class DossierReceiveApi(APIView):
                                fees_collected=fees, return_method=data["return_method"],
                                return_address=data["return_address"], sets=data["sets"], note=data["note"],
                                intake_tracking=data["intake_tracking"], handover_signed_at=data["handover_signed_at"],
-                               postmark_date=data["postmark_date"])
+                               postmark_date=data["postmark_date"],
+                               competent_agency=_get_or_400(Agency.objects.all(), data["competent_agency"],
+                                                            "competent_agency", "Không có cơ quan này."))
 
 
 class DossierCollectionApi(DossierListApi, DossierReceiveApi):
@@ -633,5 +661,32 @@ class DossierConfirmDeliveryApi(DossierMoveApi):
             ref_name = "DossierConfirmDeliveryInput"
 
     @_schema("Xác nhận người nhận đã ký nhận kết quả gửi qua bưu chính", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierTransferApi(DossierMoveApi):
+    service = staticmethod(transfers.dossier_transfer)
+
+    class InputSerializer(MoveInput):
+        mode = TransferModeField(default=TransferMode.ELECTRONIC,
+                                 help_text="electronic: trong ngày (sau 15 giờ: ngày làm việc tiếp theo); "
+                                           "paper: trong 01 ngày làm việc")
+        note = inputs.Text(required=False, allow_blank=True, default="", max_length=MAX_NOTE)
+
+        class Meta:
+            ref_name = "DossierTransferInput"
+
+    @_schema("Chuyển hồ sơ liên cơ quan: từ nơi tiếp nhận đến cơ quan giải quyết, hoặc kết quả về nơi tiếp nhận "
+             "(409 not_transferable khi hồ sơ không ở bước này)", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierReceiveTransferApi(DossierMoveApi):
+    service = staticmethod(transfers.dossier_receive_transfer)
+    InputSerializer = NoteInput
+
+    @_schema("Tiếp nhận hồ sơ (hoặc kết quả) được cơ quan khác chuyển đến (409 not_in_transit)", NoteInput)
     def post(self, request, code: str):
         return self.move(request, code)

@@ -27,4 +27,7 @@ urlpatterns = [
     path("dossiers/<dossier_code:code>/results/", api.DossierAttachResultApi.as_view(), name="attach_result"),
     path("dossiers/<dossier_code:code>/letter-handed/", api.DossierHandLetterApi.as_view(), name="hand_letter"),
     path("dossiers/<dossier_code:code>/delivery/", api.DossierConfirmDeliveryApi.as_view(), name="confirm_delivery"),
+    path("dossiers/<dossier_code:code>/transfer/", api.DossierTransferApi.as_view(), name="transfer"),
+    path("dossiers/<dossier_code:code>/transfer/receive/", api.DossierReceiveTransferApi.as_view(),
+         name="receive_transfer"),
 ]

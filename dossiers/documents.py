@@ -191,7 +191,7 @@ def _register_entry(dossier) -> tuple[str, str]:
 
 
 def _return_place(dossier) -> str:
-    agency = dossier.agency
+    agency = dossier.desk or dossier.agency  # the desk that received it hands the result back (issue 23)
     if dossier.return_method == ReturnMethod.COUNTER:
         where = agency.one_stop_name if agency.one_stop_name != agency.name else \
             f"Bộ phận tiếp nhận và trả kết quả – {agency.name}"
@@ -229,6 +229,8 @@ def receipt_pdf(dossier) -> bytes:
     fees = list(dossier.fees.all())
     context = {
         **_dossier_context(dossier, dossier.received_at, "01"),
+        # Issued by the desk that received it, also for another agency (issue 23).
+        **_heading(dossier.desk or dossier.agency, dossier.received_at, "01"),
         "copies": RECEIPT_COPIES, "papers": _intake_papers(dossier), "fees": fees,
         "fees_collected": sum(f.collected for f in fees),
         "time_limit": _receipt_time_limit(dossier),

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Q, Value, When
 
 from mocua import inputs
-from mocua.accounts.models import Department, Role, User
+from mocua.accounts.models import Agency, Department, Role, User
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
-from . import services
-from .models import ApplicantKind, DossierDocument, ReturnMethod
+from . import agencies, services
+from .models import ApplicantKind, DossierDocument, ReturnMethod, TransferMode
 from .validators import MAX_NOTE, MAX_REASON, citizen_id_error, phone_error, tax_code_error
 from .workflow import OPEN, Status, next_step_of
 
@@ -65,9 +65,18 @@ class IntakeForm(forms.Form):
                               max_length=MAX_REASON,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, variant: ProcedureVariant, **kwargs):
+    def __init__(self, *args, variant: ProcedureVariant, desk: Agency | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.variant = variant
+        # The competent agency is picked by the rule (dossiers.agencies); the officer chooses only
+        # where the catalogue names several (a commune procedure received at the province centre).
+        self.competent = agencies.competent_choices(desk, variant.procedure) if desk else []
+        if len(self.competent) > 1:
+            self.fields["competent_agency"] = forms.ModelChoiceField(
+                label="Cơ quan có thẩm quyền giải quyết", empty_label="— Chọn cơ quan —",
+                queryset=Agency.objects.filter(pk__in=[agency.pk for agency in self.competent]), required=False)
+        # Shown on the page: the agency the dossier will be sent to, when it is not the desk itself.
+        self.elsewhere = self.competent[0] if len(self.competent) == 1 and desk and self.competent[0] != desk else None
         if not self.is_bound:  # keyboard first: the procedure was just picked, the name comes next
             self.fields["applicant_name"].widget.attrs["autofocus"] = True
         self.paper_rows = []
@@ -136,7 +145,8 @@ class IntakeForm(forms.Form):
                                channel=data["channel"], fees_collected=fees, return_method=data["return_method"],
                                return_address=data["return_address"], sets=data["sets"], note=data["note"],
                                intake_tracking=data["intake_tracking"], handover_signed_at=data["handover_signed_at"],
-                               postmark_date=data["postmark_date"])
+                               postmark_date=data["postmark_date"],
+                               competent_agency=data.get("competent_agency"))
 
     def summary(self) -> dict:
         """What the officer confirms before the clock starts: the applicant, the papers received."""
@@ -241,6 +251,13 @@ class ReasonForm(MoveForm):
 
 
 RESULT_FILE_HELP = "PDF đã ký số của cơ quan; hệ thống kiểm tra chữ ký và từ chối tệp bị sửa đổi."
+
+
+class TransferForm(MoveForm):
+    mode = forms.ChoiceField(label="Hình thức chuyển", choices=TransferMode.choices, initial=TransferMode.ELECTRONIC,
+                             help_text="Điện tử: chuyển ngay trong ngày (sau 15 giờ: ngày làm việc tiếp theo); "
+                                       "bản giấy: trong 01 ngày làm việc.")
+    note = inputs.TextField(label="Ghi chú", required=False, max_length=MAX_NOTE)
 
 
 class ApproveForm(MoveForm):

@@ -30,6 +30,21 @@ class ReturnMethod(models.TextChoices):
     ONLINE = "online", "Trực tuyến"
 
 
+class TransferState(models.TextChoices):
+    """Where a dossier received at one agency's desk for another agency is (dossiers.transfers)."""
+
+    AT_DESK = "at_desk", "Tại nơi tiếp nhận, chờ chuyển"
+    TO_AGENCY = "to_agency", "Đang chuyển đến cơ quan giải quyết"
+    AT_AGENCY = "at_agency", "Cơ quan giải quyết đang xử lý"
+    TO_DESK = "to_desk", "Đang chuyển kết quả về nơi tiếp nhận"
+    BACK_AT_DESK = "back_at_desk", "Kết quả đã về nơi tiếp nhận"
+
+
+class TransferMode(models.TextChoices):
+    ELECTRONIC = "electronic", "Điện tử"
+    PAPER = "paper", "Bản giấy"
+
+
 class Timeliness(models.TextChoices):
     EARLY = "early", "Trước hạn"
     ON_TIME = "on_time", "Đúng hạn"
@@ -49,8 +64,17 @@ class Dossier(models.Model):
     # Random, printed on the receipt: with the code it unlocks the public lookup. Stored as
     # printed so that a reprinted receipt still carries it; it unlocks only masked data.
     pin = models.CharField("mã tra cứu", max_length=12)
-    agency = models.ForeignKey(Agency, verbose_name="cơ quan tiếp nhận", on_delete=models.PROTECT,
+    # The competent agency: it resolves the dossier, its officers handle it and its figures count it.
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan giải quyết", on_delete=models.PROTECT,
                                related_name="dossiers")
+    # The one-stop desk that received it (Decree 118/2025: any desk of the province) and hands the
+    # result back; the agency itself for a dossier received where it is resolved. Null only in rows
+    # written past the services (the bench's loader), read as the agency (dossiers.agencies).
+    desk = models.ForeignKey(Agency, verbose_name="nơi tiếp nhận", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="desk_dossiers")
+    # Where a dossier received for another agency is (dossiers.agencies.TransferState); "" otherwise.
+    transfer_state = models.CharField("chuyển hồ sơ liên cơ quan", max_length=12, blank=True, default="",
+                                      choices=TransferState.choices)
     procedure = models.ForeignKey(Procedure, verbose_name="thủ tục", on_delete=models.PROTECT,
                                   related_name="dossiers")
     variant = models.ForeignKey(ProcedureVariant, verbose_name="trường hợp", null=True, on_delete=models.SET_NULL,
@@ -381,6 +405,46 @@ class DossierStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.step_name}"
+
+
+class DossierTransfer(models.Model):
+    """A dossier sent between agencies: from the desk to the competent agency, or its result back
+    to the desk (Decree 118/2025 Art 18, as the provinces' 2025 processes apply it). `due_at` is
+    when it had to be sent (dossiers.agencies.transfer_due); the sending is judged against it. The
+    control slip (Mẫu 06) shows it as a row of its own between the two agencies' steps."""
+
+    class Direction(models.TextChoices):
+        FORWARD = "forward", "Chuyển đến cơ quan giải quyết"
+        BACK = "back", "Chuyển kết quả về nơi tiếp nhận"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transfers")
+    direction = models.CharField("chiều chuyển", max_length=8, choices=Direction.choices)
+    mode = models.CharField("hình thức", max_length=10, choices=TransferMode.choices)
+    from_agency = models.ForeignKey(Agency, verbose_name="từ cơ quan", on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Agency, verbose_name="đến cơ quan", on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField("thời điểm chuyển")
+    due_at = models.DateTimeField("hạn chuyển")
+    timeliness = models.CharField("chuyển đúng hạn", max_length=8, choices=Timeliness.choices)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    received_at = models.DateTimeField("thời điểm nhận", null=True, blank=True)
+    note = NFCTextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "chuyển hồ sơ liên cơ quan"
+        verbose_name_plural = "chuyển hồ sơ liên cơ quan"
+        ordering = ["dossier", "sent_at", "pk"]
+        indexes = [
+            # the transfers page (selectors.transfers_for_agency): what an agency has to take in
+            models.Index(fields=["to_agency", "sent_at"], name="transfer_incoming",
+                         condition=Q(received_at__isnull=True)),
+            # the transfers page: what an agency sent, newest first
+            models.Index(fields=["from_agency", "-sent_at"], name="transfer_outgoing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.direction} {self.to_agency_id}"
 
 
 class OfficerDayFigures(models.Model):

@@ -19,9 +19,15 @@ def _key(dossier: Dossier, event: str) -> str:
     return f"citizen:{dossier.pk}:{event}:{dossier.version}"
 
 
+def _desk_name(dossier: Dossier) -> str:
+    """Where the citizen handed the dossier in and collects the result: the desk (issue 23), read only
+    for a dossier received for another agency."""
+    return dossier.agency.name if dossier.desk_id in (None, dossier.agency_id) else dossier.desk.name
+
+
 def applicant_received(dossier: Dossier, *, new: bool = False) -> int:
     """`new`: received at the counter in this transaction (outbox.notify_applicant)."""
-    body = (f"{dossier.agency.name} đã tiếp nhận hồ sơ {dossier.code} ({dossier.procedure_name}). "
+    body = (f"{_desk_name(dossier)} đã tiếp nhận hồ sơ {dossier.code} ({dossier.procedure_name}). "
             f"Hẹn trả kết quả: {_when(dossier.due_at)}. {tokens.pin_text(dossier.pin)}. "
             f"Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
     return notify_applicant(dossier, key=_key(dossier, "received"), subject=f"Đã tiếp nhận hồ sơ {dossier.code}",
@@ -37,7 +43,7 @@ def applicant_supplement(dossier: Dossier) -> int:
 
 def applicant_result_ready(dossier: Dossier) -> int:
     where = ("sẽ được gửi qua bưu chính công ích" if dossier.return_method == ReturnMethod.POST
-             else f"mời ông/bà đến nhận tại Bộ phận Một cửa, {dossier.agency.name}")
+             else f"mời ông/bà đến nhận tại Bộ phận Một cửa, {_desk_name(dossier)}")
     body = f"Hồ sơ {dossier.code} ({dossier.procedure_name}) đã có kết quả; {where}. {tokens.lookup_url(dossier)}"
     return notify_applicant(dossier, key=_key(dossier, "result"), subject=f"Hồ sơ {dossier.code} đã có kết quả",
                             body=body)
@@ -141,3 +147,17 @@ def counter_submission_waiting(dossier: Dossier) -> int:
     # The dossier was inserted in this transaction: its key is new, one bulk INSERT for every officer.
     return outbox_add_new([fields for user in _counter_staff(dossier) for fields in user_messages(
         user, key=f"counter:{dossier.pk}:submitted", subject=subject, body=body, dossier=dossier, url=url)])
+
+
+def counter_transfer_arriving(dossier: Dossier, transfer) -> int:
+    """The receiving agency's counter officers are told that a dossier (or its result) was sent to
+    them by another agency (dossiers.transfers): they take it in from the transfers page."""
+    what = "kết quả của hồ sơ" if transfer.direction == "back" else "hồ sơ"
+    subject = f"{transfer.from_agency.name} chuyển {what} {dossier.code}"
+    body = (f"{dossier.procedure_name}, người nộp {dossier.owner_display}. Hình thức: "
+            f"{transfer.get_mode_display().lower()}; hãy tiếp nhận trên trang Hồ sơ liên cơ quan.")
+    url = reverse("dossiers:detail", args=[dossier.code])
+    officers = User.objects.filter(agency_id=transfer.to_agency_id, role=Role.RECEPTION, is_active=True)
+    return outbox_add_new([fields for user in officers for fields in user_messages(
+        user, key=f"counter:{dossier.pk}:transfer:{transfer.pk}", subject=subject, body=body, dossier=dossier,
+        url=url)])

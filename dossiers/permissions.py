@@ -4,6 +4,7 @@ to show exactly the buttons the officer may press."""
 from mocua.accounts.models import Role
 from mocua.errors import ForbiddenError
 
+from .agencies import acting_agency
 from .workflow import ACTIONS, available
 
 MANAGERS = {Role.HEAD, Role.LEADER}
@@ -43,6 +44,10 @@ RULES = {
     "stop": lambda user, dossier: user.role == Role.LEADER,
     "reschedule": lambda user, dossier: user.role == Role.LEADER,
     "attach": lambda user, dossier: bool(user.role),
+    # Between agencies (dossiers.transfers): the counter sends and takes in; whose counter is
+    # agencies.acting_agency's rule.
+    "transfer": lambda user, dossier: user.role in COUNTER or _holds(user, dossier),
+    "receive_transfer": lambda user, dossier: user.role in COUNTER,
 }
 
 DENIED = "Bạn không có quyền thực hiện thao tác này với hồ sơ."
@@ -55,7 +60,9 @@ def ensure_role(user, action: str) -> None:
 
 
 def ensure_allowed(user, dossier, action: str) -> None:
-    if not getattr(user, "is_officer", False) or user.agency_id != dossier.agency_id:
+    """The officer's agency is the one that acts on the dossier now (agencies.acting_agency: the
+    competent agency, or the desk that received it while the dossier is there), and their role may."""
+    if not getattr(user, "is_officer", False) or user.agency_id != acting_agency(dossier, action):
         raise ForbiddenError(DENIED)
     if not RULES[action](user, dossier):
         raise ForbiddenError(DENIED)

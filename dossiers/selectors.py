@@ -1,4 +1,5 @@
-"""Reads of dossiers, with the access rule: an officer sees their agency's dossiers only."""
+"""Reads of dossiers, with the access rule: an officer sees their agency's dossiers only, and, one by
+one, the dossiers their agency's desk received for another agency (dossiers.agencies)."""
 
 import datetime as dt
 import re
@@ -8,9 +9,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from mocua.accounts.models import Role
+from mocua.accounts.selectors import figures_scope
 from mocua.text import fold
 
-from .models import Dossier, DossierDocument, DossierEvent, DossierStep, Timeliness
+from .models import Dossier, DossierDocument, DossierEvent, DossierStep, DossierTransfer, Timeliness, TransferState
 from .validators import PHONE_RE, national_phone, normalise_phone
 from .workflow import OPEN, Status
 
@@ -46,19 +49,28 @@ def dossier_base_for_officer(user) -> QuerySet:
     return Dossier.objects.filter(agency_id=user.agency_id)
 
 
+def dossier_readable_for_officer(user) -> QuerySet:
+    """One dossier's reads (by code, the unique index): the competent agency's, and those the officer's
+    agency received at its desk for another agency: the desk follows them and hands the result back.
+    Lists stay dossier_base_for_officer's (the agency's own); the desk's others are on the transfers page."""
+    if not getattr(user, "is_officer", False):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(Q(agency_id=user.agency_id) | Q(desk_id=user.agency_id))
+
+
 def dossier_get_row_for_officer(*, user, code: str) -> Dossier:
     """Only the row, for a move or an upload: the service re-reads it under a lock anyway,
     so prefetching the timeline here would be four wasted queries. 404 for another agency."""
     try:
-        return dossier_base_for_officer(user).select_related("agency").get(code=code)
+        return dossier_readable_for_officer(user).select_related("agency", "desk").get(code=code)
     except Dossier.DoesNotExist as exc:
         raise Http404("Không tìm thấy hồ sơ.") from exc
 
 
 def dossier_get_for_officer(*, user, code: str) -> Dossier:
     """The dossier with everything its page shows; 404 for another agency's dossier."""
-    queryset = dossier_base_for_officer(user).select_related(
-        "agency", "procedure", "procedure__field", "holder", "department", "created_by"
+    queryset = dossier_readable_for_officer(user).select_related(
+        "agency", "desk", "procedure", "procedure__field", "holder", "department", "created_by"
     ).prefetch_related(
         "documents", "fees", "results",
         Prefetch("steps", queryset=DossierStep.objects.select_related(
@@ -242,3 +254,51 @@ def officer_todo_mine(*, user) -> list[Dossier]:
     return list(dossier_list_for_holder(user=user).select_related(None)
                 .only("pk", "status", "received_at", "due_at", "step_due_at", "step_started_at", "paused_at")
                 [:TODO_MINE_LIMIT])
+
+
+# The transfers page shows at most this many rows a section: a desk sends a few dozen a day.
+TRANSFERS_LIMIT = 100
+TRANSFER_LIST_FIELDS = ("code", "procedure_name", "applicant_name", "owner_name", "status", "transfer_state",
+                        "received_at", "due_at", "agency__name", "desk__name")
+
+
+def transfers_for_agency(*, user) -> dict[str, list]:
+    """The transfers page of the officer's agency, four short lists (one query each): dossiers to send
+    (received here for another agency, or results ready to go back to the desk), dossiers on their
+    way here to take in, those sent from here not yet taken in, results back here to hand over."""
+    if not getattr(user, "is_officer", False):
+        return {"to_send": [], "incoming": [], "outgoing": [], "back": [], "in_flight": []}
+    me = user.agency_id
+    dossiers = Dossier.objects.select_related("agency", "desk").only(*TRANSFER_LIST_FIELDS).order_by("received_at",
+                                                                                                      "pk")
+    to_send = dossiers.filter(Q(desk_id=me, transfer_state=TransferState.AT_DESK)
+                              | Q(agency_id=me, transfer_state=TransferState.AT_AGENCY, status=Status.RESULT_READY))
+    transfers = (DossierTransfer.objects.filter(received_at__isnull=True)
+                 .select_related("dossier", "from_agency", "to_agency", "sent_by").order_by("sent_at", "pk"))
+    return {
+        "to_send": list(to_send[:TRANSFERS_LIMIT]),
+        "incoming": list(transfers.filter(to_agency_id=me)[:TRANSFERS_LIMIT]),
+        "outgoing": list(transfers.filter(from_agency_id=me)[:TRANSFERS_LIMIT]),
+        "back": list(dossiers.filter(desk_id=me, transfer_state=TransferState.BACK_AT_DESK,
+                                     status=Status.RESULT_READY)[:TRANSFERS_LIMIT]),
+        "in_flight": transfers_in_flight(user=user),
+    }
+
+
+def transfers_in_flight(*, user) -> list:
+    """For a leader whose figures cover agencies below their own (the province's leader: the whole
+    province, mocua.accounts.selectors.figures_scope), every transfer on its way between agencies of
+    that scope, the longest waiting first, each with its agencies: what is stuck where. A list of
+    transfers, not of dossiers: the leader reads who sent what to whom, not the dossiers themselves.
+    Nothing for anyone else (their own agency's are in the sections above)."""
+    if user.role not in (Role.LEADER, Role.ADMIN):
+        return []
+    ids = figures_scope(user).ids
+    if len(ids) < 2:
+        return []
+    return list(DossierTransfer.objects.filter(received_at__isnull=True)
+                .filter(Q(from_agency_id__in=ids) | Q(to_agency_id__in=ids))
+                .select_related("dossier", "from_agency", "to_agency").only(
+                    "direction", "mode", "sent_at", "due_at", "timeliness", "dossier__code",
+                    "dossier__procedure_name", "from_agency__name", "to_agency__name")
+                .order_by("sent_at", "pk")[:TRANSFERS_LIMIT])

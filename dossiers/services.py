@@ -22,7 +22,7 @@ from mocua.inputs import ensure_fits
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, PostalClock, ProcedureVariant
 
-from . import clock, figures, letters, notices, permissions
+from . import agencies, clock, figures, letters, notices, permissions
 from .models import (
     ApplicantKind,
     CodeCounter,
@@ -116,6 +116,7 @@ class Intake:
     intake_tracking: str = ""
     handover_signed_at: dt.datetime | None = None
     postmark_date: dt.date | None = None
+    competent_agency: object | None = None  # an Agency, where the catalogue leaves the choice (agencies)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -291,12 +292,7 @@ STEP_FIELDS = ("step_index", "holder", "department", "step_due_at", "step_starte
 # --------------------------------------------------------------------------- intake
 
 
-def _ensure_handles(actor: User, variant: ProcedureVariant) -> None:
-    if not actor.agency.procedures.filter(pk=variant.procedure_id).exists():
-        raise DomainError("Cơ quan của bạn không tiếp nhận thủ tục này.", field="variant", code="procedure_not_handled")
-
-
-def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, status: str) -> Dossier:
+def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, status: str, desk=None) -> Dossier:
     variant, applicant = intake.variant, intake.applicant.clean()
     procedure = variant.procedure
     if intake.return_method == ReturnMethod.POST and not intake.return_address.strip():
@@ -307,7 +303,7 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
              for s in variant.steps.all()]
     online = intake.channel == Channel.ONLINE and variant.online_time_limit
     dossier = Dossier(
-        code=_next_code(agency, timezone.localdate(now)), pin=_new_pin(), agency=agency,
+        code=_next_code(desk or agency, timezone.localdate(now)), pin=_new_pin(), agency=agency, desk=desk or agency,
         procedure=procedure, variant=variant, status=status, channel=intake.channel,
         procedure_name=procedure.name, variant_name=variant.name,
         time_limit=variant.online_time_limit if online else variant.time_limit, time_unit=variant.time_unit,
@@ -396,10 +392,11 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
         added.append("digitised")
     figures.count_dossier(dossier, now, *added)
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, _postal_start(dossier, now))
+    dossier.transfer_state, due = agencies.intake_state(dossier, now)
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
-                      due=clock.step_due(dossier, 0, now), note="Tiếp nhận hồ sơ")
+                      due=due, note="Tiếp nhận hồ sơ")
     dossier.save(update_fields=["received_at", "register_year", "register_number", "legal_due_at", "due_at",
-                                *STEP_FIELDS])
+                                *STEP_FIELDS, "transfer_state"])
     return step
 
 
@@ -408,13 +405,13 @@ def dossier_receive(*, actor: User, intake: Intake, now: dt.datetime | None = No
     """Accept a complete dossier at the counter (Mẫu 01): code, PIN, due time; the clock starts.
     The dossier comes back with its papers, fees, step and event loaded."""
     permissions.ensure_role(actor, "receive")
-    _ensure_handles(actor, intake.variant)
+    agency = agencies.competent_agency(actor.agency, intake.variant.procedure, intake.competent_agency)
     missing = [p.name for p in intake.papers if p.mandatory and not p.provided]
     if missing:
         raise DomainError("Hồ sơ còn thiếu giấy tờ bắt buộc: " + "; ".join(missing)
                           + ". Hãy chọn “Hướng dẫn bổ sung” (Mẫu 02).", field="papers", code="papers_missing")
     now = now or timezone.now()
-    dossier = _new_dossier(intake, actor.agency, actor, now, Status.RECEIVED)
+    dossier = _new_dossier(intake, agency, actor, now, Status.RECEIVED, desk=actor.agency)
     _copy_fees(dossier, intake)
     step = _start_clock(dossier, actor, now)
     event = _record(dossier, action="receive", to=Status.RECEIVED, actor=actor, now=now, from_status="",
@@ -429,7 +426,7 @@ def intake_guidance_create(*, actor: User, variant: ProcedureVariant, applicant:
                            missing_papers: list[str], reason: str = "") -> IntakeGuidance:
     """Papers missing at the counter: Mẫu 02 guidance. Nothing is received, no clock runs."""
     permissions.ensure_role(actor, "receive")
-    _ensure_handles(actor, variant)
+    agencies.ensure_receivable(actor.agency, variant.procedure)
     applicant.clean()
     missing = _missing_papers(missing_papers, "Cần ghi rõ giấy tờ phải bổ sung, hoàn thiện.")
     guidance = IntakeGuidance(
@@ -627,7 +624,7 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     _finish_dossier(dossier, now, ending=dossier.status)  # result_ready, set by _move
     _finish_step(dossier, now, ends_handling=True)
     dossier.result_summary = result_summary.strip()
-    counter = dossier.created_by if dossier.created_by and dossier.created_by.is_active else None
+    counter = agencies.counter_officer(dossier)
     last = len(dossier.steps_plan) - 1 if dossier.steps_plan else dossier.step_index + 1
     _open_step(dossier, index=max(last, dossier.step_index + 1), actor=actor, to_user=counter,
                to_department=counter.department if counter else None, now=now,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("can-bo/ho-so/cua-toi/", views.my_dossiers, name="mine"),
     path("can-bo/ho-so/tiep-nhan/", views.intake, name="intake"),
     path("can-bo/ho-so/cho-tiep-nhan/", views.counter_queue, name="queue"),
+    path("can-bo/ho-so/lien-co-quan/", views.transfer_list, name="transfers"),
     path("can-bo/ho-so/huong-dan/<id:pk>/", views.guidance, name="guidance"),
     path("can-bo/so-theo-doi/", views.register, name="register"),
     path("can-bo/thong-bao/", views.inbox, name="inbox"),

@@ -18,7 +18,21 @@ from mocua.paging import CappedPaginator, UncountedPaginator
 from procedures import catalogue
 from procedures.models import Channel, ProcedureVariant
 
-from . import apology, clock, documents, forms, issued, letters, outbox, permissions, results, selectors, services
+from . import (
+    agencies,
+    apology,
+    clock,
+    documents,
+    forms,
+    issued,
+    letters,
+    outbox,
+    permissions,
+    results,
+    selectors,
+    services,
+    transfers,
+)
 from .models import DossierDocument, IntakeGuidance, IssuedForm, Message, ResultFile
 from .workflow import ACTIONS, CONFIRMED_MOVES, EVENT_LABELS, Status, available, moves_in_order, next_step_of
 
@@ -44,6 +58,8 @@ MOVES = {
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
     "stop": (forms.ReasonForm, services.dossier_stop),
     "reschedule": (forms.RescheduleForm, apology.dossier_reschedule),
+    "transfer": (forms.TransferForm, transfers.dossier_transfer),
+    "receive_transfer": (forms.NoteForm, transfers.dossier_receive_transfer),
 }
 
 PDFS = {
@@ -81,8 +97,8 @@ def intake(request):
     variant = get_object_or_404(
         ProcedureVariant.objects.select_related("procedure", "procedure__field")
         .prefetch_related("documents", "fees", "steps"),
-        pk=variant_id, procedure__agencies=request.user.agency, procedure__is_active=True)
-    form = forms.IntakeForm(request.POST or None, variant=variant)
+        pk=variant_id, procedure__in=agencies.receivable_procedures(request.user.agency_id), procedure__is_active=True)
+    form = forms.IntakeForm(request.POST or None, variant=variant, desk=request.user.agency)
     summary = None
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["outcome"] == "accept" and not form.cleaned_data["confirmed"] and not form.unticked():
@@ -192,6 +208,13 @@ def counter_queue(request):
     """Online submissions waiting for a counter officer to accept or refuse them."""
     dossiers = selectors.dossier_counter_queue(user=request.user)
     return render(request, "dossiers/queue.html", {"dossiers": dossiers})
+
+
+@role_required(*ALL_STAFF)
+def transfer_list(request):
+    """Dossiers between the officer's agency and others: to send, on their way here, sent and not yet
+    taken in, results back to hand over (dossiers.transfers)."""
+    return render(request, "dossiers/transfers.html", selectors.transfers_for_agency(user=request.user))
 
 
 # --------------------------------------------------------------------------- one dossier

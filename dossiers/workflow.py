@@ -94,6 +94,12 @@ ACTIONS: dict[str, Action] = {
         once=Once("rescheduled_at", "Hồ sơ đã được hẹn lại một lần; chỉ được xin lỗi và hẹn lại một lần.",
                   "reschedule_once")),
     "attach": Action(frozenset(Status.values), None, "Đính kèm tệp", button=False),
+    # Between agencies (dossiers.transfers): the desk sends a dossier it received for another agency,
+    # the competent agency sends the result back; the receiving agency's counter takes it in. Where
+    # the dossier is (Dossier.transfer_state) decides which of the two is due (agencies.acting_agency).
+    "transfer": Action(frozenset({Status.RECEIVED, Status.RESULT_READY}), None, "Chuyển hồ sơ liên cơ quan"),
+    "receive_transfer": Action(frozenset({Status.RECEIVED, Status.RESULT_READY}), None,
+                               "Nhận hồ sơ được chuyển đến"),
     # An electronic result signed by the agency (Decree 45/2020 Art 14(3)), after approval: the
     # approving officer may attach it with the approval, or here (several results, a later file).
     "attach_result": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None,
@@ -193,6 +199,12 @@ CONFIRMED_MOVES = {"approve": "Phê duyệt kết quả của hồ sơ này?",
 def next_move(dossier) -> str | None:
     """While handled: hand over, except on the approval step (the plan's last step that is not the
     counter's), where the next move is the approval."""
+    # Between agencies (dossiers.agencies): sending it on, or taking it in, comes first.
+    state = getattr(dossier, "transfer_state", "")
+    if state in ("to_agency", "to_desk"):
+        return "receive_transfer"
+    if state == "at_desk" or (state == "at_agency" and dossier.status == Status.RESULT_READY):
+        return "transfer"
     if dossier.status in _NEXT_BY_STATUS:
         return _NEXT_BY_STATUS[dossier.status]
     if dossier.status not in (Status.RECEIVED, Status.PROCESSING):

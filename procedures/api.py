@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import filters, serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from mocua.accounts.models import Agency
 from mocua.inputs import CATALOGUE_CODE
 from mocua.serializers import OutputSerializer
 
@@ -71,10 +72,19 @@ class ProcedureDetailOutput(ProcedureListOutput):
 class ProcedureFilter(django_filters.FilterSet):
     field = django_filters.CharFilter(field_name="field__code", label="Mã lĩnh vực")
     agency = django_filters.CharFilter(field_name="agencies__code", label="Mã định danh cơ quan")
+    desk = django_filters.CharFilter(method="receivable_at", label="Mã định danh nơi tiếp nhận: các thủ tục "
+                                     "của tỉnh mà bộ phận một cửa này được tiếp nhận")
 
     class Meta:
         model = Procedure
-        fields = ["field", "level", "agency", "online_level"]
+        fields = ["field", "level", "agency", "desk", "online_level"]
+
+    def receivable_at(self, queryset, name, value):
+        desk = Agency.objects.filter(code=value).values_list("pk", flat=True).first()
+        if desk is None:
+            return queryset.none()
+        # A subquery: the two joins of the rule would repeat a procedure resolved by several agencies.
+        return queryset.filter(pk__in=Procedure.objects.filter(selectors.receivable_by(desk)).values("pk"))
 
 
 class FoldedSearchFilter(filters.BaseFilterBackend):

@@ -41,6 +41,14 @@ class PostalClock(models.TextChoices):
     POSTMARK = "postmark", "Theo ngày dấu bưu điện trên bì thư"
 
 
+class ClockStart(models.TextChoices):
+    """Where the time limit of a dossier received at another agency's desk starts (across-agencies-vn.md
+    §1.3: provinces differ; Bắc Ninh counts from the desk, HCMC from the competent agency's receipt)."""
+
+    INTAKE_AT_DESK = "intake_at_desk", "Khi bộ phận một cửa tiếp nhận hồ sơ"
+    RECEIPT_BY_AGENCY = "receipt_by_agency", "Khi cơ quan có thẩm quyền nhận hồ sơ được chuyển đến"
+
+
 class LetterKind(models.TextChoices):
     """The friendly letter a commune hands with the result ("Một cửa thân thiện"; local practice, not
     a legal form: outside the Mẫu 01–07 numbering)."""
@@ -72,6 +80,8 @@ class Procedure(models.Model):
     postal_return = models.BooleanField("trả kết quả qua bưu chính", default=True)
     postal_clock = models.CharField("thời hạn hồ sơ nộp qua bưu chính tính từ", max_length=10,
                                     choices=PostalClock.choices, default=PostalClock.HANDOVER)
+    clock_start = models.CharField("thời hạn hồ sơ chuyển từ nơi khác tính từ", max_length=20,
+                                   choices=ClockStart.choices, default=ClockStart.INTAKE_AT_DESK)
     # 766 indicator 4.1 counts only the dossiers of procedures whose result is a written (paper)
     # document (across-agencies-vn.md §4): a certificate, a licence, a decision.
     result_is_paper = models.BooleanField("kết quả là văn bản giấy", default=True,

@@ -3,6 +3,7 @@
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Length, Lower, Replace
 
+from mocua.accounts.selectors import province_agency_ids
 from mocua.text import fold
 
 from .models import Procedure, ProcedureVariant
@@ -35,6 +36,13 @@ def procedure_search(queryset: QuerySet, query: str) -> QuerySet:
                 When(search_iy__contains=phrase, then=Value(2)), default=Value(3), output_field=IntegerField())
     ordering = queryset.query.order_by or ("name", "code")
     return queryset.alias(name_length=Length("name"), search_rank=rank).order_by(F("search_rank"), *ordering)
+
+
+def receivable_by(desk_id: int) -> Q:
+    """The procedures a desk may receive (Decree 118/2025, regardless of place): those it resolves
+    itself, and every procedure of its province's catalogue, that is one that an agency of its
+    province resolves at the procedure's level (dossiers.agencies picks that agency)."""
+    return Q(agencies=desk_id) | Q(agencies__in=province_agency_ids(desk_id), agencies__level=F("level"))
 
 
 def procedure_list(*, query: str = "", field: str = "", level: str = "", agency: str = "") -> QuerySet:

@@ -12,6 +12,7 @@ from procedures.models import Procedure
 
 from .history import seed_dossiers
 from .letters import seed_letters
+from .transfers import seed_transfers
 
 DEMO_PASSWORD = "mocua-demo-2026"
 CATALOGUE = Path(settings.BASE_DIR) / "procedures" / "data" / "catalogue.json"
@@ -29,6 +30,13 @@ COMMUNES = [
 COMMUNE_DEPARTMENTS = ["Trung tâm Phục vụ hành chính công", "Văn phòng HĐND và UBND",
                        "Phòng Văn hóa – Xã hội", "Phòng Kinh tế"]
 CENTRE_DEPARTMENTS = ["Bộ phận tiếp nhận và trả kết quả", "Phòng Tư pháp – Lý lịch tư pháp", "Ban Giám đốc"]
+# The Department of Justice, an agency of its own (issue 23): it resolves criminal-record certificates
+# (3.000333), which the province centre and every commune desk receive and transfer to it.
+JUSTICE = {"code": "000.00.14.H56", "name": "Sở Tư pháp tỉnh Thanh Hóa", "place_name": "Thanh Hóa",
+           "address": "35 Đại lộ Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa", "phone": "0237 3852 011"}
+JUSTICE_DEPARTMENTS = ["Bộ phận tiếp nhận và trả kết quả", "Phòng Hành chính tư pháp – Lý lịch tư pháp",
+                       "Ban Giám đốc"]
+CRIMINAL_RECORD = "3.000333"
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
 GIVEN = ["Thị Lan", "Văn Minh", "Thị Hoa", "Đức Anh", "Thu Trang", "Quốc Huy", "Ngọc Ánh", "Văn Hùng",
@@ -71,7 +79,7 @@ def seed_organisation() -> dict[str, list]:
     province = _agency(PROVINCE, Level.PROVINCE, None)
     centre = _agency(CENTRE, Level.PROVINCE, province)
     counter = [0]
-    agencies = {"centre": [centre], "communes": []}
+    agencies = {"centre": [centre], "communes": [], "departments": []}
     departments = {n: Department.objects.get_or_create(agency=centre, name=n)[0] for n in CENTRE_DEPARTMENTS}
     _staff(centre, "tinh", departments, counter)
     for code, name, slug, place in COMMUNES:
@@ -81,6 +89,11 @@ def seed_organisation() -> dict[str, list]:
         departments = {n: Department.objects.get_or_create(agency=commune, name=n)[0] for n in COMMUNE_DEPARTMENTS}
         _staff(commune, slug, departments, counter)
         agencies["communes"].append(commune)
+    # After the communes: their officers keep the names they had before the department was added.
+    justice = _agency(JUSTICE, Level.PROVINCE, province)
+    departments = {n: Department.objects.get_or_create(agency=justice, name=n)[0] for n in JUSTICE_DEPARTMENTS}
+    _staff(justice, "sotuphap", departments, counter)
+    agencies["departments"].append(justice)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.gov.vn", DEMO_PASSWORD, full_name="Quản trị hệ thống",
                                       agency=province, role=Role.ADMIN)
@@ -91,12 +104,16 @@ def seed_catalogue(agencies: dict[str, list]) -> procedure_services.ImportResult
     result = procedure_services.catalogue_import(raw=CATALOGUE.read_bytes(), fmt="json")
     if result.errors:
         raise RuntimeError(f"Demo catalogue is invalid: {result.errors[:5]}")
-    # Commune procedures are handled by every commune; province ones by the service centre,
-    # which also receives commune dossiers from anywhere in the province (Decree 118/2025).
-    centre = agencies["centre"][0]
+    # Commune procedures are handled by every commune and by the service centre (Decree 118/2025);
+    # criminal-record certificates by the Department of Justice, which every desk receives for (the
+    # centre no longer resolves them: removed for a demo seeded before), other province ones by the centre.
+    centre, justice = agencies["centre"][0], agencies["departments"][0]
     for procedure in Procedure.objects.all():
         if procedure.level == Level.COMMUNE:
             procedure.agencies.add(*agencies["communes"], centre)
+        elif procedure.code == CRIMINAL_RECORD:
+            procedure.agencies.remove(centre)
+            procedure.agencies.add(justice)
         else:
             procedure.agencies.add(centre)
     return result
@@ -106,5 +123,6 @@ def run(*, dossiers: bool = True) -> dict:
     agencies = seed_organisation()
     catalogue = seed_catalogue(agencies)
     seed_letters(agencies["communes"])  # before the history: its approvals e-mail the letters
-    created = seed_dossiers([*agencies["communes"], *agencies["centre"]]) if dossiers else 0
-    return {"agencies": agencies, "catalogue": catalogue, "dossiers": created}
+    created = seed_dossiers([*agencies["communes"], *agencies["centre"], *agencies["departments"]]) if dossiers else 0
+    moved = seed_transfers(agencies) if dossiers else 0
+    return {"agencies": agencies, "catalogue": catalogue, "dossiers": created + moved}

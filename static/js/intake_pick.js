@@ -26,7 +26,7 @@
     var q = input.value.trim();
     var mine = ++seq;
     if (q.length < 2) { list.innerHTML = ""; return; }
-    var url = input.dataset.api + "?agency=" + encodeURIComponent(input.dataset.agency) +
+    var url = input.dataset.api + "?desk=" + encodeURIComponent(input.dataset.agency) +
       "&search=" + encodeURIComponent(q);
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
       if (mine !== seq) return;  // an older answer arriving late

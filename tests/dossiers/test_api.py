@@ -599,10 +599,10 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
 
 def test_intake_by_token_query_count(frozen, api, receptionist, variant, django_assert_num_queries):
     """The counter's system posting intakes: the token with its officer, agency and department (1);
-    the variant, its papers, fees and steps (4); in the transaction (savepoints here): the agency
-    handles it, the code, the dossier, papers, fees, the register's number (issue 21, item 5), Biểu 06's
-    day and month rows, the step, the dossier's clock, the audit row and the citizen's SMS and e-mail in
-    one INSERT (11 + 2)."""
+    the variant, its papers, fees and steps (4); in the transaction (savepoints here): the agency that
+    resolves it (the catalogue's agencies of the procedure: issue 23), the code, the dossier, papers,
+    fees, the register's number (issue 21, item 5), Biểu 06's day and month rows, the step, the dossier's
+    clock, the audit row and the citizen's SMS and e-mail in one INSERT (11 + 2)."""
     token = Token.objects.create(user=receptionist)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321",

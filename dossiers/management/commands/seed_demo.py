@@ -29,5 +29,6 @@ class Command(BaseCommand):
             "  lanhdao.hacthanh         – lãnh đạo UBND\n"
             "  tiepnhan.tinh            – Trung tâm Phục vụ hành chính công tỉnh\n"
             "  lanhdao.ubndtinh         – lãnh đạo UBND tỉnh (số liệu mọi đơn vị)\n"
+            "  tiepnhan.sotuphap        – Sở Tư pháp (giải quyết phiếu lý lịch tư pháp chuyển từ các nơi tiếp nhận)\n"
             "  (cũng có .quangphu, .dongson; tiepnhan2.*, chuyenvien2.*)"
         )

@@ -1,0 +1,111 @@
+"""Moves between agencies, in the services' manner (one transaction, the row locked, the move checked
+against the workflow row and the actor's rights, one audit row, the control slip's rows, messages
+in the outbox): the desk sends a dossier it received for another agency, the competent agency sends
+the result back, and the receiving agency's counter takes either in (across-agencies-vn.md §1.2–1.4).
+
+Where the dossier is lives in Dossier.transfer_state; who may act there, and when a transfer is due,
+in dossiers.agencies. A transfer is its own move: a plain handover to another agency's officer stays
+refused ("Chỉ chuyển hồ sơ cho cán bộ đang công tác tại cơ quan giải quyết").
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from mocua.accounts.models import User
+from mocua.errors import ConflictError, DomainError
+from mocua.inputs import ensure_fits
+from procedures.models import ClockStart
+
+from . import agencies, clock, notices
+from .models import Dossier, DossierStep, DossierTransfer, TransferMode, TransferState
+from .services import _finish_step, _iso, _lock, _move, _open_step
+from .workflow import Status
+
+NOT_HERE = "Hồ sơ không ở bước chuyển giữa các cơ quan."
+
+
+def _transit_step(dossier: Dossier, transfer: DossierTransfer, actor: User, now: dt.datetime) -> DossierStep:
+    """The control slip's row for the journey (Mẫu 06): nobody holds the dossier until the receiving
+    agency takes it in, by the same rule from the sending (agencies.transfer_due)."""
+    due = agencies.transfer_due(now, transfer.mode, transfer.to_agency)
+    dossier.holder, dossier.department, dossier.step_due_at = None, None, due
+    return DossierStep.objects.create(
+        dossier=dossier, step_index=dossier.step_index, step_name=f"Chuyển đến {transfer.to_agency.name}",
+        from_user=actor, started_at=now, due_at=due, note=transfer.get_mode_display())
+
+
+@transaction.atomic
+def dossier_transfer(*, dossier: Dossier, actor: User, mode: str = TransferMode.ELECTRONIC, note: str = "",
+                     expected_version: int | None = None, now: dt.datetime | None = None) -> Dossier:
+    """Send the dossier from the desk to the competent agency, or its result back to the desk.
+
+    Its own due time (agencies.transfer_due), from the intake for the dossier and from the approval for
+    the result: the sending is judged on time or late against it, and so is the desk's intake step,
+    which the sending finishes."""
+    dossier = _lock(dossier, expected_version)
+    now = now or timezone.now()
+    if mode not in TransferMode.values:
+        raise DomainError("Hình thức chuyển không hợp lệ.", field="mode")
+    if dossier.transfer_state == TransferState.AT_DESK:
+        direction, source, target, start = (DossierTransfer.Direction.FORWARD, dossier.desk, dossier.agency,
+                                            dossier.received_at)
+    elif dossier.transfer_state == TransferState.AT_AGENCY and dossier.status == Status.RESULT_READY:
+        direction, source, target, start = (DossierTransfer.Direction.BACK, dossier.agency, dossier.desk,
+                                            dossier.finished_at)
+    else:
+        raise ConflictError(NOT_HERE + " Chỉ chuyển hồ sơ tiếp nhận hộ cơ quan khác, hoặc kết quả của hồ sơ đó.",
+                            code="not_transferable")
+    due = agencies.transfer_due(start, mode, source)
+    transfer = DossierTransfer(dossier=dossier, direction=direction, mode=mode, from_agency=source, to_agency=target,
+                               sent_by=actor, sent_at=now, due_at=due, timeliness=clock.classify(now, due),
+                               note=note.strip())
+    ensure_fits(transfer, fields=("note",))
+    # Set after the check (`changes`): who may send is read from where the dossier is now.
+    state = TransferState.TO_AGENCY if direction == DossierTransfer.Direction.FORWARD else TransferState.TO_DESK
+    _move(dossier, action="transfer", actor=actor, now=now, note=transfer.note, changes={"transfer_state": state},
+          direction=direction, mode=mode, to_agency=target.pk, due_at=_iso(due))
+    transfer.save()
+    if direction == DossierTransfer.Direction.FORWARD:
+        # The desk's intake step is due by the rule of the way it is sent (a paper one has a day).
+        dossier.steps.filter(finished_at__isnull=True).update(due_at=due)
+    _finish_step(dossier, now)
+    _transit_step(dossier, transfer, actor, now)
+    dossier.save(update_fields=["holder", "department", "step_due_at"])
+    notices.counter_transfer_arriving(dossier, transfer)
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None,
+                             now: dt.datetime | None = None) -> Dossier:
+    """The receiving agency's counter takes the dossier in: the competent agency into its own steps
+    (the plan's first step; the time limit starts again now where the procedure counts from the
+    competent agency's receipt), or the desk the result, to hand it to the citizen."""
+    dossier = _lock(dossier, expected_version)
+    now = now or timezone.now()
+    if dossier.transfer_state not in (TransferState.TO_AGENCY, TransferState.TO_DESK):
+        raise ConflictError(NOT_HERE + " Không có hồ sơ đang chuyển đến cơ quan của bạn.", code="not_in_transit")
+    forward = dossier.transfer_state == TransferState.TO_AGENCY
+    transfer = dossier.transfers.filter(received_at__isnull=True).order_by("-sent_at", "-pk").first()
+    old_due = dossier.due_at
+    if forward and dossier.procedure.clock_start == ClockStart.RECEIPT_BY_AGENCY:
+        # HCMC 2449/QĐ-UBND, Thanh Hóa's system: the limit counts from the competent agency's receipt.
+        dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, now)
+    state = TransferState.AT_AGENCY if forward else TransferState.BACK_AT_DESK
+    _move(dossier, action="receive_transfer", actor=actor, now=now, note=note.strip(),
+          fields=("legal_due_at", "due_at"), changes={"transfer_state": state}, old_due_at=_iso(old_due),
+          new_due_at=_iso(dossier.due_at))
+    if transfer is not None:
+        transfer.received_by, transfer.received_at = actor, now
+        transfer.save(update_fields=["received_by", "received_at"])
+    _finish_step(dossier, now)
+    # The competent agency starts its own process at its first step; the desk holds the result to hand
+    # back, a step outside the time limit (judged against the appointment, never earlier than now).
+    index = 0 if forward else dossier.step_index
+    due = clock.step_due(dossier, 0, now) if forward else max(dossier.due_at, now)
+    _open_step(dossier, index=index, actor=actor, to_user=actor, to_department=actor.department, now=now, due=due,
+               note="Tiếp nhận hồ sơ chuyển đến" if forward else "Nhận kết quả để trả cho công dân")
+    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
+    return dossier
