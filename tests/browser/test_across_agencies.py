@@ -52,7 +52,7 @@ def test_a_commune_desk_to_the_department_and_back(open_page, prov):
     leader = open_page(prov.justice_leader)
     leader.goto(f"/can-bo/ho-so/{code}/")
     move(leader, "approve", result_summary="Phiếu lý lịch tư pháp số 01")
-    status_is(leader, "Đã có kết quả, chờ trả")
+    status_is(leader, "Đã xử lý xong")
 
     counter.goto(f"/can-bo/ho-so/{code}/")
     move(counter, "transfer", mode="paper")

@@ -306,5 +306,5 @@ def test_the_receipt_is_the_desk_s_and_the_result_comes_back_there(prov, frozen)
     page = selectors.dossier_get_for_officer(user=prov.a_reception, code=dossier.code)
     pdf = PdfReader(io.BytesIO(documents.receipt_pdf(page)))
     text = unicodedata.normalize("NFC", " ".join(" ".join(p.extract_text() for p in pdf.pages).split()))
-    assert "Bộ phận tiếp nhận và trả kết quả – UBND xã A" in text
+    assert "Trung tâm Phục vụ hành chính công xã A" in text  # the desk's one-stop unit (issue 21, item 7)
     assert "Sở Tư pháp" not in text
