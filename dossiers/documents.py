@@ -73,12 +73,16 @@ def forms_stylesheet():
     return _STYLESHEETS[0]
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Every printed form and report goes through here: static files resolve from BASE_DIR."""
+def html_to_document(html: str):
+    """Every printed form and report is laid out here: static files resolve from BASE_DIR."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(
         stylesheets=[forms_stylesheet()], font_config=font_config())
+
+
+def html_to_pdf(html: str) -> bytes:
+    return html_to_document(html).write_pdf()
 
 
 # --------------------------------------------------------------------------- formats
@@ -223,7 +227,11 @@ def _receipt_time_limit(dossier) -> str:
 
 
 def receipt_pdf(dossier) -> bytes:
-    """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: two copies, one per page."""
+    """Mẫu 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả: two copies (liên), each from its first page.
+
+    The copies are the same page but for their "Liên 1 / Liên 2" line (docs/benchmarks.md): the page
+    is laid out once without it, written twice, and each copy's line laid over its top right corner
+    (copy_labels), for about 60 % of the cost of laying out two copies."""
     url = tokens.lookup_url(dossier)
     book, sequence = _register_entry(dossier)
     fees = list(dossier.fees.all())
@@ -231,7 +239,7 @@ def receipt_pdf(dossier) -> bytes:
         **_dossier_context(dossier, dossier.received_at, "01"),
         # Issued by the desk that received it, also for another agency (issue 23).
         **_heading(dossier.desk or dossier.agency, dossier.received_at, "01"),
-        "copies": RECEIPT_COPIES, "papers": _intake_papers(dossier), "fees": fees,
+        "papers": _intake_papers(dossier), "fees": fees,
         "fees_collected": sum(f.collected for f in fees),
         "time_limit": _receipt_time_limit(dossier),
         "received": vn_time(dossier.received_at), "due": vn_time(dossier.due_at),
@@ -242,7 +250,12 @@ def receipt_pdf(dossier) -> bytes:
         "officer": _receiving_officer(dossier), "qr": _qr_data_uri(url), "lookup_url": url,
         "lookup_page": f"{settings.SITE_URL}/tra-cuu/",
     }
-    return _render("receipt.html", context)
+    document = html_to_document(render_to_string("dossiers/pdf/receipt.html", context))
+    pages = len(document.pages)  # one for the usual four or five papers; a long list runs on
+    return overlay(document.write_pdf(), copy_labels(), [
+        Placement(page=index * pages, mark_page=index, name=f"/MocuaCopy{index + 1}", top=LABEL_TOP,
+                  right=LABEL_RIGHT, width=LABEL_WIDTH, height=LABEL_HEIGHT)
+        for index in range(len(RECEIPT_COPIES))], copies=len(RECEIPT_COPIES))
 
 
 # --------------------------------------------------------------------------- Mẫu 02
@@ -488,9 +501,91 @@ def letter_pdf(dossier, template=None, text: str = "") -> bytes:
                                    "name": dossier.owner_display})
 
 
+# --------------------------------------------------------------------------- marks laid over a finished PDF
+
+MM = 72 / 25.4  # points
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One page of a marks PDF laid over a document's page `page` (None: every page), as the form
+    XObject `name`; its box in points from the page's top edge and its left or else right edge."""
+    page: int | None
+    mark_page: int
+    name: str
+    top: float
+    width: float
+    height: float
+    left: float | None = None
+    right: float | None = None
+
+
+def overlay(pdf: bytes, marks: bytes, placements: list[Placement], copies: int = 1) -> bytes:
+    """`pdf` with pages of `marks` laid over its pages, as an incremental update (pyHanko); with
+    `copies`, its pages first repeated that many times in all, every copy of a page drawing the same
+    content stream (placements number the pages of all copies).
+
+    The bytes of `pdf` stay, untouched, at the head of the result: a re-print can be checked against
+    the SHA-256 recorded at issue. Each page's own drawing is wrapped in q … Q so that a mark is
+    placed in the page's plain coordinates.
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    # WeasyPrint writes one flat page tree. A copy shares the page's content and resources by
+    # reference; links (/Annots) belong to the page they were made for and are left to it.
+    originals = [kid.get_object() for kid in writer.root["/Pages"]["/Kids"]]
+    for _ in range(copies - 1):
+        for page in originals:
+            writer.insert_page(generic.DictionaryObject(
+                {key: page.raw_get(key) for key in page if key not in ("/Parent", "/Annots")}))
+    reader = PdfFileReader(io.BytesIO(marks))
+    xobjects = {}
+    for placed in placements:
+        if placed.name not in xobjects:
+            xobjects[placed.name] = writer.import_page_as_xobject(reader, page_ix=placed.mark_page)
+    for index in range(int(writer.root["/Pages"]["/Count"])):
+        placed_here = [p for p in placements if p.page in (None, index)]
+        if not placed_here:
+            continue
+        page = writer.find_page_for_modification(index)[0].get_object()
+        box = page["/MediaBox"]
+        width, height = float(box[2]), float(box[3])
+        shown = page["/Resources"].get("/XObject") or {}
+        # WeasyPrint's pages share one resource dictionary: each mark is added to it once.
+        extra = {generic.NameObject(p.name): xobjects[p.name] for p in placed_here if p.name not in shown}
+        draw = "".join(
+            f"q 1 0 0 1 {p.left if p.left is not None else width - p.right - p.width:.2f} "
+            f"{height - p.top - p.height:.2f} cm {p.name} Do Q\n" for p in placed_here)
+        before = writer.add_object(generic.StreamObject(stream_data=b"q\n"))
+        after = writer.add_object(generic.StreamObject(stream_data=f"Q {draw}".encode()))
+        writer.add_stream_to_page(index, before, prepend=True)
+        resources = generic.DictionaryObject(
+            {generic.NameObject("/XObject"): generic.DictionaryObject(extra)}) if extra else None
+        writer.add_stream_to_page(index, after, resources=resources)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# The receipt's "Liên" lines (copy_labels.html): their box, over the top margin, flush with the text's right edge.
+LABEL_WIDTH, LABEL_HEIGHT = 120 * MM, 6 * MM
+LABEL_RIGHT, LABEL_TOP = 20 * MM, 11 * MM
+_LABELS = []
+
+
+def copy_labels() -> bytes:
+    """The receipt's copy lines, one page each (RECEIPT_COPIES), rendered once per process."""
+    if not _LABELS:
+        _LABELS.append(_render("copy_labels.html", {"labels": RECEIPT_COPIES}))
+    return _LABELS[0]
+
+
 # --------------------------------------------------------------------------- re-prints of issued forms
 
-MARK_WIDTH, MARK_HEIGHT = 42 * 72 / 25.4, 9 * 72 / 25.4  # points, the page size of reprint_mark.html
+MARK_WIDTH, MARK_HEIGHT = 42 * MM, 9 * MM  # the page size of reprint_mark.html
 MARK_NAME = "/MocuaReprint"
 _MARK = []
 
@@ -503,31 +598,7 @@ def reprint_mark() -> bytes:
 
 
 def mark_reprint(pdf: bytes) -> bytes:
-    """The issued PDF with the "Bản in lại" mark in the top left corner of every page.
-
-    Written as an incremental update (pyHanko): the issued bytes stay, untouched, at the head of
-    the result, so anyone can check a re-print against the SHA-256 recorded at issue. Each page's
-    own drawing is wrapped in q … Q so the mark is placed in the page's plain coordinates.
-    """
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    mark = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(reprint_mark())))
-    resources = generic.DictionaryObject({generic.NameObject("/XObject"): generic.DictionaryObject(
-        {generic.NameObject(MARK_NAME): mark})})
-    for index in range(int(writer.root["/Pages"]["/Count"])):
-        page = writer.find_page_for_modification(index)[0].get_object()
-        top = float(page["/MediaBox"][3])
-        shown = page["/Resources"].get("/XObject")
-        # WeasyPrint's pages share one resource dictionary: the mark is added to it once.
-        extra = None if shown is not None and MARK_NAME in shown else resources
-        before = writer.add_object(generic.StreamObject(stream_data=b"q\n"))
-        after = writer.add_object(generic.StreamObject(
-            stream_data=f"Q q 1 0 0 1 20 {top - MARK_HEIGHT - 12:.2f} cm {MARK_NAME} Do Q\n".encode()))
-        writer.add_stream_to_page(index, before, prepend=True)
-        writer.add_stream_to_page(index, after, resources=extra)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """The issued PDF with the "Bản in lại" mark in the top left corner of every page, the issued
+    bytes untouched at the head (overlay)."""
+    return overlay(pdf, reprint_mark(), [Placement(page=None, mark_page=0, name=MARK_NAME, top=12, left=20,
+                                                   width=MARK_WIDTH, height=MARK_HEIGHT)])

@@ -69,6 +69,10 @@ def test_receipt_has_two_copies_with_code_pin_procedure_and_appointment(received
     pages = _pages(documents.receipt_pdf(dossier))
     assert len(pages) == 2
     assert "Liên 1" in pages[0] and "Liên 2" in pages[1]
+    # One page laid out, written once, each copy's line laid over it: each copy carries its own line only.
+    assert "Liên 2" not in pages[0] and "Liên 1" not in pages[1]
+    assert "Lưu tại Bộ phận tiếp nhận và trả kết quả" in _flat(pages[0])
+    assert "Giao cho người nộp hồ sơ" in _flat(pages[1])
     for text in map(_flat, pages):
         assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
         assert dossier.code in text and dossier.pin in text
@@ -98,6 +102,35 @@ def test_receipt_with_four_long_papers_keeps_each_copy_on_one_sheet(variant, rec
     assert "Liên 1" in pages[0] and "Liên 2" in pages[1]
     assert all("số 4" in page and "NGƯỜI TIẾP NHẬN HỒ SƠ" in page and "Tra cứu tình trạng hồ sơ" in page
                for page in map(_flat, pages))
+
+
+def test_receipt_longer_than_a_sheet_repeats_every_page_and_labels_each_copy_once(variant, receptionist):
+    # Twenty papers run a copy onto a second sheet: both sheets are repeated, the line goes on each
+    # copy's first sheet, and the last paper and the signatures are on each copy's second sheet.
+    papers = [services.Paper(name=f"Bản sao giấy tờ, tài liệu có nội dung liên quan đến việc khai sinh số {n}",
+                             form="certified_copy")
+              for n in range(1, 21)]
+    dossier = services.dossier_receive(actor=receptionist, intake=make_intake(variant, papers=papers))
+    pages = [_flat(page) for page in _pages(documents.receipt_pdf(_page(dossier, receptionist)))]
+    assert len(pages) == 4
+    assert ["Liên 1" in page for page in pages] == [True, False, False, False]
+    assert ["Liên 2" in page for page in pages] == [False, False, True, False]
+    for first, second in (pages[0:2], pages[2:4]):
+        assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in first and dossier.code in first
+        assert "số 20" in second and "NGƯỜI TIẾP NHẬN HỒ SƠ" in second
+
+
+def test_receipt_copies_share_one_drawing_and_reprint_marks_both(received, receptionist):
+    pdf = documents.receipt_pdf(_page(received, receptionist))
+    first, second = PdfReader(io.BytesIO(pdf)).pages
+    # The second copy draws the first copy's page content (one content stream, referenced twice).
+    shared = {ref.idnum for ref in first["/Contents"]} & {ref.idnum for ref in second["/Contents"]}
+    assert len(shared) == 1
+    reprint = documents.mark_reprint(pdf)
+    assert reprint.startswith(pdf)
+    texts = _pages(reprint)
+    assert all("BẢN IN LẠI" in text for text in texts)
+    assert "Liên 1" in texts[0] and "Liên 2" in texts[1]
 
 
 def _fonts(pdf: bytes) -> set[str]:

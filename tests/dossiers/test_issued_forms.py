@@ -42,6 +42,8 @@ def refuse_rendering(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("WeasyPrint was called for a re-print")
 
+    # HTML.render is the layout every write_pdf goes through (the receipt calls it directly).
+    monkeypatch.setattr(weasyprint.HTML, "render", refuse)
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", refuse)
     monkeypatch.setattr(documents, "html_to_pdf", refuse)
 
