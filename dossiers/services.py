@@ -296,8 +296,10 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
     dossier = Dossier(
         code=_next_code(desk or agency, timezone.localdate(now)), pin_hash=pins.pin_hash(pin),
         # Clear at rest only until the counter's receipt is first issued (pins.py); an online
-        # submission shows it on its page and in its message, never stores it.
-        pin="" if intake.channel == Channel.ONLINE else pin, agency=agency, desk=desk or agency,
+        # submission shows it on its page and in its message, a refusal at the counter has no
+        # receipt: neither stores it.
+        pin=pin if status == Status.RECEIVED and intake.channel != Channel.ONLINE else "", agency=agency,
+        desk=desk or agency,
         procedure=procedure, variant=variant, status=status, channel=intake.channel,
         procedure_name=procedure.name, variant_name=variant.name,
         time_limit=variant.online_time_limit if online else variant.time_limit, time_unit=variant.time_unit,

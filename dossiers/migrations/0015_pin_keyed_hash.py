@@ -2,8 +2,8 @@
 
 Every existing PIN is hashed with the server's key (PIN_KEY, or SECRET_KEY): run it with the
 deployment's settings. The clear PIN is blanked where the receipt (Mẫu 01) is already stored (it
-keeps the PIN for re-prints) and for online dossiers (the citizen got it at submission); the
-counter's dossiers not yet printed keep it until their receipt is first issued. Receipts' QR codes
+keeps the PIN for re-prints), for online dossiers (the citizen got it at submission) and for
+refusals at the counter (no receipt); the counter's dossiers not yet printed keep it until their receipt is first issued. Receipts' QR codes
 printed before this migration carried a digest of the clear PIN and no longer open the lookup;
 the code and the PIN still do.
 """
@@ -19,11 +19,12 @@ def hash_pins(apps, schema_editor):
     Dossier = apps.get_model("dossiers", "Dossier")
     IssuedForm = apps.get_model("dossiers", "IssuedForm")
     printed = set(IssuedForm.objects.filter(number="01", dossier__isnull=False).values_list("dossier_id", flat=True))
-    rows = Dossier.objects.filter(pin_hash="").only("id", "pin", "channel").order_by("id")
+    rows = Dossier.objects.filter(pin_hash="").only("id", "pin", "channel", "status", "received_at").order_by("id")
     batch = []
     for dossier in rows.iterator(chunk_size=BATCH):
         dossier.pin_hash = pin_hash(dossier.pin)
-        if dossier.id in printed or dossier.channel == "online":
+        refused_at_counter = dossier.status == "refused" and dossier.received_at is None
+        if dossier.id in printed or dossier.channel == "online" or refused_at_counter:
             dossier.pin = ""
         batch.append(dossier)
         if len(batch) == BATCH:

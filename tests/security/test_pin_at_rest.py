@@ -114,19 +114,28 @@ def test_the_key_is_pin_key_when_set(client, received, settings):
     assert received.code in look_up(client, received.code, pin).content.decode()
 
 
-def test_the_migration_hashes_existing_pins_and_blanks_the_printed_and_online_ones(
+def test_the_migration_hashes_existing_pins_and_blanks_those_no_receipt_will_show(
         client, build_dossier, submit_online, receptionist):
     counter, printed, online = build_dossier("received"), build_dossier("processing"), submit_online()
+    refused = build_dossier("refused_at_intake")
     receipt(client, receptionist, printed.code)
     # The rows as they were before the migration: clear PINs, no hash.
-    for dossier in (counter, printed, online):
+    for dossier in (counter, printed, online, refused):
         Dossier.objects.filter(pk=dossier.pk).update(pin=dossier.new_pin, pin_hash="")
     migration = importlib.import_module("dossiers.migrations.0015_pin_keyed_hash")
     migration.hash_pins(apps, None)
 
-    rows = {d.pk: d for d in Dossier.objects.filter(pk__in=[counter.pk, printed.pk, online.pk])}
-    for dossier in (counter, printed, online):
+    rows = {d.pk: d for d in Dossier.objects.filter(pk__in=[counter.pk, printed.pk, online.pk, refused.pk])}
+    for dossier in (counter, printed, online, refused):
         assert rows[dossier.pk].pin_hash == expected_hash(dossier.new_pin, settings.SECRET_KEY)
         assert look_up(client, dossier.code, dossier.new_pin).status_code == 200
         assert dossier.code in look_up(client, dossier.code, dossier.new_pin).content.decode()
-    assert [rows[d.pk].pin for d in (counter, printed, online)] == [counter.new_pin, "", ""]
+    assert [rows[d.pk].pin for d in (counter, printed, online, refused)] == [counter.new_pin, "", "", ""]
+
+
+def test_a_refusal_at_the_counter_stores_no_clear_pin(build_dossier):
+    # No receipt is issued for it (Mẫu 03 instead), so nothing would ever blank the clear PIN.
+    refused = build_dossier("refused_at_intake")
+    stored = Dossier.objects.get(pk=refused.pk)
+    assert stored.pin == "" and refused.new_pin not in row_text(refused)
+    assert stored.pin_hash == expected_hash(refused.new_pin, settings.SECRET_KEY)
