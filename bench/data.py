@@ -5,7 +5,8 @@ of every role, the real catalogue, and N dossiers over several years in every st
 handovers (DossierStep), audit rows (DossierEvent), papers, fees and, for some, a rating. Codes
 follow the national format and CodeCounter holds the last number per agency and day, so intakes
 after the seed never collide; each PIN is derived from the code (`derive_pin`), so a bench client
-can look any dossier up.
+can look any dossier up; the table keeps its keyed hash only (dossiers.pins, with the server's
+`PIN_KEY`: seed and server must share SECRET_KEY or PIN_KEY).
 
 Time is simulated in office seconds (07:30–11:30, 13:30–17:00 on working days, the agencies'
 default hours): due times, lateness and timeliness are computed in that unit, which is what
@@ -48,7 +49,7 @@ from dossiers.models import (
     Grain,
     OfficerDayFigures,
 )
-from dossiers.services import PIN_ALPHABET, PIN_LENGTH
+from dossiers.pins import PIN_ALPHABET, PIN_LENGTH, pin_hash
 from mocua import workcalendar
 from mocua.accounts.models import Agency, Department, Level, Role, User
 from mocua.text import fold
@@ -101,8 +102,8 @@ def derive_pin(code: str) -> str:
 
 
 def stored_pin(pin: str) -> str:
-    """What Dossier.pin holds for a PIN: dossiers.lookup compares it as printed."""
-    return pin
+    """What Dossier.pin_hash holds for a PIN (the clear column stays empty, as after a receipt)."""
+    return pin_hash(pin)
 
 
 def _esc(value: str) -> str:
@@ -335,7 +336,7 @@ def _default_text(f) -> str:
 
 
 DOSSIER_COLUMNS = [
-    "id", "code", "pin", "agency_id", "procedure_id", "variant_id", "status", "channel", "procedure_name",
+    "id", "code", "pin", "pin_hash", "agency_id", "procedure_id", "variant_id", "status", "channel", "procedure_name",
     "variant_name", "time_limit", "time_unit", "same_day_cutoff", "steps_plan", "applicant_name",
     "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address", "owner_kind", "owner_name",
     "owner_id_number", "owner_tax_code", "owner_representative", "owner_address", "sets", "return_method",
@@ -494,7 +495,7 @@ class Generator:
         self.report.statuses[status] += 1
         ts = cal.text
         return "\t".join((
-            str(pk), code, stored_pin(derive_pin(code)), str(agency.pk), str(v.procedure_id), str(v.pk), status,
+            str(pk), code, "", stored_pin(derive_pin(code)), str(agency.pk), str(v.procedure_id), str(v.pk), status,
             channel, v.procedure_name, v.name, limit, v.unit, v.cutoff, v.plan_json, name, id_number, phone, email,
             address, owner_kind, owner_name, "", owner_tax, owner_rep, address if owner_name else "", "1",
             return_method, address if return_method == "post" else "", "", search,

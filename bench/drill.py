@@ -39,8 +39,8 @@ def _figures(url: str) -> dict[str, tuple]:
             cursor.execute(f"SELECT count(*), max(id) FROM {table}")
             found[table] = cursor.fetchone()
         # A sample spread over the archive: the same codes, PINs, states and due times.
-        cursor.execute("SELECT md5(string_agg(code || pin || status || coalesce(due_at::text, ''), ',' ORDER BY id)) "
-                       "FROM dossiers_dossier WHERE id % 997 = 0")
+        cursor.execute("SELECT md5(string_agg(code || pin_hash || status || coalesce(due_at::text, ''), ',' "
+                       "ORDER BY id)) FROM dossiers_dossier WHERE id % 997 = 0")
         found["sample"] = cursor.fetchone()
         return found
 

@@ -40,6 +40,7 @@ from dossiers.leaders.periods import month_period, range_period
 from dossiers.leaders.report06 import report06
 from dossiers.leaders.scope import scope_for
 from dossiers.models import Dossier, DossierDayFigures, DossierDocument, DossierStep, OfficerDayFigures, Timeliness
+from dossiers.pins import pin_hash
 from dossiers.workflow import Status
 from mocua.accounts.models import Agency, Department, Level, Role, User
 from procedures.models import Channel, Field, Procedure, TimeUnit
@@ -155,7 +156,7 @@ class LeadersBench:
         span = limit * CALENDAR_PER_WORKING_DAY
         due = received + dt.timedelta(days=span)
         channel = rng.choices([Channel.COUNTER, Channel.ONLINE, Channel.POST], [60, 35, 5])[0]
-        d = Dossier(code=f"{agency.code}-{n:07d}", pin="BENCH0", agency=agency, procedure=procedure,
+        d = Dossier(code=f"{agency.code}-{n:07d}", pin_hash=pin_hash("BENCH0"), agency=agency, procedure=procedure,
                     channel=channel, procedure_name=procedure.name, time_limit=Decimal(limit),
                     time_unit=TimeUnit.WORKING_DAYS, applicant_name="Nguyễn Văn Thử", search_text="")
         if rng.random() < 0.01:  # refused at the counter: never received, no clock

@@ -205,7 +205,11 @@ class DossierDetailOutput(DossierListOutput):
 
 
 class DossierReceiptOutput(DossierDetailOutput):
-    """The intake answer: the detail plus the PIN printed on the receipt for the public lookup."""
+    """The intake answer: the detail plus the PIN printed on the receipt for the public lookup.
+    Given once, here and on the receipt: at rest the PIN is a hash (dossiers.pins)."""
+
+    pin = serializers.CharField(source="new_pin", read_only=True,
+                                help_text="Mã tra cứu (PIN) in trên giấy tiếp nhận; chỉ trả về một lần, khi tiếp nhận.")
 
     class Meta(DossierDetailOutput.Meta):
         fields = DossierDetailOutput.Meta.fields + ["pin"]

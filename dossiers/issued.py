@@ -88,7 +88,12 @@ def form_issue(*, dossier: Dossier, number: str, event: DossierEvent | None, pdf
         return found, False
     issued = IssuedForm(dossier=dossier, event=event, number=number, issued_by=actor, issued_at=now)
     stem = f"mau-{number}-{dossier.code}-{now:%Y%m%d%H%M%S}"
-    return _store(issued, pdf, stem), True
+    issued = _store(issued, pdf, stem)
+    if number == IssuedForm.Number.RECEIPT and dossier.pin:
+        # The receipt now keeps the clear PIN for its re-prints; the table keeps its hash only.
+        Dossier.objects.filter(pk=dossier.pk).update(pin="")
+        dossier.pin = ""
+    return issued, True
 
 
 @transaction.atomic

@@ -61,10 +61,15 @@ class Grain(models.TextChoices):
 
 
 class Dossier(models.Model):
+    # The clear PIN on the instance a service has just created, in memory only (dossiers.pins).
+    new_pin = ""
+
     code = models.CharField("mã hồ sơ", max_length=60, unique=True)
-    # Random, printed on the receipt: with the code it unlocks the public lookup. Stored as
-    # printed so that a reprinted receipt still carries it; it unlocks only masked data.
-    pin = models.CharField("mã tra cứu", max_length=12)
+    # Random, printed on the receipt: with the code it unlocks the public lookup (masked data only).
+    # A password: kept as its keyed hash (dossiers.pins); the clear PIN only until the counter's
+    # receipt is first issued (the stored receipt keeps it for re-prints), never for an online one.
+    pin = models.CharField("mã tra cứu", max_length=12, blank=True)
+    pin_hash = models.CharField("mã tra cứu (băm)", max_length=64)
     # The competent agency: it resolves the dossier, its officers handle it and its figures count it.
     agency = models.ForeignKey(Agency, verbose_name="cơ quan giải quyết", on_delete=models.PROTECT,
                                related_name="dossiers")

@@ -26,9 +26,11 @@ def _desk_name(dossier: Dossier) -> str:
 
 
 def applicant_received(dossier: Dossier, *, new: bool = False) -> int:
-    """`new`: received at the counter in this transaction (outbox.notify_applicant)."""
+    """`new`: received at the counter in this transaction (outbox.notify_applicant); its message is
+    the first, with the PIN. An online dossier accepted got its PIN at submission (dossiers.pins)."""
+    pin = tokens.pin_text(dossier.new_pin) if dossier.new_pin else "Mã tra cứu: đã gửi khi nộp hồ sơ"
     body = (f"{_desk_name(dossier)} đã tiếp nhận hồ sơ {dossier.code} ({dossier.procedure_name}). "
-            f"Hẹn trả kết quả: {_when(dossier.due_at)}. {tokens.pin_text(dossier.pin)}. "
+            f"Hẹn trả kết quả: {_when(dossier.due_at)}. {pin}. "
             f"Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
     return notify_applicant(dossier, key=_key(dossier, "received"), subject=f"Đã tiếp nhận hồ sơ {dossier.code}",
                             body=body, new=new)
@@ -115,7 +117,7 @@ def officer_handed(dossier: Dossier, step: DossierStep) -> int:
 
 def applicant_submitted(dossier: Dossier) -> int:
     body = (f"Hồ sơ trực tuyến {dossier.code} ({dossier.procedure_name}) đã được gửi đến {dossier.agency.name} "
-            f"và đang chờ tiếp nhận. {tokens.pin_text(dossier.pin)}. Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
+            f"và đang chờ tiếp nhận. {tokens.pin_text(dossier.new_pin)}. Theo dõi hồ sơ: {tokens.lookup_url(dossier)}")
     return notify_applicant(dossier, key=_key(dossier, "submitted"), subject=f"Đã nộp hồ sơ {dossier.code}",
                             body=body, new=True)  # submitted in this transaction (dossier_submit_online)
 

@@ -9,7 +9,6 @@ happens (the current time by default): the demo's history replays moves at past 
 """
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -22,7 +21,7 @@ from mocua.inputs import ensure_fits
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, PostalClock, ProcedureVariant
 
-from . import agencies, clock, figures, letters, notices, permissions
+from . import agencies, clock, figures, letters, notices, permissions, pins
 from .models import (
     ApplicantKind,
     CodeCounter,
@@ -47,11 +46,6 @@ from .validators import (
     tax_code_error,
 )
 from .workflow import CLOCK_STOPPED, Status, ensure_action
-
-# Unambiguous characters for the PIN printed on the receipt (no 0/O, 1/I/L).
-PIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-PIN_LENGTH = 8
-
 
 # --------------------------------------------------------------------------- intake input
 
@@ -188,10 +182,6 @@ def _missing_papers(lines: list[str], message: str) -> list[str]:
     return missing
 
 
-def _new_pin() -> str:
-    return "".join(secrets.choice(PIN_ALPHABET) for _ in range(PIN_LENGTH))
-
-
 def _next_number(counter, agency, period_column: str, period) -> int:
     """The counter row's next number (CodeCounter per day, RegisterCounter per year); the upsert
     holds the row's lock until commit, so concurrent intakes at one agency get distinct numbers."""
@@ -302,8 +292,14 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
     steps = [{"name": s.name, "role": s.role, "department": s.department_name, "budget": str(s.budget)}
              for s in variant.steps.all()]
     online = intake.channel == Channel.ONLINE and variant.online_time_limit
+    pin = pins.new_pin()
     dossier = Dossier(
-        code=_next_code(desk or agency, timezone.localdate(now)), pin=_new_pin(), agency=agency, desk=desk or agency,
+        code=_next_code(desk or agency, timezone.localdate(now)), pin_hash=pins.pin_hash(pin),
+        # Clear at rest only until the counter's receipt is first issued (pins.py); an online
+        # submission shows it on its page and in its message, a refusal at the counter has no
+        # receipt: neither stores it.
+        pin=pin if status == Status.RECEIVED and intake.channel != Channel.ONLINE else "", agency=agency,
+        desk=desk or agency,
         procedure=procedure, variant=variant, status=status, channel=intake.channel,
         procedure_name=procedure.name, variant_name=variant.name,
         time_limit=variant.online_time_limit if online else variant.time_limit, time_unit=variant.time_unit,
@@ -325,6 +321,7 @@ def _new_dossier(intake: Intake, agency, actor: User | None, now: dt.datetime, s
     for paper in papers:
         ensure_fits(paper, fields=("name",))
     dossier.save()
+    dossier.new_pin = pin
     _loaded(dossier, documents=DossierDocument.objects.bulk_create(papers))
     return dossier
 

@@ -2,7 +2,8 @@
 dossier without typing the code and PIN. Signed with SECRET_KEY, so it cannot be forged.
 
 A signed token is readable (base64), not secret: it carries the code and a keyed digest of
-the PIN, never PIN characters, so a token seen in a log does not shorten the PIN to guess.
+the PIN's stored hash, never PIN characters, so a token seen in a log does not shorten the PIN to
+guess; made from the hash, it can be made and checked once the clear PIN is gone (dossiers.pins).
 """
 
 import re
@@ -16,13 +17,13 @@ SALT = "mocua.dossiers.lookup"
 MAX_AGE = 2 * 365 * 24 * 3600
 
 
-def pin_tag(pin: str) -> str:
-    """A short keyed digest of the PIN: binds the token to the PIN it was printed with."""
-    return salted_hmac(SALT, pin).hexdigest()[:16]
+def pin_tag(pin_hash: str) -> str:
+    """A short keyed digest of the PIN's stored hash: binds the token to the PIN it was printed with."""
+    return salted_hmac(SALT, pin_hash).hexdigest()[:16]
 
 
 def lookup_token(dossier) -> str:
-    return signing.dumps({"c": dossier.code, "p": pin_tag(dossier.pin)}, salt=SALT, compress=True)
+    return signing.dumps({"c": dossier.code, "p": pin_tag(dossier.pin_hash)}, salt=SALT, compress=True)
 
 
 def token_claims(token: str) -> tuple[str, str] | None:

@@ -61,6 +61,9 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY in PUBLIC_SECRET_KEYS or SECRET_K
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value when DEBUG is off "
                                "(not the placeholder of .env.example); for a local demo set DEBUG=true.")
 
+# The key of the PINs' keyed hash (dossiers.pins); empty: SECRET_KEY. Changing either voids every PIN.
+PIN_KEY = env_str("PIN_KEY", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # The public address printed in QR codes and messages (no trailing slash).

@@ -15,7 +15,7 @@ from django.core import signing
 from django.db import connection
 from django.utils import timezone
 
-from dossiers import tokens
+from dossiers import pins, tokens
 from dossiers.models import Dossier, DossierDocument, DossierStep, ResultFile, ReturnMethod
 from dossiers.results import keep_until
 from dossiers.workflow import FINISHED, Status, rateable
@@ -26,7 +26,6 @@ from procedures.models import Channel
 
 security_log = logging.getLogger("mocua.security")
 # Compared against when the code does not exist, so both failures cost the same.
-_ABSENT_PIN = "#" * 8
 NOT_FOUND = "Mã hồ sơ hoặc mã tra cứu không đúng."
 THROTTLED = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau ít phút."
 # The signed cookie naming the dossiers this browser looked up (it may rate them); codes hold no comma.
@@ -146,24 +145,24 @@ def _succeeded(taken: list[str]) -> None:
 
 
 def _pin_of(code: str) -> tuple[int | None, str]:
-    """(pk, PIN) of the dossier with this code, or (None, a PIN nobody has): one indexed query
+    """(pk, PIN hash) of the dossier with this code, or (None, a hash no PIN has): one indexed query
     whichever it is, so a known code costs no more than an unknown one until the PIN matches.
     Plain SQL: the ORM takes longer to build this one-row query than PostgreSQL takes to run it."""
     row = None
     if code:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, pin FROM {Dossier._meta.db_table} WHERE code = %s LIMIT 1", [code])
+            cursor.execute(f"SELECT id, pin_hash FROM {Dossier._meta.db_table} WHERE code = %s LIMIT 1", [code])
             row = cursor.fetchone()
-    return row or (None, _ABSENT_PIN)
+    return row or (None, pins.ABSENT_HASH)
 
 
 def dossier_lookup(*, code: str, pin: str, client: str) -> Dossier | None:
     """The dossier if code and PIN match; None otherwise. Raises LookupThrottled (429)."""
-    code, pin = normalise_code(code), (pin or "").strip().upper()[:20]
+    code = normalise_code(code)
     taken = _take_attempt(client, code)
-    pk, expected = _pin_of(code)
-    # Compared in both branches (unknown code, wrong PIN), in constant time.
-    if hmac.compare_digest(expected.encode(), pin.encode()) and pk is not None:
+    pk, stored_hash = _pin_of(code)
+    # Hashed and compared in both branches (unknown code, wrong PIN), in constant time.
+    if pins.pin_matches(pin, stored_hash) and pk is not None:
         _succeeded(taken)
         return _public_dossier(pk)
     security_log.info("lookup failed client=%s code=%s", client, code)
@@ -182,9 +181,9 @@ def dossier_from_token(*, token: str, client: str) -> Dossier | None:
     """The dossier named by a receipt's signed QR token; None for a forged or expired one."""
     taken = _take_attempt(client, "")
     claims = tokens.token_claims(token)
-    pk, pin = _pin_of(normalise_code(claims[0]) if claims else "")
+    pk, stored_hash = _pin_of(normalise_code(claims[0]) if claims else "")
     tag = claims[1] if claims else ""
-    if hmac.compare_digest(tokens.pin_tag(pin).encode(), tag.encode()) and pk is not None:
+    if hmac.compare_digest(tokens.pin_tag(stored_hash).encode(), tag.encode()) and pk is not None:
         _succeeded(taken)
         return _public_dossier(pk)
     security_log.info("lookup token refused client=%s code=%s", client, "")

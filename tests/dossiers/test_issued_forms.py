@@ -227,8 +227,9 @@ def test_print_and_reprint_query_counts(frozen, officer_client, received, recept
     client = officer_client(receptionist)
     client.get(page(received.code))  # warm the session's user and agency
     # the user; the dossier and its papers, fees, results, steps, events (selector); the issued
-    # form looked up; then, in a savepoint (the test's transaction), the lock, the check again, the insert.
-    with django_assert_num_queries(13):
+    # form looked up; then, in a savepoint (the test's transaction), the lock, the check again, the insert,
+    # and the clear PIN blanked (the receipt keeps it; dossiers.pins).
+    with django_assert_num_queries(14):
         client.get(page(received.code, "mau-01.pdf"))
     # The same reads, and the record found: no write.
     with django_assert_num_queries(8):

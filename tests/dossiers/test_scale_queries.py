@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench import data as benchdata
-from dossiers import selectors, services
+from dossiers import pins, selectors, services
 from dossiers.leaders.breakdown import breakdown
 from dossiers.leaders.officers import officers, overdue_now_q
 from dossiers.leaders.periods import year_period
@@ -108,8 +108,8 @@ def test_the_pin_query_is_one_unordered_row(build_dossier):
     dossier = build_dossier("processing")
 
     with CaptureQueriesContext(connection) as queries:
-        assert lookup._pin_of(dossier.code) == (dossier.pk, dossier.pin)
-        assert lookup._pin_of(dossier.code[:-4] + "9999") == (None, lookup._ABSENT_PIN)
+        assert lookup._pin_of(dossier.code) == (dossier.pk, dossier.pin_hash)
+        assert lookup._pin_of(dossier.code[:-4] + "9999") == (None, pins.ABSENT_HASH)
 
     assert len(queries) == 2
     for query in queries.captured_queries:

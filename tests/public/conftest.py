@@ -33,6 +33,11 @@ def look_up(client, code: str, pin: str, ip: str = CITIZEN_IP):
     return client.post("/tra-cuu/", {"code": code, "pin": pin}, REMOTE_ADDR=ip)
 
 
+def shown_pin(response) -> str:
+    """The clear PIN the online submission's page shows once (it is stored only as a hash)."""
+    return re.search(r'id="dossier-pin">([^<]*)<', response.content.decode()).group(1)
+
+
 def api_look_up(client, code: str, pin: str, ip: str = CITIZEN_IP):
     return client.post("/api/v1/lookup/", {"code": code, "pin": pin}, content_type="application/json",
                        REMOTE_ADDR=ip)

@@ -2,6 +2,7 @@
 status, same bytes, same queries, (near enough) the same time; and walking the codes of one
 agency and day reveals nothing before the rate limit stops the walker."""
 
+import hashlib
 import hmac
 import logging
 import re
@@ -66,7 +67,11 @@ def test_the_pin_is_compared_whether_or_not_the_code_exists(build_dossier, monke
     assert lookup.dossier_lookup(code=dossier.code, pin=dossier.pin, client=CITIZEN_IP) == dossier
 
     assert len(calls) == 3
-    assert len(calls[0][0]) == len(calls[1][0]) == len(dossier.pin)  # the stand-in PIN is as long
+    # What is compared is the typed PIN's hash with the stored one; the unknown code's stand-in is
+    # as long as a real SHA-256 hex digest, and the PIN itself is never compared clear.
+    sha256_hex = len(hashlib.sha256().hexdigest())
+    assert [len(a) for a, _b in calls] == [len(b) for _a, b in calls] == [sha256_hex] * 3
+    assert calls[2][1] == dossier.pin_hash.encode() and all(b"WRONG234" not in a for a, _b in calls)
 
 
 def _sql_shapes(run) -> list[str]:

@@ -93,7 +93,7 @@ def test_how_the_result_comes_back(client, build_dossier):
 def test_the_rejection_reason_of_an_online_dossier_is_shown(client, submit_online, receptionist):
     dossier = submit_online()
     services.dossier_reject_online(dossier=dossier, actor=receptionist, reason="Tờ khai không có chữ ký")
-    page = html(look_up(client, dossier.code, dossier.pin))
+    page = html(look_up(client, dossier.code, dossier.new_pin))
     assert "Không được tiếp nhận" in page and "Tờ khai không có chữ ký" in page
     assert "Lê Văn Cường" not in page and "0934567890" not in page and "cuong@example.com" not in page
 
@@ -101,7 +101,7 @@ def test_the_rejection_reason_of_an_online_dossier_is_shown(client, submit_onlin
 def test_markup_in_a_reason_is_shown_as_text(client, submit_online, receptionist):
     dossier = submit_online()
     services.dossier_reject_online(dossier=dossier, actor=receptionist, reason="<script>alert(1)</script>")
-    page = html(look_up(client, dossier.code, dossier.pin))
+    page = html(look_up(client, dossier.code, dossier.new_pin))
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 

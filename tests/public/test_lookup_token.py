@@ -46,8 +46,8 @@ def test_the_token_carries_no_pin_characters(build_dossier):
     dossier = build_dossier("received")
     claims = signing.loads(tokens.lookup_token(dossier), salt=tokens.SALT)
     assert set(claims) == {"c", "p"}
-    assert claims["c"] == dossier.code and claims["p"] == tokens.pin_tag(dossier.pin)
-    assert dossier.pin not in str(claims) and claims["p"] != dossier.pin[:2]
+    assert claims["c"] == dossier.code and claims["p"] == tokens.pin_tag(dossier.pin_hash)
+    assert dossier.new_pin not in str(claims) and claims["p"] != dossier.new_pin[:2]
 
 
 def _refused(response):

@@ -2,17 +2,19 @@
 citizen gets the code and PIN on screen and by e-mail; the dossier waits as "submitted" in the
 counter's queue; accepting starts the clock, rejecting shows the reason on the lookup page."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers import selectors, services
+from dossiers import pins, selectors, services
 from dossiers.models import Dossier
 from dossiers.workflow import Status
 from procedures.models import OnlineLevel
 
 from ..factories import full_variant
-from .conftest import look_up
+from .conftest import look_up, shown_pin
 
 pytestmark = pytest.mark.django_db
 
@@ -78,35 +80,37 @@ def test_a_submission_gives_code_and_pin_on_screen_and_by_email(client, online, 
     assert response.status_code == 200
     dossier = Dossier.objects.get()
     page = response.content.decode()
-    assert f'id="dossier-code">{dossier.code}<' in page and f'id="dossier-pin">{dossier.pin}<' in page
-    assert len(dossier.pin) >= 6
+    pin = shown_pin(response)
+    assert f'id="dossier-code">{dossier.code}<' in page and re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", pin)
+    # Shown once: at rest only its keyed hash, never the clear PIN (an online dossier has no receipt yet).
+    assert (dossier.pin, dossier.pin_hash) == ("", pins.pin_hash(pin))
     assert (dossier.status, dossier.channel, dossier.agency, dossier.received_at) == (
         Status.SUBMITTED, "online", agency, None)
     paper = dossier.documents.get(mandatory=True)
     assert (paper.provided, paper.content_type, paper.digitisation) == (True, "application/pdf", "scanned")
     [email] = [m for m in mail.outbox if m.to == ["dung@example.com"]]
-    assert dossier.code in email.subject and dossier.pin in email.body and "/tra-cuu/ma/" in email.body
+    assert dossier.code in email.subject and pin in email.body and "/tra-cuu/ma/" in email.body
     assert list(selectors.dossier_counter_queue(user=receptionist)) == [dossier]
 
 
 def test_accepting_starts_the_clock_and_the_lookup_shows_it(client, online, agency, receptionist):
-    client.post(url(online), form_data(online, agency))
+    pin = shown_pin(client.post(url(online), form_data(online, agency)))
     dossier = Dossier.objects.get()
-    assert "Chưa tiếp nhận" in look_up(client, dossier.code, dossier.pin).content.decode()
+    assert "Chưa tiếp nhận" in look_up(client, dossier.code, pin).content.decode()
 
     services.dossier_accept_online(dossier=dossier, actor=receptionist)
 
     dossier.refresh_from_db()
     assert dossier.received_at is not None and dossier.due_at > dossier.received_at
-    page = look_up(client, dossier.code, dossier.pin).content.decode()
+    page = look_up(client, dossier.code, pin).content.decode()
     assert "Được tiếp nhận" in page and "Chưa tiếp nhận" not in page  # the national status name
 
 
 def test_a_rejection_reason_reaches_the_lookup_page(client, online, agency, receptionist):
-    client.post(url(online), form_data(online, agency))
+    pin = shown_pin(client.post(url(online), form_data(online, agency)))
     dossier = Dossier.objects.get()
     services.dossier_reject_online(dossier=dossier, actor=receptionist, reason="Ảnh tờ khai bị mờ")
-    page = look_up(client, dossier.code, dossier.pin).content.decode()
+    page = look_up(client, dossier.code, pin).content.decode()
     assert "Ảnh tờ khai bị mờ" in page and "Không được tiếp nhận" in page
 
 
@@ -170,11 +174,11 @@ def test_an_oversized_upload_is_refused(client, online, agency, settings):
 
 
 def test_markup_in_a_name_is_kept_as_text(client, online, agency, receptionist):
-    client.post(url(online), form_data(online, agency, applicant_name="<b>Dung</b>"))
+    pin = shown_pin(client.post(url(online), form_data(online, agency, applicant_name="<b>Dung</b>")))
     dossier = Dossier.objects.get()
     assert dossier.applicant_name == "<b>Dung</b>"
-    page = look_up(client, dossier.code, dossier.pin).content.decode()
-    assert "<b>" not in page.split("<main", 1)[1]
+    page = look_up(client, dossier.code, pin).content.decode()
+    assert dossier.code in page and "<b>" not in page.split("<main", 1)[1]
 
 
 def test_submissions_are_rate_limited_per_client(client, online, agency, settings):
