@@ -78,8 +78,9 @@ def _pdf(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
     return response
 
 
-def _with_deadline_state(dossiers, agency):
-    rows = list(dossiers)
+def _list_rows(dossiers, agency):
+    """A list page's dossiers, loaded, each with its deadline state and digitised share."""
+    rows = selectors.with_digitised_share(list(dossiers))
     for dossier, state in zip(rows, clock.deadline_states(rows, timezone.now(), agency), strict=True):
         dossier.deadline_state = state
     return rows
@@ -156,10 +157,9 @@ LIST_FIELDS = (*ROW_FIELDS, "created_at", "holder__username", "holder__full_name
 @role_required(*ALL_STAFF)
 def my_dossiers(request):
     # Paged: a busy specialist holds a hundred dossiers or more, and the most urgent come first.
-    mine = selectors.with_digitised_share(
-        selectors.dossier_list_for_holder(user=request.user).select_related(None).only(*ROW_FIELDS))
+    mine = selectors.dossier_list_for_holder(user=request.user).select_related(None).only(*ROW_FIELDS)
     page = CappedPaginator(mine, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _with_deadline_state(page.object_list, request.user.agency)
+    page.object_list = _list_rows(page.object_list, request.user.agency)
     return render(request, "dossiers/mine.html", {"page": page, "dossiers": page.object_list})
 
 
@@ -176,11 +176,10 @@ def dossier_list(request):
                                                  status=params["status"], procedure=params["procedure"],
                                                  field=params["field"], holder=params["holder"],
                                                  channel=params["channel"], whole=bool(whole)).only(*LIST_FIELDS)
-    dossiers = selectors.with_digitised_share(dossiers)
     # A search is not counted (mocua/paging.py): the page of newest matches is all it reads.
     paginator_class = UncountedPaginator if params["q"] else CappedPaginator
     page = paginator_class(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _with_deadline_state(page.object_list, request.user.agency)
+    page.object_list = _list_rows(page.object_list, request.user.agency)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     by_words = query_string.copy()

@@ -760,20 +760,21 @@ def test_list_page_query_count(frozen, build_dossier, as_user, leader, django_as
     client = as_user(leader)
     _many(build_dossier, 3)
     catalogue.snapshot()  # the pickers' catalogue is read once per process, not per page
-    # + COUNT, the page (with holder, department), the officers of the filter
-    with django_assert_num_queries(5):
+    # + COUNT, the page (with holder, department), its papers' digitised counts (one grouped query,
+    # selectors.with_digitised_share), the officers of the filter
+    with django_assert_num_queries(6):
         assert len(client.get(LIST).context["page"].object_list) == 3
     _many(build_dossier, 27)
     catalogue.snapshot()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get(LIST).context["page"].object_list) == 25
     # A search is not counted: the page, read one row past its end, is all it asks for; a full
     # name first probes whether someone bears it whole (selectors.dossier_whole_search).
-    with django_assert_num_queries(4):
-        assert len(client.get(LIST, {"q": "binh", "status": "processing"}).context["page"].object_list) == 7
     with django_assert_num_queries(5):
+        assert len(client.get(LIST, {"q": "binh", "status": "processing"}).context["page"].object_list) == 7
+    with django_assert_num_queries(6):
         assert len(client.get(LIST, {"q": "tran thi binh", "status": "processing"}).context["page"].object_list) == 7
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(client.get(LIST, {"q": "tran thi binh", "words": "1"}).context["page"].object_list) == 25
 
 
@@ -801,10 +802,11 @@ def test_a_search_pages_without_a_count(frozen, build_dossier, as_user, leader, 
 def test_my_dossiers_query_count(frozen, build_dossier, as_user, specialist, django_assert_num_queries):
     client = as_user(specialist)
     _many(build_dossier, 3)
-    with django_assert_num_queries(4):  # + the capped count + the dossiers (with holder, department)
+    # + the capped count + the dossiers + their papers' digitised counts (one grouped query)
+    with django_assert_num_queries(5):
         assert len(client.get(MINE).context["dossiers"]) == 1  # the processing one
     _many(build_dossier, 17)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(client.get(MINE).context["dossiers"]) == 8
 
 
