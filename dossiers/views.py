@@ -186,20 +186,35 @@ def dossier_list(request):
     by_words["words"] = "1"
     return render(request, "dossiers/list.html", {
         "page": page, "params": params, "late": late, "query_string": query_string.urlencode(),
-        "whole": whole, "by_words": by_words.urlencode(),
-        "statuses": Status.choices, "channels": Channel.choices, **_catalogue_choices(request.user.agency),
-        "officers": [(officer.pk, str(officer)) for officer in User.objects.filter(
-            agency=request.user.agency, is_active=True).exclude(role="").only("id", "full_name", "username")
-            .order_by("full_name")],
+        "whole": whole, "by_words": by_words.urlencode(), **_pickers(request.user.agency),
     }, status=400 if errors else 200)
 
 
-def _catalogue_choices(agency) -> dict:
-    """The procedures the agency handles and their fields, for the list's pickers: from the
-    process's catalogue snapshot (procedures.catalogue), so the pickers cost no query."""
-    rows = [row for row in catalogue.snapshot().rows if agency.code in row.agency_codes]
-    return {"procedures": sorted({(row.code, f"{row.name} ({row.code})") for row in rows}, key=lambda c: c[1]),
-            "fields": sorted({(row.field_code, row.field_name) for row in rows}, key=lambda c: c[1])}
+# How long the list's pickers are kept (dossiers/list.html): the procedures and fields move with the
+# catalogue's version at once, an officer added, renamed or deactivated after at most this.
+PICKERS_SECONDS = 300
+
+
+def _pickers(agency) -> dict:
+    """The list's filter pickers. The template caches them as one fragment per agency, catalogue
+    version and chosen values (dossiers/list.html), so each list is callable: read only when the
+    fragment is built, not on every visit. The procedures and fields come from the process's catalogue
+    snapshot (procedures.catalogue); the officers from the database."""
+    snap = catalogue.snapshot()
+
+    def rows():
+        return [row for row in snap.rows if agency.code in row.agency_codes]
+
+    def officers():
+        return [(officer.pk, str(officer)) for officer in User.objects.filter(
+            agency=agency, is_active=True).exclude(role="").only("id", "full_name", "username").order_by("full_name")]
+
+    return {"statuses": Status.choices, "channels": Channel.choices, "pickers_version": snap.version,
+            "pickers_seconds": PICKERS_SECONDS,
+            "procedures": lambda: sorted({(row.code, f"{row.name} ({row.code})") for row in rows()},
+                                         key=lambda c: c[1]),
+            "fields": lambda: sorted({(row.field_code, row.field_name) for row in rows()}, key=lambda c: c[1]),
+            "officers": officers}
 
 
 @role_required(*COUNTER_ROLES)
