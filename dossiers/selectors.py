@@ -4,7 +4,7 @@ one, the dossiers their agency's desk received for another agency (dossiers.agen
 import datetime as dt
 import re
 
-from django.db.models import Count, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Count, Func, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -177,18 +177,23 @@ def dossier_list_for_agency(*, user, query: str = "", status: str = "", procedur
     return queryset
 
 
-def with_digitised_share(queryset: QuerySet) -> QuerySet:
-    """Each dossier with `papers_handed` and `papers_scanned`, as results.digitised_share counts them
-    on the dossier page (papers handed in at intake or later; digitised as the 766 index judges a
-    paper): two subqueries in the list's own query, evaluated for the page's rows only, so no query
-    per row."""
-    handed = (DossierDocument.objects.filter(dossier=OuterRef("pk"), provided=True,
-                                             kind__in=[DossierDocument.Kind.INTAKE, DossierDocument.Kind.SUPPLEMENT])
-              .order_by().values("dossier"))
-    scanned = handed.exclude(digitisation=DossierDocument.Digitisation.NONE)
-    return queryset.annotate(
-        papers_handed=Coalesce(Subquery(handed.annotate(n=Count("pk")).values("n")), Value(0)),
-        papers_scanned=Coalesce(Subquery(scanned.annotate(n=Count("pk")).values("n")), Value(0)))
+def with_digitised_share(rows: list) -> list:
+    """Set `papers_handed` and `papers_scanned` on a page's loaded dossiers, as
+    results.digitised_share counts them on the dossier page (papers handed in at intake or later;
+    digitised as the 766 index judges a paper): one grouped query over the page's ids, none for an
+    empty page. Not annotations on the list's query: two correlated subqueries there were compiled
+    twice a request (the page and its capped count, which also ran them for every counted row)."""
+    if not rows:
+        return rows
+    counts = {dossier: (handed, scanned) for dossier, handed, scanned in (
+        DossierDocument.objects.filter(dossier_id__in=[row.pk for row in rows], provided=True,
+                                       kind__in=[DossierDocument.Kind.INTAKE, DossierDocument.Kind.SUPPLEMENT])
+        .order_by().values("dossier")
+        .annotate(handed=Count("pk"), scanned=Count("pk", filter=~Q(digitisation=DossierDocument.Digitisation.NONE)))
+        .values_list("dossier", "handed", "scanned"))}
+    for row in rows:
+        row.papers_handed, row.papers_scanned = counts.get(row.pk, (0, 0))
+    return rows
 
 
 def dossier_overdue_pks(*, agency_id: int) -> QuerySet:

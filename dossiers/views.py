@@ -78,8 +78,9 @@ def _pdf(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
     return response
 
 
-def _with_deadline_state(dossiers, agency):
-    rows = list(dossiers)
+def _list_rows(dossiers, agency):
+    """A list page's dossiers, loaded, each with its deadline state and digitised share."""
+    rows = selectors.with_digitised_share(list(dossiers))
     for dossier, state in zip(rows, clock.deadline_states(rows, timezone.now(), agency), strict=True):
         dossier.deadline_state = state
     return rows
@@ -156,10 +157,9 @@ LIST_FIELDS = (*ROW_FIELDS, "created_at", "holder__username", "holder__full_name
 @role_required(*ALL_STAFF)
 def my_dossiers(request):
     # Paged: a busy specialist holds a hundred dossiers or more, and the most urgent come first.
-    mine = selectors.with_digitised_share(
-        selectors.dossier_list_for_holder(user=request.user).select_related(None).only(*ROW_FIELDS))
+    mine = selectors.dossier_list_for_holder(user=request.user).select_related(None).only(*ROW_FIELDS)
     page = CappedPaginator(mine, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _with_deadline_state(page.object_list, request.user.agency)
+    page.object_list = _list_rows(page.object_list, request.user.agency)
     return render(request, "dossiers/mine.html", {"page": page, "dossiers": page.object_list})
 
 
@@ -176,31 +176,45 @@ def dossier_list(request):
                                                  status=params["status"], procedure=params["procedure"],
                                                  field=params["field"], holder=params["holder"],
                                                  channel=params["channel"], whole=bool(whole)).only(*LIST_FIELDS)
-    dossiers = selectors.with_digitised_share(dossiers)
     # A search is not counted (mocua/paging.py): the page of newest matches is all it reads.
     paginator_class = UncountedPaginator if params["q"] else CappedPaginator
     page = paginator_class(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _with_deadline_state(page.object_list, request.user.agency)
+    page.object_list = _list_rows(page.object_list, request.user.agency)
     query_string = request.GET.copy()
     query_string.pop("page", None)
     by_words = query_string.copy()
     by_words["words"] = "1"
     return render(request, "dossiers/list.html", {
         "page": page, "params": params, "late": late, "query_string": query_string.urlencode(),
-        "whole": whole, "by_words": by_words.urlencode(),
-        "statuses": Status.choices, "channels": Channel.choices, **_catalogue_choices(request.user.agency),
-        "officers": [(officer.pk, str(officer)) for officer in User.objects.filter(
-            agency=request.user.agency, is_active=True).exclude(role="").only("id", "full_name", "username")
-            .order_by("full_name")],
+        "whole": whole, "by_words": by_words.urlencode(), **_pickers(request.user.agency),
     }, status=400 if errors else 200)
 
 
-def _catalogue_choices(agency) -> dict:
-    """The procedures the agency handles and their fields, for the list's pickers: from the
-    process's catalogue snapshot (procedures.catalogue), so the pickers cost no query."""
-    rows = [row for row in catalogue.snapshot().rows if agency.code in row.agency_codes]
-    return {"procedures": sorted({(row.code, f"{row.name} ({row.code})") for row in rows}, key=lambda c: c[1]),
-            "fields": sorted({(row.field_code, row.field_name) for row in rows}, key=lambda c: c[1])}
+# How long the list's pickers are kept (dossiers/list.html): the procedures and fields move with the
+# catalogue's version at once, an officer added, renamed or deactivated after at most this.
+PICKERS_SECONDS = 300
+
+
+def _pickers(agency) -> dict:
+    """The list's filter pickers. The template caches them as one fragment per agency, catalogue
+    version and chosen values (dossiers/list.html), so each list is callable: read only when the
+    fragment is built, not on every visit. The procedures and fields come from the process's catalogue
+    snapshot (procedures.catalogue); the officers from the database."""
+    snap = catalogue.snapshot()
+
+    def rows():
+        return [row for row in snap.rows if agency.code in row.agency_codes]
+
+    def officers():
+        return [(officer.pk, str(officer)) for officer in User.objects.filter(
+            agency=agency, is_active=True).exclude(role="").only("id", "full_name", "username").order_by("full_name")]
+
+    return {"statuses": Status.choices, "channels": Channel.choices, "pickers_version": snap.version,
+            "pickers_seconds": PICKERS_SECONDS,
+            "procedures": lambda: sorted({(row.code, f"{row.name} ({row.code})") for row in rows()},
+                                         key=lambda c: c[1]),
+            "fields": lambda: sorted({(row.field_code, row.field_name) for row in rows()}, key=lambda c: c[1]),
+            "officers": officers}
 
 
 @role_required(*COUNTER_ROLES)

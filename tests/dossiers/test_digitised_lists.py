@@ -1,6 +1,6 @@
 """Issue 24, item 2: the staff lists show each dossier's digitised share (papers handed in with their
-scan, and a badge when an electronic result exists) in the list's own query: the page's query count
-does not grow with its rows. Expected cells are counted here from the papers handed in."""
+scan, and a badge when an electronic result exists) from one grouped query over the page's dossiers:
+the page's query count does not grow with its rows. Expected cells are counted here from the papers handed in."""
 
 import re
 

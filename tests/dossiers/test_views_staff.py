@@ -221,10 +221,10 @@ def test_the_procedure_and_field_filters_are_pickers_of_the_agencys_catalogue(mi
     Procedure.objects.create(code="9.000001", name="Thủ tục của nơi khác", field=procedure.field,
                              level=procedure.level).agencies.add(other_agency)
     response = as_user(specialist).get(LIST, {"procedure": procedure.code})
-    procedures = dict(response.context["procedures"])
+    procedures = dict(response.context["procedures"]())  # callables: read only to build the cached pickers
     assert procedures[procedure.code] == f"{procedure.name} ({procedure.code})"
     assert "9.000001" not in procedures
-    assert dict(response.context["fields"]) == {procedure.field.code: procedure.field.name}
+    assert dict(response.context["fields"]()) == {procedure.field.code: procedure.field.name}
     html = response.content.decode()
     assert f'<option value="{procedure.code}" selected>' in html
     assert 'name="procedure" value=' not in html  # no free-text code box
@@ -760,21 +760,39 @@ def test_list_page_query_count(frozen, build_dossier, as_user, leader, django_as
     client = as_user(leader)
     _many(build_dossier, 3)
     catalogue.snapshot()  # the pickers' catalogue is read once per process, not per page
-    # + COUNT, the page (with holder, department), the officers of the filter
-    with django_assert_num_queries(5):
+    # + COUNT, the page (with holder, department), its papers' digitised counts (one grouped query,
+    # selectors.with_digitised_share), the officers of the filter (building the pickers' fragment)
+    with django_assert_num_queries(6):
         assert len(client.get(LIST).context["page"].object_list) == 3
     _many(build_dossier, 27)
     catalogue.snapshot()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5):  # the same pickers: their fragment is cached, no officers' query
         assert len(client.get(LIST).context["page"].object_list) == 25
     # A search is not counted: the page, read one row past its end, is all it asks for; a full
     # name first probes whether someone bears it whole (selectors.dossier_whole_search).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # another status chosen: another fragment, built
         assert len(client.get(LIST, {"q": "binh", "status": "processing"}).context["page"].object_list) == 7
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5):  # + the probe, - the officers (the fragment of that status)
         assert len(client.get(LIST, {"q": "tran thi binh", "status": "processing"}).context["page"].object_list) == 7
     with django_assert_num_queries(4):
         assert len(client.get(LIST, {"q": "tran thi binh", "words": "1"}).context["page"].object_list) == 25
+
+
+def test_the_pickers_fragment_follows_the_catalogue_and_the_chosen_values(mixed, as_user, specialist):
+    """The pickers are cached per agency, catalogue version and chosen values (dossiers/list.html):
+    a procedure given to the agency shows at once, and a choice is marked as chosen."""
+    client = as_user(specialist)
+    procedure = mixed["received"].procedure
+    assert f'<option value="{procedure.code}">' in client.get(LIST).content.decode()
+    assert "9.000002" not in client.get(LIST).content.decode()
+    Procedure.objects.create(code="9.000002", name="Thủ tục mới giao", field=procedure.field,
+                             level=procedure.level).agencies.add(specialist.agency)  # bumps the catalogue
+    html = client.get(LIST).content.decode()
+    assert '<option value="9.000002">Thủ tục mới giao (9.000002)</option>' in html
+    chosen = client.get(LIST, {"procedure": "9.000002"}).content.decode()
+    assert '<option value="9.000002" selected>' in chosen
+    assert f'<option value="{procedure.code}">' in chosen
+    assert '<option value="9.000002">' in client.get(LIST).content.decode()  # the unchosen fragment again
 
 
 def test_a_search_pages_without_a_count(frozen, build_dossier, as_user, leader, settings):
@@ -801,10 +819,11 @@ def test_a_search_pages_without_a_count(frozen, build_dossier, as_user, leader, 
 def test_my_dossiers_query_count(frozen, build_dossier, as_user, specialist, django_assert_num_queries):
     client = as_user(specialist)
     _many(build_dossier, 3)
-    with django_assert_num_queries(4):  # + the capped count + the dossiers (with holder, department)
+    # + the capped count + the dossiers + their papers' digitised counts (one grouped query)
+    with django_assert_num_queries(5):
         assert len(client.get(MINE).context["dossiers"]) == 1  # the processing one
     _many(build_dossier, 17)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(client.get(MINE).context["dossiers"]) == 8
 
 
