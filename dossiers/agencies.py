@@ -93,6 +93,14 @@ def counter_officer(dossier: Dossier):
     return officer if officer is not None and officer.is_active else None
 
 
+def holding_agency(dossier: Dossier) -> int:
+    """The id of the agency whose officers hold a step opened now (DossierStep.agency): the desk while
+    the dossier waits there to be sent and once the result is back, else the competent agency."""
+    if dossier.transfer_state in (TransferState.AT_DESK, TransferState.BACK_AT_DESK):
+        return desk_of(dossier)
+    return dossier.agency_id
+
+
 # What the desk's officers may do while the dossier is with the desk (before it leaves, and once the
 # result is back): nothing of the competent agency's handling.
 DESK_ACTIONS = {

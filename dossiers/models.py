@@ -382,6 +382,10 @@ class DossierStep(models.Model):
     intended_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="+")
     to_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Where the step was held (the desk's intake and return, the competent agency's own steps): its
+    # figures count there (figures._step_keys). Null in rows loaded past the services: the dossier's.
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan xử lý bước", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField("thời gian nhận")
     due_at = models.DateTimeField("hạn xử lý")
     finished_at = models.DateTimeField("thời gian chuyển", null=True, blank=True)

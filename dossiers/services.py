@@ -256,7 +256,8 @@ def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: Use
     dossier.step_due_at, dossier.step_started_at = due, now
     return DossierStep.objects.create(
         dossier=dossier, step_index=index, step_name=name, from_user=actor, to_user=to_user, intended_user=intended,
-        to_department=to_department, started_at=now, due_at=due, note=note)
+        to_department=to_department, agency_id=agencies.holding_agency(dossier), started_at=now, due_at=due,
+        note=note)
 
 
 def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:

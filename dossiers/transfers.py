@@ -28,12 +28,13 @@ NOT_HERE = "Hồ sơ không ở bước chuyển giữa các cơ quan."
 
 def _transit_step(dossier: Dossier, transfer: DossierTransfer, actor: User, now: dt.datetime) -> DossierStep:
     """The control slip's row for the journey (Mẫu 06): nobody holds the dossier until the receiving
-    agency takes it in, by the same rule from the sending (agencies.transfer_due)."""
+    agency takes it in, by the same rule from the sending (agencies.transfer_due). Its figures are the
+    receiving agency's: its counter must take it in by then."""
     due = agencies.transfer_due(now, transfer.mode, transfer.to_agency)
     dossier.holder, dossier.department, dossier.step_due_at = None, None, due
     return DossierStep.objects.create(
         dossier=dossier, step_index=dossier.step_index, step_name=f"Chuyển đến {transfer.to_agency.name}",
-        from_user=actor, started_at=now, due_at=due, note=transfer.get_mode_display())
+        from_user=actor, agency=transfer.to_agency, started_at=now, due_at=due, note=transfer.get_mode_display())
 
 
 @transaction.atomic
