@@ -22,7 +22,7 @@ from mocua.inputs import ensure_fits
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, PostalClock, ProcedureVariant
 
-from . import agencies, clock, figures, letters, notices, permissions
+from . import agencies, clock, figures, legs, letters, notices, permissions
 from .models import (
     ApplicantKind,
     CodeCounter,
@@ -249,9 +249,9 @@ def _finish_step(dossier: Dossier, now: dt.datetime, *, ends_handling: bool = Fa
 
 def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: User | None,
                to_department: Department | None, now: dt.datetime, due: dt.datetime,
-               intended: User | None = None, note: str = "") -> DossierStep:
+               intended: User | None = None, note: str = "", name: str | None = None) -> DossierStep:
     plan = dossier.steps_plan
-    name = plan[index]["name"] if index < len(plan) else "Xử lý hồ sơ"
+    name = name or (plan[index]["name"] if index < len(plan) else "Xử lý hồ sơ")
     dossier.step_index, dossier.holder, dossier.department = index, to_user, to_department
     dossier.step_due_at, dossier.step_started_at = due, now
     return DossierStep.objects.create(
@@ -394,10 +394,11 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     figures.count_dossier(dossier, now, *added)
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, _postal_start(dossier, now))
     dossier.transfer_state, due = agencies.intake_state(dossier, now)
+    legs.plan(dossier, now)  # a liên thông procedure's legs, the lead's started
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                       due=due, note="Tiếp nhận hồ sơ")
     dossier.save(update_fields=["received_at", "register_year", "register_number", "legal_due_at", "due_at",
-                                *STEP_FIELDS, "transfer_state"])
+                                *STEP_FIELDS, "transfer_state", "legs_left"])
     return step
 
 
@@ -490,7 +491,7 @@ def _resolve_target(dossier: Dossier, to_user: User | None, to_department: Depar
     if to_user is None and to_department is None:
         raise DomainError("Cần chọn cán bộ hoặc phòng ban nhận hồ sơ.", field="to_user")
     if to_user is not None:
-        if to_user.agency_id != dossier.agency_id or not to_user.is_active or not to_user.role:
+        if to_user.agency_id != agencies.handling_agency(dossier) or not to_user.is_active or not to_user.role:
             raise DomainError("Chỉ chuyển hồ sơ cho cán bộ đang công tác tại cơ quan giải quyết.",
                               field="to_user", code="other_agency")
         today = timezone.localdate(now)
@@ -503,7 +504,7 @@ def _resolve_target(dossier: Dossier, to_user: User | None, to_department: Depar
         if absence:
             return absence.substitute, to_user, absence.substitute.department or to_department
         return to_user, None, to_department or to_user.department
-    if to_department.agency_id != dossier.agency_id:
+    if to_department.agency_id != agencies.handling_agency(dossier):
         raise DomainError("Chỉ chuyển hồ sơ cho phòng ban của cơ quan giải quyết.", field="to_department",
                           code="other_agency")
     return None, None, to_department
