@@ -622,6 +622,8 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     """The leader approves the result: handling ends and the dossier goes back to the counter."""
     dossier = _lock(dossier, expected_version)
     now = now or timezone.now()
+    if dossier.legs_left:  # liên thông: the lead approves once every leg is done (dossiers.legs)
+        raise ConflictError("Hồ sơ liên thông chưa được các cơ quan phối hợp giải quyết xong.", code="legs_left")
     _move(dossier, action="approve", actor=actor, now=now, note=result_summary)
     _finish_dossier(dossier, now, ending=dossier.status)  # result_ready, set by _move
     _finish_step(dossier, now, ends_handling=True)

@@ -15,7 +15,7 @@ from dossiers.leaders.periods import month_period
 from dossiers.leaders.scope import scope_for
 from dossiers.models import DossierTransfer, SyncState, Timeliness, TransferState
 from mocua.accounts.models import Level, Role
-from mocua.errors import ForbiddenError
+from mocua.errors import ConflictError, ForbiddenError
 from procedures.models import NationalGroup, ProcedureLeg
 
 from ..factories import AgencyFactory, UserFactory, full_variant
@@ -129,6 +129,12 @@ def test_each_agency_reads_it_once_its_leg_has_started_and_acts_only_while_there
     assert selectors.dossier_get_for_officer(user=prov.police_reception, code=dossier.code) == dossier
     with pytest.raises(Http404):
         selectors.dossier_get_for_officer(user=prov.insurance_reception, code=dossier.code)
+    for leader in (prov.police_leader, prov.a_leader):  # nobody approves while legs are left
+        with pytest.raises(ConflictError) as refused:
+            services.dossier_approve(dossier=dossier, actor=leader, result_summary="Giấy khai sinh")
+        assert refused.value.code == "legs_left"
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.finished_at) == ("received", None)
     with pytest.raises(ForbiddenError):  # the commune waits while the police hold it
         services.dossier_hand_over(dossier=dossier, actor=prov.a_reception, to_user=prov.police_specialist)
     assert dossier.transfer_state == TransferState.AT_AGENCY and dossier.leg_agency == prov.police
