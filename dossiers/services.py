@@ -525,7 +525,9 @@ def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = N
           to_user=receiver.pk if receiver else None, intended_user=intended.pk if intended else None,
           to_department=department.pk if department else None)
     index = dossier.step_index + 1 if (next_step or from_status == Status.RECEIVED) else dossier.step_index
-    due = clock.step_due(dossier, index, now) if index != dossier.step_index else dossier.step_due_at
+    # Inside a liên thông leg the agency's officers share the leg's time (dossiers.legs): the step inherits it.
+    fresh = index != dossier.step_index and not dossier.leg_agency_id
+    due = clock.step_due(dossier, index, now) if fresh else dossier.step_due_at
     _finish_step(dossier, now)
     step = _open_step(dossier, index=index, actor=actor, to_user=receiver, to_department=department, now=now,
                       due=due, intended=intended, note=note)

@@ -106,10 +106,12 @@ def test_the_legs_run_in_order_each_due_by_its_share(prov, frozen):
 def test_the_late_leg_is_the_police_s_and_its_officer_s(prov, frozen):
     _run(prov, frozen)
     march = month_period(2026, 3)
-    police = {r.key: (r.steps, r.late_steps) for r in officers(scope=scope_for(prov.police_leader), period=march)}
-    # The counter took it in and handed it over in time; the specialist's step ran past the leg's due.
-    assert police[prov.police_reception.pk] == (1, 0)
-    assert police[prov.police_specialist.pk][1] == 1
+    police = {r.key: (r.steps, r.late_steps, r.late_seconds)
+              for r in officers(scope=scope_for(prov.police_leader), period=march)}
+    # The counter took it in and handed it over in time; the specialist, who inherited the leg's due
+    # (Wednesday's closing), sent it on half an hour of work after it.
+    assert police[prov.police_reception.pk] == (1, 0, 0)
+    assert police[prov.police_specialist.pk] == (1, 1, HOUR // 2)
     commune = {r.key: (r.steps, r.late_steps) for r in officers(scope=scope_for(prov.a_leader), period=march)}
     assert commune[prov.a_reception.pk] == (1, 0)  # the intake, sent on in time (the last step is open)
     insurance = {r.key: r.late_steps for r in officers(scope=scope_for(prov.insurance_leader), period=march)}
