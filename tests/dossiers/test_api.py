@@ -602,14 +602,15 @@ def test_intake_by_token_query_count(frozen, api, receptionist, variant, django_
     the variant, its papers, fees and steps (4); in the transaction (savepoints here): the agency that
     resolves it (the catalogue's agencies of the procedure: issue 23), the code, the dossier, papers,
     fees, the register's number (issue 21, item 5), Biểu 06's day and month rows, the step, the dossier's
-    clock, the audit row and the citizen's SMS and e-mail in one INSERT (11 + 2)."""
+    clock, the audit row and the citizen's SMS and e-mail in one INSERT, the procedure's liên thông legs
+    (issue 23, item 3; none here) (12 + 2)."""
     token = Token.objects.create(user=receptionist)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321",
                                                  "email": "an@example.com"}}
     api.post(LIST, body, format="json")  # the first of the day inserts the code counter's row
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = api.post(LIST, body, format="json")
 
     assert response.status_code == 201
