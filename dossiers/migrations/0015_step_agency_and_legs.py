@@ -16,11 +16,14 @@ def desk_steps(apps, schema_editor):
             .exclude(dossier__desk=F("dossier__agency")))
     # A finished step never changes (0003's trigger); this fills a column it did not have, once.
     postgres = schema_editor.connection.vendor == "postgresql"
+    # The foreign keys' deferred checks would otherwise be pending, and ALTER TABLE refuses then.
     if postgres:
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute("ALTER TABLE dossiers_dossierstep DISABLE TRIGGER dossierstep_guard")
     held.update(agency_id=Subquery(Dossier.objects.filter(pk=OuterRef("dossier_id")).values("desk_id")[:1]))
     if postgres:
         schema_editor.execute("ALTER TABLE dossiers_dossierstep ENABLE TRIGGER dossierstep_guard")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):

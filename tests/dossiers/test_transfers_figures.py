@@ -113,3 +113,28 @@ def test_the_officers_page_of_the_desk_s_leader(prov, journey, client):
     page = client.get(reverse("leaders:officers"), {"period": "month", "year": "2026", "month": "3"})
     rows = {r.key: (r.steps, r.late_steps) for r in page.context["rows"]}
     assert rows[prov.justice_reception.pk] == (2, 0) and prov.a_reception.pk not in rows
+
+
+def test_the_migration_gives_the_desk_its_officers_steps_back(prov, journey):
+    """Migration 0015's backfill on steps written before the column (NULL): the desk officer's steps of a
+    transferred dossier become the desk's, the others stay NULL (read as the dossier's agency)."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    table = DossierStep._meta.db_table
+    with connection.cursor() as cursor:  # as rows written before the column: past the guard, once
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER dossierstep_guard")
+        cursor.execute(f"UPDATE {table} SET agency_id = NULL")
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER dossierstep_guard")
+    migration = importlib.import_module("dossiers.migrations.0015_step_agency_and_legs")
+    with connection.schema_editor() as editor:
+        migration.desk_steps(apps, editor)
+    held = list(journey.steps.order_by("started_at", "pk").values_list("to_user__username", "agency_id"))
+    assert held == [("reception.a", prov.a.pk), (None, None), ("reception.justice", None),
+                    ("specialist.justice", None), ("reception.justice", None), (None, None),
+                    ("reception.a", prov.a.pk)]
+    with pytest.raises(Exception, match="cannot change"):  # the guard is back on
+        DossierStep.objects.filter(dossier=journey).update(agency=None)
