@@ -143,9 +143,10 @@ def acting_agency(dossier: Dossier, action: str) -> int | None:
 
 
 def reads(user, dossier: Dossier) -> bool:
-    """Whether the officer may read the dossier: the competent agency's officers, the desk's, and those
-    of an agency whose liên thông leg has started (it keeps reading what it did)."""
+    """Whether the officer may read the dossier: the competent agency's officers, the desk's, those of
+    the liên thông leg it is at or on its way to (to take it in), and those of an agency whose leg has
+    started (it keeps reading what it did)."""
     if not getattr(user, "is_officer", False):
         return False
-    return user.agency_id in (dossier.agency_id, desk_of(dossier)) or dossier.legs.filter(
+    return user.agency_id in (dossier.agency_id, desk_of(dossier), dossier.leg_agency_id) or dossier.legs.filter(
         agency_id=user.agency_id, started_at__isnull=False).exists()

@@ -65,7 +65,8 @@ def dossier_readable_for_officer(user) -> QuerySet:
     if not getattr(user, "is_officer", False):
         return Dossier.objects.none()
     legs = DossierLeg.objects.filter(dossier=OuterRef("pk"), agency_id=user.agency_id, started_at__isnull=False)
-    return Dossier.objects.filter(Q(agency_id=user.agency_id) | Q(desk_id=user.agency_id) | Exists(legs))
+    mine = Q(agency_id=user.agency_id) | Q(desk_id=user.agency_id) | Q(leg_agency_id=user.agency_id)
+    return Dossier.objects.filter(mine | Exists(legs))
 
 
 def dossier_get_row_for_officer(*, user, code: str) -> Dossier:
@@ -80,9 +81,9 @@ def dossier_get_row_for_officer(*, user, code: str) -> Dossier:
 def dossier_get_for_officer(*, user, code: str) -> Dossier:
     """The dossier with everything its page shows; 404 for another agency's dossier."""
     queryset = dossier_readable_for_officer(user).select_related(
-        "agency", "desk", "procedure", "procedure__field", "holder", "department", "created_by"
+        "agency", "desk", "leg_agency", "procedure", "procedure__field", "holder", "department", "created_by"
     ).prefetch_related(
-        "documents", "fees", "results",
+        "documents", "fees", "results", Prefetch("legs", queryset=DossierLeg.objects.select_related("agency")),
         Prefetch("steps", queryset=DossierStep.objects.select_related(
             "from_user", "to_user", "intended_user", "to_department")),
         Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),

@@ -150,3 +150,28 @@ def test_a_procedure_without_legs_is_as_before(prov, frozen):
     assert (dossier.legs_left, dossier.leg_agency, dossier.legs.count()) == (0, None, 0)
     assert agencies.acting_agency(dossier, "transfer") is None
     assert dt.timedelta(0) <= dossier.step_due_at - vn(2026, 3, 2, 10, 0)
+
+
+def test_the_api_detail_carries_the_legs_and_who_holds_it(prov, frozen):
+    from rest_framework.test import APIClient
+
+    dossier = _receive(prov, frozen, vn(2026, 3, 2, 10, 0), variant=prov.group)
+    frozen.set(vn(2026, 3, 2, 14, 0))
+    dossier = transfers.dossier_transfer(dossier=dossier, actor=prov.a_reception)
+    api = APIClient()
+    api.force_authenticate(prov.police_reception)
+    url = f"/api/v1/dossiers/{dossier.code}/"
+    assert api.get(url).status_code == 200  # on its way to the police: they read it, to take it in
+    api.force_authenticate(prov.insurance_reception)
+    assert api.get(url).status_code == 404  # not yet theirs
+    api.force_authenticate(prov.a_reception)
+    body = api.get(url).json()
+    assert (body["transfer_state"], body["leg_agency_code"]) == ("to_agency", prov.police.code)
+    assert [(leg["order"], leg["agency_code"], leg["timeliness"], leg["sync_state"]) for leg in body["legs"]] == [
+        (1, prov.a.code, "on_time", "pending"), (2, prov.police.code, "", "pending"),
+        (3, prov.insurance.code, "", "pending")]
+    taken = api.post(url + "transfer/receive/", {}, format="json")
+    assert taken.status_code == 403  # only the police take it in
+    api.force_authenticate(prov.police_reception)
+    taken = api.post(url + "transfer/receive/", {}, format="json")
+    assert taken.status_code == 200 and taken.json()["legs"][1]["due_at"] is not None
