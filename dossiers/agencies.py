@@ -21,6 +21,7 @@ from procedures.selectors import receivable_by
 
 from . import clock
 from .models import Dossier, DossierTransfer, TransferMode, TransferState
+from .workflow import Status
 
 
 def desk_of(dossier: Dossier) -> int:
@@ -93,6 +94,20 @@ def counter_officer(dossier: Dossier):
     return officer if officer is not None and officer.is_active else None
 
 
+def handling_agency(dossier: Dossier) -> int:
+    """The id of the agency handling the dossier: the competent agency, or the agency of the liên
+    thông leg the dossier is at or on its way to (Dossier.leg_agency, dossiers.legs)."""
+    return dossier.leg_agency_id or dossier.agency_id
+
+
+def holding_agency(dossier: Dossier) -> int:
+    """The id of the agency whose officers hold a step opened now (DossierStep.agency): the desk while
+    the dossier waits there to be sent and once the result is back, else the handling agency."""
+    if dossier.transfer_state in (TransferState.AT_DESK, TransferState.BACK_AT_DESK):
+        return desk_of(dossier)
+    return handling_agency(dossier)
+
+
 # What the desk's officers may do while the dossier is with the desk (before it leaves, and once the
 # result is back): nothing of the competent agency's handling.
 DESK_ACTIONS = {
@@ -111,17 +126,27 @@ def acting_agency(dossier: Dossier, action: str) -> int | None:
     back; the desk's again once the result is back, to hand it to the citizen."""
     state = dossier.transfer_state
     if action == "receive_transfer":
-        return {TransferState.TO_AGENCY: dossier.agency_id, TransferState.TO_DESK: desk_of(dossier)}.get(state)
+        return {TransferState.TO_AGENCY: handling_agency(dossier), TransferState.TO_DESK: desk_of(dossier)}.get(state)
     if state in DESK_ACTIONS:
         return desk_of(dossier) if action in DESK_ACTIONS[state] else None
     if state in (TransferState.TO_AGENCY, TransferState.TO_DESK):
         return None
     if state == TransferState.AT_AGENCY:
         # The result goes back to the desk that received the dossier, which hands it over.
-        return None if action in ("return", "confirm_delivery", "hand_letter") else dossier.agency_id
-    return None if action == "transfer" else dossier.agency_id
+        if action in ("return", "confirm_delivery", "hand_letter"):
+            return None
+        if action == "transfer" and dossier.status != Status.RESULT_READY and not dossier.legs_left:
+            return None  # nothing to send on before the result, but a liên thông leg
+        return handling_agency(dossier)
+    # A liên thông dossier at its lead, with legs to run, is sent on to the next leg (dossiers.legs).
+    return None if action == "transfer" and not dossier.legs_left else dossier.agency_id
 
 
 def reads(user, dossier: Dossier) -> bool:
-    """Whether the officer may read the dossier: the competent agency's officers, and the desk's."""
-    return getattr(user, "is_officer", False) and user.agency_id in (dossier.agency_id, desk_of(dossier))
+    """Whether the officer may read the dossier: the competent agency's officers, the desk's, those of
+    the liên thông leg it is at or on its way to (to take it in), and those of an agency whose leg has
+    started (it keeps reading what it did)."""
+    if not getattr(user, "is_officer", False):
+        return False
+    return user.agency_id in (dossier.agency_id, desk_of(dossier), dossier.leg_agency_id) or dossier.legs.filter(
+        agency_id=user.agency_id, started_at__isnull=False).exists()

@@ -31,6 +31,7 @@ from .models import (
     DossierDocument,
     DossierEvent,
     DossierFee,
+    DossierLeg,
     DossierStep,
     ResultFile,
     ReturnMethod,
@@ -127,6 +128,19 @@ class DossierStepOutput(OutputSerializer):
                   "started_at", "due_at", "finished_at", "timeliness", "late_seconds", "note"]
 
 
+class DossierLegOutput(OutputSerializer):
+    """A liên thông leg (dossiers.legs): the agency's part, its due time and timeliness, and the national
+    liên thông software's reference and sync state (Decree 63/2024 groups)."""
+
+    agency_code = serializers.CharField(source="agency.code")
+    agency_name = serializers.CharField(source="agency.name")
+
+    class Meta:
+        model = DossierLeg
+        fields = ["order", "name", "agency_code", "agency_name", "days", "started_at", "due_at", "finished_at",
+                  "timeliness", "late_seconds", "national_ref", "sync_state"]
+
+
 class DossierEventOutput(OutputSerializer):
     actor_name = serializers.CharField(source="actor.display_name", allow_null=True)
 
@@ -167,6 +181,9 @@ class DossierDetailOutput(DossierListOutput):
     desk_code = serializers.CharField(source="desk.code", allow_null=True,
                                       help_text="Nơi tiếp nhận (bộ phận một cửa), nơi trả kết quả.")
     transfer_state = TransferStateField(read_only=True, help_text="Hồ sơ tiếp nhận hộ cơ quan khác đang ở đâu.")
+    leg_agency_code = serializers.CharField(source="leg_agency.code", allow_null=True,
+                                            help_text="Cơ quan phối hợp (liên thông) đang giữ hồ sơ, nếu có.")
+    legs = DossierLegOutput(many=True, help_text="Các phần việc liên thông, theo thứ tự.")
 
     papers = DossierDocumentOutput(source="documents", many=True)
     fees = DossierFeeOutput(many=True)
@@ -188,7 +205,7 @@ class DossierDetailOutput(DossierListOutput):
             "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
             "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
             "papers", "fees", "steps", "events", "results", "allowed_actions", "receipt_url",
-            "agency_code", "desk_code", "transfer_state",
+            "agency_code", "desk_code", "transfer_state", "leg_agency_code", "legs",
         ]
 
     def get_allowed_actions(self, dossier) -> list[str]:

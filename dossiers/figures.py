@@ -174,9 +174,12 @@ def _add(model, key: tuple[str, ...], counters: tuple[str, ...], rows: list[list
 
 def _step_keys(dossier: Dossier, step: DossierStep) -> list[list]:
     """The step's rows of OfficerDayFigures, day then month: grain, officer, day, agency, procedure,
-    department (officer and department 0 for none: NULLs would not meet in a unique key)."""
+    department (officer and department 0 for none: NULLs would not meet in a unique key). The agency
+    is the one that held the step (DossierStep.agency: the desk's intake and return count at the desk),
+    the dossier's for a row without one."""
     day = timezone.localdate(step.finished_at, timezone.get_default_timezone())
-    return [[grain, step.to_user_id or 0, first, dossier.agency_id, dossier.procedure_id, step.to_department_id or 0]
+    agency = step.agency_id or dossier.agency_id
+    return [[grain, step.to_user_id or 0, first, agency, dossier.procedure_id, step.to_department_id or 0]
             for grain, first in _grains(day)]
 
 
@@ -260,13 +263,13 @@ def officer_figures_rebuild() -> int:
     groups = (DossierStep.objects.filter(finished_at__isnull=False).order_by()
               .values(officer=Coalesce("to_user_id", Value(0), **ids),
                       local_day=TruncDate("finished_at", tzinfo=timezone.get_default_timezone()),
-                      agency=F("dossier__agency_id"), procedure=F("dossier__procedure_id"),
+                      held_by=Coalesce("agency_id", "dossier__agency_id"), procedure=F("dossier__procedure_id"),
                       department=Coalesce("to_department_id", Value(0), **ids))
               .annotate(n=Count("id"), late_n=Count("id", filter=late),
                         late_s=Coalesce(Sum("late_seconds", filter=late), Value(0), **ids)))
     select_sql, params = groups.query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("officer", "local_day", "agency", "procedure", "department",
+    columns = ", ".join(quote(c) for c in ("officer", "local_day", "held_by", "procedure", "department",
                                            "n", "late_n", "late_s"))
     with transaction.atomic(), connection.cursor() as cursor:
         _replace(cursor, OfficerDayFigures)

@@ -81,6 +81,10 @@ class Dossier(models.Model):
     # Where a dossier received for another agency is (dossiers.agencies.TransferState); "" otherwise.
     transfer_state = models.CharField("chuyển hồ sơ liên cơ quan", max_length=12, blank=True, default="",
                                       choices=TransferState.choices)
+    # A liên thông dossier (dossiers.legs): the agency of the leg it is at when not the competent one,
+    # and the sends left (to each next leg, then back to the lead).
+    leg_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    legs_left = models.PositiveSmallIntegerField(default=0)
     procedure = models.ForeignKey(Procedure, verbose_name="thủ tục", on_delete=models.PROTECT,
                                   related_name="dossiers")
     variant = models.ForeignKey(ProcedureVariant, verbose_name="trường hợp", null=True, on_delete=models.SET_NULL,
@@ -388,6 +392,10 @@ class DossierStep(models.Model):
     intended_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="+")
     to_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Where the step was held (the desk's intake and return, the competent agency's own steps): its
+    # figures count there (figures._step_keys). Null in rows loaded past the services: the dossier's.
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan xử lý bước", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField("thời gian nhận")
     due_at = models.DateTimeField("hạn xử lý")
     finished_at = models.DateTimeField("thời gian chuyển", null=True, blank=True)
@@ -422,6 +430,7 @@ class DossierTransfer(models.Model):
     class Direction(models.TextChoices):
         FORWARD = "forward", "Chuyển đến cơ quan giải quyết"
         BACK = "back", "Chuyển kết quả về nơi tiếp nhận"
+        LEG = "leg", "Chuyển liên thông"
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transfers")
     direction = models.CharField("chiều chuyển", max_length=8, choices=Direction.choices)
@@ -743,3 +752,6 @@ class IssuedForm(models.Model):
     @property
     def sha256_short(self) -> str:
         return self.sha256[:12]
+
+
+from .leg_models import DossierLeg, SyncState  # noqa: E402,F401  (registered with the app)

@@ -4,7 +4,7 @@ one, the dossiers their agency's desk received for another agency (dossiers.agen
 import datetime as dt
 import re
 
-from django.db.models import Count, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, Exists, Func, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -13,7 +13,16 @@ from mocua.accounts.models import Role
 from mocua.accounts.selectors import figures_scope
 from mocua.text import fold
 
-from .models import Dossier, DossierDocument, DossierEvent, DossierStep, DossierTransfer, Timeliness, TransferState
+from .models import (
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierLeg,
+    DossierStep,
+    DossierTransfer,
+    Timeliness,
+    TransferState,
+)
 from .validators import PHONE_RE, national_phone, normalise_phone
 from .workflow import OPEN, Status
 
@@ -55,7 +64,9 @@ def dossier_readable_for_officer(user) -> QuerySet:
     Lists stay dossier_base_for_officer's (the agency's own); the desk's others are on the transfers page."""
     if not getattr(user, "is_officer", False):
         return Dossier.objects.none()
-    return Dossier.objects.filter(Q(agency_id=user.agency_id) | Q(desk_id=user.agency_id))
+    legs = DossierLeg.objects.filter(dossier=OuterRef("pk"), agency_id=user.agency_id, started_at__isnull=False)
+    mine = Q(agency_id=user.agency_id) | Q(desk_id=user.agency_id) | Q(leg_agency_id=user.agency_id)
+    return Dossier.objects.filter(mine | Exists(legs))
 
 
 def dossier_get_row_for_officer(*, user, code: str) -> Dossier:
@@ -70,9 +81,9 @@ def dossier_get_row_for_officer(*, user, code: str) -> Dossier:
 def dossier_get_for_officer(*, user, code: str) -> Dossier:
     """The dossier with everything its page shows; 404 for another agency's dossier."""
     queryset = dossier_readable_for_officer(user).select_related(
-        "agency", "desk", "procedure", "procedure__field", "holder", "department", "created_by"
+        "agency", "desk", "leg_agency", "procedure", "procedure__field", "holder", "department", "created_by"
     ).prefetch_related(
-        "documents", "fees", "results",
+        "documents", "fees", "results", Prefetch("legs", queryset=DossierLeg.objects.select_related("agency")),
         Prefetch("steps", queryset=DossierStep.objects.select_related(
             "from_user", "to_user", "intended_user", "to_department")),
         Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),

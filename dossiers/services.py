@@ -21,7 +21,7 @@ from mocua.inputs import ensure_fits
 from mocua.text import fold
 from procedures.models import Channel, FeeChannel, PostalClock, ProcedureVariant
 
-from . import agencies, clock, figures, letters, notices, permissions, pins
+from . import agencies, clock, figures, legs, letters, notices, permissions, pins
 from .models import (
     ApplicantKind,
     CodeCounter,
@@ -239,14 +239,15 @@ def _finish_step(dossier: Dossier, now: dt.datetime, *, ends_handling: bool = Fa
 
 def _open_step(dossier: Dossier, *, index: int, actor: User | None, to_user: User | None,
                to_department: Department | None, now: dt.datetime, due: dt.datetime,
-               intended: User | None = None, note: str = "") -> DossierStep:
+               intended: User | None = None, note: str = "", name: str | None = None) -> DossierStep:
     plan = dossier.steps_plan
-    name = plan[index]["name"] if index < len(plan) else "Xử lý hồ sơ"
+    name = name or (plan[index]["name"] if index < len(plan) else "Xử lý hồ sơ")
     dossier.step_index, dossier.holder, dossier.department = index, to_user, to_department
     dossier.step_due_at, dossier.step_started_at = due, now
     return DossierStep.objects.create(
         dossier=dossier, step_index=index, step_name=name, from_user=actor, to_user=to_user, intended_user=intended,
-        to_department=to_department, started_at=now, due_at=due, note=note)
+        to_department=to_department, agency_id=agencies.holding_agency(dossier), started_at=now, due_at=due,
+        note=note)
 
 
 def _finish_dossier(dossier: Dossier, now: dt.datetime, *, ending: str) -> None:
@@ -390,10 +391,11 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     figures.count_dossier(dossier, now, *added)
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, _postal_start(dossier, now))
     dossier.transfer_state, due = agencies.intake_state(dossier, now)
+    legs.plan(dossier, now)  # a liên thông procedure's legs, the lead's started
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                       due=due, note="Tiếp nhận hồ sơ")
     dossier.save(update_fields=["received_at", "register_year", "register_number", "legal_due_at", "due_at",
-                                *STEP_FIELDS, "transfer_state"])
+                                *STEP_FIELDS, "transfer_state", "legs_left"])
     return step
 
 
@@ -486,7 +488,7 @@ def _resolve_target(dossier: Dossier, to_user: User | None, to_department: Depar
     if to_user is None and to_department is None:
         raise DomainError("Cần chọn cán bộ hoặc phòng ban nhận hồ sơ.", field="to_user")
     if to_user is not None:
-        if to_user.agency_id != dossier.agency_id or not to_user.is_active or not to_user.role:
+        if to_user.agency_id != agencies.handling_agency(dossier) or not to_user.is_active or not to_user.role:
             raise DomainError("Chỉ chuyển hồ sơ cho cán bộ đang công tác tại cơ quan giải quyết.",
                               field="to_user", code="other_agency")
         today = timezone.localdate(now)
@@ -499,7 +501,7 @@ def _resolve_target(dossier: Dossier, to_user: User | None, to_department: Depar
         if absence:
             return absence.substitute, to_user, absence.substitute.department or to_department
         return to_user, None, to_department or to_user.department
-    if to_department.agency_id != dossier.agency_id:
+    if to_department.agency_id != agencies.handling_agency(dossier):
         raise DomainError("Chỉ chuyển hồ sơ cho phòng ban của cơ quan giải quyết.", field="to_department",
                           code="other_agency")
     return None, None, to_department
@@ -520,7 +522,9 @@ def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = N
           to_user=receiver.pk if receiver else None, intended_user=intended.pk if intended else None,
           to_department=department.pk if department else None)
     index = dossier.step_index + 1 if (next_step or from_status == Status.RECEIVED) else dossier.step_index
-    due = clock.step_due(dossier, index, now) if index != dossier.step_index else dossier.step_due_at
+    # Inside a liên thông leg the agency's officers share the leg's time (dossiers.legs): the step inherits it.
+    fresh = index != dossier.step_index and not dossier.leg_agency_id
+    due = clock.step_due(dossier, index, now) if fresh else dossier.step_due_at
     _finish_step(dossier, now)
     step = _open_step(dossier, index=index, actor=actor, to_user=receiver, to_department=department, now=now,
                       due=due, intended=intended, note=note)
@@ -617,6 +621,8 @@ def dossier_approve(*, dossier: Dossier, actor: User, result_summary: str = "",
     """The leader approves the result: handling ends and the dossier goes back to the counter."""
     dossier = _lock(dossier, expected_version)
     now = now or timezone.now()
+    if dossier.legs_left:  # liên thông: the lead approves once every leg is done (dossiers.legs)
+        raise ConflictError("Hồ sơ liên thông chưa được các cơ quan phối hợp giải quyết xong.", code="legs_left")
     _move(dossier, action="approve", actor=actor, now=now, note=result_summary)
     _finish_dossier(dossier, now, ending=dossier.status)  # result_ready, set by _move
     _finish_step(dossier, now, ends_handling=True)

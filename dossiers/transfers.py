@@ -18,7 +18,7 @@ from mocua.errors import ConflictError, DomainError
 from mocua.inputs import ensure_fits
 from procedures.models import ClockStart
 
-from . import agencies, clock, notices
+from . import agencies, clock, legs, notices
 from .models import Dossier, DossierStep, DossierTransfer, TransferMode, TransferState
 from .services import _finish_step, _iso, _lock, _move, _open_step
 from .workflow import Status
@@ -28,12 +28,13 @@ NOT_HERE = "Hồ sơ không ở bước chuyển giữa các cơ quan."
 
 def _transit_step(dossier: Dossier, transfer: DossierTransfer, actor: User, now: dt.datetime) -> DossierStep:
     """The control slip's row for the journey (Mẫu 06): nobody holds the dossier until the receiving
-    agency takes it in, by the same rule from the sending (agencies.transfer_due)."""
+    agency takes it in, by the same rule from the sending (agencies.transfer_due). Its figures are the
+    receiving agency's: its counter must take it in by then."""
     due = agencies.transfer_due(now, transfer.mode, transfer.to_agency)
     dossier.holder, dossier.department, dossier.step_due_at = None, None, due
     return DossierStep.objects.create(
         dossier=dossier, step_index=dossier.step_index, step_name=f"Chuyển đến {transfer.to_agency.name}",
-        from_user=actor, started_at=now, due_at=due, note=transfer.get_mode_display())
+        from_user=actor, agency=transfer.to_agency, started_at=now, due_at=due, note=transfer.get_mode_display())
 
 
 @transaction.atomic
@@ -48,7 +49,15 @@ def dossier_transfer(*, dossier: Dossier, actor: User, mode: str = TransferMode.
     now = now or timezone.now()
     if mode not in TransferMode.values:
         raise DomainError("Hình thức chuyển không hợp lệ.", field="mode")
-    if dossier.transfer_state == TransferState.AT_DESK:
+    leg = None
+    if dossier.legs_left and dossier.transfer_state in ("", TransferState.AT_AGENCY) and \
+            dossier.status in (Status.RECEIVED, Status.PROCESSING):
+        # A liên thông leg is done: on to the next leg's agency, or back to the lead (dossiers.legs).
+        leg = legs.current(dossier)
+        after = legs.next_leg(dossier, leg) if leg is not None else None
+        direction, source = DossierTransfer.Direction.LEG, dossier.leg_agency or dossier.agency
+        target = after.agency if after is not None else dossier.agency
+    elif dossier.transfer_state == TransferState.AT_DESK:
         direction, source, target, start = (DossierTransfer.Direction.FORWARD, dossier.desk, dossier.agency,
                                             dossier.received_at)
     elif dossier.transfer_state == TransferState.AT_AGENCY and dossier.status == Status.RESULT_READY:
@@ -57,16 +66,26 @@ def dossier_transfer(*, dossier: Dossier, actor: User, mode: str = TransferMode.
     else:
         raise ConflictError(NOT_HERE + " Chỉ chuyển hồ sơ tiếp nhận hộ cơ quan khác, hoặc kết quả của hồ sơ đó.",
                             code="not_transferable")
-    due = agencies.transfer_due(start, mode, source)
+    if leg is not None:  # sent when the leg is due: the leg's lateness is the sending agency's
+        due = leg.due_at
+    elif direction == DossierTransfer.Direction.LEG:  # the lead's work between legs has no leg of its own
+        due = agencies.transfer_due(now, mode, source)
+    else:
+        due = agencies.transfer_due(start, mode, source)
     transfer = DossierTransfer(dossier=dossier, direction=direction, mode=mode, from_agency=source, to_agency=target,
                                sent_by=actor, sent_at=now, due_at=due, timeliness=clock.classify(now, due),
                                note=note.strip())
     ensure_fits(transfer, fields=("note",))
     # Set after the check (`changes`): who may send is read from where the dossier is now.
-    state = TransferState.TO_AGENCY if direction == DossierTransfer.Direction.FORWARD else TransferState.TO_DESK
-    _move(dossier, action="transfer", actor=actor, now=now, note=transfer.note, changes={"transfer_state": state},
+    state = TransferState.TO_DESK if direction == DossierTransfer.Direction.BACK else TransferState.TO_AGENCY
+    changes = {"transfer_state": state}
+    if direction == DossierTransfer.Direction.LEG:
+        changes |= {"leg_agency": None if target == dossier.agency else target, "legs_left": dossier.legs_left - 1}
+    _move(dossier, action="transfer", actor=actor, now=now, note=transfer.note, changes=changes,
           direction=direction, mode=mode, to_agency=target.pk, due_at=_iso(due))
     transfer.save()
+    if leg is not None:
+        legs.finish(leg, dossier, now)
     if direction == DossierTransfer.Direction.FORWARD:
         # The desk's intake step is due by the rule of the way it is sent (a paper one has a day).
         dossier.steps.filter(finished_at__isnull=True).update(due_at=due)
@@ -89,6 +108,8 @@ def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", e
         raise ConflictError(NOT_HERE + " Không có hồ sơ đang chuyển đến cơ quan của bạn.", code="not_in_transit")
     forward = dossier.transfer_state == TransferState.TO_AGENCY
     transfer = dossier.transfers.filter(received_at__isnull=True).order_by("-sent_at", "-pk").first()
+    if transfer is not None and transfer.direction == DossierTransfer.Direction.LEG:
+        return _receive_leg(dossier, transfer, actor, note, now)
     old_due = dossier.due_at
     if forward and dossier.procedure.clock_start == ClockStart.RECEIPT_BY_AGENCY:
         # HCMC 2449/QĐ-UBND, Thanh Hóa's system: the limit counts from the competent agency's receipt.
@@ -107,5 +128,28 @@ def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", e
     due = clock.step_due(dossier, 0, now) if forward else max(dossier.due_at, now)
     _open_step(dossier, index=index, actor=actor, to_user=actor, to_department=actor.department, now=now, due=due,
                note="Tiếp nhận hồ sơ chuyển đến" if forward else "Nhận kết quả để trả cho công dân")
+    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
+    return dossier
+
+
+def _receive_leg(dossier: Dossier, transfer: DossierTransfer, actor: User, note: str, now: dt.datetime) -> Dossier:
+    """A leg's agency takes the dossier in (its leg starts now, due by its share), or the lead takes it
+    back after the last leg (its own steps go on; a dossier received at its own desk is no longer
+    "between agencies")."""
+    leg = dossier.legs.filter(agency=transfer.to_agency, started_at__isnull=True).order_by("order").first()
+    at_lead = dossier.leg_agency_id is None
+    state = "" if at_lead and agencies.desk_of(dossier) == dossier.agency_id else TransferState.AT_AGENCY
+    _move(dossier, action="receive_transfer", actor=actor, now=now, note=note.strip(),
+          changes={"transfer_state": state}, leg=leg.name if leg else "")
+    transfer.received_by, transfer.received_at = actor, now
+    transfer.save(update_fields=["received_by", "received_at"])
+    _finish_step(dossier, now)
+    if leg is not None and not at_lead:
+        legs.start(leg, dossier, now)
+        due, name = leg.due_at, leg.name
+    else:
+        due, name = clock.step_due(dossier, dossier.step_index, now), "Nhận lại hồ sơ liên thông"
+    _open_step(dossier, index=dossier.step_index, actor=actor, to_user=actor, to_department=actor.department,
+               now=now, due=due, name=name, note="Tiếp nhận hồ sơ liên thông")
     dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
     return dossier

@@ -97,8 +97,9 @@ ACTIONS: dict[str, Action] = {
     # Between agencies (dossiers.transfers): the desk sends a dossier it received for another agency,
     # the competent agency sends the result back; the receiving agency's counter takes it in. Where
     # the dossier is (Dossier.transfer_state) decides which of the two is due (agencies.acting_agency).
-    "transfer": Action(frozenset({Status.RECEIVED, Status.RESULT_READY}), None, "Chuyển hồ sơ liên cơ quan"),
-    "receive_transfer": Action(frozenset({Status.RECEIVED, Status.RESULT_READY}), None,
+    "transfer": Action(frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY}), None,
+                       "Chuyển hồ sơ liên cơ quan"),
+    "receive_transfer": Action(frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY}), None,
                                "Nhận hồ sơ được chuyển đến"),
     # An electronic result signed by the agency (Decree 45/2020 Art 14(3)), after approval: the
     # approving officer may attach it with the approval, or here (several results, a later file).

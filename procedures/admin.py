@@ -18,6 +18,7 @@ from .models import (
     Fee,
     Field,
     Procedure,
+    ProcedureLeg,
     ProcedureStep,
     ProcedureVariant,
     RequiredDocument,
@@ -49,6 +50,15 @@ class VariantInline(admin.TabularInline):
         return format_html('<a href="{}">Sửa chi tiết</a>', url)
 
 
+class LegInline(admin.TabularInline):
+    """Liên thông legs (dossiers.legs): each agency's part, in order, with its share of the time."""
+
+    model = ProcedureLeg
+    extra = 0
+    fields = ("order", "name", "agency", "days", "national_group")
+    autocomplete_fields = ("agency",)
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "field", "level", "online_level", "is_active"]
@@ -56,7 +66,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "search_text"]
     list_select_related = ["field"]
     filter_horizontal = ["agencies"]
-    inlines = [VariantInline]
+    inlines = [VariantInline, LegInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "field", "level", "is_active"]}),
         ("Thực hiện", {"fields": ["agencies", "implementing_body", "applicants", "sequence", "conditions",

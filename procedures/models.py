@@ -287,3 +287,38 @@ class ProcedureStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+class NationalGroup(models.TextChoices):
+    """The national electronic liên thông groups (Decree 63/2024), run on the national software."""
+
+    NONE = "", "Không"
+    BIRTH = "LTKS", "Liên thông khai sinh – thường trú – thẻ BHYT (3.000722)"
+    DEATH = "LTKT", "Liên thông khai tử – xóa thường trú – trợ cấp mai táng (2.002913)"
+
+
+class ProcedureLeg(models.Model):
+    """One agency's part of a liên thông procedure (Decree 61/2018 Art 19; the province's internal
+    process splits the time limit, e.g. 48 days = 43 + 5). The legs run one after another in `order`;
+    the first is the competent agency's, which leads and returns the result (dossiers.legs)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="legs")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    name = NFCCharField("phần việc", max_length=255)
+    # Null: the dossier's competent agency (the lead), whichever it is.
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan thực hiện", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    days = models.DecimalField("thời gian (ngày làm việc)", max_digits=5, decimal_places=2,
+                               validators=[MinValueValidator(Decimal("0"))],
+                               help_text="0: trong ngày làm việc (sau 15 giờ: ngày làm việc tiếp theo).")
+    national_group = models.CharField("nhóm liên thông quốc gia", max_length=4, blank=True, default="",
+                                      choices=NationalGroup.choices)
+
+    class Meta:
+        verbose_name = "phần việc liên thông"
+        verbose_name_plural = "phần việc liên thông"
+        ordering = ["procedure", "order"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "order"], name="procedureleg_order")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.order}. {self.name}"

@@ -23,7 +23,7 @@ def figures_from_the_log() -> set[tuple]:
         day = timezone.localdate(s.finished_at)
         late = s.timeliness == "late" and (s.dossier.finished_at is None or s.started_at < s.dossier.finished_at)
         for grain, first in ((Grain.DAY, day), (Grain.MONTH, day.replace(day=1))):
-            key = (grain, s.to_user_id or 0, first, s.dossier.agency_id, s.dossier.procedure_id,
+            key = (grain, s.to_user_id or 0, first, s.agency_id or s.dossier.agency_id, s.dossier.procedure_id,
                    s.to_department_id or 0)
             steps, late_steps, seconds = sums.get(key, (0, 0, 0))
             sums[key] = (steps + 1, late_steps + late, seconds + (s.late_seconds if late else 0))

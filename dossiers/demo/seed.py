@@ -11,6 +11,7 @@ from procedures import services as procedure_services
 from procedures.models import Procedure
 
 from .history import seed_dossiers
+from .legs import seed_agencies, seed_birth_story, seed_legs
 from .letters import seed_letters
 from .transfers import seed_transfers
 
@@ -94,6 +95,8 @@ def seed_organisation() -> dict[str, list]:
     departments = {n: Department.objects.get_or_create(agency=justice, name=n)[0] for n in JUSTICE_DEPARTMENTS}
     _staff(justice, "sotuphap", departments, counter)
     agencies["departments"].append(justice)
+    # Liên thông (issue 23, item 3): the commune police and the province's social insurance.
+    agencies["legs"] = seed_agencies(province, counter)
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.gov.vn", DEMO_PASSWORD, full_name="Quản trị hệ thống",
                                       agency=province, role=Role.ADMIN)
@@ -124,5 +127,8 @@ def run(*, dossiers: bool = True) -> dict:
     catalogue = seed_catalogue(agencies)
     seed_letters(agencies["communes"])  # before the history: its approvals e-mail the letters
     created = seed_dossiers([*agencies["communes"], *agencies["centre"], *agencies["departments"]]) if dossiers else 0
-    moved = seed_transfers(agencies) if dossiers else 0
+    # The legs after the history: its dossiers of the two groups were received before them, and run as
+    # plain commune dossiers.
+    seed_legs(agencies["legs"])
+    moved = seed_transfers(agencies) + seed_birth_story() if dossiers else 0
     return {"agencies": agencies, "catalogue": catalogue, "dossiers": created + moved}

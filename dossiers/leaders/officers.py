@@ -98,7 +98,8 @@ def step_sums() -> dict:
 def step_figures(scope: Scope, period: Period, filters: Filters, key: str) -> tuple[str, tuple]:
     """The SQL of the steps, late steps and late seconds per `key`, summed from OfficerDayFigures
     over the scope (a head's: their department's steps) under the filters for the period. A row's
-    agency and procedure are its dossiers', so the dossiers' filter applies as it is."""
+    agency is the one that held the step (DossierStep.agency), its procedure the dossier's, so the
+    dossiers' filter applies as it is."""
     where = filters.dossiers(scope) & department_q(scope, "department_id")
     return sql.figures_sums(OfficerDayFigures, where, period, key, step_sums())
 
@@ -152,7 +153,7 @@ def officer_get(*, scope: Scope, pk: int) -> User | None:
 def officer_late_steps(*, officer: User, scope: Scope, period: Period, filters: Filters = Filters()):
     """The officer's steps finished late in the period, worst first: one query."""
     finished = Q(finished_at__gte=period.start_at, finished_at__lt=period.end_at)
-    return (DossierStep.objects.filter(finished, filters.dossiers(scope, "dossier__"), late_step_q(), to_user=officer)
+    return (DossierStep.objects.filter(finished, filters.steps(scope), late_step_q(), to_user=officer)
             .select_related("dossier")
             .only("step_name", "started_at", "due_at", "finished_at", "late_seconds", "dossier__code",
                   "dossier__agency_id", "dossier__procedure_name")

@@ -30,7 +30,17 @@ class Filters:
     def dossiers(self, scope: Scope, prefix: str = "") -> Q:
         """The scope's dossiers under these filters; `prefix` reaches them from another model (the
         summary tables share the dossiers' agency and procedure columns)."""
-        q = Q(**{f"{prefix}agency_id__in": self.agency_ids(scope)})
+        return Q(**{f"{prefix}agency_id__in": self.agency_ids(scope)}) & self._procedure_q(prefix)
+
+    def steps(self, scope: Scope) -> Q:
+        """The steps held within the scope under these filters (DossierStep.agency, the dossier's when
+        the row has none): the desk's intake step of a dossier sent to another agency is the desk's."""
+        ids = self.agency_ids(scope)
+        held = Q(agency_id__in=ids) | Q(agency__isnull=True, dossier__agency_id__in=ids)
+        return held & self._procedure_q("dossier__")
+
+    def _procedure_q(self, prefix: str) -> Q:
+        q = Q()
         if self.field_id:
             q &= Q(**{f"{prefix}procedure__field_id": self.field_id})
         if self.procedure_id:

@@ -580,9 +580,10 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
                                           head, django_assert_num_queries):
     api = as_user(leader)
     small = build_dossier("received")
-    # 1 dossier + agency, procedure, field, holder, department, creator; 5 prefetches
-    # (papers, fees, electronic results, steps + their officers and department, events + actor).
-    with django_assert_num_queries(6):
+    # 1 dossier + agency, procedure, field, holder, department, creator; 6 prefetches
+    # (papers, fees, electronic results, liên thông legs + agency, steps + their officers and
+    # department, events + actor).
+    with django_assert_num_queries(7):
         assert len(api.get(url(small.code)).json()["steps"]) == 1
     big = build_dossier("processing")
     for to in (second_specialist, head, specialist, second_specialist):
@@ -592,7 +593,7 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
     for n in range(3):
         services.dossier_attach(dossier=big, actor=leader, name=f"Bản quét {n}",
                                 upload=SimpleUploadedFile(f"scan{n}.pdf", b"%PDF-1.7\n%%EOF\n"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         data = api.get(url(big.code)).json()
     assert len(data["steps"]) == 6 and len(data["papers"]) == 5
     assert DossierDocument.objects.filter(dossier=big).count() == 5
@@ -603,14 +604,15 @@ def test_intake_by_token_query_count(frozen, api, receptionist, variant, django_
     the variant, its papers, fees and steps (4); in the transaction (savepoints here): the agency that
     resolves it (the catalogue's agencies of the procedure: issue 23), the code, the dossier, papers,
     fees, the register's number (issue 21, item 5), Biểu 06's day and month rows, the step, the dossier's
-    clock, the audit row and the citizen's SMS and e-mail in one INSERT (11 + 2)."""
+    clock, the audit row and the citizen's SMS and e-mail in one INSERT, the procedure's liên thông legs
+    (issue 23, item 3; none here) (12 + 2), and the answer's detail reads the dossier's legs (+1)."""
     token = Token.objects.create(user=receptionist)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321",
                                                  "email": "an@example.com"}}
     api.post(LIST, body, format="json")  # the first of the day inserts the code counter's row
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(20):
         response = api.post(LIST, body, format="json")
 
     assert response.status_code == 201
@@ -622,5 +624,5 @@ def test_move_answer_query_count_is_bounded(frozen, processing, as_user, leader,
     # daily figures and the dossier's row of Biểu 06's included), the counter officers told that a
     # result waits (their list, one bulk insert: issue 22, item 7), the procedure (is its result a
     # paper document: 766 4.1; has it a letter), then the 6 queries of the detail.
-    with django_assert_max_num_queries(31):
+    with django_assert_max_num_queries(32):  # + the liên thông legs of the answer's detail
         assert as_user(leader).post(url(processing.code, "approve"), {}, format="json").status_code == 200

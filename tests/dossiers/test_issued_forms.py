@@ -226,13 +226,13 @@ def test_an_issued_form_cannot_be_changed_or_deleted(frozen, received, reception
 def test_print_and_reprint_query_counts(frozen, officer_client, received, receptionist, django_assert_num_queries):
     client = officer_client(receptionist)
     client.get(page(received.code))  # warm the session's user and agency
-    # the user; the dossier and its papers, fees, results, steps, events (selector); the issued
+    # the user; the dossier and its papers, fees, results, legs, steps, events (selector); the issued
     # form looked up; then, in a savepoint (the test's transaction), the lock, the check again, the insert,
     # and the clear PIN blanked (the receipt keeps it; dossiers.pins).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(page(received.code, "mau-01.pdf"))
     # The same reads, and the record found: no write.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(page(received.code, "mau-01.pdf"))
     record = IssuedForm.objects.get()
     with django_assert_num_queries(3):  # the user, the dossier row, the record

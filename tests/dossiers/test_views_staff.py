@@ -864,9 +864,10 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
                                   agency, django_assert_num_queries):
     client = as_user(leader)
     small = build_dossier("received")
-    # + the dossier with its joins, papers, fees, electronic results, steps, events; the issued forms;
+    # + the dossier with its joins, papers, fees, electronic results, liên thông legs, steps, events; the
+    # issued forms;
     # the hand-over form's officers and departments.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(page(small.code))
     big = build_dossier("processing")
     for to in (second_specialist, head, specialist):
@@ -877,7 +878,7 @@ def test_dossier_page_query_count(frozen, build_dossier, as_user, leader, specia
         UserFactory(agency=agency, role=Role.SPECIALIST, department=DepartmentFactory(agency=agency))
     for number in ("01", "06"):  # an issued form (01) and a live one (06) change nothing
         client.get(page(big.code, f"mau-{number}.pdf"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(page(big.code))
     assert response.context["dossier"].steps.count() == 5
     assert [f.number for f in response.context["issued_forms"]] == ["01"]

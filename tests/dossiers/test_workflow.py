@@ -51,8 +51,9 @@ DESIGN_ACTIONS = {
     "confirm_delivery": ({S.RETURNED}, None),
     # Between agencies (issue 23): the dossier received for another agency, its result sent back; the
     # state stays, where the dossier is (Dossier.transfer_state) changes.
-    "transfer": ({S.RECEIVED, S.RESULT_READY}, None),
-    "receive_transfer": ({S.RECEIVED, S.RESULT_READY}, None),
+    # From processing too: a liên thông leg is sent on, and taken in, while handled (dossiers.legs).
+    "transfer": ({S.RECEIVED, S.PROCESSING, S.RESULT_READY}, None),
+    "receive_transfer": ({S.RECEIVED, S.PROCESSING, S.RESULT_READY}, None),
 }
 # Allowed once in a dossier's life: the attribute that says it happened, and a value saying so.
 DESIGN_ONCE = {"request_supplement": ("supplement_requests", 1), "reschedule": ("rescheduled_at", "2026-03-02"),
@@ -92,8 +93,8 @@ def test_every_status_has_a_row_in_the_table():
 def test_pair_lists_cover_every_action_and_state():
     assert len(LEGAL_PAIRS) + len(ILLEGAL_PAIRS) == len(ACTIONS) * len(Status.values) == 190
     # attach_result and hand_letter from result_ready and returned; confirm_delivery from returned
-    # transfer and receive_transfer from received and result_ready (issue 23)
-    assert len(LEGAL_PAIRS) == 43
+    # transfer and receive_transfer from received, processing and result_ready (issue 23)
+    assert len(LEGAL_PAIRS) == 45
 
 
 @pytest.mark.parametrize(("action", "from_"), LEGAL_PAIRS)

@@ -30,5 +30,7 @@ class Command(BaseCommand):
             "  tiepnhan.tinh            – Trung tâm Phục vụ hành chính công tỉnh\n"
             "  lanhdao.ubndtinh         – lãnh đạo UBND tỉnh (số liệu mọi đơn vị)\n"
             "  tiepnhan.sotuphap        – Sở Tư pháp (giải quyết phiếu lý lịch tư pháp chuyển từ các nơi tiếp nhận)\n"
+            "  tiepnhan.conganhacthanh  – Công an phường Hạc Thành (liên thông: đăng ký thường trú)\n"
+            "  tiepnhan.bhxh            – Bảo hiểm xã hội tỉnh (liên thông: thẻ BHYT, mai táng phí)\n"
             "  (cũng có .quangphu, .dongson; tiepnhan2.*, chuyenvien2.*)"
         )

@@ -1,0 +1,53 @@
+"""The demo's liên thông birth registration (issue 23, items 3 and 6): the groups' legs with the Decree
+63/2024 times, and the story through the commune, the ward police and social insurance, the police's
+leg late, as the leaders' pages show it."""
+
+from decimal import Decimal
+
+import pytest
+
+from dossiers.demo.legs import seed_birth_story, seed_legs
+from dossiers.demo.seed import seed_catalogue, seed_organisation
+from dossiers.leaders.officers import officers
+from dossiers.leaders.periods import month_period
+from dossiers.leaders.scope import scope_for
+from dossiers.models import Dossier, Timeliness
+from mocua.accounts.models import User
+from procedures.models import ProcedureLeg
+
+from .conftest import vn
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_birth_registration_runs_through_three_agencies_one_leg_late(frozen):
+    frozen.set(vn(2026, 3, 9, 16, 0))  # Monday; the story began four working days before (Tuesday 3rd)
+    agencies = seed_organisation()
+    seed_catalogue(agencies)
+    seed_legs(agencies["legs"])
+    seed_legs(agencies["legs"])  # once only
+    police, insurance = agencies["legs"]["police"], agencies["legs"]["insurance"]
+    legs = list(ProcedureLeg.objects.order_by("procedure__code", "order")
+                .values_list("procedure__code", "agency_id", "days", "national_group"))
+    assert legs == [("2.002913", None, Decimal("0"), "LTKT"), ("2.002913", police.pk, Decimal("0"), "LTKT"),
+                    ("2.002913", insurance.pk, Decimal("8"), "LTKT"),
+                    ("3.000722", None, Decimal("0"), "LTKS"), ("3.000722", police.pk, Decimal("2"), "LTKS"),
+                    ("3.000722", insurance.pk, Decimal("2"), "LTKS")]
+    assert seed_birth_story() == 1 and seed_birth_story() == 0
+    dossier = Dossier.objects.get(procedure__code="3.000722")
+    assert dossier.status == "returned" and dossier.code.startswith("000.17.22.H56-260303-")
+    rows = list(dossier.legs.values_list("agency__name", "timeliness"))
+    assert rows == [("Ủy ban nhân dân phường Hạc Thành", Timeliness.ON_TIME),
+                    ("Công an phường Hạc Thành", Timeliness.LATE),
+                    ("Bảo hiểm xã hội tỉnh Thanh Hóa", Timeliness.ON_TIME)]
+    # The police received it on Tuesday at 11:15 (three working hours after 8:15), due Thursday's
+    # closing, and sent it on twenty-four working hours after intake (Tuesday 6 h 45 from 8:15,
+    # Wednesday and Thursday 7 h 30 each): Friday at 9:45, 2 h 15 after the office opened at 7:30.
+    late = dossier.legs.get(order=2)
+    assert (late.due_at, late.finished_at, late.late_seconds) == (vn(2026, 3, 5, 17, 0), vn(2026, 3, 6, 9, 45),
+                                                                  135 * 60)
+    march = month_period(2026, 3)
+    leader = User.objects.get(username="lanhdao.conganhacthanh")
+    late_steps = {r.label: r.late_steps for r in officers(scope=scope_for(leader), period=march) if r.steps}
+    worker = User.objects.get(username="chuyenvien.conganhacthanh")
+    assert late_steps[worker.full_name] == 1
