@@ -6,15 +6,23 @@ The clear PIN lives only where it must be shown once (docs/security.md):
 - the instance a service has just created carries it in memory (`Dossier.new_pin`) for the first
   message, the online submission's page and the API's intake answer;
 - a dossier received at the counter (or through the API) keeps it in `Dossier.pin` until its receipt
-  (Mẫu 01) is first issued (dossiers.issued.form_issue blanks it); an online dossier never stores it.
+  (Mẫu 01) is first issued (dossiers.issued.form_issue blanks it), or PIN_CLEAR_HOURS have passed
+  (pins_forget_unprinted, hourly: a receipt never printed, e.g. an intake by another counter system
+  that got the PIN in the API's answer); an online dossier never stores it.
 """
 
+import datetime as dt
 import hmac
+import logging
 import secrets
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from .models import Dossier
+
+logger = logging.getLogger(__name__)
 # Unambiguous characters for the PIN printed on the receipt (no 0/O, 1/I/L).
 PIN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 PIN_LENGTH = 8
@@ -41,3 +49,14 @@ def pin_hash(pin: str) -> str:
 def pin_matches(pin: str, stored_hash: str) -> bool:
     """Constant time: the comparison does not tell how much of the hash matched."""
     return hmac.compare_digest(pin_hash(normalise(pin)).encode(), (stored_hash or ABSENT_HASH).encode())
+
+
+def pins_forget_unprinted(*, now: dt.datetime | None = None) -> int:
+    """Blank the clear PIN of dossiers received more than PIN_CLEAR_HOURS ago whose receipt was never
+    printed; the keyed hash stays, so the citizen's PIN keeps working. A later first print says the
+    PIN was given at intake. One UPDATE; running twice changes nothing."""
+    now = now or timezone.now()
+    done = (Dossier.objects.filter(received_at__lt=now - dt.timedelta(hours=settings.PIN_CLEAR_HOURS))
+            .exclude(pin="").update(pin=""))
+    logger.info("clear PINs forgotten count=%d", done)
+    return done

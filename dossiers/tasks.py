@@ -8,7 +8,8 @@ the visibility timeout, or two beats fire together), so each one is idempotent:
 - scan_deadlines records each (dossier, step, kind) alert once (unique row) with its messages;
 - send_leader_digest keys each leader's digest by the day, so a second run writes nothing;
 - sweep_outbox only calls the same delivery service, in chunks;
-- expire_citizen_files skips files already removed, so a second run removes nothing.
+- expire_citizen_files skips files already removed, so a second run removes nothing;
+- forget_unprinted_pins blanks what is not blank yet, so a second run changes nothing.
 """
 
 from collections import Counter
@@ -16,7 +17,7 @@ from collections import Counter
 from celery import shared_task
 from django.db import OperationalError
 
-from . import alerts, outbox, results
+from . import alerts, outbox, pins, results
 
 
 @shared_task(autoretry_for=(OperationalError,), max_retries=5, retry_backoff=True)
@@ -48,3 +49,8 @@ def send_leader_digest() -> int:
 @shared_task(autoretry_for=(OperationalError,), max_retries=3, retry_backoff=True)
 def expire_citizen_files() -> int:
     return results.citizen_files_expire()
+
+
+@shared_task
+def forget_unprinted_pins() -> int:
+    return pins.pins_forget_unprinted()

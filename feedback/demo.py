@@ -73,7 +73,10 @@ def _play(unit: _Unit, start: dt.datetime, fate: str, rng: random.Random, other:
     subject, title, content, category, answer = rng.choice(STORIES)
     name, phone, street = rng.choice(SENDERS)
     dossier = rng.choice(unit.dossiers) if subject == Subject.DOSSIER and unit.dossiers else None
-    subject = Subject.DOSSIER if dossier else (Subject.PROCEDURE if subject == Subject.PROCEDURE else Subject.UNIT)
+    # An agency with no procedure of its own (the police, social insurance: liên thông legs only) is
+    # written about as a unit.
+    procedure = subject == Subject.PROCEDURE and unit.procedures
+    subject = Subject.DOSSIER if dossier else (Subject.PROCEDURE if procedure else Subject.UNIT)
     item = services.feedback_send(
         subject=subject, title=title, content=content, agency=unit.agency, dossier=dossier,
         procedure=rng.choice(unit.procedures) if subject == Subject.PROCEDURE else None, now=start,

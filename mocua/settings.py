@@ -63,6 +63,8 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY in PUBLIC_SECRET_KEYS or SECRET_K
 
 # The key of the PINs' keyed hash (dossiers.pins); empty: SECRET_KEY. Changing either voids every PIN.
 PIN_KEY = env_str("PIN_KEY", "")
+# A counter dossier's clear PIN is kept until its receipt's first print, and never longer than this.
+PIN_CLEAR_HOURS = env_int("PIN_CLEAR_HOURS", 24)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -324,6 +326,8 @@ CELERY_BEAT_SCHEDULE = {
                       "schedule": crontab(hour=DIGEST_HOUR, minute=0)},
     # Removes the citizens' files kept past CITIZEN_FILES_MONTHS (records stay), at night.
     "expire-citizen-files": {"task": "dossiers.tasks.expire_citizen_files", "schedule": crontab(hour=2, minute=30)},
+    # Blanks the clear PIN of receipts never printed within PIN_CLEAR_HOURS (the hash stays).
+    "forget-unprinted-pins": {"task": "dossiers.tasks.forget_unprinted_pins", "schedule": crontab(minute=15)},
 }
 SMS_BACKEND = env_str("SMS_BACKEND", "dossiers.sms.LoggingSMSBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

@@ -45,13 +45,14 @@ _PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_nam
                   "submitted_at", "received_at", "due_at", "returned_at", "finished_at", "missing_papers",
                   "reason", "return_method", "postal_tracking", "delivered_at", "channel", "result_files",
                   "rating__level", "rating__created_at", "legal_due_at", "rescheduled_at", "desk__name",
-                  "transfer_state")
+                  "transfer_state", "leg_agency__name")
 
 
 def _public_dossier(pk: int) -> Dossier:
     """The dossier as the public may see it, its timeline attached as plain rows (`public_timeline`):
     the step instances and their prefetch were a fifth of a lookup, for four values a step."""
-    dossier = Dossier.objects.select_related("agency", "desk", "rating").only(*_PUBLIC_FIELDS).get(pk=pk)
+    dossier = (Dossier.objects.select_related("agency", "desk", "leg_agency", "rating").only(*_PUBLIC_FIELDS)
+               .get(pk=pk))
     dossier.public_timeline = _timeline(pk)
     dossier.own_files = citizen_files(dossier)
     return dossier
@@ -207,6 +208,8 @@ def public_view(dossier: Dossier) -> dict:
         # Received at another agency's desk (issue 23): where it was handed in, where it is now.
         "desk": dossier.desk.name if dossier.transfer_state else "",
         "whereabouts": dossier.get_transfer_state_display() if dossier.transfer_state else "",
+        # A liên thông leg (issue 23, item 3): the agency that holds it now (one dossier, one code).
+        "leg_agency": dossier.leg_agency.name if dossier.leg_agency_id else "",
         "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
         "returned_at": dossier.returned_at,
         "missing_papers": dossier.missing_papers if dossier.status == Status.AWAITING_SUPPLEMENT else [],

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from dossiers import agencies, selectors, services, transfers
+from dossiers import agencies, pins, selectors, services, transfers
 from dossiers.leaders.officers import officers
 from dossiers.leaders.periods import month_period
 from dossiers.leaders.scope import scope_for
-from dossiers.models import DossierTransfer, SyncState, Timeliness, TransferState
+from dossiers.models import Dossier, DossierTransfer, SyncState, Timeliness, TransferState
 from mocua.accounts.models import Level, Role
 from mocua.errors import ConflictError, ForbiddenError
 from procedures.models import NationalGroup, ProcedureLeg
@@ -175,3 +175,22 @@ def test_the_api_detail_carries_the_legs_and_who_holds_it(prov, frozen):
     api.force_authenticate(prov.police_reception)
     taken = api.post(url + "transfer/receive/", {}, format="json")
     assert taken.status_code == 200 and taken.json()["legs"][1]["due_at"] is not None
+
+
+def test_the_citizen_sees_which_agency_holds_the_dossier_now(prov, frozen, client):
+    """One dossier, one code: the lookup names the leg's agency while the police hold it, and no
+    leg agency once it is back with the lead."""
+    dossier = _receive(prov, frozen, vn(2026, 3, 2, 10, 0), variant=prov.group)
+    pin = dossier.new_pin
+    frozen.set(vn(2026, 3, 2, 14, 0))
+    dossier = transfers.dossier_transfer(dossier=dossier, actor=prov.a_reception)
+
+    page = client.post("/tra-cuu/", {"code": dossier.code, "pin": pin}, REMOTE_ADDR="10.9.9.9").content.decode()
+    assert "Mã hồ sơ hoặc mã tra cứu không đúng." not in page and "Liên thông khai sinh" in page
+    assert "Đang giải quyết tại (liên thông)" in page and "Công an xã A" in page
+
+    dossier = _run(prov, frozen)  # a second dossier through all three legs, back at the commune
+    Dossier.objects.filter(pk=dossier.pk).update(pin_hash=pins.pin_hash("KNOWN234"))  # its PIN, known here
+    page = client.post("/tra-cuu/", {"code": dossier.code, "pin": "KNOWN234"}, REMOTE_ADDR="10.9.9.8").content.decode()
+    assert "Mã hồ sơ hoặc mã tra cứu không đúng." not in page and "Liên thông khai sinh" in page
+    assert "Đang giải quyết tại (liên thông)" not in page

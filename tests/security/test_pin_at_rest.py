@@ -3,6 +3,7 @@ by default SECRET_KEY); the clear PIN only where it is shown once: the intake's 
 message, the online submission's page, and the receipt (Mẫu 01), whose first print blanks the
 clear column while the stored copy keeps the PIN for re-prints."""
 
+import datetime as dt
 import hashlib
 import hmac
 import importlib
@@ -18,6 +19,7 @@ from pypdf import PdfReader
 from dossiers import services, tokens
 from dossiers.models import Dossier, IssuedForm, Message
 
+from ..dossiers.conftest import make_intake
 from ..public.conftest import look_up
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,31 @@ def test_a_refusal_at_the_counter_stores_no_clear_pin(build_dossier):
     stored = Dossier.objects.get(pk=refused.pk)
     assert stored.pin == "" and refused.new_pin not in row_text(refused)
     assert stored.pin_hash == expected_hash(refused.new_pin, settings.SECRET_KEY)
+
+
+def test_a_receipt_never_printed_keeps_the_clear_pin_at_most_pin_clear_hours(frozen, client, build_dossier,
+                                                                             receptionist, settings):
+    """An intake whose receipt nobody prints here (another counter system took the PIN from the API's
+    answer) must not keep the clear PIN for good: the hourly sweep blanks it after PIN_CLEAR_HOURS;
+    the hash stays, so the citizen's PIN still opens the lookup, and a later first print says the PIN
+    was given when the dossier was handed in."""
+    from dossiers import pins, tasks
+
+    settings.PIN_CLEAR_HOURS = 24
+    old = build_dossier("received")
+    received_at = Dossier.objects.get(pk=old.pk).received_at
+    fresh_at = received_at + dt.timedelta(hours=23)
+    frozen.set(fresh_at)
+    fresh = services.dossier_receive(actor=receptionist, intake=make_intake(old.variant))
+
+    # 24 h after the first intake plus a second: the first is forgotten, the second (1 s under 1 h old) kept.
+    frozen.set(received_at + dt.timedelta(hours=24, seconds=1))
+    assert tasks.forget_unprinted_pins() == 1
+    assert Dossier.objects.get(pk=old.pk).pin == "" and old.new_pin not in row_text(old)
+    assert Dossier.objects.get(pk=fresh.pk).pin == fresh.new_pin
+    assert pins.pins_forget_unprinted() == 0  # a second run changes nothing
+
+    found = look_up(client, old.code, old.new_pin).content.decode()
+    assert old.code in found and "không đúng" not in found
+    text = pdf_text(receipt(client, receptionist, old.code))
+    assert old.new_pin not in text and "Mã tra cứu: đã cấp khi nộp hồ sơ" in text
