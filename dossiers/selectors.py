@@ -3,6 +3,7 @@ one, the dossiers their agency's desk received for another agency (dossiers.agen
 
 import datetime as dt
 import re
+from itertools import groupby
 
 from django.db.models import Count, Exists, Func, OuterRef, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce
@@ -283,8 +284,10 @@ def transfers_for_agency(*, user) -> dict[str, list]:
     (received here for another agency, or results ready to go back to the desk), dossiers on their
     way here to take in, those sent from here not yet taken in, results back here to hand over."""
     if not getattr(user, "is_officer", False):
-        return {"to_send": [], "incoming": [], "outgoing": [], "back": [], "in_flight": []}
+        return {"to_send": [], "incoming": [], "outgoing": [], "back": [], "in_flight": [], "late_legs": []}
     me = user.agency_id
+    # A leader's scope (one query), read once for the two leaders' sections.
+    scope = figures_scope(user).ids if user.role in (Role.LEADER, Role.ADMIN) else ()
     dossiers = Dossier.objects.select_related("agency", "desk").only(*TRANSFER_LIST_FIELDS).order_by("received_at",
                                                                                                       "pk")
     to_send = dossiers.filter(Q(desk_id=me, transfer_state=TransferState.AT_DESK)
@@ -297,11 +300,12 @@ def transfers_for_agency(*, user) -> dict[str, list]:
         "outgoing": list(transfers.filter(from_agency_id=me)[:TRANSFERS_LIMIT]),
         "back": list(dossiers.filter(desk_id=me, transfer_state=TransferState.BACK_AT_DESK,
                                      status=Status.RESULT_READY)[:TRANSFERS_LIMIT]),
-        "in_flight": transfers_in_flight(user=user),
+        "in_flight": transfers_in_flight(user=user, scope=scope),
+        "late_legs": late_legs_by_agency(scope=scope, now=timezone.now()),
     }
 
 
-def transfers_in_flight(*, user) -> list:
+def transfers_in_flight(*, user, scope: tuple | None = None) -> list:
     """For a leader whose figures cover agencies below their own (the province's leader: the whole
     province, mocua.accounts.selectors.figures_scope), every transfer on its way between agencies of
     that scope, the longest waiting first, each with its agencies: what is stuck where. A list of
@@ -309,7 +313,7 @@ def transfers_in_flight(*, user) -> list:
     Nothing for anyone else (their own agency's are in the sections above)."""
     if user.role not in (Role.LEADER, Role.ADMIN):
         return []
-    ids = figures_scope(user).ids
+    ids = figures_scope(user).ids if scope is None else scope
     if len(ids) < 2:
         return []
     return list(DossierTransfer.objects.filter(received_at__isnull=True)
@@ -318,3 +322,21 @@ def transfers_in_flight(*, user) -> list:
                     "direction", "mode", "sent_at", "due_at", "timeliness", "dossier__code",
                     "dossier__procedure_name", "from_agency__name", "to_agency__name")
                 .order_by("sent_at", "pk")[:TRANSFERS_LIMIT])
+
+
+def late_legs_by_agency(*, scope: tuple, now: dt.datetime) -> list[tuple]:
+    """For a leader, the liên thông legs of the agencies in their scope that ran late (sent on after
+    their due time) or are running late (started, not sent on, past due), per agency: a list of
+    (agency, legs), the agencies by name, each one's legs latest due first. A leg's lateness is its
+    agency's (dossiers.legs), whoever leads the dossier. One query; at most TRANSFERS_LIMIT legs, the
+    latest due."""
+    if not scope:
+        return []
+    late = Q(timeliness=Timeliness.LATE) | Q(started_at__isnull=False, finished_at__isnull=True, due_at__lt=now)
+    rows = list(DossierLeg.objects.filter(late, agency_id__in=scope)
+                .select_related("agency", "dossier")
+                .only("order", "name", "agency_id", "due_at", "finished_at", "agency__name", "dossier__code",
+                      "dossier__procedure_name")
+                .order_by("-due_at", "-pk")[:TRANSFERS_LIMIT])
+    rows.sort(key=lambda leg: (leg.agency.name, leg.agency_id))  # stable: each agency's legs stay latest due first
+    return [(agency, list(legs)) for agency, legs in groupby(rows, key=lambda leg: leg.agency)]

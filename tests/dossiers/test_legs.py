@@ -28,7 +28,12 @@ HOUR = 3600
 
 @pytest.fixture
 def prov(db):
-    prov = Province()
+    return with_legs(Province())
+
+
+def with_legs(prov: Province) -> Province:
+    """The province with commune A's police and the province's social insurance, their officers, and
+    the birth group 3.000722 with its three legs (also for tests/browser/test_legs.py)."""
     prov.police = AgencyFactory(code="000.01.30.T01", name="Công an xã A", parent=prov.a)
     prov.insurance = AgencyFactory(code="000.00.40.T01", name="Bảo hiểm xã hội tỉnh T", level=Level.PROVINCE,
                                    parent=prov.p)
@@ -194,3 +199,58 @@ def test_the_citizen_sees_which_agency_holds_the_dossier_now(prov, frozen, clien
     page = client.post("/tra-cuu/", {"code": dossier.code, "pin": "KNOWN234"}, REMOTE_ADDR="10.9.9.8").content.decode()
     assert "Mã hồ sơ hoặc mã tra cứu không đúng." not in page and "Liên thông khai sinh" in page
     assert "Đang giải quyết tại (liên thông)" not in page
+
+
+# --------------------------------------------------------------------------- leaders: late legs per agency
+
+TRANSFERS = "/can-bo/ho-so/lien-co-quan/"
+
+
+def _late_legs(client, user):
+    client.force_login(user)
+    return [(agency, [(leg.dossier.code, leg.name, leg.due_at, leg.finished_at) for leg in legs])
+            for agency, legs in client.get(TRANSFERS).context["late_legs"]]
+
+
+def test_the_leaders_see_the_late_legs_per_agency_in_their_scope(prov, frozen, client, django_assert_num_queries):
+    chief = UserFactory(agency=prov.p, role=Role.LEADER, username="lanhdao.tinh.t")
+    first = _run(prov, frozen)  # the police sent it on Thursday 8:00, due Wednesday's closing
+    # A second one the police took in on Monday 9 March at 15:00 and still hold on Thursday: due Wednesday.
+    second = _receive(prov, frozen, vn(2026, 3, 9, 10, 0), variant=prov.group)
+    frozen.set(vn(2026, 3, 9, 14, 0))
+    second = transfers.dossier_transfer(dossier=second, actor=prov.a_reception)
+    frozen.set(vn(2026, 3, 9, 15, 0))
+    transfers.dossier_receive_transfer(dossier=second, actor=prov.police_reception)
+    frozen.set(vn(2026, 3, 12, 9, 0))
+
+    police = [(second.code, "Đăng ký thường trú", vn(2026, 3, 11, 17, 0), None),
+              (first.code, "Đăng ký thường trú", vn(2026, 3, 4, 17, 0), vn(2026, 3, 5, 8, 0))]
+    assert _late_legs(client, chief) == [(prov.police, police)]
+    # The commune's leader reads their ward's police (below them); another commune, a leg agency with
+    # no late leg and a counter officer see none.
+    assert _late_legs(client, prov.a_leader) == [(prov.police, police)]
+    b_leader = UserFactory(agency=prov.b, role=Role.LEADER, username="lanhdao.b")
+    for user in (b_leader, prov.insurance_leader, prov.police_reception):
+        assert _late_legs(client, user) == []
+    assert _late_legs(client, prov.police_leader) == [(prov.police, police)]
+
+    client.force_login(chief)
+    client.get(TRANSFERS)
+    # The user, the bell, the four sections, the scope, the transfers in flight, the late legs: one
+    # query for the legs whatever their number.
+    with django_assert_num_queries(9):
+        page = client.get(TRANSFERS)
+    html = page.content.decode()
+    assert "Phần việc liên thông quá hạn theo cơ quan" in html
+    assert "Công an xã A · 2 phần việc quá hạn" in html and "Chưa xong, đã quá hạn" in html
+    # The leader reads the list, not the dossiers.
+    assert client.get(f"/can-bo/ho-so/{first.code}/").status_code == 404
+
+
+def test_the_late_legs_query_count_does_not_grow(prov, frozen, client, django_assert_num_queries):
+    chief = UserFactory(agency=prov.p, role=Role.LEADER, username="lanhdao.tinh.t")
+    _run(prov, frozen)
+    client.force_login(chief)
+    client.get(TRANSFERS)
+    with django_assert_num_queries(9):
+        assert len(client.get(TRANSFERS).context["late_legs"][0][1]) == 1
