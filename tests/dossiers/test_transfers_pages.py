@@ -194,7 +194,9 @@ def test_the_province_leader_sees_the_transfers_in_flight(client, prov, sent, fr
     [row] = page.context["in_flight"]
     assert (row.dossier.code, row.from_agency, row.to_agency, row.timeliness) == (
         sent.code, prov.a, prov.justice, "late")
-    assert "chuyển quá hạn" in page.content.decode()
+    html = page.content.decode()
+    assert "chuyển quá hạn" in html and html.count('id="in-flight"') == 1  # once, in the page's body
+    assert "<title>Hồ sơ liên cơ quan" in html and "<section" not in html[html.index("<title>"):html.index("</title>")]
     # Another province's leader and the agencies' own leaders (no agency below them) see none.
     q_chief = UserFactory(agency=prov.z.parent, role=Role.LEADER, username="lanhdao.tinh.q")
     for leader in (q_chief, prov.justice_leader):
