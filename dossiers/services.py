@@ -215,13 +215,17 @@ def _judged_at(dossier: Dossier, now: dt.datetime) -> dt.datetime:
     return dossier.paused_at if dossier.status in CLOCK_STOPPED and dossier.paused_at else now
 
 
-def _finish_step(dossier: Dossier, now: dt.datetime, *, ends_handling: bool = False) -> None:
+def _finish_step(dossier: Dossier, now: dt.datetime, *, ends_handling: bool = False,
+                 agency_id: int | None = None) -> None:
     """Finish the open step and add it to the leaders' figures (OfficerDayFigures) in this
     transaction. A move that ends handling (approve, refuse, withdraw, stop) has set the dossier's
-    finished_at already (`_finish_dossier` first) and says so with `ends_handling`."""
+    finished_at already (`_finish_dossier` first) and says so with `ends_handling`. `agency_id`: the
+    open step of that agency, in a stage of parallel liên thông legs (one open step per agency)."""
     wanted = Q(finished_at__isnull=True)
     if ends_handling:  # read in the same query: steps that no longer count late (figures.step_counts_late)
         wanted |= Q(started_at__gte=dossier.finished_at, timeliness=Timeliness.LATE)
+    if agency_id is not None:
+        wanted &= Q(agency_id=agency_id)
     found = list(dossier.steps.filter(wanted).order_by("-started_at", "-pk"))
     step = next((s for s in found if s.finished_at is None), None)
     if step is None:
@@ -516,6 +520,11 @@ def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = N
     who inherits the step's due time."""
     dossier = _lock(dossier, expected_version)
     now = now or timezone.now()
+    if dossier.leg_stage:  # parallel liên thông legs: inside the actor's agency's own leg
+        from .transfers import hand_over_in_leg  # transfers imports this module
+
+        return hand_over_in_leg(dossier=dossier, actor=actor, to_user=to_user, to_department=to_department,
+                                note=note, now=now)
     receiver, intended, department = _resolve_target(dossier, to_user, to_department, now)
     from_status = dossier.status
     _move(dossier, action="hand_over", actor=actor, now=now, note=note,

@@ -251,7 +251,7 @@ def dossier_detail(request, code: str):
     for action in actions:
         form_class, _ = MOVES[action]
         # Hand over among the officers of the agency holding it now (a liên thông leg's, dossiers.legs).
-        kwargs = ({"agency": agencies.holding_agency(dossier), "dossier": dossier}
+        kwargs = ({"agency": agencies.holding_agency(dossier, request.user), "dossier": dossier}
                   if form_class is forms.HandOverForm else {})
         move_forms.append((action, ACTIONS[action].label,
                            form_class(initial={"version": dossier.version}, prefix=action, **kwargs),
@@ -315,7 +315,7 @@ def dossier_move(request, code: str, action: str):
         raise Http404("Không có thao tác này.")
     dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
     form_class, service = MOVES[action]
-    kwargs = {"agency": agencies.holding_agency(dossier)} if form_class is forms.HandOverForm else {}
+    kwargs = {"agency": agencies.holding_agency(dossier, request.user)} if form_class is forms.HandOverForm else {}
     form = form_class(request.POST, request.FILES, prefix=action, **kwargs)
     if not form.is_valid():
         # Name the field: "Trường này là bắt buộc." alone does not say which box was empty.
