@@ -21,7 +21,7 @@ from mocua import workcalendar
 from procedures.models import TimeUnit
 
 from . import clock
-from .models import Dossier, DossierLeg, SyncState
+from .models import Dossier, DossierLeg, SyncState, Timeliness
 
 SAME_DAY_CUTOFF = dt.time(15, 0)  # Decree 63/2024 Art 7: received after 15:00, counted from the next day
 
@@ -122,3 +122,31 @@ def start(leg: DossierLeg, dossier: Dossier, now: dt.datetime, holder=None) -> N
 
 def total_days(dossier: Dossier) -> Decimal:
     return sum((leg.days for leg in dossier.legs.all()), Decimal(0))
+
+
+# The dossier page's words for where a leg stands (page_rows).
+LEG_STATES = {
+    Timeliness.EARLY: ("Trước hạn", "early"), Timeliness.ON_TIME: ("Đúng hạn", "on_time"),
+    Timeliness.LATE: ("Quá hạn", "late"), "overdue": ("Đang quá hạn", "late"),
+    "running": ("Đang giải quyết", ""), "sent": ("Đang chuyển đến", ""), "waiting": ("Chưa đến lượt", ""),
+}
+
+
+def page_rows(dossier: Dossier, now: dt.datetime) -> list[DossierLeg]:
+    """The dossier page's legs (the selector's prefetched rows: no query), each with `state_label`,
+    `state_class` and, when late, `late_label` (working time past its due)."""
+    rows = list(dossier.legs.all())
+    for leg in rows:
+        if leg.finished_at:
+            state = leg.timeliness
+        elif leg.started_at:
+            state = "overdue" if leg.due_at and now > leg.due_at else "running"
+        elif leg.order == dossier.leg_stage or (dossier.transfer_state == "to_agency"
+                                               and leg.agency_id == dossier.leg_agency_id):
+            state = "sent"
+        else:
+            state = "waiting"
+        leg.state_label, leg.state_class = LEG_STATES.get(state, ("", ""))
+        hours, minutes = divmod(leg.late_seconds // 60, 60)
+        leg.late_label = (f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút") if leg.late_seconds else ""
+    return rows

@@ -25,6 +25,7 @@ from . import (
     documents,
     forms,
     issued,
+    legs,
     letters,
     outbox,
     permissions,
@@ -271,6 +272,7 @@ def dossier_detail(request, code: str):
         "apology_closed": apology_closed,
         "letter": letter[0] if letter else None,
         "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
+        "legs": legs.page_rows(dossier, timezone.now()),
     })
 
 
