@@ -279,3 +279,13 @@ def test_the_citizen_sees_every_agency_holding_it(prov, frozen, client):
     transfers.dossier_transfer(dossier=dossier, actor=prov.police_reception)
     page = client.post("/tra-cuu/", {"code": dossier.code, "pin": pin}, REMOTE_ADDR="10.9.9.6").content.decode()
     assert "Bảo hiểm xã hội tỉnh T" in page and "Công an xã A" not in page
+
+
+def test_the_catalogue_refuses_the_lead_in_a_parallel_stage(prov):
+    from django.core.exceptions import ValidationError
+
+    procedure = prov.death.procedure
+    for order, agency in [(2, None), (1, prov.justice)]:  # the lead beside the police; a partner in the lead's stage
+        with pytest.raises(ValidationError):
+            ProcedureLeg(procedure=procedure, order=order, name="Phần việc", agency=agency, days=Decimal("1")).clean()
+    ProcedureLeg(procedure=procedure, order=2, name="Cập nhật hộ tịch", agency=prov.justice, days=Decimal("1")).clean()
