@@ -40,7 +40,12 @@ def closing_after(day: dt.date, working_days: int) -> dt.datetime:
 
 @pytest.fixture
 def prov(db):
-    prov = with_legs(Province())
+    return with_death(with_legs(Province()))
+
+
+def with_death(prov: Province) -> Province:
+    """The death group 2.002913 at commune A, its two later legs in parallel, and a social-insurance
+    specialist (also for tests/browser/test_legs_parallel.py)."""
     prov.insurance_specialist = UserFactory(agency=prov.insurance, role=Role.SPECIALIST, username="cv.bhxh")
     # 2.002913 with the BHXH funeral allowance: ≤ 9 working days (Decision 296/QĐ-VPCP/2024); after khai
     # tử, the two later legs both work from the death registration: one stage, in parallel.
