@@ -86,7 +86,8 @@ def dossier_get_for_officer(*, user, code: str) -> Dossier:
     queryset = dossier_readable_for_officer(user).select_related(
         "agency", "desk", "leg_agency", "procedure", "procedure__field", "holder", "department", "created_by"
     ).prefetch_related(
-        "documents", "fees", "results", Prefetch("legs", queryset=DossierLeg.objects.select_related("agency")),
+        "documents", "fees", "results",
+        Prefetch("legs", queryset=DossierLeg.objects.select_related("agency", "holder")),
         Prefetch("steps", queryset=DossierStep.objects.select_related(
             "from_user", "to_user", "intended_user", "to_department")),
         Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),

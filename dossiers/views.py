@@ -273,6 +273,7 @@ def dossier_detail(request, code: str):
         "letter": letter[0] if letter else None,
         "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
         "legs": legs.page_rows(dossier, timezone.now()),
+        "holding_legs": [leg for leg in legs.stage_legs(dossier) if not leg.finished_at],  # a parallel stage's
     })
 
 
