@@ -82,7 +82,8 @@ def test_a_death_registration_goes_to_the_police_and_social_insurance_at_once(op
     expect(rows.nth(2)).to_contain_text("Đang giải quyết")
     expect(desk.locator("details.move")).to_have_count(0)  # the lead waits while the stage runs
     expect(desk.locator("#holding-legs")).to_have_text(
-        f"Công an xã A ({prov.police_specialist}); Bảo hiểm xã hội tỉnh T ({prov.insurance_reception})")
+        f"Công an xã A ({prov.police_specialist}), hạn 17:00 02/03/2026; "
+        f"Bảo hiểm xã hội tỉnh T ({prov.insurance_reception}), hạn 17:00 12/03/2026")
     _shoot(desk, "dossier-lead")
 
     Dossier.objects.filter(code=code).update(pin_hash=pins.pin_hash("KNOWN234"))
