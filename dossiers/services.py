@@ -116,9 +116,12 @@ class Intake:
 # --------------------------------------------------------------------------- helpers
 
 
-def _lock(dossier: Dossier, expected_version: int | None = None) -> Dossier:
-    """Re-read the row under a lock; refuse if someone moved it since the caller read it."""
+def _lock(dossier: Dossier, expected_version: int | None = None, *, stage_ok: bool = False) -> Dossier:
+    """Re-read the row under a lock; refuse if someone moved it since the caller read it. `stage_ok`:
+    a move on one's own parallel liên thông leg, which the other agencies' moves do not touch."""
     locked = Dossier.objects.select_for_update().select_related("agency").get(pk=dossier.pk)
+    if stage_ok and locked.leg_stage:
+        return locked
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.",
                             code="stale_version")
@@ -518,7 +521,7 @@ def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = N
     """Hand the dossier to the next step (new due time from its budget) or, with
     next_step=False, to another officer within the same step (a head assigning a specialist),
     who inherits the step's due time."""
-    dossier = _lock(dossier, expected_version)
+    dossier = _lock(dossier, expected_version, stage_ok=True)
     now = now or timezone.now()
     if dossier.leg_stage:  # parallel liên thông legs: inside the actor's agency's own leg
         from .transfers import hand_over_in_leg  # transfers imports this module

@@ -46,7 +46,7 @@ def dossier_transfer(*, dossier: Dossier, actor: User, mode: str = TransferMode.
     Its own due time (agencies.transfer_due), from the intake for the dossier and from the approval for
     the result: the sending is judged on time or late against it, and so is the desk's intake step,
     which the sending finishes."""
-    dossier = _lock(dossier, expected_version)
+    dossier = _lock(dossier, expected_version, stage_ok=True)  # a parallel leg's move: its own leg's checks
     now = now or timezone.now()
     if mode not in TransferMode.values:
         raise DomainError("Hình thức chuyển không hợp lệ.", field="mode")
@@ -106,7 +106,7 @@ def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", e
     """The receiving agency's counter takes the dossier in: the competent agency into its own steps
     (the plan's first step; the time limit starts again now where the procedure counts from the
     competent agency's receipt), or the desk the result, to hand it to the citizen."""
-    dossier = _lock(dossier, expected_version)
+    dossier = _lock(dossier, expected_version, stage_ok=True)  # a parallel leg's move: its own leg's checks
     now = now or timezone.now()
     if dossier.leg_stage:  # an agency of a parallel stage takes its copy in
         return _receive_in_stage(dossier, actor, note, now)

@@ -294,3 +294,23 @@ def test_the_catalogue_refuses_the_lead_in_a_parallel_stage(prov):
         with pytest.raises(ValidationError):
             ProcedureLeg(procedure=procedure, order=order, name="Phần việc", agency=agency, days=Decimal("1")).clean()
     ProcedureLeg(procedure=procedure, order=2, name="Cập nhật hộ tịch", agency=prov.justice, days=Decimal("1")).clean()
+
+
+def test_another_agency_s_move_does_not_make_a_leg_s_page_stale(prov, frozen):
+    """Each agency's page carries the version it read; in a stage the others' moves bump it, and its own
+    leg's move still goes through (its checks are on its own leg, under the lock). Outside a stage a
+    stale version is refused as before."""
+    dossier = _sent(prov, frozen)
+    read_by_police = dossier.version
+    frozen.set(vn(2026, 3, 2, 14, 30))
+    transfers.dossier_receive_transfer(dossier=dossier, actor=prov.insurance_reception, expected_version=read_by_police)
+    dossier = transfers.dossier_receive_transfer(dossier=dossier, actor=prov.police_reception,
+                                                 expected_version=read_by_police)
+    assert dossier.version == read_by_police + 2
+    services.dossier_hand_over(dossier=dossier, actor=prov.police_reception, to_user=prov.police_specialist,
+                               expected_version=read_by_police)
+    plain = _receive(prov, frozen, vn(2026, 3, 2, 15, 0), variant=prov.birth)
+    with pytest.raises(ConflictError) as stale:
+        services.dossier_hand_over(dossier=plain, actor=prov.a_reception, to_user=prov.a_specialist,
+                                   expected_version=plain.version - 1)
+    assert stale.value.code == "stale_version"
