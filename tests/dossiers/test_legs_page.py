@@ -6,6 +6,9 @@ come by the page as by the services."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from dossiers import transfers
 
@@ -91,3 +94,21 @@ def test_the_page_query_count_does_not_grow_with_the_legs(client, prov, frozen, 
         dossier = transfers.dossier_receive_transfer(dossier=dossier, actor=counter)
     with django_assert_num_queries(10):
         assert len(client.get(page(dossier.code)).context["legs"]) == 3
+
+
+def test_the_api_detail_query_count_in_a_parallel_stage(prov, frozen, django_assert_num_queries):  # noqa: F811
+    """The detail's `legs` and `leg_agency_codes` come from the selector's prefetched legs: taking both
+    copies in (more legs started, held and listed) adds no query."""
+    dossier = _sent(prov, frozen)
+    api = APIClient()
+    api.force_authenticate(prov.a_reception)
+    url = f"/api/v1/dossiers/{dossier.code}/"
+    with CaptureQueriesContext(connection) as before:
+        assert api.get(url).json()["leg_agency_codes"]
+    for counter in (prov.police_reception, prov.insurance_reception):
+        dossier = transfers.dossier_receive_transfer(dossier=dossier, actor=counter)
+    with django_assert_num_queries(len(before.captured_queries)):
+        assert len(api.get(url).json()["leg_agency_codes"]) == 2
+    # The user, the dossier with its joins, papers, fees, results, legs (with agency and holder), steps,
+    # events: the plain detail's queries (tests/dossiers/test_api.py pins their growth).
+    assert len(before.captured_queries) == 7
