@@ -12,6 +12,8 @@ the transfers and the permissions ask here.
 
 import datetime as dt
 
+from django.db.models import Q
+
 from mocua import workcalendar
 from mocua.accounts.models import Agency
 from mocua.accounts.selectors import province_agency_ids
@@ -19,7 +21,7 @@ from mocua.errors import DomainError
 from procedures.models import Procedure, TimeUnit
 from procedures.selectors import receivable_by
 
-from . import clock
+from . import clock, legs
 from .models import Dossier, DossierTransfer, TransferMode, TransferState
 from .workflow import Status
 
@@ -100,9 +102,12 @@ def handling_agency(dossier: Dossier) -> int:
     return dossier.leg_agency_id or dossier.agency_id
 
 
-def holding_agency(dossier: Dossier) -> int:
+def holding_agency(dossier: Dossier, user=None) -> int:
     """The id of the agency whose officers hold a step opened now (DossierStep.agency): the desk while
-    the dossier waits there to be sent and once the result is back, else the handling agency."""
+    the dossier waits there to be sent and once the result is back, else the handling agency; in a
+    parallel stage, `user`'s agency when it works a leg of it (its hand-overs stay among its officers)."""
+    if user is not None and legs.open_leg(dossier, getattr(user, "agency_id", None)) is not None:
+        return user.agency_id
     if dossier.transfer_state in (TransferState.AT_DESK, TransferState.BACK_AT_DESK):
         return desk_of(dossier)
     return handling_agency(dossier)
@@ -116,9 +121,30 @@ DESK_ACTIONS = {
 }
 
 
+# What the agency of a parallel leg may do on its own leg once it has taken its copy in: work it among
+# its officers, attach its papers, send its part back. Anything else waits until the stage is done.
+LEG_ACTIONS = {"hand_over", "attach", "transfer"}
+
+
+def acting_agencies(dossier: Dossier, action: str) -> set[int]:
+    """The ids of the agencies whose officers may take `action` on the dossier now (the permission
+    check asks here). Several only in a parallel stage: each agency on its own leg (taking its copy in,
+    then LEG_ACTIONS), the lead nothing until every leg is back; else acting_agency's one."""
+    if dossier.leg_stage:
+        stage = legs.stage_legs(dossier)
+        if action == "receive_transfer":
+            return {leg.agency_id for leg in stage if not leg.started_at}
+        if action in LEG_ACTIONS:
+            return {leg.agency_id for leg in stage if leg.started_at and not leg.finished_at}
+        return set()
+    agency = acting_agency(dossier, action)
+    return set() if agency is None else {agency}
+
+
 def acting_agency(dossier: Dossier, action: str) -> int | None:
     """The id of the agency whose officers may take `action` on the dossier now, or None (nobody:
-    the dossier is on its way, or the action does not fit where it is).
+    the dossier is on its way, or the action does not fit where it is). Outside a parallel stage
+    (acting_agencies).
 
     A dossier resolved where it was received ("" state) is its agency's, as always. One received for
     another agency is the desk's until it is sent, nobody's while it travels except the receiving
@@ -144,9 +170,10 @@ def acting_agency(dossier: Dossier, action: str) -> int | None:
 
 def reads(user, dossier: Dossier) -> bool:
     """Whether the officer may read the dossier: the competent agency's officers, the desk's, those of
-    the liên thông leg it is at or on its way to (to take it in), and those of an agency whose leg has
-    started (it keeps reading what it did)."""
+    the liên thông leg it is at or on its way to (to take it in; every leg of a parallel stage), and
+    those of an agency whose leg has started (it keeps reading what it did). The same rule as
+    selectors.dossier_readable_for_officer."""
     if not getattr(user, "is_officer", False):
         return False
     return user.agency_id in (dossier.agency_id, desk_of(dossier), dossier.leg_agency_id) or dossier.legs.filter(
-        agency_id=user.agency_id, started_at__isnull=False).exists()
+        Q(started_at__isnull=False) | Q(order=dossier.leg_stage), agency_id=user.agency_id).exists()

@@ -134,11 +134,13 @@ class DossierLegOutput(OutputSerializer):
 
     agency_code = serializers.CharField(source="agency.code")
     agency_name = serializers.CharField(source="agency.name")
+    stage = serializers.IntegerField(source="order", help_text="Giai đoạn: các phần việc cùng giai đoạn chạy song "
+                                                               "song (bằng `order`).")
 
     class Meta:
         model = DossierLeg
-        fields = ["order", "name", "agency_code", "agency_name", "days", "started_at", "due_at", "finished_at",
-                  "timeliness", "late_seconds", "national_ref", "sync_state"]
+        fields = ["order", "stage", "parallel", "name", "agency_code", "agency_name", "days", "started_at", "due_at",
+                  "finished_at", "timeliness", "late_seconds", "national_ref", "sync_state"]
 
 
 class DossierEventOutput(OutputSerializer):
@@ -181,8 +183,13 @@ class DossierDetailOutput(DossierListOutput):
     desk_code = serializers.CharField(source="desk.code", allow_null=True,
                                       help_text="Nơi tiếp nhận (bộ phận một cửa), nơi trả kết quả.")
     transfer_state = TransferStateField(read_only=True, help_text="Hồ sơ tiếp nhận hộ cơ quan khác đang ở đâu.")
-    leg_agency_code = serializers.CharField(source="leg_agency.code", allow_null=True,
-                                            help_text="Cơ quan phối hợp (liên thông) đang giữ hồ sơ, nếu có.")
+    leg_agency_code = serializers.CharField(
+        source="leg_agency.code", allow_null=True,
+        help_text="Cơ quan phối hợp (liên thông) đang giữ hồ sơ một mình, nếu có; null khi hồ sơ ở cơ quan chủ trì "
+                  "và khi nhiều cơ quan cùng giải quyết song song (xem leg_agency_codes).")
+    leg_agency_codes = serializers.SerializerMethodField(
+        help_text="Mọi cơ quan phối hợp đang giữ hồ sơ: cơ quan của phần việc đang chạy, hoặc các cơ quan của giai "
+                  "đoạn song song chưa gửi lại phần việc; rỗng khi hồ sơ ở cơ quan chủ trì.")
     legs = DossierLegOutput(many=True, help_text="Các phần việc liên thông, theo thứ tự.")
 
     papers = DossierDocumentOutput(source="documents", many=True)
@@ -205,8 +212,15 @@ class DossierDetailOutput(DossierListOutput):
             "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
             "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
             "papers", "fees", "steps", "events", "results", "allowed_actions", "receipt_url",
-            "agency_code", "desk_code", "transfer_state", "leg_agency_code", "legs",
+            "agency_code", "desk_code", "transfer_state", "leg_agency_code", "leg_agency_codes", "leg_stage", "legs",
         ]
+
+    def get_leg_agency_codes(self, dossier) -> list[str]:
+        # From the page's prefetched legs (selectors.dossier_get_for_officer): no query here.
+        if dossier.leg_stage:
+            return [leg.agency.code for leg in dossier.legs.all()
+                    if leg.order == dossier.leg_stage and leg.finished_at is None]
+        return [dossier.leg_agency.code] if dossier.leg_agency_id else []
 
     def get_allowed_actions(self, dossier) -> list[str]:
         return self.context["allowed_actions"]

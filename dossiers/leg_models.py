@@ -2,6 +2,7 @@
 time from its share of the time limit and its own timeliness (dossiers.legs runs them). Imported by
 dossiers.models, so that the app registers it."""
 
+from django.conf import settings
 from django.db import models
 
 from mocua.accounts.models import Agency
@@ -20,9 +21,15 @@ class SyncState(models.TextChoices):
 
 class DossierLeg(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="legs")
-    order = models.PositiveSmallIntegerField("thứ tự")
+    order = models.PositiveSmallIntegerField("giai đoạn")  # legs of one order run in parallel
+    # Runs beside other legs of its stage (set at intake): the pages and the API read it without a query.
+    parallel = models.BooleanField("song song", default=False)
     name = NFCCharField("phần việc", max_length=255)
     agency = models.ForeignKey(Agency, verbose_name="cơ quan thực hiện", on_delete=models.PROTECT, related_name="+")
+    # Who works a parallel leg now (its agency's officer): the dossier's own holder is nobody then, as
+    # several agencies hold it at once. Blank for a sequential leg (Dossier.holder holds it).
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="cán bộ đang giữ", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     days = models.DecimalField("thời gian (ngày làm việc)", max_digits=5, decimal_places=2)
     started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
     due_at = models.DateTimeField("hạn", null=True, blank=True)
@@ -35,8 +42,8 @@ class DossierLeg(models.Model):
     class Meta:
         verbose_name = "phần việc liên thông của hồ sơ"
         verbose_name_plural = "phần việc liên thông của hồ sơ"
-        ordering = ["dossier", "order"]
-        constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossierleg_order")]
+        ordering = ["dossier", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "order", "agency"], name="dossierleg_stage")]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.order}. {self.name}"

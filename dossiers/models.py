@@ -85,6 +85,9 @@ class Dossier(models.Model):
     # and the sends left (to each next leg, then back to the lead).
     leg_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     legs_left = models.PositiveSmallIntegerField(default=0)
+    # The stage of parallel legs under way (their shared order; several agencies hold it at once, none
+    # in leg_agency), 0 otherwise.
+    leg_stage = models.PositiveSmallIntegerField(default=0)
     procedure = models.ForeignKey(Procedure, verbose_name="thủ tục", on_delete=models.PROTECT,
                                   related_name="dossiers")
     variant = models.ForeignKey(ProcedureVariant, verbose_name="trường hợp", null=True, on_delete=models.SET_NULL,

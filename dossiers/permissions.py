@@ -4,7 +4,8 @@ to show exactly the buttons the officer may press."""
 from mocua.accounts.models import Role
 from mocua.errors import ForbiddenError
 
-from .agencies import acting_agency
+from . import legs
+from .agencies import acting_agencies
 from .workflow import ACTIONS, available
 
 MANAGERS = {Role.HEAD, Role.LEADER}
@@ -12,6 +13,10 @@ COUNTER = {Role.RECEPTION} | MANAGERS
 
 
 def _holds(user, dossier) -> bool:
+    """The dossier's holder, or, in a parallel stage, the holder of the officer's agency's leg."""
+    if dossier is not None and dossier.leg_stage:
+        leg = legs.open_leg(dossier, user.agency_id)
+        return leg is not None and leg.holder_id == user.pk
     return dossier.holder_id == user.pk
 
 
@@ -60,9 +65,10 @@ def ensure_role(user, action: str) -> None:
 
 
 def ensure_allowed(user, dossier, action: str) -> None:
-    """The officer's agency is the one that acts on the dossier now (agencies.acting_agency: the
-    competent agency, or the desk that received it while the dossier is there), and their role may."""
-    if not getattr(user, "is_officer", False) or user.agency_id != acting_agency(dossier, action):
+    """The officer's agency is one that acts on the dossier now (agencies.acting_agencies: the
+    competent agency, the desk that received it while the dossier is there, a liên thông leg's agency
+    on its own leg), and their role may."""
+    if not getattr(user, "is_officer", False) or user.agency_id not in acting_agencies(dossier, action):
         raise ForbiddenError(DENIED)
     if not RULES[action](user, dossier):
         raise ForbiddenError(DENIED)

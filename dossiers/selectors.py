@@ -65,7 +65,9 @@ def dossier_readable_for_officer(user) -> QuerySet:
     Lists stay dossier_base_for_officer's (the agency's own); the desk's others are on the transfers page."""
     if not getattr(user, "is_officer", False):
         return Dossier.objects.none()
-    legs = DossierLeg.objects.filter(dossier=OuterRef("pk"), agency_id=user.agency_id, started_at__isnull=False)
+    # A leg started (it keeps reading what it did), or one of the parallel stage under way (to take it in).
+    legs = DossierLeg.objects.filter(Q(started_at__isnull=False) | Q(order=OuterRef("leg_stage")),
+                                     dossier=OuterRef("pk"), agency_id=user.agency_id)
     mine = Q(agency_id=user.agency_id) | Q(desk_id=user.agency_id) | Q(leg_agency_id=user.agency_id)
     return Dossier.objects.filter(mine | Exists(legs))
 
@@ -84,7 +86,8 @@ def dossier_get_for_officer(*, user, code: str) -> Dossier:
     queryset = dossier_readable_for_officer(user).select_related(
         "agency", "desk", "leg_agency", "procedure", "procedure__field", "holder", "department", "created_by"
     ).prefetch_related(
-        "documents", "fees", "results", Prefetch("legs", queryset=DossierLeg.objects.select_related("agency")),
+        "documents", "fees", "results",
+        Prefetch("legs", queryset=DossierLeg.objects.select_related("agency", "holder")),
         Prefetch("steps", queryset=DossierStep.objects.select_related(
             "from_user", "to_user", "intended_user", "to_department")),
         Prefetch("events", queryset=DossierEvent.objects.select_related("actor")),

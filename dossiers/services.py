@@ -116,9 +116,12 @@ class Intake:
 # --------------------------------------------------------------------------- helpers
 
 
-def _lock(dossier: Dossier, expected_version: int | None = None) -> Dossier:
-    """Re-read the row under a lock; refuse if someone moved it since the caller read it."""
+def _lock(dossier: Dossier, expected_version: int | None = None, *, stage_ok: bool = False) -> Dossier:
+    """Re-read the row under a lock; refuse if someone moved it since the caller read it. `stage_ok`:
+    a move on one's own parallel liên thông leg, which the other agencies' moves do not touch."""
     locked = Dossier.objects.select_for_update().select_related("agency").get(pk=dossier.pk)
+    if stage_ok and locked.leg_stage:
+        return locked
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang và thử lại.",
                             code="stale_version")
@@ -215,13 +218,17 @@ def _judged_at(dossier: Dossier, now: dt.datetime) -> dt.datetime:
     return dossier.paused_at if dossier.status in CLOCK_STOPPED and dossier.paused_at else now
 
 
-def _finish_step(dossier: Dossier, now: dt.datetime, *, ends_handling: bool = False) -> None:
+def _finish_step(dossier: Dossier, now: dt.datetime, *, ends_handling: bool = False,
+                 agency_id: int | None = None) -> None:
     """Finish the open step and add it to the leaders' figures (OfficerDayFigures) in this
     transaction. A move that ends handling (approve, refuse, withdraw, stop) has set the dossier's
-    finished_at already (`_finish_dossier` first) and says so with `ends_handling`."""
+    finished_at already (`_finish_dossier` first) and says so with `ends_handling`. `agency_id`: the
+    open step of that agency, in a stage of parallel liên thông legs (one open step per agency)."""
     wanted = Q(finished_at__isnull=True)
     if ends_handling:  # read in the same query: steps that no longer count late (figures.step_counts_late)
         wanted |= Q(started_at__gte=dossier.finished_at, timeliness=Timeliness.LATE)
+    if agency_id is not None:
+        wanted &= Q(agency_id=agency_id)
     found = list(dossier.steps.filter(wanted).order_by("-started_at", "-pk"))
     step = next((s for s in found if s.finished_at is None), None)
     if step is None:
@@ -514,8 +521,13 @@ def dossier_hand_over(*, dossier: Dossier, actor: User, to_user: User | None = N
     """Hand the dossier to the next step (new due time from its budget) or, with
     next_step=False, to another officer within the same step (a head assigning a specialist),
     who inherits the step's due time."""
-    dossier = _lock(dossier, expected_version)
+    dossier = _lock(dossier, expected_version, stage_ok=True)
     now = now or timezone.now()
+    if dossier.leg_stage:  # parallel liên thông legs: inside the actor's agency's own leg
+        from .transfers import hand_over_in_leg  # transfers imports this module
+
+        return hand_over_in_leg(dossier=dossier, actor=actor, to_user=to_user, to_department=to_department,
+                                note=note, now=now)
     receiver, intended, department = _resolve_target(dossier, to_user, to_department, now)
     from_status = dossier.status
     _move(dossier, action="hand_over", actor=actor, now=now, note=note,

@@ -25,6 +25,7 @@ from . import (
     documents,
     forms,
     issued,
+    legs,
     letters,
     outbox,
     permissions,
@@ -251,7 +252,7 @@ def dossier_detail(request, code: str):
     for action in actions:
         form_class, _ = MOVES[action]
         # Hand over among the officers of the agency holding it now (a liên thông leg's, dossiers.legs).
-        kwargs = ({"agency": agencies.holding_agency(dossier), "dossier": dossier}
+        kwargs = ({"agency": agencies.holding_agency(dossier, request.user), "dossier": dossier}
                   if form_class is forms.HandOverForm else {})
         move_forms.append((action, ACTIONS[action].label,
                            form_class(initial={"version": dossier.version}, prefix=action, **kwargs),
@@ -271,6 +272,8 @@ def dossier_detail(request, code: str):
         "apology_closed": apology_closed,
         "letter": letter[0] if letter else None,
         "digitised": results.digitised_share(dossier.documents.all(), dossier.results.all()),
+        "legs": legs.page_rows(dossier, timezone.now()),
+        "holding_legs": [leg for leg in legs.stage_legs(dossier) if not leg.finished_at],  # a parallel stage's
     })
 
 
@@ -315,7 +318,7 @@ def dossier_move(request, code: str, action: str):
         raise Http404("Không có thao tác này.")
     dossier = selectors.dossier_get_row_for_officer(user=request.user, code=code)
     form_class, service = MOVES[action]
-    kwargs = {"agency": agencies.holding_agency(dossier)} if form_class is forms.HandOverForm else {}
+    kwargs = {"agency": agencies.holding_agency(dossier, request.user)} if form_class is forms.HandOverForm else {}
     form = form_class(request.POST, request.FILES, prefix=action, **kwargs)
     if not form.is_valid():
         # Name the field: "Trường này là bắt buộc." alone does not say which box was empty.

@@ -299,11 +299,15 @@ class NationalGroup(models.TextChoices):
 
 class ProcedureLeg(models.Model):
     """One agency's part of a liên thông procedure (Decree 61/2018 Art 19; the province's internal
-    process splits the time limit, e.g. 48 days = 43 + 5). The legs run one after another in `order`;
-    the first is the competent agency's, which leads and returns the result (dossiers.legs)."""
+    process splits the time limit, e.g. 48 days = 43 + 5). The legs run stage after stage in `order`;
+    legs sharing an order run in parallel (electronic: sent to all their agencies at once, Art
+    19(6)(b)), each naming another agency than the lead. The first is the competent agency's, alone in
+    its stage: it leads and returns the result (dossiers.legs)."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="legs")
-    order = models.PositiveSmallIntegerField("thứ tự")
+    # The stage: legs of one order run in parallel. From 1 (a dossier at no stage reads 0, dossiers.legs).
+    order = models.PositiveSmallIntegerField("thứ tự (giai đoạn)", validators=[MinValueValidator(1)],
+                                             help_text="Các phần việc cùng thứ tự được giải quyết song song.")
     name = NFCCharField("phần việc", max_length=255)
     # Null: the dossier's competent agency (the lead), whichever it is.
     agency = models.ForeignKey(Agency, verbose_name="cơ quan thực hiện", null=True, blank=True,
@@ -318,7 +322,22 @@ class ProcedureLeg(models.Model):
         verbose_name = "phần việc liên thông"
         verbose_name_plural = "phần việc liên thông"
         ordering = ["procedure", "order"]
-        constraints = [models.UniqueConstraint(fields=["procedure", "order"], name="procedureleg_order")]
+        # One leg per agency in a stage (several agencies share a stage when the legs run in parallel).
+        constraints = [models.UniqueConstraint(fields=["procedure", "order", "agency"], name="procedureleg_stage")]
 
     def __str__(self) -> str:
         return f"{self.procedure_id} {self.order}. {self.name}"
+
+    def clean(self) -> None:
+        """A parallel stage names other agencies than the lead (who waits for all of them), and the
+        lead's first stage is its own alone."""
+        if self.procedure_id is None or self.order is None:
+            return
+        others = ProcedureLeg.objects.filter(procedure_id=self.procedure_id, order=self.order).exclude(pk=self.pk)
+        if not others.exists():
+            return
+        first = not ProcedureLeg.objects.filter(procedure_id=self.procedure_id, order__lt=self.order).exclude(
+            pk=self.pk).exists()
+        if first or self.agency_id is None or others.filter(agency__isnull=True).exists():
+            raise ValidationError("Các phần việc song song (cùng thứ tự) phải do cơ quan phối hợp thực hiện, "
+                                  "không phải cơ quan chủ trì, và không ở giai đoạn đầu.", code="parallel_lead")

@@ -11,7 +11,7 @@ from procedures import services as procedure_services
 from procedures.models import Procedure
 
 from .history import seed_dossiers
-from .legs import seed_agencies, seed_birth_story, seed_legs
+from .legs import seed_agencies, seed_birth_story, seed_death_story, seed_legs
 from .letters import seed_letters
 from .transfers import seed_transfers
 
@@ -130,5 +130,5 @@ def run(*, dossiers: bool = True) -> dict:
     # The legs after the history: its dossiers of the two groups were received before them, and run as
     # plain commune dossiers.
     seed_legs(agencies["legs"])
-    moved = seed_transfers(agencies) + seed_birth_story() if dossiers else 0
+    moved = seed_transfers(agencies) + seed_birth_story() + seed_death_story() if dossiers else 0
     return {"agencies": agencies, "catalogue": catalogue, "dossiers": created + moved}

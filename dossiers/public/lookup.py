@@ -15,7 +15,7 @@ from django.core import signing
 from django.db import connection
 from django.utils import timezone
 
-from dossiers import pins, tokens
+from dossiers import legs, pins, tokens
 from dossiers.models import Dossier, DossierDocument, DossierStep, ResultFile, ReturnMethod
 from dossiers.results import keep_until
 from dossiers.workflow import FINISHED, Status, rateable
@@ -45,7 +45,7 @@ _PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_nam
                   "submitted_at", "received_at", "due_at", "returned_at", "finished_at", "missing_papers",
                   "reason", "return_method", "postal_tracking", "delivered_at", "channel", "result_files",
                   "rating__level", "rating__created_at", "legal_due_at", "rescheduled_at", "desk__name",
-                  "transfer_state", "leg_agency__name")
+                  "transfer_state", "leg_agency__name", "leg_stage")
 
 
 def _public_dossier(pk: int) -> Dossier:
@@ -208,8 +208,9 @@ def public_view(dossier: Dossier) -> dict:
         # Received at another agency's desk (issue 23): where it was handed in, where it is now.
         "desk": dossier.desk.name if dossier.transfer_state else "",
         "whereabouts": dossier.get_transfer_state_display() if dossier.transfer_state else "",
-        # A liên thông leg (issue 23, item 3): the agency that holds it now (one dossier, one code).
-        "leg_agency": dossier.leg_agency.name if dossier.leg_agency_id else "",
+        # A liên thông leg (issue 23, item 3): the agency that holds it now, or every agency of the
+        # parallel stage still working its part (one dossier, one code).
+        "leg_agency": ", ".join(legs.holding_names(dossier)),
         "submitted_at": dossier.submitted_at, "received_at": dossier.received_at, "due_at": dossier.due_at,
         "returned_at": dossier.returned_at,
         "missing_papers": dossier.missing_papers if dossier.status == Status.AWAITING_SUPPLEMENT else [],

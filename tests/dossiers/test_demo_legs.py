@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from dossiers.demo.legs import seed_birth_story, seed_legs
+from dossiers.demo.legs import seed_birth_story, seed_death_story, seed_legs
 from dossiers.demo.seed import seed_catalogue, seed_organisation
 from dossiers.leaders.officers import officers
 from dossiers.leaders.periods import month_period
@@ -27,12 +27,13 @@ def test_the_birth_registration_runs_through_three_agencies_one_leg_late(frozen)
     seed_legs(agencies["legs"])
     seed_legs(agencies["legs"])  # once only
     police, insurance = agencies["legs"]["police"], agencies["legs"]["insurance"]
-    legs = list(ProcedureLeg.objects.order_by("procedure__code", "order")
-                .values_list("procedure__code", "agency_id", "days", "national_group"))
-    assert legs == [("2.002913", None, Decimal("0"), "LTKT"), ("2.002913", police.pk, Decimal("0"), "LTKT"),
-                    ("2.002913", insurance.pk, Decimal("8"), "LTKT"),
-                    ("3.000722", None, Decimal("0"), "LTKS"), ("3.000722", police.pk, Decimal("2"), "LTKS"),
-                    ("3.000722", insurance.pk, Decimal("2"), "LTKS")]
+    legs = list(ProcedureLeg.objects.order_by("procedure__code", "order", "pk")
+                .values_list("procedure__code", "order", "agency_id", "days", "national_group"))
+    # The death group's later legs run in parallel (stage 2), the birth group's one after another.
+    assert legs == [("2.002913", 1, None, Decimal("0"), "LTKT"), ("2.002913", 2, police.pk, Decimal("0"), "LTKT"),
+                    ("2.002913", 2, insurance.pk, Decimal("8"), "LTKT"),
+                    ("3.000722", 1, None, Decimal("0"), "LTKS"), ("3.000722", 2, police.pk, Decimal("2"), "LTKS"),
+                    ("3.000722", 3, insurance.pk, Decimal("2"), "LTKS")]
     assert seed_birth_story() == 1 and seed_birth_story() == 0
     dossier = Dossier.objects.get(procedure__code="3.000722")
     assert dossier.status == "returned" and dossier.code.startswith("000.17.22.H56-260303-")
@@ -51,3 +52,22 @@ def test_the_birth_registration_runs_through_three_agencies_one_leg_late(frozen)
     late_steps = {r.label: r.late_steps for r in officers(scope=scope_for(leader), period=march) if r.steps}
     worker = User.objects.get(username="chuyenvien.conganhacthanh")
     assert late_steps[worker.full_name] == 1
+
+
+def test_the_death_registration_is_with_the_police_and_social_insurance_at_once(frozen):
+    frozen.set(vn(2026, 3, 9, 16, 0))  # Monday; the story began two working days before (Thursday 5th)
+    agencies = seed_organisation()
+    seed_catalogue(agencies)
+    seed_legs(agencies["legs"])
+    assert seed_death_story() == 1 and seed_death_story() == 0
+    dossier = Dossier.objects.get(procedure__code="2.002913", legs__isnull=False, legs__order=1)
+    police, insurance = agencies["legs"]["police"], agencies["legs"]["insurance"]
+    # Sent at 9:45 Thursday to both; the police took theirs in at 10:15 (due that day's closing) and
+    # sent their part back at 14:15 (four working hours after the 8:15 intake, the lunch break skipped);
+    # social insurance still works its leg.
+    assert (dossier.leg_stage, dossier.legs_left, dossier.leg_agency) == (2, 1, None)
+    rows = {leg.agency_id: (leg.started_at, leg.due_at, leg.finished_at, leg.timeliness, leg.holder.username
+                            if leg.holder else "") for leg in dossier.legs.filter(order=2)}
+    assert rows[police.pk] == (vn(2026, 3, 5, 10, 15), vn(2026, 3, 5, 17, 0), vn(2026, 3, 5, 14, 15),
+                               Timeliness.ON_TIME, "")
+    assert rows[insurance.pk][2:] == (None, "", "chuyenvien.bhxh")
