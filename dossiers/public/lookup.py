@@ -20,7 +20,7 @@ from dossiers.models import Dossier, DossierDocument, DossierStep, ResultFile, R
 from dossiers.results import keep_until
 from dossiers.workflow import FINISHED, Status, rateable
 from mocua import ratelimit
-from mocua.accounts.models import Department
+from mocua.accounts.models import Agency, Department
 from mocua.errors import ThrottledError
 from procedures.models import Channel
 
@@ -53,7 +53,7 @@ def _public_dossier(pk: int) -> Dossier:
     the step instances and their prefetch were a fifth of a lookup, for four values a step."""
     dossier = (Dossier.objects.select_related("agency", "desk", "leg_agency", "rating").only(*_PUBLIC_FIELDS)
                .get(pk=pk))
-    dossier.public_timeline = _timeline(pk)
+    dossier.public_timeline = _timeline(pk, dossier.agency_id)
     dossier.own_files = citizen_files(dossier)
     return dossier
 
@@ -78,29 +78,33 @@ def citizen_files(dossier: Dossier) -> dict:
     return found
 
 
-def _timeline(pk: int) -> list[tuple]:
-    """(step name, department name or None, started, finished) of each step, oldest first. Plain
-    SQL, as _pin_of: building the ORM query costs more than running it (the two save ~20 % of a
-    lookup's CPU, docs/benchmarks.md "Issue 19")."""
-    steps, departments = DossierStep._meta.db_table, Department._meta.db_table
+def _timeline(pk: int, agency_id: int) -> list[tuple]:
+    """(step name, unit or None, started, finished) of each step, oldest first. Plain SQL, as
+    _pin_of: building the ORM query costs more than running it (the two save ~20 % of a lookup's
+    CPU, docs/benchmarks.md "Issue 19"). A step held at another agency (the desk, a liên thông leg)
+    names that agency, not its department: the citizen knows agencies, not their sections."""
+    steps, departments, agencies = DossierStep._meta.db_table, Department._meta.db_table, Agency._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT s.step_index, s.step_name, d.name, s.started_at, s.finished_at FROM {steps} s "
-                       f"LEFT JOIN {departments} d ON d.id = s.to_department_id "
-                       "WHERE s.dossier_id = %s ORDER BY s.started_at, s.id", [pk])
+        cursor.execute(f"SELECT s.step_index, s.step_name, s.agency_id, "
+                       f"CASE WHEN s.agency_id <> %s THEN a.name ELSE d.name END, s.started_at, s.finished_at "
+                       f"FROM {steps} s LEFT JOIN {departments} d ON d.id = s.to_department_id "
+                       f"LEFT JOIN {agencies} a ON a.id = s.agency_id "
+                       "WHERE s.dossier_id = %s ORDER BY s.started_at, s.id", [agency_id, pk])
         return _one_row_a_step(cursor)
 
 
 def _one_row_a_step(rows) -> list[tuple]:
-    """A reassignment inside a step (same step, another officer) is not a step of its own to the
-    citizen: consecutive rows of one step read as one, from its first start to its last finish,
-    with the unit that handled it last. A step taken again later (a return) is a row again."""
+    """A reassignment inside a step (same step, same agency, another officer) is not a step of its own
+    to the citizen: consecutive rows of one step read as one, from its first start to its last finish,
+    with the unit that handled it last. A step taken again later (a return) is a row again, and so is
+    each agency's part of a liên thông procedure (their rows share the lead's step index)."""
     merged: list[list] = []
-    for index, name, unit, started, finished in rows:
-        if merged and merged[-1][0] == index:
+    for index, name, agency, unit, started, finished in rows:
+        if merged and merged[-1][0] == (index, name, agency):
             merged[-1][2] = unit or merged[-1][2]
             merged[-1][4] = _aware(finished)
         else:
-            merged.append([index, name, unit, _aware(started), _aware(finished)])
+            merged.append([(index, name, agency), name, unit, _aware(started), _aware(finished)])
     return [tuple(row[1:]) for row in merged]
 
 

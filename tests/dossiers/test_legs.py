@@ -254,3 +254,28 @@ def test_the_late_legs_query_count_does_not_grow(prov, frozen, client, django_as
     client.get(TRANSFERS)
     with django_assert_num_queries(9):
         assert len(client.get(TRANSFERS).context["late_legs"][0][1]) == 1
+
+
+def test_the_citizen_s_timeline_shows_each_agency_s_part_as_its_own_row(prov, frozen):
+    """The lookup merged the rows of one step index, and a leg's steps share the lead's: the police's
+    and social insurance's parts read as one open row under "Tiếp nhận". Each part is its own row now,
+    named by its agency (the citizen knows agencies, not their sections), and only the current one is open."""
+    from dossiers.public import lookup
+
+    dossier = _run(prov, frozen)
+    rows = [(step["step"], step["unit"], step["started_at"], step["finished_at"])
+            for step in lookup.public_view(lookup._public_dossier(dossier.pk))["timeline"]]
+    at_police = [row for row in rows if row[1] == "Công an xã A"]
+    at_insurance = [row for row in rows if row[1] == "Bảo hiểm xã hội tỉnh T"]
+    # The police: the journey there (theirs to take in), then their counter's and their specialist's steps.
+    assert [(name, started, finished) for name, _, started, finished in at_police] == [
+        ("Chuyển đến Công an xã A", vn(2026, 3, 2, 14, 0), vn(2026, 3, 2, 15, 0)),
+        ("Đăng ký thường trú", vn(2026, 3, 2, 15, 0), vn(2026, 3, 3, 9, 0)),
+        ("Thẩm định, xử lý", vn(2026, 3, 3, 9, 0), vn(2026, 3, 5, 8, 0)),
+    ]
+    assert [(name, started, finished) for name, _, started, finished in at_insurance] == [
+        ("Chuyển đến Bảo hiểm xã hội tỉnh T", vn(2026, 3, 5, 8, 0), vn(2026, 3, 5, 8, 30)),
+        ("Cấp thẻ BHYT cho trẻ dưới 6 tuổi", vn(2026, 3, 5, 8, 30), vn(2026, 3, 5, 9, 0)),
+    ]
+    assert [row for row in rows if row[3] is None] == [rows[-1]]  # only the lead's step after the legs is open
+    assert rows[-1][2] == vn(2026, 3, 5, 9, 30) and not any("Công an" in (row[1] or "") for row in rows[-1:])
