@@ -21,7 +21,7 @@ from mocua.accounts.models import Role, User
 from mocua.accounts.selectors import figures_scope
 
 from . import clock
-from .models import Alert, AlertKind, Dossier, DossierStep
+from .models import Alert, AlertKind, Dossier, DossierStep, TransferState
 from .outbox import batched, notify_user, outbox_add_new, user_messages
 from .workflow import CLOCK_RUNNING
 
@@ -149,6 +149,18 @@ def leader_digest(*, now: dt.datetime | None = None) -> int:
             role=Role.LEADER, is_active=True, agency__isnull=False).select_related("agency"))
 
 
+def _held_by(dossier: Dossier) -> str:
+    """The digest's heading for a late dossier: its officer; a dossier nobody holds is on its way
+    between agencies or out at a parallel liên thông stage, which is not "unassigned"."""
+    if dossier.holder is not None:
+        return str(dossier.holder)
+    if dossier.leg_stage:
+        return "Đang ở các cơ quan liên thông (song song)"
+    if dossier.transfer_state in (TransferState.TO_AGENCY, TransferState.TO_DESK):
+        return "Đang chuyển giữa các cơ quan"
+    return "Chưa phân công"
+
+
 def _digest(leader: User, now: dt.datetime) -> int:
     # The digest covers what the leader's pages cover (their agency and the agencies below it).
     late = (Dossier.objects.filter(agency_id__in=figures_scope(leader).ids, status__in=sorted(CLOCK_RUNNING))
@@ -156,7 +168,7 @@ def _digest(leader: User, now: dt.datetime) -> int:
             .select_related("holder", "agency").order_by("holder__full_name", "due_at"))
     by_officer = defaultdict(list)
     for dossier in late:
-        by_officer[str(dossier.holder or "Chưa phân công")].append(dossier)
+        by_officer[_held_by(dossier)].append(dossier)
     if not by_officer:
         return 0
     lines = [f"Hồ sơ quá hạn đến {timezone.localtime(now):%H:%M ngày %d/%m/%Y}:"]

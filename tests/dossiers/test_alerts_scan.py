@@ -571,3 +571,16 @@ def test_send_digest_command(frozen, team, variant, capsys):
     call_command("send_digest")
 
     assert capsys.readouterr().out.splitlines() == ["Đã ghi 0 thông báo.", "Đã ghi 2 thông báo."]
+
+
+def test_digest_heads_a_dossier_nobody_holds_by_where_it_is(team):
+    """A late dossier out at a parallel liên thông stage or on its way between agencies has no holder,
+    but it is not unassigned: the digest says where it is."""
+    from dossiers.models import Dossier, TransferState
+
+    assert alerts._held_by(Dossier(holder=team.specialist)) == str(team.specialist)
+    assert alerts._held_by(Dossier(leg_stage=2)) == "Đang ở các cơ quan liên thông (song song)"
+    for state in (TransferState.TO_AGENCY, TransferState.TO_DESK):
+        assert alerts._held_by(Dossier(transfer_state=state)) == "Đang chuyển giữa các cơ quan"
+    assert alerts._held_by(Dossier(transfer_state=TransferState.AT_AGENCY)) == "Chưa phân công"
+    assert alerts._held_by(Dossier()) == "Chưa phân công"
