@@ -227,8 +227,15 @@ def counter_queue(request):
 @role_required(*ALL_STAFF)
 def transfer_list(request):
     """Dossiers between the officer's agency and others: to send, on their way here, sent and not yet
-    taken in, results back to hand over (dossiers.transfers)."""
-    return render(request, "dossiers/transfers.html", selectors.transfers_for_agency(user=request.user))
+    taken in, results back to hand over (dossiers.transfers); a leader also reads the transfers' lateness
+    per agency of their scope over chosen days (this month by default)."""
+    today = timezone.localdate()
+    form = forms.RegisterForm(request.GET or {"start": today.replace(day=1).isoformat(), "end": today.isoformat()})
+    days = (form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_valid() else None
+    context = selectors.transfers_for_agency(user=request.user, days=days)
+    leader = request.user.role in (Role.LEADER, Role.ADMIN)
+    return render(request, "dossiers/transfers.html", {**context, "days_form": form, "days": days, "leader": leader},
+                  status=200 if days else 400)
 
 
 # --------------------------------------------------------------------------- one dossier

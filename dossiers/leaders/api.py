@@ -152,6 +152,19 @@ class MonthOutput(serializers.Serializer):
     late = serializers.IntegerField()
 
 
+class TransfersOutput(serializers.Serializer):
+    """Transfers between agencies due in the period (from the desk to the competent agency, results back,
+    liên thông legs), of the agencies in the scope."""
+
+    sent_on_time = serializers.IntegerField(help_text="Chuyển đi trước hoặc đúng hạn chuyển")
+    sent_late = serializers.IntegerField(help_text="Chuyển đi sau hạn chuyển")
+    unsent_late = serializers.IntegerField(help_text="Chưa chuyển, đã quá hạn chuyển")
+    late = serializers.IntegerField(help_text="Chuyển quá hạn: sau hạn hoặc chưa chuyển dù đã quá hạn")
+    received_on_time = serializers.IntegerField(help_text="Hồ sơ chuyển đến, tiếp nhận đúng hạn")
+    received_late = serializers.IntegerField(
+        help_text="Hồ sơ chuyển đến, tiếp nhận quá hạn hoặc chưa tiếp nhận dù đã quá hạn")
+
+
 class DashboardOutput(serializers.Serializer):
     period = PeriodOutput()
     figures = FiguresOutput()
@@ -169,6 +182,7 @@ class DashboardOutput(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(
         allow_null=True, help_text="Chỉ số 5.4 (766): 100% − (% quá hạn + % không hài lòng) trên hồ sơ đã giải quyết")
     months = MonthOutput(many=True)
+    transfers = TransfersOutput()
     warnings = serializers.ListField(child=serializers.CharField())
 
 
@@ -345,7 +359,7 @@ class StatsDashboardApi(StatsApi):
         board = dashboard(scope=scope, period=data["stats_period"], filters=data["stats_filters"])
         body = {"period": _period(board.period), "figures": _figures(board.figures), **board.extra,
                 "satisfaction_rate": board.satisfaction_rate, "months": board.months,
-                "warnings": board.figures.identity_errors()}
+                "transfers": board.transfers, "warnings": board.figures.identity_errors()}
         return Response(DashboardOutput(body).data)
 
 

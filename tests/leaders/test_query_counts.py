@@ -13,7 +13,9 @@ from rest_framework.test import APIClient
 from ._data import MARCH, grow
 
 FIGURES = {
-    "dashboard": 3,  # the daily figures per unit; the dossiers in progress at the end; the months for the chart
+    # the daily figures per unit; the dossiers in progress at the end; the months for the chart; the
+    # transfers between agencies (one UNION)
+    "dashboard": 4,
     "officers": 1,  # officers with their steps grouped, overdue-now as a subquery
     "officer": 3,  # the officer; late steps with their dossiers; dossiers overdue now
     "department": 2,  # steps grouped; dossiers overdue now grouped

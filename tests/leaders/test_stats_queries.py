@@ -40,8 +40,8 @@ CALLS = {  # name → (queries, call)
     # One aggregate over the dossiers of the scope.
     "count_dossiers": (1, lambda scope, w: count_dossiers(scope=scope, period=MARCH)),
     # The daily figures summed per unit, the dossiers in progress at the end counted, then the
-    # months' figures for the chart.
-    "dashboard": (3, lambda scope, w: dashboard(scope=scope, period=MARCH)),
+    # months' figures for the chart, and the transfers between agencies.
+    "dashboard": (4, lambda scope, w: dashboard(scope=scope, period=MARCH)),
     "monthly": (1, lambda scope, w: monthly(scope=scope, period=MARCH)),
     # Per agency or field: the daily figures summed, the dossiers in progress at the end counted
     # (the field's name joined in each).
