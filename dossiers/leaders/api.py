@@ -266,6 +266,15 @@ class ReportRowOutput(serializers.Serializer):
     figures = FiguresOutput()
 
 
+class DeskIntakeOutput(serializers.Serializer):
+    """Dossiers received in the period at one agency's desk for another (the form has no column for them)."""
+
+    for_others = serializers.IntegerField(help_text="Tiếp nhận tại bộ phận một cửa của đơn vị, thuộc thẩm quyền "
+                                                    "giải quyết của cơ quan khác")
+    from_others = serializers.IntegerField(help_text="Thuộc thẩm quyền của đơn vị, do bộ phận một cửa của cơ quan "
+                                                     "khác tiếp nhận, chuyển đến (có trong cột 4, 5)")
+
+
 class Report06Output(serializers.Serializer):
     period = PeriodOutput()
     by = serializers.CharField()
@@ -273,6 +282,7 @@ class Report06Output(serializers.Serializer):
     rows = ReportRowOutput(many=True)
     total = ReportRowOutput()
     warnings = serializers.ListField(child=serializers.CharField(), help_text="Các đẳng thức của biểu không khớp")
+    desk_intake = DeskIntakeOutput(help_text="Ghi chú dưới biểu: hồ sơ tiếp nhận hộ cơ quan khác")
 
 
 class IndicatorOutput(serializers.Serializer):
@@ -433,7 +443,7 @@ class StatsReport06Api(StatsApi):
         body = {"period": _period(report.period), "by": report.by,
                 "columns": [{"number": n, "key": k, "heading": h} for n, k, h in COLUMNS],
                 "rows": [_report_row(r) for r in report.rows], "total": _report_row(report.total),
-                "warnings": report.warnings}
+                "warnings": report.warnings, "desk_intake": report.desk}
         return Response(Report06Output(body).data)
 
 

@@ -177,7 +177,7 @@ def report06_table(report: Report06, agency) -> Table:
     body = [[n, f"{r.group} – {r.label}" if r.group else r.label, *r.cells] for n, r in enumerate(report.rows, start=1)]
     return Table("Biểu 06", REPORT06_TITLE, lines, report06_header(report.by), body,
                  total=["", "Tổng cộng", *report.total.cells], widths=[6, 44] + [11] * 11,
-                 notes=[report.postal_note, *(f"Cảnh báo: {w}" for w in report.warnings)])
+                 notes=[report.postal_note, report.desk_note, *(f"Cảnh báo: {w}" for w in report.warnings)])
 
 
 def report06_pdf(report: Report06, agency) -> bytes:

@@ -253,3 +253,53 @@ def test_the_dashboard_and_its_api_carry_the_transfers_line(client, story, chief
     xlsx = client.get(reverse("leaders:dashboard"), {"period": "month", "year": 2026, "month": 3,
                                                      "format": "xlsx"})
     assert xlsx.status_code == 200
+
+
+# --------------------------------------------------------------------------- Biểu 06's note on the desk's intake
+
+
+def test_biểu_06_notes_the_dossiers_received_for_and_from_other_agencies(client, story, chief):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from dossiers.leaders.report06 import report06
+    from dossiers.leaders.scope import Filters, scope_for
+
+    prov = story
+    march = list(Dossier.objects.filter(received_at__gte=MARCH.start_at, received_at__lt=MARCH.end_at))
+
+    def plain(ids):
+        return {"for_others": sum(1 for d in march if d.desk_id in ids and d.desk_id != d.agency_id),
+                "from_others": sum(1 for d in march if d.agency_id in ids and d.desk_id != d.agency_id)}
+
+    # Commune A's desk received four for the Department of Justice, which received none at its own desk.
+    province = report06(scope=scope_for(chief), period=MARCH, by="unit")
+    assert province.desk == plain({prov.p.pk, prov.centre.pk, prov.justice.pk, prov.a.pk, prov.b.pk}) == {
+        "for_others": 4, "from_others": 4}
+    justice = report06(scope=scope_for(chief), period=MARCH, filters=Filters(agency_id=prov.justice.pk))
+    assert justice.desk == plain({prov.justice.pk}) == {"for_others": 0, "from_others": 4}
+    commune = report06(scope=scope_for(chief), period=MARCH, filters=Filters(agency_id=prov.a.pk))
+    assert commune.desk == plain({prov.a.pk}) == {"for_others": 4, "from_others": 0}
+    # The dossiers received at A are in the Department's columns (4)-(5), none in A's.
+    assert (justice.total["new_offline"], commune.total["new_offline"]) == (4, 0)
+    assert "đã tiếp nhận 4 hồ sơ thuộc thẩm quyền giải quyết của cơ quan khác" in commune.desk_note
+    # The page, the PDF, the xlsx and the API carry it.
+    client.force_login(chief)
+    query = {"period": "month", "year": 2026, "month": 3, "agency": prov.a.pk}
+    page = client.get(reverse("leaders:report06"), query)
+    assert 'id="desk-note"' in page.content.decode() and commune.desk_note in page.content.decode()
+    import io
+
+    from openpyxl import load_workbook
+
+    from ..leaders.test_exports import pdf_text
+
+    assert "có 0 hồ sơ do bộ phận một cửa của cơ quan khác tiếp nhận, chuyển đến" in pdf_text(
+        client.get(reverse("leaders:report06"), {**query, "format": "pdf"}).content)
+    sheet = load_workbook(io.BytesIO(client.get(reverse("leaders:report06"), {**query, "format": "xlsx"}).content))
+    cells = [c for row in sheet.active.iter_rows(values_only=True) for c in row if c]
+    assert commune.desk_note in cells
+    api = APIClient()
+    api.force_authenticate(chief)
+    body = api.get(reverse("api-stats-report06"), query).json()
+    assert body["desk_intake"] == {"for_others": 4, "from_others": 0}

@@ -22,9 +22,11 @@ FIGURES = {
     "agency": 3,  # steps grouped; the daily figures grouped; in progress and overdue now grouped
     "field": 3,
     "procedure": 3,
-    "report06": 2,  # the daily figures grouped; the dossiers in progress at the end grouped
+    # the daily figures grouped; the dossiers in progress at the end grouped; the note on dossiers received
+    # at one agency's desk for another
+    "report06": 3,
     "index766": 2,  # the daily figures per unit; the dossiers in progress at the end per unit
-    "report06_pdf": 2,
+    "report06_pdf": 3,
 }
 PAGE_BASE = 5
 DOWNLOAD_BASE = 4
