@@ -7,6 +7,7 @@ from itertools import groupby
 from types import SimpleNamespace
 
 from django.db.models import (
+    Case,
     Count,
     DateTimeField,
     Exists,
@@ -20,6 +21,7 @@ from django.db.models import (
     TextField,
     TimeField,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -251,15 +253,27 @@ def dossier_counter_queue(*, user) -> QuerySet:
 
 
 def dossier_register(*, user, start: dt.date, end: dt.date) -> QuerySet:
-    """Mẫu 07: dossiers received by the officer's agency between two dates, in order.
+    """Mẫu 07, the book of the officer's agency between two dates, in the book's order: the dossiers its
+    desk received (`register_number`, which their receipt prints), and those it took in from another
+    agency's desk (its own entry, `agency_register_number`, dossiers.register). Each row carries
+    `entry_number`, `booked_at` (received here, or taken in) and `taken_in`.
 
-    Local days as an aware half-open range [start 00:00, the day after end 00:00), which the
-    (agency, received_at) index serves; received_at__date would convert every row first.
+    Local days as an aware half-open range [start 00:00, the day after end 00:00), which the (desk,
+    received_at) and (agency, agency_booked_at) indexes serve; received_at__date would convert every
+    row first. A row loaded past the services (no desk) was received at its agency's desk.
     """
-    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    return (dossier_base_for_officer(user).filter(received_at__gte=since, received_at__lt=until)
-            .select_related("agency").order_by("received_at", "register_number", "pk"))  # the book's order
+    if not getattr(user, "is_officer", False):
+        return Dossier.objects.none()
+    since, until = _day_range((start, end))
+    me = user.agency_id
+    at_desk = Q(desk_id=me) | Q(desk__isnull=True, agency_id=me)
+    received = at_desk & Q(received_at__gte=since, received_at__lt=until)
+    taken_in = Q(agency_id=me, agency_booked_at__gte=since, agency_booked_at__lt=until) & ~Q(desk_id=me)
+    return (Dossier.objects.filter(received | taken_in).select_related("agency", "desk")
+            .annotate(taken_in=Case(When(at_desk, then=Value(False)), default=Value(True)),
+                      entry_number=Case(When(at_desk, then=F("register_number")), default=F("agency_register_number")),
+                      booked_at=Case(When(at_desk, then=F("received_at")), default=F("agency_booked_at")))
+            .order_by("booked_at", "entry_number", "pk"))  # the book's order
 
 
 # The home page's to-do list reads at most this many of the officer's own dossiers to tell due-soon

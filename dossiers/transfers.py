@@ -20,6 +20,7 @@ from procedures.models import ClockStart
 
 from . import agencies, clock, legs, notices
 from .models import Dossier, DossierStep, DossierTransfer, TransferMode, TransferState
+from .register import AGENCY_REGISTER_FIELDS, register_book_transfer
 from .services import _finish_step, _iso, _lock, _move, _open_step
 from .workflow import Status
 
@@ -122,13 +123,15 @@ def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", e
         transfer.received_by, transfer.received_at = actor, now
         transfer.save(update_fields=["received_by", "received_at"])
     _finish_step(dossier, now)
+    if forward:  # the competent agency books it in its own register (Mẫu 07)
+        register_book_transfer(dossier, now)
     # The competent agency starts its own process at its first step; the desk holds the result to hand
     # back, a step outside the time limit (judged against the appointment, never earlier than now).
     index = 0 if forward else dossier.step_index
     due = clock.step_due(dossier, 0, now) if forward else max(dossier.due_at, now)
     _open_step(dossier, index=index, actor=actor, to_user=actor, to_department=actor.department, now=now, due=due,
                note="Tiếp nhận hồ sơ chuyển đến" if forward else "Nhận kết quả để trả cho công dân")
-    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
+    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at", *AGENCY_REGISTER_FIELDS])
     return dossier
 
 
