@@ -144,6 +144,8 @@ class Dossier(models.Model):
     paused_seconds = models.PositiveIntegerField("thời gian tạm dừng (giây làm việc)", default=0)
     finished_at = models.DateTimeField("ngày giải quyết xong", null=True, blank=True)
     returned_at = models.DateTimeField("ngày trả kết quả", null=True, blank=True)
+    # A refusal after appraisal handed to the citizen at the desk (dossiers.refusals); not a result.
+    refusal_handed_at = models.DateTimeField("ngày trao văn bản từ chối", null=True, blank=True)
     timeliness = models.CharField("kết quả đúng hạn", max_length=8, choices=Timeliness.choices, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(default=0)
 

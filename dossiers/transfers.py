@@ -25,6 +25,7 @@ from .services import _finish_step, _iso, _lock, _move, _open_step
 from .workflow import Status
 
 NOT_HERE = "Hồ sơ không ở bước chuyển giữa các cơ quan."
+BACK_NOTES = {Status.REFUSED: "Nhận văn bản từ chối để trao cho công dân", "": "Nhận kết quả để trả cho công dân"}
 
 
 def _transit_step(dossier: Dossier, transfer: DossierTransfer, actor: User, now: dt.datetime) -> DossierStep:
@@ -61,7 +62,8 @@ def dossier_transfer(*, dossier: Dossier, actor: User, mode: str = TransferMode.
     elif dossier.transfer_state == TransferState.AT_DESK:
         direction, source, target, start = (DossierTransfer.Direction.FORWARD, dossier.desk, dossier.agency,
                                             dossier.received_at)
-    elif dossier.transfer_state == TransferState.AT_AGENCY and dossier.status == Status.RESULT_READY:
+    elif dossier.transfer_state == TransferState.AT_AGENCY and dossier.status in (Status.RESULT_READY, Status.REFUSED):
+        # The result, or the written refusal after appraisal, goes back to the desk that hands it over.
         direction, source, target, start = (DossierTransfer.Direction.BACK, dossier.agency, dossier.desk,
                                             dossier.finished_at)
     else:
@@ -130,7 +132,7 @@ def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", e
     index = 0 if forward else dossier.step_index
     due = clock.step_due(dossier, 0, now) if forward else max(dossier.due_at, now)
     _open_step(dossier, index=index, actor=actor, to_user=actor, to_department=actor.department, now=now, due=due,
-               note="Tiếp nhận hồ sơ chuyển đến" if forward else "Nhận kết quả để trả cho công dân")
+               note="Tiếp nhận hồ sơ chuyển đến" if forward else BACK_NOTES.get(dossier.status, BACK_NOTES[""]))
     dossier.save(update_fields=["step_index", "holder", "department", "step_due_at", *AGENCY_REGISTER_FIELDS])
     return dossier
 
