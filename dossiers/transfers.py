@@ -131,7 +131,9 @@ def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", e
     # back, a step outside the time limit (judged against the appointment, never earlier than now).
     index = 0 if forward else dossier.step_index
     due = clock.step_due(dossier, 0, now) if forward else max(dossier.due_at, now)
+    refusal = not forward and dossier.status == Status.REFUSED
     _open_step(dossier, index=index, actor=actor, to_user=actor, to_department=actor.department, now=now, due=due,
+               name="Trao văn bản từ chối cho công dân" if refusal else None,
                note="Tiếp nhận hồ sơ chuyển đến" if forward else BACK_NOTES.get(dossier.status, BACK_NOTES[""]))
     dossier.save(update_fields=["step_index", "holder", "department", "step_due_at", *AGENCY_REGISTER_FIELDS])
     return dossier

@@ -56,7 +56,7 @@ MOVES = {
     "confirm_delivery": (forms.DeliveryForm, results.dossier_confirm_delivery),
     "refuse": (forms.ReasonForm, services.dossier_refuse),
     "return": (forms.ReturnForm, services.dossier_return),
-    "hand_refusal": (forms.ReturnForm, refusals.dossier_hand_refusal),
+    "hand_refusal": (forms.RefusalHandForm, refusals.dossier_hand_refusal),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
     "stop": (forms.ReasonForm, services.dossier_stop),
     "reschedule": (forms.RescheduleForm, apology.dossier_reschedule),

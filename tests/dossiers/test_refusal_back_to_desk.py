@@ -53,7 +53,9 @@ def test_the_refusal_goes_back_to_the_desk_which_hands_it_over(prov, frozen, ref
     frozen.set(vn(2026, 3, 4, 10, 0))
     back = transfers.dossier_receive_transfer(dossier=back, actor=prov.a_reception)
     assert (back.transfer_state, back.holder) == (TransferState.BACK_AT_DESK, prov.a_reception)
-    assert back.steps.order_by("-started_at", "-pk").first().note == "Nhận văn bản từ chối để trao cho công dân"
+    step = back.steps.order_by("-started_at", "-pk").first()
+    assert (step.step_name, step.note, step.agency) == ("Trao văn bản từ chối cho công dân",
+                                                        "Nhận văn bản từ chối để trao cho công dân", prov.a)
     with pytest.raises(DomainError):
         refusals.dossier_hand_refusal(dossier=back, actor=prov.a_reception, collected_by="  ")
     frozen.set(vn(2026, 3, 4, 10, 30))
@@ -93,6 +95,7 @@ def test_by_page_and_api(client, prov, frozen, refused):
     page = client.get(f"/can-bo/ho-so/{code}/")
     assert [action for action, *_ in page.context["move_forms"]] == ["hand_refusal"]
     assert "Trao văn bản từ chối giải quyết cho công dân" in page.content.decode()
+    assert "Họ tên người nhận văn bản từ chối" in page.content.decode()
     done = api.post(url, {"collected_by": "Trần Thị Bình"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == "refused" and done.json()["refusal_handed_at"]
     again = api.post(url, {"collected_by": "Trần Thị Bình"}, format="json")
