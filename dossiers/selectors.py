@@ -18,6 +18,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     TimeField,
     Value,
@@ -402,6 +403,9 @@ def late_legs_by_agency(*, scope: tuple, now: dt.datetime) -> list[tuple]:
 # The figures of a transfer's timeliness, per agency (transfer_lateness_by_agency).
 TRANSFER_FIGURES = ("sent_on_time", "sent_late", "unsent_late", "received_on_time", "received_late")
 _HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
+# A transfer is due at most this long after what starts it (the intake, the approval, the sending): one
+# working day, or the same day, past the longest run of days off (Tết: nine days with its weekends).
+DUE_REACH = dt.timedelta(days=31)
 
 
 def _procedure_q(prefix: str, field_id: int | None, procedure_id: int | None) -> Q:
@@ -441,9 +445,9 @@ def transfer_lateness_by_agency(*, agency_ids, start_at: dt.datetime, end_at: dt
       sent: a dossier waiting at the desk past its intake step's due, a liên thông leg open past its due,
       a result ready at the competent agency past its electronic due (agencies.transfer_due, the rule
       that applies until the agency chooses paper).
-    - Received (the receiving agency's counter): the journey's row of the control slip (the step that
-      transfers._transit_step opens at the receiving agency, due by the same rule from the sending)
-      finished on time, or late, or still open past due.
+    - Received (the receiving agency's counter): taken in by the due time of the journey's row of the
+      control slip (the step transfers._transit_step opens at the receiving agency, due by the same
+      rule from the sending), or after it, or not yet and past it.
 
     One query: a UNION ALL of the grouped parts and of the few results waiting to go back, whose due
     time is worked out here on the work calendar (it is not stored until the result is sent)."""
@@ -457,19 +461,25 @@ def transfer_lateness_by_agency(*, agency_ids, start_at: dt.datetime, end_at: dt
         DossierTransfer.objects.filter(_procedure_q("dossier__", field_id, procedure_id), from_agency_id__in=ids,
                                        due_at__gte=start_at, due_at__lt=end_at),
         "from_agency_id", sent_on_time=Count("pk", filter=~late), sent_late=Count("pk", filter=late))
-    # The journey's row: opened at the receiving agency when the transfer was sent, nobody holding it.
-    journey = Exists(DossierTransfer.objects.filter(dossier=OuterRef("dossier_id"), to_agency=OuterRef("agency_id"),
-                                                    sent_at=OuterRef("started_at")))
-    overdue_open = Q(finished_at__isnull=True, due_at__lt=as_of)
+    # The journey's row: opened at the receiving agency when the transfer was sent, nobody holding it,
+    # due by the transfer rule from the sending; read for the transfers (a small table) sent within
+    # reach of the period, not over the steps.
+    journey = DossierStep.objects.filter(dossier=OuterRef("dossier_id"), agency=OuterRef("to_agency_id"),
+                                         started_at=OuterRef("sent_at"), to_user__isnull=True).values("due_at")[:1]
+    overdue_open = Q(received_at__isnull=True, journey_due__lt=as_of)
     received = _lateness_part(
-        DossierStep.objects.filter(_procedure_q("dossier__", field_id, procedure_id), journey, agency_id__in=ids,
-                                   to_user__isnull=True, due_at__gte=start_at, due_at__lt=end_at)
-        .filter(Q(finished_at__isnull=False) | overdue_open),
-        "agency_id", received_on_time=Count("pk", filter=Q(finished_at__isnull=False) & ~late),
-        received_late=Count("pk", filter=Q(finished_at__isnull=False, timeliness=Timeliness.LATE) | overdue_open))
+        DossierTransfer.objects.filter(_procedure_q("dossier__", field_id, procedure_id), to_agency_id__in=ids,
+                                       sent_at__gte=start_at - DUE_REACH, sent_at__lt=end_at)
+        .annotate(journey_due=Subquery(journey))
+        .filter(Q(received_at__isnull=False) | overdue_open, journey_due__gte=start_at, journey_due__lt=end_at),
+        "to_agency_id", received_on_time=Count("pk", filter=Q(received_at__lte=F("journey_due"))),
+        received_late=Count("pk", filter=Q(received_at__gt=F("journey_due")) | overdue_open))
+    # A dossier waits at the desk, a result at the agency, within DUE_REACH of its due time: the ranges
+    # keep each part on its index (dossier_desk_received, dossier_agency_finished).
     dossiers = Dossier.objects.filter(_procedure_q("", field_id, procedure_id))
     at_desk = _lateness_part(
-        dossiers.filter(desk_id__in=ids, transfer_state=TransferState.AT_DESK, status__in=sorted(OPEN),
+        dossiers.filter(desk_id__in=ids, received_at__gte=start_at - DUE_REACH, received_at__lt=as_of,
+                        transfer_state=TransferState.AT_DESK, status__in=sorted(OPEN),
                         step_due_at__gte=start_at, step_due_at__lt=as_of),
         "desk_id", unsent_late=Count("pk"))
     legs = _lateness_part(
@@ -479,8 +489,8 @@ def transfer_lateness_by_agency(*, agency_ids, start_at: dt.datetime, end_at: dt
         "agency_id", unsent_late=Count("pk"))
     # Ready before the end of the period: the electronic rule gives a due time no earlier than that.
     results = _lateness_part(
-        dossiers.filter(agency_id__in=ids, transfer_state=TransferState.AT_AGENCY, status=Status.RESULT_READY,
-                        finished_at__lt=end_at),
+        dossiers.filter(agency_id__in=ids, finished_at__gte=start_at - DUE_REACH, finished_at__lt=end_at,
+                        transfer_state=TransferState.AT_AGENCY, status=Status.RESULT_READY),
         "agency_id", ready_at=F("finished_at"), hours=True)
     found: dict[int, dict] = {}
     width = len(TRANSFER_FIGURES)
