@@ -100,12 +100,25 @@ def test_the_receipt_prints_the_desk_s_number_and_the_books_print_their_own(prov
     assert "Tiếp nhận hộ, chuyển Sở Tư pháp tỉnh T giải quyết" in text
 
 
-def test_the_register_page_shows_the_book_s_numbers(client, prov, desk_day):
+def test_the_register_page_shows_the_book_s_numbers(client, prov, frozen, desk_day, django_assert_num_queries):
     client.force_login(prov.justice_reception)
-    page = client.get("/can-bo/so-theo-doi/", {"start": "2026-03-02", "end": "2026-03-02"})
+    day = {"start": "2026-03-02", "end": "2026-03-02"}
+    client.get("/can-bo/so-theo-doi/", day)
+    with django_assert_num_queries(3):  # the user with their agency, the bell, the book's rows
+        page = client.get("/can-bo/so-theo-doi/", day)
     html = page.content.decode()
     assert [d.entry_number for d in page.context["dossiers"]] == [1, 2, 3]
     assert "nhận từ UBND xã A" in html
+    for hour in (15, 16):  # two more taken in from A's desk: still three queries
+        dossier = _receive(prov.a_reception, prov.record, frozen, vn(2026, 3, 2, hour - 1, 0))
+        frozen.set(vn(2026, 3, 2, hour - 1, 30))
+        dossier = transfers.dossier_transfer(dossier=dossier, actor=prov.a_reception)
+        frozen.set(vn(2026, 3, 2, hour, 0))
+        transfers.dossier_receive_transfer(dossier=dossier, actor=prov.justice_reception)
+    with django_assert_num_queries(3):
+        page = client.get("/can-bo/so-theo-doi/", day)
+    assert [(d.entry_number, d.taken_in) for d in page.context["dossiers"]] == [
+        (1, False), (2, True), (3, False), (4, True), (5, True)]
 
 
 def _alter(change) -> None:
