@@ -446,6 +446,9 @@ def _register_note(dossier) -> str:
         parts = [dossier.get_status_display()]
     if dossier.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED) and dossier.reason:
         parts.append(dossier.reason)
+    if dossier.refusal_handed_at:  # the written refusal handed over at the desk (dossiers.refusals)
+        parts.append(f"Đã trao văn bản từ chối lúc {_local(dossier.refusal_handed_at):%H:%M %d/%m/%Y}"
+                     + (f" cho {dossier.collected_by}" if dossier.collected_by else ""))
     if dossier.postal_tracking:
         parts.append(f"Mã bưu gửi {dossier.postal_tracking}")
     return ". ".join(p for p in parts if p)

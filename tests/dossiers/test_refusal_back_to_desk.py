@@ -5,7 +5,7 @@ counter takes it in and hands it to the citizen; each agency acts only where the
 import pytest
 from rest_framework.test import APIClient
 
-from dossiers import refusals, services, transfers
+from dossiers import documents, refusals, selectors, services, transfers
 from dossiers.models import DossierDayFigures, DossierTransfer, Grain, TransferState
 from dossiers.workflow import Status
 from mocua.errors import ConflictError, DomainError, ForbiddenError
@@ -67,6 +67,10 @@ def test_the_refusal_goes_back_to_the_desk_which_hands_it_over(prov, frozen, ref
         "refuse", "transfer", "receive_transfer", "hand_refusal"]
     with pytest.raises(ConflictError):
         refusals.dossier_hand_refusal(dossier=done, actor=prov.a_reception, collected_by="Trần Thị Bình")
+    # The desk's register (Mẫu 07) says so in the dossier's note.
+    day = vn(2026, 3, 2).date()
+    [row] = documents.register_rows(selectors.dossier_register(user=prov.a_reception, start=day, end=day))
+    assert "Đã trao văn bản từ chối lúc 10:30 04/03/2026 cho Trần Thị Bình" in row.note
     # Biểu 06 counted it once, resolved at the Department when refused; nothing at the desk.
     rows = DossierDayFigures.objects.filter(grain=Grain.DAY)
     assert sum(rows.filter(agency=prov.justice).values_list("resolved_on_time", flat=True)) + sum(
