@@ -117,7 +117,7 @@ def holding_agency(dossier: Dossier, user=None) -> int:
 # result is back): nothing of the competent agency's handling.
 DESK_ACTIONS = {
     TransferState.AT_DESK: {"transfer", "withdraw", "attach"},
-    TransferState.BACK_AT_DESK: {"return", "hand_letter", "confirm_delivery", "attach"},
+    TransferState.BACK_AT_DESK: {"return", "hand_letter", "confirm_delivery", "attach", "hand_refusal"},
 }
 
 
@@ -159,9 +159,11 @@ def acting_agency(dossier: Dossier, action: str) -> int | None:
         return None
     if state == TransferState.AT_AGENCY:
         # The result goes back to the desk that received the dossier, which hands it over.
-        if action in ("return", "confirm_delivery", "hand_letter"):
+        if action in ("return", "confirm_delivery", "hand_letter", "hand_refusal"):
             return None
-        if action == "transfer" and dossier.status != Status.RESULT_READY and not dossier.legs_left:
+        # A refusal after appraisal goes back like a result.
+        if action == "transfer" and dossier.status not in (Status.RESULT_READY, Status.REFUSED) and \
+                not dossier.legs_left:
             return None  # nothing to send on before the result, but a liên thông leg
         return handling_agency(dossier)
     # A liên thông dossier at its lead, with legs to run, is sent on to the next leg (dossiers.legs).

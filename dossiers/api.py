@@ -24,7 +24,7 @@ from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
-from . import agencies, apology, permissions, results, selectors, services, transfers
+from . import agencies, apology, permissions, refusals, results, selectors, services, transfers
 from .models import (
     ApplicantKind,
     Dossier,
@@ -209,7 +209,7 @@ class DossierDetailOutput(DossierListOutput):
             "owner_kind", "owner_name", "owner_id_number", "owner_tax_code", "owner_representative", "owner_address",
             "sets", "return_method", "return_address", "note", "intake_tracking", "handover_signed_at",
             "postmark_date", "time_limit", "time_unit", "legal_due_at",
-            "rescheduled_at", "paused_at", "returned_at", "step_index", "reason", "missing_papers",
+            "rescheduled_at", "paused_at", "returned_at", "refusal_handed_at", "step_index", "reason", "missing_papers",
             "supplement_requests", "result_summary", "collected_by", "collected_id_number", "postal_tracking",
             "papers", "fees", "steps", "events", "results", "allowed_actions", "receipt_url",
             "agency_code", "desk_code", "transfer_state", "leg_agency_code", "leg_agency_codes", "leg_stage", "legs",
@@ -613,6 +613,16 @@ class DossierReturnApi(DossierMoveApi):
             ref_name = "DossierReturnInput"
 
     @_schema("Trả kết quả cho công dân (tại quầy hoặc qua bưu chính)", InputSerializer)
+    def post(self, request, code: str):
+        return self.move(request, code)
+
+
+class DossierHandRefusalApi(DossierMoveApi):
+    service = staticmethod(refusals.dossier_hand_refusal)
+    InputSerializer = DossierReturnApi.InputSerializer
+
+    @_schema("Trao văn bản từ chối giải quyết cho công dân (tại nơi tiếp nhận, hoặc qua bưu chính)",
+             DossierReturnApi.InputSerializer)
     def post(self, request, code: str):
         return self.move(request, code)
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dossiers/<dossier_code:code>/approve/", api.DossierApproveApi.as_view(), name="approve"),
     path("dossiers/<dossier_code:code>/refuse/", api.DossierRefuseApi.as_view(), name="refuse"),
     path("dossiers/<dossier_code:code>/return/", api.DossierReturnApi.as_view(), name="return"),
+    path("dossiers/<dossier_code:code>/hand-refusal/", api.DossierHandRefusalApi.as_view(), name="hand-refusal"),
     path("dossiers/<dossier_code:code>/withdraw/", api.DossierWithdrawApi.as_view(), name="withdraw"),
     path("dossiers/<dossier_code:code>/stop/", api.DossierStopApi.as_view(), name="stop"),
     path("dossiers/<dossier_code:code>/reschedule/", api.DossierRescheduleApi.as_view(), name="reschedule"),

@@ -446,23 +446,41 @@ def _register_note(dossier) -> str:
         parts = [dossier.get_status_display()]
     if dossier.status in (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED) and dossier.reason:
         parts.append(dossier.reason)
+    if dossier.refusal_handed_at:  # the written refusal handed over at the desk (dossiers.refusals)
+        parts.append(f"Đã trao văn bản từ chối lúc {_local(dossier.refusal_handed_at):%H:%M %d/%m/%Y}"
+                     + (f" cho {dossier.collected_by}" if dossier.collected_by else ""))
     if dossier.postal_tracking:
         parts.append(f"Mã bưu gửi {dossier.postal_tracking}")
     return ". ".join(p for p in parts if p)
 
 
+def _across_note(d) -> str:
+    """Mẫu 07's journey between the desk and the competent agency, for a dossier received at one for the
+    other: taken in here from the desk, or sent from here to the agency."""
+    if d.desk_id in (None, d.agency_id):
+        return ""
+    if getattr(d, "taken_in", False):
+        return f"Tiếp nhận từ {d.desk.name}, số {d.register_number}/{d.register_year} của nơi tiếp nhận"
+    return f"Tiếp nhận hộ, chuyển {d.agency.name} giải quyết"
+
+
 def register_rows(dossiers) -> list[RegisterRow]:
-    """One row of Mẫu 07 per dossier, in the caller's order; times in local time. "TT" is the dossier's
-    number in the year's register, the one its receipt (Mẫu 01) prints."""
+    """One row of Mẫu 07 per dossier, in the caller's order (selectors.dossier_register); times in local
+    time. "TT" is the dossier's number in the year's book: the desk's, which its receipt (Mẫu 01)
+    prints, or the competent agency's own entry for a dossier it took in from another desk, listed at
+    the moment it took it in."""
     rows = []
     for d in dossiers:
         address_phone = "; ".join(p for p in (d.owner_address or d.applicant_address, d.applicant_phone) if p)
+        booked = getattr(d, "booked_at", d.received_at)
+        note = ". ".join(p for p in (_across_note(d), _register_note(d)) if p)
         rows.append(RegisterRow(
-            number=d.register_number, code=d.code, procedure=_request(d.procedure_name, d.variant_name), sets=d.sets,
+            number=getattr(d, "entry_number", d.register_number), code=d.code,
+            procedure=_request(d.procedure_name, d.variant_name), sets=d.sets,
             applicant=d.owner_display, address_phone=address_phone, handling_agency=d.agency.name,
-            received_at=d.received_at and _local(d.received_at), due_at=d.due_at and _local(d.due_at),
+            received_at=booked and _local(booked), due_at=d.due_at and _local(d.due_at),
             returned_at=d.returned_at and _local(d.returned_at), return_method=d.get_return_method_display(),
-            signed_by=d.collected_by, note=_register_note(d)))
+            signed_by=d.collected_by, note=note))
     return rows
 
 

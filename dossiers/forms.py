@@ -280,6 +280,13 @@ class ReturnForm(MoveForm):
     postal_tracking = inputs.TextField(label="Mã bưu gửi (nếu trả qua bưu chính)", required=False, max_length=40)
 
 
+class RefusalHandForm(ReturnForm):
+    """The written refusal handed over at the desk (dossiers.refusals): the return's fields, its words."""
+
+    collected_by = inputs.TextField(label="Họ tên người nhận văn bản từ chối", required=False, max_length=150)
+    postal_tracking = inputs.TextField(label="Mã bưu gửi (nếu gửi qua bưu chính)", required=False, max_length=40)
+
+
 class DeliveryForm(MoveForm):
     delivered_on = inputs.DateField(label="Ngày người nhận ký nhận (theo phiếu báo phát)",
                                     widget=forms.DateInput(attrs={"type": "date"}))

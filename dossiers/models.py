@@ -128,12 +128,18 @@ class Dossier(models.Model):
     # statistics use it. due_at is the appointment the citizen holds (an apology may move it).
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField("ngày tiếp nhận", null=True, blank=True)
-    # The entry in the agency's register (Sổ theo dõi hồ sơ, Mẫu 06/07) for the year of receipt, given
-    # when the dossier is received: the book is the year, the number runs through it (RegisterCounter).
-    # Mẫu 01 prints it and Mẫu 07 lists it. A dossier never received (refused at intake, an online
-    # submission not accepted) has no entry on either.
+    # The entry in the receiving desk's register (Sổ theo dõi hồ sơ, Mẫu 06/07: the book of the dossiers
+    # received at that desk) for the year of receipt, given when the dossier is received: the book is
+    # the year, the number runs through it (RegisterCounter of the desk). Mẫu 01 prints it and Mẫu 07
+    # lists it. A dossier never received (refused at intake, an online submission not accepted) has no
+    # entry on either.
     register_year = models.PositiveSmallIntegerField("quyển số", null=True, blank=True)
     register_number = models.PositiveIntegerField("số thứ tự", null=True, blank=True)
+    # A dossier received at another agency's desk has its entry in the competent agency's book too,
+    # from the same counter, when its counter takes the transfer in (services.register_book_transfer).
+    agency_register_year = models.PositiveSmallIntegerField("quyển số (cơ quan giải quyết)", null=True, blank=True)
+    agency_register_number = models.PositiveIntegerField("số thứ tự (cơ quan giải quyết)", null=True, blank=True)
+    agency_booked_at = models.DateTimeField("ngày cơ quan giải quyết nhận", null=True, blank=True)
     legal_due_at = models.DateTimeField("hạn theo quy định", null=True, blank=True)
     due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
     rescheduled_at = models.DateTimeField(null=True, blank=True)
@@ -141,6 +147,8 @@ class Dossier(models.Model):
     paused_seconds = models.PositiveIntegerField("thời gian tạm dừng (giây làm việc)", default=0)
     finished_at = models.DateTimeField("ngày giải quyết xong", null=True, blank=True)
     returned_at = models.DateTimeField("ngày trả kết quả", null=True, blank=True)
+    # A refusal after appraisal handed to the citizen at the desk (dossiers.refusals); not a result.
+    refusal_handed_at = models.DateTimeField("ngày trao văn bản từ chối", null=True, blank=True)
     timeliness = models.CharField("kết quả đúng hạn", max_length=8, choices=Timeliness.choices, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(default=0)
 
@@ -191,6 +199,12 @@ class Dossier(models.Model):
         indexes = [
             # Mẫu 07: selectors.dossier_register, received_at in [start, end) for one agency, in order
             models.Index(fields=["agency", "-received_at"], name="dossier_agency_received"),
+            # Mẫu 07 is the desk's book: selectors.dossier_register, the dossiers its desk received, and
+            # the note under Biểu 06 (leaders.report06.desk_counts)
+            models.Index(fields=["desk", "-received_at"], name="dossier_desk_received"),
+            # Mẫu 07: the dossiers the agency took in from another desk (agency_booked_at in [start, end))
+            models.Index(fields=["agency", "agency_booked_at"], name="dossier_agency_booked",
+                         condition=Q(agency_booked_at__isnull=False)),
             # agency list: selectors.dossier_list_for_agency walks this index in its exact ORDER BY
             # (never-received dossiers by created_at), so page 1 reads 50 rows instead of sorting them all
             models.Index(F("agency"), Coalesce("received_at", "created_at").desc(), F("id").desc(),
@@ -229,9 +243,12 @@ class Dossier(models.Model):
             # applicant's whole name a b-tree on (agency, selectors.NameKey, recency), likewise.
         ]
         constraints = [
-            # one register entry per number (the counter's row lock makes them; this keeps them)
-            models.UniqueConstraint(fields=["agency", "register_year", "register_number"],
+            # one register entry per number (the counter's row lock makes them; this keeps them): the
+            # desk's book, and the competent agency's entries for the dossiers it took in from other desks
+            models.UniqueConstraint(fields=["desk", "register_year", "register_number"],
                                     name="dossier_register_entry"),
+            models.UniqueConstraint(fields=["agency", "agency_register_year", "agency_register_number"],
+                                    name="dossier_agency_register_entry"),
         ]
 
     def __str__(self) -> str:
@@ -662,7 +679,8 @@ class CodeCounter(models.Model):
 
 
 class RegisterCounter(models.Model):
-    """The last number of an agency's register in a year (Dossier.register_number)."""
+    """The last number of an agency's register in a year (Dossier.register_number for the dossiers its
+    desk received, Dossier.agency_register_number for those it took in from another desk)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField()

@@ -44,6 +44,7 @@ RULES = {
     "confirm_delivery": lambda user, dossier: user.role in COUNTER and dossier.return_method == "post",
     "refuse": lambda user, dossier: user.role in MANAGERS,
     "return": _counter_or_holder,
+    "hand_refusal": _counter_or_holder,
     "withdraw": lambda user, dossier: user.role in COUNTER,
     # Mẫu 05 and Mẫu 04 are signed by the head of the agency.
     "stop": lambda user, dossier: user.role == Role.LEADER,

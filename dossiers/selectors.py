@@ -4,9 +4,27 @@ one, the dossiers their agency's desk received for another agency (dossiers.agen
 import datetime as dt
 import re
 from itertools import groupby
+from types import SimpleNamespace
 
-from django.db.models import Count, Exists, Func, OuterRef, Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    TimeField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,6 +32,7 @@ from mocua.accounts.models import Role
 from mocua.accounts.selectors import figures_scope
 from mocua.text import fold
 
+from . import agencies
 from .models import (
     Dossier,
     DossierDocument,
@@ -22,6 +41,7 @@ from .models import (
     DossierStep,
     DossierTransfer,
     Timeliness,
+    TransferMode,
     TransferState,
 )
 from .validators import PHONE_RE, national_phone, normalise_phone
@@ -237,15 +257,27 @@ def dossier_counter_queue(*, user) -> QuerySet:
 
 
 def dossier_register(*, user, start: dt.date, end: dt.date) -> QuerySet:
-    """Mẫu 07: dossiers received by the officer's agency between two dates, in order.
+    """Mẫu 07, the book of the officer's agency between two dates, in the book's order: the dossiers its
+    desk received (`register_number`, which their receipt prints), and those it took in from another
+    agency's desk (its own entry, `agency_register_number`, dossiers.register). Each row carries
+    `entry_number`, `booked_at` (received here, or taken in) and `taken_in`.
 
-    Local days as an aware half-open range [start 00:00, the day after end 00:00), which the
-    (agency, received_at) index serves; received_at__date would convert every row first.
+    Local days as an aware half-open range [start 00:00, the day after end 00:00), which the (desk,
+    received_at) and (agency, agency_booked_at) indexes serve; received_at__date would convert every
+    row first. A row loaded past the services (no desk) was received at its agency's desk.
     """
-    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    return (dossier_base_for_officer(user).filter(received_at__gte=since, received_at__lt=until)
-            .select_related("agency").order_by("received_at", "register_number", "pk"))  # the book's order
+    if not getattr(user, "is_officer", False):
+        return Dossier.objects.none()
+    since, until = _day_range((start, end))
+    me = user.agency_id
+    at_desk = Q(desk_id=me) | Q(desk__isnull=True, agency_id=me)
+    received = at_desk & Q(received_at__gte=since, received_at__lt=until)
+    taken_in = Q(agency_id=me, agency_booked_at__gte=since, agency_booked_at__lt=until) & ~Q(desk_id=me)
+    return (Dossier.objects.filter(received | taken_in).select_related("agency", "desk")
+            .annotate(taken_in=Case(When(at_desk, then=Value(False)), default=Value(True)),
+                      entry_number=Case(When(at_desk, then=F("register_number")), default=F("agency_register_number")),
+                      booked_at=Case(When(at_desk, then=F("received_at")), default=F("agency_booked_at")))
+            .order_by("booked_at", "entry_number", "pk"))  # the book's order
 
 
 # The home page's to-do list reads at most this many of the officer's own dossiers to tell due-soon
@@ -282,15 +314,18 @@ TRANSFER_LIST_FIELDS = ("code", "procedure_name", "applicant_name", "owner_name"
                         "received_at", "due_at", "agency__name", "desk__name")
 
 
-def transfers_for_agency(*, user) -> dict[str, list]:
+def transfers_for_agency(*, user, days: tuple[dt.date, dt.date] | None = None) -> dict[str, list]:
     """The transfers page of the officer's agency, four short lists (one query each): dossiers to send
     (received here for another agency, or results ready to go back to the desk), dossiers on their
-    way here to take in, those sent from here not yet taken in, results back here to hand over."""
+    way here to take in, those sent from here not yet taken in, results back here to hand over. For a
+    leader, the leaders' sections too, the transfers' lateness per agency over `days` (first, last)."""
     if not getattr(user, "is_officer", False):
-        return {"to_send": [], "incoming": [], "outgoing": [], "back": [], "in_flight": [], "late_legs": []}
+        return {"to_send": [], "incoming": [], "outgoing": [], "back": [], "in_flight": [], "late_legs": [],
+                "lateness": []}
     me = user.agency_id
-    # A leader's scope (one query), read once for the two leaders' sections.
-    scope = figures_scope(user).ids if user.role in (Role.LEADER, Role.ADMIN) else ()
+    # A leader's scope (one query), read once for the leaders' sections.
+    units = figures_scope(user).units if user.role in (Role.LEADER, Role.ADMIN) else ()
+    scope = [unit.id for unit in units]
     dossiers = Dossier.objects.select_related("agency", "desk").only(*TRANSFER_LIST_FIELDS).order_by("received_at",
                                                                                                       "pk")
     to_send = dossiers.filter(Q(desk_id=me, transfer_state=TransferState.AT_DESK)
@@ -305,7 +340,30 @@ def transfers_for_agency(*, user) -> dict[str, list]:
                                      status=Status.RESULT_READY)[:TRANSFERS_LIMIT]),
         "in_flight": transfers_in_flight(user=user, scope=scope),
         "late_legs": late_legs_by_agency(scope=scope, now=timezone.now()),
+        "lateness": transfer_lateness_rows(units=units, days=days) if days else [],
     }
+
+
+def _day_range(days: tuple[dt.date, dt.date]) -> tuple[dt.datetime, dt.datetime]:
+    """Whole local days as a half-open range [first 00:00, the day after the last 00:00)."""
+    first, last = days
+    return (timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
+            timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min)))
+
+
+def transfer_lateness_rows(*, units, days: tuple[dt.date, dt.date]) -> list[dict]:
+    """The transfers page's lateness per agency of a leader's scope (`units`, FiguresScope.units): one row
+    an agency with something due in `days` (transfer_lateness_by_agency, one query), in the scope's
+    order, then the total; nothing for an empty scope."""
+    start_at, end_at = _day_range(days)
+    found = transfer_lateness_by_agency(agency_ids=[u.id for u in units], start_at=start_at, end_at=end_at)
+    rows = [{"agency": u.name, "agency_id": u.id, **found[u.id]} for u in units if u.id in found]
+    if rows:
+        rows.append({"agency": "Tổng cộng", "agency_id": None,
+                     **{name: sum(r[name] for r in rows) for name in TRANSFER_FIGURES}})
+    for row in rows:
+        row["late"] = row["sent_late"] + row["unsent_late"]
+    return rows
 
 
 def transfers_in_flight(*, user, scope: tuple | None = None) -> list:
@@ -343,3 +401,109 @@ def late_legs_by_agency(*, scope: tuple, now: dt.datetime) -> list[tuple]:
                 .order_by("-due_at", "-pk")[:TRANSFERS_LIMIT])
     rows.sort(key=lambda leg: (leg.agency.name, leg.agency_id))  # stable: each agency's legs stay latest due first
     return [(agency, list(legs)) for agency, legs in groupby(rows, key=lambda leg: leg.agency)]
+
+
+# The figures of a transfer's timeliness, per agency (transfer_lateness_by_agency).
+TRANSFER_FIGURES = ("sent_on_time", "sent_late", "unsent_late", "received_on_time", "received_late")
+_HOURS = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
+# A transfer is due at most this long after what starts it (the intake, the approval, the sending): one
+# working day, or the same day, past the longest run of days off (Tết: nine days with its weekends).
+DUE_REACH = dt.timedelta(days=31)
+
+
+def _procedure_q(prefix: str, field_id: int | None, procedure_id: int | None) -> Q:
+    q = Q()
+    if field_id:
+        q &= Q(**{f"{prefix}procedure__field_id": field_id})
+    if procedure_id:
+        q &= Q(**{f"{prefix}procedure_id": procedure_id})
+    return q
+
+
+def _lateness_part(queryset: QuerySet, key: str, ready_at=None, hours: bool = False, **counts) -> QuerySet:
+    """One branch of transfer_lateness_by_agency's UNION: (agency, the five figures, the moment a result
+    was ready and that agency's office hours); the branches differ only in which columns they fill."""
+    zero = Value(0, output_field=IntegerField())
+    figures = {name: counts.get(name, zero) for name in TRANSFER_FIGURES}
+    # Typed NULLs: PostgreSQL types a UNION's columns branch by branch, and two bare NULLs make a text.
+    extra = {"ready_at": ready_at if ready_at is not None else Cast(Value(None), DateTimeField())}
+    for name in _HOURS:
+        extra[f"h_{name}"] = F(f"agency__{name}") if hours else Cast(Value(None), TimeField())
+    if counts:  # grouped per agency
+        queryset = queryset.order_by().values(key_id=F(key)).annotate(**figures, **extra)
+    else:  # one row a dossier
+        queryset = queryset.order_by().annotate(key_id=F(key), **figures, **extra)
+    return queryset.values_list("key_id", *TRANSFER_FIGURES, "ready_at", *(f"h_{n}" for n in _HOURS))
+
+
+def transfer_lateness_by_agency(*, agency_ids, start_at: dt.datetime, end_at: dt.datetime,
+                                now: dt.datetime | None = None, field_id: int | None = None,
+                                procedure_id: int | None = None) -> dict[int, dict]:
+    """{agency id: the five TRANSFER_FIGURES} for the transfers due in [start_at, end_at): a transfer
+    counts in the period its due time falls in (as a step in the officers' figures), so a past period's
+    figures only move when a late transfer finally leaves.
+
+    - Sent (the sending agency's): on time, or late when sent after its due time
+      (DossierTransfer.timeliness); `unsent_late`: due before the end of the period (or now) and not yet
+      sent: a dossier waiting at the desk past its intake step's due, a liên thông leg open past its due,
+      a result ready at the competent agency past its electronic due (agencies.transfer_due, the rule
+      that applies until the agency chooses paper).
+    - Received (the receiving agency's counter): taken in by the due time of the journey's row of the
+      control slip (the step transfers._transit_step opens at the receiving agency, due by the same
+      rule from the sending), or after it, or not yet and past it.
+
+    One query: a UNION ALL of the grouped parts and of the few results waiting to go back, whose due
+    time is worked out here on the work calendar (it is not stored until the result is sent)."""
+    ids = list(agency_ids)
+    if not ids:
+        return {}
+    now = now or timezone.now()
+    as_of = min(end_at, now)
+    late = Q(timeliness=Timeliness.LATE)
+    sent = _lateness_part(
+        DossierTransfer.objects.filter(_procedure_q("dossier__", field_id, procedure_id), from_agency_id__in=ids,
+                                       due_at__gte=start_at, due_at__lt=end_at),
+        "from_agency_id", sent_on_time=Count("pk", filter=~late), sent_late=Count("pk", filter=late))
+    # The journey's row: opened at the receiving agency when the transfer was sent, nobody holding it,
+    # due by the transfer rule from the sending; read for the transfers (a small table) sent within
+    # reach of the period, not over the steps.
+    journey = DossierStep.objects.filter(dossier=OuterRef("dossier_id"), agency=OuterRef("to_agency_id"),
+                                         started_at=OuterRef("sent_at"), to_user__isnull=True).values("due_at")[:1]
+    overdue_open = Q(received_at__isnull=True, journey_due__lt=as_of)
+    received = _lateness_part(
+        DossierTransfer.objects.filter(_procedure_q("dossier__", field_id, procedure_id), to_agency_id__in=ids,
+                                       sent_at__gte=start_at - DUE_REACH, sent_at__lt=end_at)
+        .annotate(journey_due=Subquery(journey))
+        .filter(Q(received_at__isnull=False) | overdue_open, journey_due__gte=start_at, journey_due__lt=end_at),
+        "to_agency_id", received_on_time=Count("pk", filter=Q(received_at__lte=F("journey_due"))),
+        received_late=Count("pk", filter=Q(received_at__gt=F("journey_due")) | overdue_open))
+    # A dossier waits at the desk, a result at the agency, within DUE_REACH of its due time: the ranges
+    # keep each part on its index (dossier_desk_received, dossier_agency_finished).
+    dossiers = Dossier.objects.filter(_procedure_q("", field_id, procedure_id))
+    at_desk = _lateness_part(
+        dossiers.filter(desk_id__in=ids, received_at__gte=start_at - DUE_REACH, received_at__lt=as_of,
+                        transfer_state=TransferState.AT_DESK, status__in=sorted(OPEN),
+                        step_due_at__gte=start_at, step_due_at__lt=as_of),
+        "desk_id", unsent_late=Count("pk"))
+    legs = _lateness_part(
+        DossierLeg.objects.filter(_procedure_q("dossier__", field_id, procedure_id), agency_id__in=ids,
+                                  started_at__isnull=False, finished_at__isnull=True, due_at__gte=start_at,
+                                  due_at__lt=as_of, dossier__legs_left__gt=0, dossier__finished_at__isnull=True),
+        "agency_id", unsent_late=Count("pk"))
+    # Ready before the end of the period: the electronic rule gives a due time no earlier than that.
+    results = _lateness_part(
+        dossiers.filter(agency_id__in=ids, finished_at__gte=start_at - DUE_REACH, finished_at__lt=end_at,
+                        transfer_state=TransferState.AT_AGENCY, status=Status.RESULT_READY),
+        "agency_id", ready_at=F("finished_at"), hours=True)
+    found: dict[int, dict] = {}
+    width = len(TRANSFER_FIGURES)
+    for key, *values in sent.union(received, at_desk, legs, results, all=True):
+        row = found.setdefault(key, dict.fromkeys(TRANSFER_FIGURES, 0))
+        for name, value in zip(TRANSFER_FIGURES, values[:width], strict=True):
+            row[name] += value or 0
+        ready_at, hours = values[width], values[width + 1:]
+        if ready_at is not None:
+            due = agencies.transfer_due(ready_at, TransferMode.ELECTRONIC,
+                                        SimpleNamespace(**dict(zip(_HOURS, hours, strict=True))))
+            row["unsent_late"] += start_at <= due < as_of
+    return {key: row for key, row in found.items() if any(row.values())}

@@ -11,7 +11,7 @@ happens (the current time by default): the demo's history replays moves at past 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from .models import (
     ReturnMethod,
     Timeliness,
 )
+from .register import next_number
 from .uploads import check_upload
 from .validators import (
     MAX_MISSING_PAPERS,
@@ -185,22 +186,9 @@ def _missing_papers(lines: list[str], message: str) -> list[str]:
     return missing
 
 
-def _next_number(counter, agency, period_column: str, period) -> int:
-    """The counter row's next number (CodeCounter per day, RegisterCounter per year); the upsert
-    holds the row's lock until commit, so concurrent intakes at one agency get distinct numbers."""
-    table = counter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, {period_column}, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (agency_id, {period_column}) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [agency.pk, period],
-        )
-        return cursor.fetchone()[0]
-
-
 def _next_code(agency, day: dt.date) -> str:
     """`{agency identifier}-{yyMMdd}-{NNNN}`."""
-    return f"{agency.code}-{day:%y%m%d}-{_next_number(CodeCounter, agency, 'day', day):04d}"
+    return f"{agency.code}-{day:%y%m%d}-{next_number(CodeCounter, agency.pk, 'day', day):04d}"
 
 
 def _search_text(dossier: Dossier) -> str:
@@ -389,7 +377,9 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     """The dossier is received now (at the counter, or an online submission accepted): its clock
     starts and it is added to Biểu 06's received figures (DossierDayFigures)."""
     dossier.received_at, dossier.register_year = now, timezone.localdate(now).year
-    dossier.register_number = _next_number(RegisterCounter, dossier.agency, "year", dossier.register_year)
+    # Mẫu 07 is the book of the desk that received it (its receipt, Mẫu 01, prints this number).
+    dossier.register_number = next_number(RegisterCounter, dossier.desk_id or dossier.agency_id, "year",
+                                          dossier.register_year)
     added = ["new_online" if dossier.channel == Channel.ONLINE else "new_offline"]
     if dossier.channel == Channel.POST:
         added.append("new_post")

@@ -21,10 +21,12 @@ from procedures.models import ClockStart
 
 from . import agencies, clock, legs, notices, permissions
 from .models import Dossier, DossierStep, DossierTransfer, TransferMode, TransferState
+from .register import AGENCY_REGISTER_FIELDS, register_book_transfer
 from .services import _finish_step, _iso, _lock, _move, _open_step
 from .workflow import Status
 
 NOT_HERE = "Hồ sơ không ở bước chuyển giữa các cơ quan."
+BACK_NOTES = {Status.REFUSED: "Nhận văn bản từ chối để trao cho công dân", "": "Nhận kết quả để trả cho công dân"}
 
 
 def _transit_step(dossier: Dossier, transfer: DossierTransfer, actor: User, now: dt.datetime) -> DossierStep:
@@ -62,7 +64,8 @@ def dossier_transfer(*, dossier: Dossier, actor: User, mode: str = TransferMode.
     elif dossier.transfer_state == TransferState.AT_DESK:
         direction, source, target, start = (DossierTransfer.Direction.FORWARD, dossier.desk, dossier.agency,
                                             dossier.received_at)
-    elif dossier.transfer_state == TransferState.AT_AGENCY and dossier.status == Status.RESULT_READY:
+    elif dossier.transfer_state == TransferState.AT_AGENCY and dossier.status in (Status.RESULT_READY, Status.REFUSED):
+        # The result, or the written refusal after appraisal, goes back to the desk that hands it over.
         direction, source, target, start = (DossierTransfer.Direction.BACK, dossier.agency, dossier.desk,
                                             dossier.finished_at)
     else:
@@ -128,13 +131,17 @@ def dossier_receive_transfer(*, dossier: Dossier, actor: User, note: str = "", e
         transfer.received_by, transfer.received_at = actor, now
         transfer.save(update_fields=["received_by", "received_at"])
     _finish_step(dossier, now)
+    if forward:  # the competent agency books it in its own register (Mẫu 07)
+        register_book_transfer(dossier, now)
     # The competent agency starts its own process at its first step; the desk holds the result to hand
     # back, a step outside the time limit (judged against the appointment, never earlier than now).
     index = 0 if forward else dossier.step_index
     due = clock.step_due(dossier, 0, now) if forward else max(dossier.due_at, now)
+    refusal = not forward and dossier.status == Status.REFUSED
     _open_step(dossier, index=index, actor=actor, to_user=actor, to_department=actor.department, now=now, due=due,
-               note="Tiếp nhận hồ sơ chuyển đến" if forward else "Nhận kết quả để trả cho công dân")
-    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at"])
+               name="Trao văn bản từ chối cho công dân" if refusal else None,
+               note="Tiếp nhận hồ sơ chuyển đến" if forward else BACK_NOTES.get(dossier.status, BACK_NOTES[""]))
+    dossier.save(update_fields=["step_index", "holder", "department", "step_due_at", *AGENCY_REGISTER_FIELDS])
     return dossier
 
 

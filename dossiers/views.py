@@ -29,6 +29,7 @@ from . import (
     letters,
     outbox,
     permissions,
+    refusals,
     results,
     selectors,
     services,
@@ -56,6 +57,7 @@ MOVES = {
     "confirm_delivery": (forms.DeliveryForm, results.dossier_confirm_delivery),
     "refuse": (forms.ReasonForm, services.dossier_refuse),
     "return": (forms.ReturnForm, services.dossier_return),
+    "hand_refusal": (forms.RefusalHandForm, refusals.dossier_hand_refusal),
     "withdraw": (forms.ReasonForm, services.dossier_withdraw),
     "stop": (forms.ReasonForm, services.dossier_stop),
     "reschedule": (forms.RescheduleForm, apology.dossier_reschedule),
@@ -228,8 +230,15 @@ def counter_queue(request):
 @role_required(*ALL_STAFF)
 def transfer_list(request):
     """Dossiers between the officer's agency and others: to send, on their way here, sent and not yet
-    taken in, results back to hand over (dossiers.transfers)."""
-    return render(request, "dossiers/transfers.html", selectors.transfers_for_agency(user=request.user))
+    taken in, results back to hand over (dossiers.transfers); a leader also reads the transfers' lateness
+    per agency of their scope over chosen days (this month by default)."""
+    today = timezone.localdate()
+    form = forms.RegisterForm(request.GET or {"start": today.replace(day=1).isoformat(), "end": today.isoformat()})
+    days = (form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_valid() else None
+    context = selectors.transfers_for_agency(user=request.user, days=days)
+    leader = request.user.role in (Role.LEADER, Role.ADMIN)
+    return render(request, "dossiers/transfers.html", {**context, "days_form": form, "days": days, "leader": leader},
+                  status=200 if days else 400)
 
 
 # --------------------------------------------------------------------------- one dossier

@@ -97,10 +97,15 @@ ACTIONS: dict[str, Action] = {
     # Between agencies (dossiers.transfers): the desk sends a dossier it received for another agency,
     # the competent agency sends the result back; the receiving agency's counter takes it in. Where
     # the dossier is (Dossier.transfer_state) decides which of the two is due (agencies.acting_agency).
-    "transfer": Action(frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY}), None,
+    # A refusal after appraisal goes back to the desk like a result (issue 23): the desk hands it over.
+    "transfer": Action(frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY, Status.REFUSED}), None,
                        "Chuyển hồ sơ liên cơ quan"),
-    "receive_transfer": Action(frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY}), None,
-                               "Nhận hồ sơ được chuyển đến"),
+    "receive_transfer": Action(frozenset({Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY, Status.REFUSED}),
+                               None, "Nhận hồ sơ được chuyển đến"),
+    # The written refusal handed to the citizen at the desk (dossiers.refusals), as a result is returned.
+    "hand_refusal": Action(frozenset({Status.REFUSED}), None, "Trao văn bản từ chối giải quyết cho công dân",
+                           once=Once("refusal_handed_at", "Văn bản từ chối đã được trao cho công dân.",
+                                     "refusal_handed_once")),
     # An electronic result signed by the agency (Decree 45/2020 Art 14(3)), after approval: the
     # approving officer may attach it with the approval, or here (several results, a later file).
     "attach_result": Action(frozenset({Status.RESULT_READY, Status.RETURNED}), None,

@@ -152,6 +152,19 @@ class MonthOutput(serializers.Serializer):
     late = serializers.IntegerField()
 
 
+class TransfersOutput(serializers.Serializer):
+    """Transfers between agencies due in the period (from the desk to the competent agency, results back,
+    liên thông legs), of the agencies in the scope."""
+
+    sent_on_time = serializers.IntegerField(help_text="Chuyển đi trước hoặc đúng hạn chuyển")
+    sent_late = serializers.IntegerField(help_text="Chuyển đi sau hạn chuyển")
+    unsent_late = serializers.IntegerField(help_text="Chưa chuyển, đã quá hạn chuyển")
+    late = serializers.IntegerField(help_text="Chuyển quá hạn: sau hạn hoặc chưa chuyển dù đã quá hạn")
+    received_on_time = serializers.IntegerField(help_text="Hồ sơ chuyển đến, tiếp nhận đúng hạn")
+    received_late = serializers.IntegerField(
+        help_text="Hồ sơ chuyển đến, tiếp nhận quá hạn hoặc chưa tiếp nhận dù đã quá hạn")
+
+
 class DashboardOutput(serializers.Serializer):
     period = PeriodOutput()
     figures = FiguresOutput()
@@ -169,6 +182,7 @@ class DashboardOutput(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(
         allow_null=True, help_text="Chỉ số 5.4 (766): 100% − (% quá hạn + % không hài lòng) trên hồ sơ đã giải quyết")
     months = MonthOutput(many=True)
+    transfers = TransfersOutput()
     warnings = serializers.ListField(child=serializers.CharField())
 
 
@@ -252,6 +266,15 @@ class ReportRowOutput(serializers.Serializer):
     figures = FiguresOutput()
 
 
+class DeskIntakeOutput(serializers.Serializer):
+    """Dossiers received in the period at one agency's desk for another (the form has no column for them)."""
+
+    for_others = serializers.IntegerField(help_text="Tiếp nhận tại bộ phận một cửa của đơn vị, thuộc thẩm quyền "
+                                                    "giải quyết của cơ quan khác")
+    from_others = serializers.IntegerField(help_text="Thuộc thẩm quyền của đơn vị, do bộ phận một cửa của cơ quan "
+                                                     "khác tiếp nhận, chuyển đến (có trong cột 4, 5)")
+
+
 class Report06Output(serializers.Serializer):
     period = PeriodOutput()
     by = serializers.CharField()
@@ -259,6 +282,7 @@ class Report06Output(serializers.Serializer):
     rows = ReportRowOutput(many=True)
     total = ReportRowOutput()
     warnings = serializers.ListField(child=serializers.CharField(), help_text="Các đẳng thức của biểu không khớp")
+    desk_intake = DeskIntakeOutput(help_text="Ghi chú dưới biểu: hồ sơ tiếp nhận hộ cơ quan khác")
 
 
 class IndicatorOutput(serializers.Serializer):
@@ -345,7 +369,7 @@ class StatsDashboardApi(StatsApi):
         board = dashboard(scope=scope, period=data["stats_period"], filters=data["stats_filters"])
         body = {"period": _period(board.period), "figures": _figures(board.figures), **board.extra,
                 "satisfaction_rate": board.satisfaction_rate, "months": board.months,
-                "warnings": board.figures.identity_errors()}
+                "transfers": board.transfers, "warnings": board.figures.identity_errors()}
         return Response(DashboardOutput(body).data)
 
 
@@ -419,7 +443,7 @@ class StatsReport06Api(StatsApi):
         body = {"period": _period(report.period), "by": report.by,
                 "columns": [{"number": n, "key": k, "heading": h} for n, k, h in COLUMNS],
                 "rows": [_report_row(r) for r in report.rows], "total": _report_row(report.total),
-                "warnings": report.warnings}
+                "warnings": report.warnings, "desk_intake": report.desk}
         return Response(Report06Output(body).data)
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models.functions import TruncMonth
 
 from dossiers.models import DossierDayFigures
+from dossiers.selectors import TRANSFER_FIGURES, transfer_lateness_by_agency
 
 from . import sql
 from .periods import Period, range_period
@@ -26,6 +27,9 @@ class Dashboard:
     figures: ReportRow
     extra: dict
     months: list[dict]
+    # Transfers between agencies due in the period, sent or taken in on time or late (issue 23, item 5):
+    # selectors.transfer_lateness_by_agency summed over the scope's agencies under the filters.
+    transfers: dict = None
 
     @property
     def late(self) -> int:
@@ -85,12 +89,23 @@ def monthly(*, scope: Scope, period: Period, filters: Filters = Filters()) -> li
     return table
 
 
+def transfer_figures(*, scope: Scope, period: Period, filters: Filters = Filters()) -> dict:
+    """The scope's transfers due in the period, sent on time, sent late, still unsent past due, taken in
+    on time and late, summed over its agencies, and `late` (sent late or unsent past due): one query."""
+    found = transfer_lateness_by_agency(agency_ids=filters.agency_ids(scope), start_at=period.start_at,
+                                        end_at=period.end_at, field_id=filters.field_id,
+                                        procedure_id=filters.procedure_id)
+    totals = {name: sum(row[name] for row in found.values()) for name in TRANSFER_FIGURES}
+    return {**totals, "late": totals["sent_late"] + totals["unsent_late"]}
+
+
 def dashboard(*, scope: Scope, period: Period, filters: Filters = Filters()) -> Dashboard:
-    """Three queries, none over the period's dossiers: the daily figures summed per unit, the
-    dossiers in progress at the end, and the months for the chart."""
+    """Four queries, none over the period's dossiers: the daily figures summed per unit, the
+    dossiers in progress at the end, the months for the chart, and the transfers between agencies."""
     found_flows, found_stocks = flows_per_unit(scope, period, filters)
     totals = sum_flows(found_flows.values())
     figures = report_figures(totals, sum_flows(found_stocks.values(), ("in_progress", "in_progress_overdue")))
     row = ReportRow.of(None, "Tổng cộng", figures)
     extra = {name: totals[name] for name in EXTRA_FIGURES}
-    return Dashboard(period, row, extra, monthly(scope=scope, period=period, filters=filters))
+    return Dashboard(period, row, extra, monthly(scope=scope, period=period, filters=filters),
+                     transfer_figures(scope=scope, period=period, filters=filters))

@@ -52,6 +52,10 @@ def dashboard_groups(board: Dashboard) -> list[tuple[str, list[tuple[str, object
                            ("Từ chối tiếp nhận", extra["refused_at_intake"])]),
         ("Bưu chính công ích", [("Tiếp nhận qua bưu chính", extra["new_post"]),
                                 ("Trả kết quả qua bưu chính", extra["returned_post"])]),
+        ("Chuyển hồ sơ liên cơ quan", [("Chuyển đi đúng hạn", board.transfers["sent_on_time"]),
+                                       ("Chuyển đi quá hạn", board.transfers["sent_late"]),
+                                       ("Chưa chuyển, đã quá hạn", board.transfers["unsent_late"]),
+                                       ("Tiếp nhận hồ sơ chuyển đến quá hạn", board.transfers["received_late"])]),
         ("Tỷ lệ", [("Tỷ lệ đúng hạn (%)", f.on_time_rate), ("Tỷ lệ nộp trực tuyến (%)", f.online_rate),
                    ("Tỷ lệ hài lòng, chỉ số 5.4 (%)", board.satisfaction_rate),
                    ("Tỷ lệ hồ sơ được số hóa, chỉ số 4.2 (%)", board.digitised_rate)]),
@@ -173,7 +177,7 @@ def report06_table(report: Report06, agency) -> Table:
     body = [[n, f"{r.group} – {r.label}" if r.group else r.label, *r.cells] for n, r in enumerate(report.rows, start=1)]
     return Table("Biểu 06", REPORT06_TITLE, lines, report06_header(report.by), body,
                  total=["", "Tổng cộng", *report.total.cells], widths=[6, 44] + [11] * 11,
-                 notes=[report.postal_note, *(f"Cảnh báo: {w}" for w in report.warnings)])
+                 notes=[report.postal_note, report.desk_note, *(f"Cảnh báo: {w}" for w in report.warnings)])
 
 
 def report06_pdf(report: Report06, agency) -> bytes:

@@ -150,6 +150,18 @@ class Report06:
     # (domain-vn.md §8.1; issue 24, item 3). {"new_post": n, "returned_post": n}.
     postal: dict = field(default_factory=dict)
 
+    # Received at one agency's desk for another (issue 23, item 5): the form counts a dossier at the agency
+    # that resolves it and has no column for the desk's intake, so a note gives it (desk_counts).
+    desk: dict = field(default_factory=dict)
+
+    @property
+    def desk_note(self) -> str:
+        return (f"Ghi chú (tiếp nhận không phụ thuộc địa giới hành chính; biểu tính hồ sơ tại cơ quan giải "
+                f"quyết): trong kỳ, bộ phận một cửa của đơn vị đã tiếp nhận {self.desk.get('for_others', 0)} "
+                f"hồ sơ thuộc thẩm quyền giải quyết của cơ quan khác; trong cột (4), (5) có "
+                f"{self.desk.get('from_others', 0)} hồ sơ do bộ phận một cửa của cơ quan khác tiếp nhận, "
+                f"chuyển đến.")
+
     @property
     def postal_note(self) -> str:
         return (f"Ghi chú (Biểu 06 không có cột riêng cho bưu chính công ích): trong cột (5) có "
@@ -215,6 +227,21 @@ def flows_per_unit(scope: Scope, period: Period, filters: Filters, *, with_stock
 POSTAL = ("new_post", "returned_post")
 
 
+def desk_counts(scope: Scope, period: Period, filters: Filters) -> dict:
+    """Dossiers received in the period at one agency's desk for another (Dossier.desk ≠ Dossier.agency):
+    `for_others`, received at a desk of the filtered units for any other agency; `from_others`,
+    resolved by one of the units and received at another agency's desk (already in col. 4–5 there).
+    One query; a row loaded past the services (no desk) was received where it is resolved."""
+    ids = filters.agency_ids(scope)
+    if not ids:
+        return {"for_others": 0, "from_others": 0}
+    elsewhere = Q(desk__isnull=False) & ~Q(desk_id=F("agency_id"))
+    return Dossier.objects.filter(
+        _between("received_at", period), elsewhere, Q(desk_id__in=ids) | Q(agency_id__in=ids),
+        filters.procedure_q()).aggregate(for_others=Count("pk", filter=Q(desk_id__in=ids)),
+                                            from_others=Count("pk", filter=Q(agency_id__in=ids)))
+
+
 def _field_rows(scope: Scope, period: Period, filters: Filters, group: str,
                 postal: dict) -> list[ReportRow]:
     """One row per field of the scope's dossiers: two queries. Adds the fields' POSTAL counts to `postal`."""
@@ -245,7 +272,8 @@ def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: 
     """Biểu 06 per field or per unit in two queries, whatever the number of dossiers: the flows
     summed from DossierDayFigures, the stocks counted on the dossiers open at the end; carried over
     follows from both. By field, the rows are grouped by the units' level ("Lĩnh vực, công việc giải
-    quyết theo cấp"), two queries a level. The identities are checked on every row."""
+    quyết theo cấp"), two queries a level. The identities are checked on every row. One more query for
+    the note on dossiers received at one agency's desk for another (desk_counts)."""
     if by == "unit":
         found_flows, found_stocks = flows_per_unit(scope, period, filters)
         wanted = set(filters.agency_ids(scope))
@@ -259,4 +287,4 @@ def report06(*, scope: Scope, period: Period, filters: Filters = Filters(), by: 
                 for row in _field_rows(level_scope, period, within, label, postal)]
     total = sum_rows(rows, "Tổng cộng")
     warnings = [error for row in [*rows, total] for error in row.identity_errors()]
-    return Report06(period, by, rows, total, warnings, postal)
+    return Report06(period, by, rows, total, warnings, postal, desk_counts(scope, period, filters))

@@ -39,6 +39,10 @@ class Filters:
         held = Q(agency_id__in=ids) | Q(agency__isnull=True, dossier__agency_id__in=ids)
         return held & self._procedure_q("dossier__")
 
+    def procedure_q(self, prefix: str = "") -> Q:
+        """The field and procedure filters alone, on rows that reach the dossier through `prefix`."""
+        return self._procedure_q(prefix)
+
     def _procedure_q(self, prefix: str) -> Q:
         q = Q()
         if self.field_id:

@@ -188,8 +188,8 @@ def test_the_province_leader_sees_the_transfers_in_flight(client, prov, sent, fr
     client = _as(client, chief)
     client.get(TRANSFERS)
     # The user, the bell, the four sections, the agencies of the leader's scope, the transfers in it,
-    # the late liên thông legs in it.
-    with django_assert_num_queries(9):
+    # the late liên thông legs in it, the transfers' lateness per agency in it.
+    with django_assert_num_queries(10):
         page = client.get(TRANSFERS)
     [row] = page.context["in_flight"]
     assert (row.dossier.code, row.from_agency, row.to_agency, row.timeliness) == (

@@ -52,12 +52,16 @@ DESIGN_ACTIONS = {
     # Between agencies (issue 23): the dossier received for another agency, its result sent back; the
     # state stays, where the dossier is (Dossier.transfer_state) changes.
     # From processing too: a liên thông leg is sent on, and taken in, while handled (dossiers.legs).
-    "transfer": ({S.RECEIVED, S.PROCESSING, S.RESULT_READY}, None),
-    "receive_transfer": ({S.RECEIVED, S.PROCESSING, S.RESULT_READY}, None),
+    # And a refusal after appraisal, which goes back to the desk like a result (issue 23, item 5).
+    "transfer": ({S.RECEIVED, S.PROCESSING, S.RESULT_READY, S.REFUSED}, None),
+    "receive_transfer": ({S.RECEIVED, S.PROCESSING, S.RESULT_READY, S.REFUSED}, None),
+    # The written refusal handed to the citizen, once.
+    "hand_refusal": ({S.REFUSED}, None),
 }
 # Allowed once in a dossier's life: the attribute that says it happened, and a value saying so.
 DESIGN_ONCE = {"request_supplement": ("supplement_requests", 1), "reschedule": ("rescheduled_at", "2026-03-02"),
-               "hand_letter": ("letter_handed_at", "2026-03-02"), "confirm_delivery": ("delivered_at", "2026-03-02")}
+               "hand_letter": ("letter_handed_at", "2026-03-02"), "confirm_delivery": ("delivered_at", "2026-03-02"),
+               "hand_refusal": ("refusal_handed_at", "2026-03-02")}
 
 ACTION_PAIRS = [(action, status) for action in ACTIONS for status in Status.values]
 LEGAL_PAIRS = [(a, s) for a, s in ACTION_PAIRS if s in DESIGN_ACTIONS[a][0]]
@@ -67,7 +71,8 @@ ILLEGAL_PAIRS = [(a, s) for a, s in ACTION_PAIRS if s not in DESIGN_ACTIONS[a][0
 def dossier(status, **done):
     """What the workflow reads of a dossier: its status and the attributes of the once-only actions."""
     return SimpleNamespace(**{"status": status, "supplement_requests": 0, "rescheduled_at": None,
-                              "letter_handed_at": None, "delivered_at": None, **done})
+                              "letter_handed_at": None, "delivered_at": None, "refusal_handed_at": None,
+                              **done})
 
 
 def test_actions_match_the_design():
@@ -91,10 +96,11 @@ def test_every_status_has_a_row_in_the_table():
 
 
 def test_pair_lists_cover_every_action_and_state():
-    assert len(LEGAL_PAIRS) + len(ILLEGAL_PAIRS) == len(ACTIONS) * len(Status.values) == 190
+    assert len(LEGAL_PAIRS) + len(ILLEGAL_PAIRS) == len(ACTIONS) * len(Status.values) == 200
     # attach_result and hand_letter from result_ready and returned; confirm_delivery from returned
-    # transfer and receive_transfer from received, processing and result_ready (issue 23)
-    assert len(LEGAL_PAIRS) == 45
+    # transfer and receive_transfer from received, processing, result_ready and refused, hand_refusal
+    # from refused (issue 23)
+    assert len(LEGAL_PAIRS) == 48
 
 
 @pytest.mark.parametrize(("action", "from_"), LEGAL_PAIRS)
@@ -124,7 +130,8 @@ def test_an_action_allowed_once_is_refused_the_second_time(action):
     with pytest.raises(ConflictError) as caught:
         ensure_action(action, dossier(status, **{name: done}))
     assert caught.value.code == {"request_supplement": "supplement_once", "reschedule": "reschedule_once",
-                                 "hand_letter": "letter_once", "confirm_delivery": "delivery_once"}[action]
+                                 "hand_letter": "letter_once", "confirm_delivery": "delivery_once",
+                                 "hand_refusal": "refusal_handed_once"}[action]
     assert not available(action, dossier(status, **{name: done}))
 
 

@@ -40,14 +40,16 @@ CALLS = {  # name → (queries, call)
     # One aggregate over the dossiers of the scope.
     "count_dossiers": (1, lambda scope, w: count_dossiers(scope=scope, period=MARCH)),
     # The daily figures summed per unit, the dossiers in progress at the end counted, then the
-    # months' figures for the chart.
-    "dashboard": (3, lambda scope, w: dashboard(scope=scope, period=MARCH)),
+    # months' figures for the chart, and the transfers between agencies.
+    "dashboard": (4, lambda scope, w: dashboard(scope=scope, period=MARCH)),
     "monthly": (1, lambda scope, w: monthly(scope=scope, period=MARCH)),
     # Per agency or field: the daily figures summed, the dossiers in progress at the end counted
-    # (the field's name joined in each).
-    "report06_unit": (2, lambda scope, w: report06(scope=scope, period=MARCH, by="unit")),
-    # By field, the same two for each level of the scope's units (province, commune: rows "theo cấp").
-    "report06_field": (4, lambda scope, w: report06(scope=scope, period=MARCH, by="field")),
+    # (the field's name joined in each), and the desk note's count (dossiers received at one agency's
+    # desk for another).
+    "report06_unit": (3, lambda scope, w: report06(scope=scope, period=MARCH, by="unit")),
+    # By field, the same two for each level of the scope's units (province, commune: rows "theo cấp"),
+    # and the desk note's.
+    "report06_field": (5, lambda scope, w: report06(scope=scope, period=MARCH, by="field")),
     # Users joined to their steps, the desk in a correlated subquery.
     "officers": (1, lambda scope, w: officers(scope=scope, period=MARCH)),
     "officer_get": (1, lambda scope, w: officer_get(scope=scope, pk=w["S2"].pk)),
