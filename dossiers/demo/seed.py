@@ -13,6 +13,7 @@ from procedures.models import Procedure
 from .history import seed_dossiers
 from .legs import seed_agencies, seed_birth_story, seed_death_story, seed_legs
 from .letters import seed_letters
+from .registers import order_registers
 from .transfers import seed_transfers
 
 DEMO_PASSWORD = "mocua-demo-2026"
@@ -131,4 +132,6 @@ def run(*, dossiers: bool = True) -> dict:
     # plain commune dossiers.
     seed_legs(agencies["legs"])
     moved = seed_transfers(agencies) + seed_birth_story() + seed_death_story() if dossiers else 0
+    if created:
+        order_registers()
     return {"agencies": agencies, "catalogue": catalogue, "dossiers": created + moved}

@@ -71,3 +71,26 @@ def test_the_death_registration_is_with_the_police_and_social_insurance_at_once(
     assert rows[police.pk] == (vn(2026, 3, 5, 10, 15), vn(2026, 3, 5, 17, 0), vn(2026, 3, 5, 14, 15),
                                Timeliness.ON_TIME, "")
     assert rows[insurance.pk][2:] == (None, "", "chuyenvien.bhxh")
+
+
+def test_the_demo_s_register_books_run_in_order_of_receipt(frozen):
+    """The history plays one dossier at a time on random days; the books are numbered again in order of
+    their entries' moments (the desk's intakes and the agency's take-ins, one series), counters set."""
+    from collections import defaultdict
+
+    from dossiers.demo.history import seed_dossiers
+    from dossiers.demo.registers import order_registers
+    from dossiers.models import Dossier, RegisterCounter
+
+    frozen.set(vn(2026, 3, 20, 16, 0))
+    agencies = seed_organisation()
+    seed_catalogue(agencies)
+    assert seed_dossiers(agencies["communes"][:1], per_agency=30, days=40) > 10
+    assert order_registers() > 10
+    books = defaultdict(list)
+    for row in Dossier.objects.filter(register_number__isnull=False).values(
+            "desk_id", "register_year", "register_number", "received_at", "id"):
+        books[(row["desk_id"], row["register_year"])].append((row["received_at"], row["id"], row["register_number"]))
+    for key, entries in books.items():
+        assert [number for _, _, number in sorted(entries)] == list(range(1, len(entries) + 1)), key
+        assert RegisterCounter.objects.get(agency_id=key[0], year=key[1]).last == len(entries)
