@@ -31,19 +31,21 @@ def leg_due(leg: DossierLeg, dossier: Dossier, start: dt.datetime) -> dt.datetim
     return min(due, legal) if legal is not None else due
 
 
-def plan(dossier: Dossier, now: dt.datetime) -> None:
-    """At intake: the dossier's legs from its procedure's, the first (the lead's) started now."""
+def plan(dossier: Dossier, now: dt.datetime) -> list[DossierLeg]:
+    """At intake: the dossier's legs from its procedure's, the first (the lead's) started now; the
+    legs written (none for a procedure without legs)."""
     rows = list(dossier.procedure.legs.all())
     if not rows:
-        return
+        return []
     legs = [DossierLeg(dossier=dossier, order=row.order, name=row.name, agency_id=row.agency_id or dossier.agency_id,
                        days=row.days, sync_state=SyncState.PENDING if row.national_group else SyncState.NONE)
             for row in rows]
     first = legs[0]
     first.started_at, first.due_at = now, leg_due(first, dossier, now)
-    DossierLeg.objects.bulk_create(legs)
+    legs = DossierLeg.objects.bulk_create(legs)
     # One send to each next leg, and one back to the lead when the last leg is another agency's.
     dossier.legs_left = len(legs) - 1 + (legs[-1].agency_id != dossier.agency_id)
+    return legs
 
 
 def current(dossier: Dossier) -> DossierLeg | None:
