@@ -179,6 +179,7 @@ def run(env, args) -> list[dict]:
                                                             "targets", "transfer", "eresult"}
     warmup = max(args.concurrency, 20)
     bench.feedback_items = warmup + 1 + args.requests * args.rounds  # each answered once
+    bench.transfer_dossiers = warmup + 1 + args.requests * args.rounds  # each sent once
     results = measure_rounds(bench.floor(), _scenarios(bench, only), requests=args.requests, rounds=args.rounds,
                              warmup=warmup)
     print(table(results, args.rounds), flush=True)
