@@ -103,7 +103,7 @@ def _cpu_ms(scenario, requests: int) -> float:
 def _warm(scenario, warmup: int) -> tuple[int, str]:
     """Warm the scenario up; (queries of one request, "" or why its answer was wrong)."""
     clients = scenario.clients
-    for n in range(warmup):
+    for n in range(max(warmup, scenario.warmup)):
         _drive(scenario.step, clients[n % len(clients)])
     with CaptureQueriesContext(connection) as queries:
         status, ok, why = _drive(scenario.step, clients[0])
