@@ -103,7 +103,7 @@ def _cpu_ms(scenario, requests: int) -> float:
 def _warm(scenario, warmup: int) -> tuple[int, str]:
     """Warm the scenario up; (queries of one request, "" or why its answer was wrong)."""
     clients = scenario.clients
-    for n in range(warmup):
+    for n in range(max(warmup, scenario.warmup)):
         _drive(scenario.step, clients[n % len(clients)])
     with CaptureQueriesContext(connection) as queries:
         status, ok, why = _drive(scenario.step, clients[0])
@@ -179,6 +179,7 @@ def run(env, args) -> list[dict]:
                                                             "targets", "transfer", "eresult"}
     warmup = max(args.concurrency, 20)
     bench.feedback_items = warmup + 1 + args.requests * args.rounds  # each answered once
+    bench.transfer_dossiers = warmup + 1 + args.requests * args.rounds  # each sent once
     results = measure_rounds(bench.floor(), _scenarios(bench, only), requests=args.requests, rounds=args.rounds,
                              warmup=warmup)
     print(table(results, args.rounds), flush=True)

@@ -57,6 +57,7 @@ class Scenario:
     clients: list[Client]
     step: Step
     missing: str = ""  # why it cannot run ("not yet built")
+    warmup: int = 0  # requests that bring it to its steady state, when more than the bench's own warm-up
 
 
 class Bench:
@@ -206,7 +207,10 @@ class Bench:
                 "phone": f"09{rng.randint(10**7, 10**8 - 1)}"}}).encode()
             response = await client.request("POST", "/api/v1/dossiers/", json_body=body)
             return response.status, response.status == 201, response.body[:200].decode("utf-8", "replace")
-        return Scenario("intake", "Tiếp nhận tại quầy qua API", clients, step)
+        # A process keeps each variant it has received once (procedures.catalogue.intake_variant): warm up
+        # until every client's variants have been seen, as in a process that has served a morning.
+        return Scenario("intake", "Tiếp nhận tại quầy qua API", clients, step,
+                        warmup=10 * len({pk for pks in variants.values() for pk in pks}))
 
     def receipt(self) -> Scenario:
         """Mẫu 01's first print: rendered and kept. Each code is printed once (a second print is a
@@ -302,6 +306,98 @@ class Bench:
                 headers={"Referer": f"http://{self.host}:{self.port}/can-bo/phan-anh/{pk}/"})
             return response.status, response.status == 302, response.body[:200].decode("utf-8", "replace")
         return Scenario("feedback_answer", "Trả lời phản ánh, kiến nghị (đơn vị)", clients, step)
+
+    # -- across agencies and electronic results (issue 26's item 1, after issues 23 and 24) ------
+
+    transfer_dossiers = 2000  # the HTTP bench's; inprocess sets its own (each sent once)
+
+    def transfer(self) -> Scenario:
+        """A commune's desk sends a dossier it received for the province on to the agency that resolves it,
+        as its counter system does (POST /api/v1/dossiers/<code>/transfer/, electronic; a real commit):
+        `transfer_dossiers` dossiers of the province's procedures are received at the communes' desks
+        through dossiers.services beforehand (issue 23), each sent once; the row reports a wrong answer
+        when they run out."""
+        from dossiers import services
+
+        clerks = list(self.users.filter(role=Role.RECEPTION, agency__level="commune")
+                      .select_related("agency", "department").order_by("agency_id", "pk")[:self.concurrency])
+        # The province's procedures, which a commune's desk receives for the province's agency (issue 23).
+        variants = list(ProcedureVariant.objects.filter(procedure__is_active=True, procedure__level="province")
+                        .select_related("procedure").prefetch_related("documents", "fees", "steps").order_by("pk"))
+        pools: dict[int, list[str]] = {}  # one an agency: any of its clerks may send any of its dossiers
+        for n in range(self.transfer_dossiers):
+            clerk, variant = clerks[n % len(clerks)], variants[n % len(variants)]
+            intake = services.Intake(
+                variant=variant, applicant=services.Applicant(
+                    name="Nguyễn Văn Đo Tải", id_number=f"0380{self.rng.randint(10**7, 10**8 - 1)}",
+                    phone=f"09{self.rng.randint(10**7, 10**8 - 1)}"),
+                papers=[services.Paper(name=d.name, form=d.form, quantity=d.quantity, mandatory=d.mandatory)
+                        for d in variant.documents.all()])
+            pools.setdefault(clerk.agency_id, []).append(services.dossier_receive(actor=clerk, intake=intake).code)
+        clients = []
+        for clerk in clerks:
+            token, _ = Token.objects.get_or_create(user=clerk)
+            client = self._client(headers={"Authorization": f"Token {token.key}"})
+            client.extra["codes"] = pools[clerk.agency_id]
+            clients.append(client)
+        body = json.dumps({"mode": "electronic"}).encode()
+
+        async def step(client: Client):
+            if not client.extra["codes"]:
+                return 0, False, "no dossier left to send"
+            code = client.extra["codes"].pop()
+            response = await client.request("POST", f"/api/v1/dossiers/{code}/transfer/", json_body=body)
+            ok = response.status == 200 and b'"transfer_state":"to_agency"' in response.body
+            return response.status, ok, response.body[:200].decode("utf-8", "replace")
+        return Scenario("transfer", "Chuyển hồ sơ giữa các cơ quan (nơi tiếp nhận → cơ quan giải quyết, API)",
+                        clients, step)
+
+    results_a_client = 3  # dossiers each citizen's browser has unlocked and downloads the result of
+
+    def eresult(self) -> Scenario:
+        """A citizen downloads a signed electronic result from the lookup (GET /tra-cuu/<code>/ket-qua/1/:
+        an audit row and the download count, then the file), the dossier unlocked by its code and PIN in
+        this browser before (the lookup's signed cookie, made here as the lookup makes it). The results are
+        signed with a certificate of a CA made here (tests/pki.py) and attached through dossiers.results."""
+        import tempfile
+        from pathlib import Path
+
+        from django.core import signing
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import override_settings
+
+        from dossiers import results
+        from dossiers.public import lookup
+        from dossiers.workflow import Status
+        from tests.pki import TestCA, result_pdf
+
+        ca = TestCA("CA đo tải")
+        signed = ca.issue("Chủ tịch UBND xã Đo Tải").sign(result_pdf("GIẤY CHỨNG NHẬN ĐO TẢI"))
+        leaders = {u.agency_id: u for u in self.users.filter(role=Role.LEADER).order_by("pk")}
+        wanted = self.concurrency * self.results_a_client
+        # Handled and not yet holding a result, at agencies with a leader to attach one.
+        codes = sample_codes(wanted * 4, self.rng, "AND status = ANY(%s) AND result_files = 0 AND agency_id = ANY(%s)",
+                             [[Status.RESULT_READY, Status.RETURNED], list(leaders)])[:wanted]
+        with tempfile.TemporaryDirectory() as trust, override_settings(RESULT_TRUST_DIR=Path(trust)):
+            ca.write_anchor(Path(trust))
+            for code in codes:
+                dossier = Dossier.objects.get(code=code)
+                results.dossier_attach_result(
+                    dossier=dossier, actor=leaders[dossier.agency_id], result_name="Giấy chứng nhận",
+                    result_file=SimpleUploadedFile(f"{code}.pdf", signed, content_type="application/pdf"))
+        signer = signing.get_cookie_signer(salt=lookup.UNLOCK_COOKIE + lookup.UNLOCK_SALT)
+        clients = []
+        for n in range(self.concurrency):
+            mine = codes[n * self.results_a_client:(n + 1) * self.results_a_client]
+            client = self._client(cookies={lookup.UNLOCK_COOKIE: signer.sign(",".join(mine))})
+            client.extra["paths"] = [f"/tra-cuu/{code}/ket-qua/1/" for code in mine]
+            clients.append(client)
+        rng = self.rng
+
+        async def step(client: Client):
+            response = await client.request("GET", rng.choice(client.extra["paths"]))
+            return response.status, response.status == 200 and response.body.startswith(b"%PDF"), ""
+        return Scenario("eresult", "Tải kết quả điện tử có chữ ký số (người dân, sau tra cứu)", clients, step)
 
     def not_built(self, key: str, label: str, issue: int) -> Scenario:
         """A row of the issue's table whose page does not exist yet: shown, not measured."""

@@ -22,6 +22,7 @@ from mocua.accounts.roles import HasRole
 from mocua.api import ErrorOutput
 from mocua.paging import CappedPagination
 from mocua.serializers import OutputSerializer
+from procedures import catalogue
 from procedures.models import Channel, PaperForm, ProcedureVariant
 
 from . import agencies, apology, permissions, refusals, results, selectors, services, transfers
@@ -151,7 +152,7 @@ class DossierEventOutput(OutputSerializer):
         fields = ["action", "from_status", "to_status", "actor_name", "at", "note"]
 
 
-class ResultFileOutput(serializers.ModelSerializer):
+class ResultFileOutput(OutputSerializer):
     """An electronic result and the verdict on its digital signature (issue 24)."""
 
     verdict_label = serializers.CharField(source="get_verdict_display")
@@ -354,16 +355,14 @@ class FeeCollectedInput(serializers.Serializer):
 
 
 def _intake_variant(user, pk: int) -> ProcedureVariant:
-    """A variant of an active procedure the officer's agency handles, as the intake page offers."""
-    variants = (ProcedureVariant.objects.select_related("procedure")
-                .prefetch_related("documents", "fees", "steps").filter(pk=pk, procedure__is_active=True))
-    # The desk's own procedures first: one query, as before issue 23 (the bench pins it); else any
-    # procedure of its province, which reads the province's agencies first (agencies.receivable_procedures).
-    variant = (variants.filter(procedure__agencies=user.agency_id).first()
-               or variants.filter(procedure__in=agencies.receivable_procedures(user.agency_id)).first())
-    if variant is None:
-        raise ValidationError({"variant": ["Cơ quan của bạn không tiếp nhận trường hợp thủ tục này."]})
-    return variant
+    """A variant of an active procedure the officer's agency handles, as the intake page offers: one the
+    catalogue names the desk's own agency for, else any procedure of its province (one query,
+    agencies.receivable_procedures). Read from the process's copy of the catalogue (catalogue.intake_variant)."""
+    found = catalogue.intake_variant(pk)
+    if found is not None and (user.agency_id in found.agency_ids or agencies.receivable_procedures(user.agency_id)
+                              .filter(pk=found.variant.procedure_id).exists()):
+        return found.variant
+    raise ValidationError({"variant": ["Cơ quan của bạn không tiếp nhận trường hợp thủ tục này."]})
 
 
 class DossierReceiveApi(APIView):

@@ -37,11 +37,13 @@ def leg_due(leg: DossierLeg, dossier: Dossier, start: dt.datetime) -> dt.datetim
     return min(due, legal) if legal is not None else due
 
 
-def plan(dossier: Dossier, now: dt.datetime) -> None:
-    """At intake: the dossier's legs from its procedure's, the first (the lead's) started now."""
-    rows = list(dossier.procedure.legs.order_by("order", "pk"))
+def plan(dossier: Dossier, now: dt.datetime) -> list[DossierLeg]:
+    """At intake: the dossier's legs from its procedure's, the first (the lead's) started now; the
+    legs written (none for a procedure without legs). Sorted here: the intake's variant may come with
+    its legs prefetched (procedures.catalogue.intake_variant)."""
+    rows = sorted(dossier.procedure.legs.all(), key=lambda row: (row.order, row.pk))
     if not rows:
-        return
+        return []
     sizes = Counter(row.order for row in rows)
     legs = [DossierLeg(dossier=dossier, order=row.order, parallel=sizes[row.order] > 1, name=row.name,
                        agency_id=row.agency_id or dossier.agency_id, days=row.days,
@@ -49,8 +51,9 @@ def plan(dossier: Dossier, now: dt.datetime) -> None:
             for row in rows]
     first = legs[0]
     first.started_at, first.due_at = now, leg_due(first, dossier, now)
-    DossierLeg.objects.bulk_create(legs)
+    legs = DossierLeg.objects.bulk_create(legs)
     dossier.legs_left = sends(legs, dossier.agency_id)
+    return legs
 
 
 def sends(legs: list[DossierLeg], lead_id: int) -> int:

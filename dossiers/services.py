@@ -388,7 +388,7 @@ def _start_clock(dossier: Dossier, actor: User, now: dt.datetime) -> DossierStep
     figures.count_dossier(dossier, now, *added)
     dossier.legal_due_at = dossier.due_at = clock.dossier_due(dossier, _postal_start(dossier, now))
     dossier.transfer_state, due = agencies.intake_state(dossier, now)
-    legs.plan(dossier, now)  # a liên thông procedure's legs, the lead's started
+    _loaded(dossier, legs=legs.plan(dossier, now))  # a liên thông procedure's legs, the lead's started
     step = _open_step(dossier, index=0, actor=actor, to_user=actor, to_department=actor.department, now=now,
                       due=due, note="Tiếp nhận hồ sơ")
     dossier.save(update_fields=["received_at", "register_year", "register_number", "legal_due_at", "due_at",

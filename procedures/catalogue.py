@@ -6,6 +6,11 @@ Each process keeps one snapshot of the active procedures and the filters' choice
 version read from the shared cache; a save or delete of a catalogue row (signals below: the import
 saves through the ORM, so it is covered too) writes a new version, and every process rebuilds its
 snapshot on its next visit. One cache read a visit, no query.
+
+The counter's API intake reads its variant the same way (`intake_variant`): the variant with its
+papers, fees and steps, its procedure with its liên thông legs and the agencies named for it, kept
+per process under the same version (five queries an intake otherwise; docs/benchmarks.md, issue 26's
+third pass). A change made with `QuerySet.update()` sends no signal: call `bump()` after it.
 """
 
 import threading
@@ -14,12 +19,22 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from mocua.accounts.models import Agency, Level
 
-from .models import Field, Procedure, ProcedureVariant, time_label
+from .models import (
+    Fee,
+    Field,
+    Procedure,
+    ProcedureLeg,
+    ProcedureStep,
+    ProcedureVariant,
+    RequiredDocument,
+    time_label,
+)
 from .selectors import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, search_fold
 
 VERSION_KEY = "procedures:catalogue:version"
@@ -75,7 +90,8 @@ def _changed(**kwargs) -> None:
     transaction.on_commit(bump)
 
 
-for _model in (Procedure, ProcedureVariant, Field, Agency):
+# The variant's own rows too: intake_variant keeps them (the import replaces them after saving the variant).
+for _model in (Procedure, ProcedureVariant, Field, Agency, Fee, RequiredDocument, ProcedureStep, ProcedureLeg):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"catalogue-{_model.__name__}-save")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"catalogue-{_model.__name__}-delete")
 
@@ -142,3 +158,50 @@ def search(snap: Snapshot, *, query: str = "", field: str = "", level: str = "",
         return 2 if phrase in row.search_iy else 3
 
     return sorted(rows, key=rank)  # stable: the catalogue's order within a rank
+
+
+# --------------------------------------------------------------------------- the counter's intake
+
+
+@dataclass(frozen=True)
+class IntakeVariant:
+    # Shared by every request of the process: read it, never change it.
+    variant: ProcedureVariant  # with its procedure, papers, fees, steps and the procedure's legs loaded
+    agency_ids: frozenset[int]  # the agencies the catalogue names for its procedure
+
+
+_variants_lock = threading.Lock()
+_variants: dict[int, IntakeVariant] = {}
+_variants_version = ""
+
+
+def _load_variant(pk: int) -> IntakeVariant | None:
+    # Each relation in its own order: the models' default orderings start with the variant and its
+    # procedure, whose own orderings would join the procedure and its field into every query.
+    variant = (ProcedureVariant.objects.select_related("procedure").order_by().prefetch_related(
+        Prefetch("documents", RequiredDocument.objects.order_by("order", "pk")),
+        Prefetch("fees", Fee.objects.order_by("pk")), Prefetch("steps", ProcedureStep.objects.order_by("order")),
+        Prefetch("procedure__legs", ProcedureLeg.objects.order_by("order")),
+    ).filter(pk=pk, procedure__is_active=True).first())
+    if variant is None:
+        return None
+    agency_ids = Procedure.agencies.through.objects.filter(procedure_id=variant.procedure_id)
+    return IntakeVariant(variant, frozenset(agency_ids.values_list("agency_id", flat=True)))
+
+
+def intake_variant(pk: int) -> IntakeVariant | None:
+    """The variant `pk` of an active procedure, as the counter's intake reads it, kept in this process
+    until the catalogue's version moves; None if there is none (not kept: unknown ids cannot fill it)."""
+    global _variants, _variants_version
+    tag = version()
+    with _variants_lock:
+        if _variants_version != tag:
+            _variants, _variants_version = {}, tag
+        found = _variants.get(pk)
+    if found is None:
+        found = _load_variant(pk)
+        if found is not None:
+            with _variants_lock:
+                if _variants_version == tag:
+                    _variants[pk] = found
+    return found

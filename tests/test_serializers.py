@@ -36,3 +36,15 @@ def test_the_copies_print_what_a_fresh_build_prints():
     assert expected["variants"] and expected["variants"][0]["fees"] and expected["variants"][0]["steps"]
     ProcedureDetailOutput(procedure).data  # noqa: B018 - the first build, kept on the class
     assert ProcedureDetailOutput(procedure).data == expected
+
+
+def test_binding_the_copies_leaves_the_kept_fields_unbound_and_nested_ones_their_own():
+    """The copies are shallow but for fields nesting others (mocua/serializers.py): binding one sets
+    its own name and parent, never the kept field's, and a nested serializer's child is bound to it."""
+    serializer = ProcedureDetailOutput()
+    assert serializer.fields["code"].field_name == "code"
+    kept = ProcedureDetailOutput._built_fields
+    assert all(field.field_name is None and field.parent is None for field in kept.values())
+    variants = serializer.fields["variants"]
+    assert variants.child.parent is variants and variants.child.root is serializer
+    assert variants.child is not kept["variants"].child

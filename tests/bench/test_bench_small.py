@@ -322,3 +322,42 @@ def test_inprocess_runs_the_http_scenarios_through_django(seeded, db):
     text = inprocess.table(results, 2)
     assert "Sàn yêu cầu (/healthz)" in text and "mục tiêu ≤ 3 × sàn yêu cầu" in text
     assert "Giấy tiếp nhận in lại (bản đã lưu)" in text and "mục tiêu ≤ 2 × sàn PDF" in text
+
+
+def test_the_transfer_and_result_download_rows_send_and_download_for_real(seeded, db):
+    """Issue 26's rows for a transfer between agencies and an electronic result's download: each request
+    of the first sends one of the dossiers it received at a commune's desk on to the province's agency
+    (one forward transfer each); each of the second logs one download of a signed result it attached
+    (an audit row and the result's count)."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from django.db.models import Sum
+
+    from bench import inprocess
+    from bench.runner import _scenarios
+    from dossiers.models import DossierEvent, DossierTransfer, ResultFile, TransferState
+
+    inprocess.InProcessClient.handler = WSGIHandler()
+    bench = inprocess.InProcessBench("127.0.0.1", 8765, concurrency=2)
+    bench.transfer_dossiers, bench.results_a_client = 5, 2
+    started = timezone.now()
+    request_started.disconnect(close_old_connections)  # as above: the seeded data is the test's transaction
+    request_finished.disconnect(close_old_connections)
+    try:
+        results = inprocess.measure_rounds(bench.floor(), _scenarios(bench, {"transfer", "eresult"}),
+                                           requests=2, rounds=1, warmup=1)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert [(r["key"], r["wrong"]) for r in results] == [("floor", ""), ("transfer", ""), ("eresult", "")]
+    made = 1 + 1 + 2  # the warm-up, the request whose queries are counted, the round's two
+    received = Dossier.objects.filter(created_at__gte=started, desk__level="commune")
+    assert received.count() == 5 and all(d.agency_id != d.desk_id for d in received)
+    sent = DossierTransfer.objects.filter(dossier__in=received, direction=DossierTransfer.Direction.FORWARD)
+    assert sent.count() == made
+    assert received.filter(transfer_state=TransferState.TO_AGENCY).count() == made
+    attached = ResultFile.objects.filter(added_at__gte=started)
+    assert attached.count() == 4 and {r.verdict for r in attached} == {"valid"}
+    assert attached.aggregate(n=Sum("downloads"))["n"] == made
+    assert DossierEvent.objects.filter(action="download_result", at__gte=started).count() == made

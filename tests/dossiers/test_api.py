@@ -13,7 +13,7 @@ from dossiers.models import Dossier, DossierDocument, Message
 from mocua.accounts.models import Role
 from procedures.models import Channel
 
-from ..factories import FeeFactory, UserFactory, full_variant
+from ..factories import DocumentFactory, FeeFactory, UserFactory, full_variant
 from .conftest import make_intake, snapshot, vn
 
 pytestmark = pytest.mark.django_db
@@ -600,23 +600,83 @@ def test_detail_query_count_does_not_grow(frozen, build_dossier, as_user, leader
 
 
 def test_intake_by_token_query_count(frozen, api, receptionist, variant, django_assert_num_queries):
-    """The counter's system posting intakes: the token with its officer, agency and department (1);
-    the variant, its papers, fees and steps (4); in the transaction (savepoints here): the agency that
-    resolves it (the catalogue's agencies of the procedure: issue 23), the code, the dossier, papers,
-    fees, the register's number (issue 21, item 5), Biểu 06's day and month rows, the step, the dossier's
-    clock, the audit row and the citizen's SMS and e-mail in one INSERT, the procedure's liên thông legs
-    (issue 23, item 3; none here) (12 + 2), and the answer's detail reads the dossier's legs (+1)."""
+    """The counter's system posting intakes: the token with its officer, agency and department (1).
+    The variant, its papers, fees, steps, its procedure's liên thông legs (issue 23, item 3) and
+    agencies: read by the first intake only, then kept by the process (catalogue.intake_variant). In
+    the transaction (savepoints here): the agency that resolves it (the catalogue's agencies of the
+    procedure: issue 23), the code, the dossier, papers, fees, the register's number (issue 21, item 5),
+    Biểu 06's day and month rows, the step, the dossier's clock, the audit row and the citizen's SMS and
+    e-mail in one INSERT (11 + 2). The answer reads nothing more: the dossier's legs are those the
+    intake wrote (none here). Issue 26's third pass: 20 → 14 (the variant's five reads, the legs' read)."""
     token = Token.objects.create(user=receptionist)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321",
                                                  "email": "an@example.com"}}
     api.post(LIST, body, format="json")  # the first of the day inserts the code counter's row
 
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(14):
         response = api.post(LIST, body, format="json")
 
     assert response.status_code == 201
     assert Message.objects.filter(dossier__code=response.json()["code"]).count() == 2
+
+
+def test_intake_answer_carries_the_legs_it_wrote_as_a_later_read_shows_them(frozen, django_assert_num_queries):
+    """The intake's answer gives the liên thông legs the intake wrote, without reading them again: the
+    same as the detail read afterwards (no query for the list of legs)."""
+    from .test_legs import with_legs
+    from .test_transfers import Province
+
+    prov = with_legs(Province())
+    frozen.set(vn(2026, 3, 2, 10, 0))
+    token = Token.objects.create(user=prov.a_reception)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = {"variant": prov.group.pk, "applicant": {"name": "Nguyễn Thị Bé", "phone": "0987 654 321"}}
+    client.post(LIST, body, format="json")  # the day's code counter row
+
+    # As the plain intake above, + the legs written, the first leg's agency (its calendar gives its due
+    # time; the answer reuses it) and the two others' agencies read for the answer.
+    with django_assert_num_queries(14 + 4):
+        answer = client.post(LIST, body, format="json")
+
+    assert answer.status_code == 201
+    legs = answer.json()["legs"]
+    assert [(leg["order"], leg["agency_code"]) for leg in legs] == [
+        (1, prov.a.code), (2, prov.police.code), (3, prov.insurance.code)]
+    assert legs == client.get(url(answer.json()["code"])).json()["legs"]
+    assert legs[0]["started_at"] is not None and legs[1]["started_at"] is None
+
+
+def test_intake_reads_the_catalogue_as_changed_since_the_process_kept_the_variant(
+        frozen, api, receptionist, agency, variant):
+    """The process keeps the variant between intakes (catalogue.intake_variant); a paper added, a fee
+    changed, the procedure given to no agency or made inactive show at the next intake."""
+    token = Token.objects.create(user=receptionist)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = {"variant": variant.pk, "applicant": {"name": "Nguyễn Văn An", "phone": "0987 654 321"}}
+
+    def papers_and_fees():
+        answer = api.post(LIST, body, format="json")
+        assert answer.status_code == 201
+        data = answer.json()
+        return [p["name"] for p in data["papers"]], [(f["name"], f["amount"]) for f in data["fees"]]
+
+    assert papers_and_fees() == (["Tờ khai theo mẫu", "Giấy tờ tùy thân"], [("Lệ phí", 8000)])
+    DocumentFactory(variant=variant, name="Ảnh 4x6", order=3)
+    fee = variant.fees.get()
+    fee.amount = 10000
+    fee.save()
+    assert papers_and_fees() == (["Tờ khai theo mẫu", "Giấy tờ tùy thân", "Ảnh 4x6"], [("Lệ phí", 10000)])
+
+    variant.procedure.agencies.remove(agency)
+    refused = api.post(LIST, body, format="json")
+    assert refused.status_code == 400 and "variant" in refused.json()["fields"]
+    variant.procedure.agencies.add(agency)
+    assert api.post(LIST, body, format="json").status_code == 201
+    variant.procedure.is_active = False
+    variant.procedure.save()
+    assert api.post(LIST, body, format="json").status_code == 400
 
 
 def test_move_answer_query_count_is_bounded(frozen, processing, as_user, leader, django_assert_max_num_queries):
