@@ -78,7 +78,7 @@ def _public_dossier(pk: int) -> Dossier:
     ORM's select_related would, and its timeline as plain rows (`public_timeline`: the step instances
     and their prefetch were a fifth of a lookup, for four values a step). Plain SQL built once per
     process (_public_read), as _pin_of: compiling this one-row query with its four joins took the
-    ORM ~1.2 ms, running it ~0.1 ms (docs/benchmarks.md, issue 26 third pass)."""
+    ORM ~1.2 ms, running it ~0.2 ms (docs/benchmarks.md, issue 26 third pass)."""
     sql, own, rated_fields, converters = _public_read()
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
