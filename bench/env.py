@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+PIN_HASH_KEY = "mocua-bench-pin-key"
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -31,6 +32,9 @@ class BenchEnv:
             **os.environ,
             "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "DEBUG": "0",
             "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or _secret(), "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # The seed stores each PIN's keyed hash: a key of its own, fixed, so that every later run
+            # (each with a new SECRET_KEY) can still look the dossiers up.
+            "PIN_KEY": os.environ.get("BENCH_PIN_KEY") or PIN_HASH_KEY,
             "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "TRUSTED_PROXIES": "1",
             "VAR_DIR": str(self.var_dir), "MEDIA_ROOT": str(self.var_dir / "media"), "LOG_LEVEL": "WARNING",
             "DB_CONN_MAX_AGE": "600", "CELERY_TASK_ALWAYS_EAGER": "0",

@@ -103,9 +103,22 @@ class CappedPaginator(Paginator):
             number = _page_number(number)
         except InvalidPage:
             number = 1  # not a number, or below 1: the first page, capped or not
+        if number == 1 and "count" not in self.__dict__:
+            return self._first_page()
         if not self.capped:
             return super().get_page(number)  # past the end: the last page
         return _read_page(self, number)  # past the end: an empty page that links back
+
+    def _first_page(self) -> Page:
+        """The first page read before the count, one row past its end: a list that fits on it (an
+        officer's own dossiers, most often) is counted by its length, without the COUNT query."""
+        rows = list(self.object_list[:self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self.count = len(rows)  # the cached_property's value: the exact count
+            return self._get_page(rows, 1, self)
+        if self.capped:
+            return UncountedPage(rows[:self.per_page], 1, self, has_more=True)
+        return self._get_page(rows[:self.per_page], 1, self)
 
 
 class UncountedPaginator(Paginator):

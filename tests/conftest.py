@@ -21,11 +21,14 @@ def _fast_and_isolated(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
-    cache.clear()
+    # The shared cache and each process's own ("local": template fragments, mocua/settings.py).
+    for each in (cache, caches["local"]):
+        each.clear()
     yield
-    cache.clear()
+    for each in (cache, caches["local"]):
+        each.clear()
 
 
 @pytest.fixture

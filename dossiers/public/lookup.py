@@ -7,6 +7,7 @@ the shared cache, so every web process sees the same counts.
 """
 
 import datetime as dt
+import functools
 import hmac
 import logging
 
@@ -37,22 +38,72 @@ class LookupThrottled(ThrottledError):
     pass
 
 
-# What the public page reads of a dossier (public_view, workflow.rateable, the rating line), its
-# agency's name and its rating ("rating": the reverse one-to-one of ratings.Rating, reached by name:
-# this app may not import ratings). The other ~50 columns are neither read nor compiled: compiling
-# the query costs more the more columns it selects (docs/benchmarks.md).
-_PUBLIC_FIELDS = ("code", "status", "procedure_name", "agency__name", "owner_name", "applicant_name",
-                  "submitted_at", "received_at", "due_at", "returned_at", "finished_at", "missing_papers",
-                  "reason", "return_method", "postal_tracking", "delivered_at", "channel", "result_files",
-                  "rating__level", "rating__created_at", "legal_due_at", "rescheduled_at", "desk__name",
-                  "transfer_state", "leg_agency__name", "leg_stage")
+# What the public page reads of a dossier (public_view, workflow.rateable, the rating line): its own
+# columns, the names of its agency, desk and liên thông agency, and its rating ("rating": the reverse
+# one-to-one of ratings.Rating, reached by name: this app may not import ratings).
+_PUBLIC_FIELDS = ("code", "status", "procedure_name", "owner_name", "applicant_name", "submitted_at", "received_at",
+                  "due_at", "returned_at", "finished_at", "missing_papers", "reason", "return_method",
+                  "postal_tracking", "delivered_at", "channel", "result_files", "legal_due_at", "rescheduled_at",
+                  "transfer_state", "leg_stage")
+_AGENCIES = ("agency", "desk", "leg_agency")
+_RATING_FIELDS = ("id", "dossier", "level", "created_at")
+
+
+@functools.cache
+def _public_read() -> tuple[str, list, list, list]:
+    """The public read's SQL and, per column, its field and Django's converters for it (as the ORM
+    applies them: a JSON list, SQLite's datetimes), built once per process from the models."""
+    rating = Dossier._meta.get_field("rating")
+    wanted = {Dossier._meta.pk.name, *_PUBLIC_FIELDS, *_AGENCIES}
+    own = [field for field in Dossier._meta.concrete_fields if field.name in wanted]  # Model.from_db's order
+    agency_name = Dossier._meta.get_field("agency").related_model._meta.get_field("name")
+    rated = [field for field in rating.related_model._meta.concrete_fields if field.name in _RATING_FIELDS]
+    columns = ([(field, field.get_col("d")) for field in own]
+               + [(agency_name, agency_name.get_col(f"a{n}")) for n, _ in enumerate(_AGENCIES)]
+               + [(field, field.get_col("r")) for field in rated])
+    joins = "".join(
+        f" LEFT JOIN {agency_name.model._meta.db_table} a{n} ON a{n}.{agency_name.model._meta.pk.column} = "
+        f"d.{Dossier._meta.get_field(name).column}"
+        for n, name in enumerate(_AGENCIES))
+    sql = (f"SELECT {', '.join(f'{col.alias}.{field.column}' for field, col in columns)} "
+           f"FROM {Dossier._meta.db_table} d{joins} LEFT JOIN {rating.related_model._meta.db_table} r "
+           f"ON r.{rating.field.column} = d.{Dossier._meta.pk.column} WHERE d.{Dossier._meta.pk.column} = %s")
+    converters = [(col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+                  for _, col in columns]
+    return sql, own, rated, converters
 
 
 def _public_dossier(pk: int) -> Dossier:
-    """The dossier as the public may see it, its timeline attached as plain rows (`public_timeline`):
-    the step instances and their prefetch were a fifth of a lookup, for four values a step."""
-    dossier = (Dossier.objects.select_related("agency", "desk", "leg_agency", "rating").only(*_PUBLIC_FIELDS)
-               .get(pk=pk))
+    """The dossier as the public may see it, with its agencies' names and its rating attached as the
+    ORM's select_related would, and its timeline as plain rows (`public_timeline`: the step instances
+    and their prefetch were a fifth of a lookup, for four values a step). Plain SQL built once per
+    process (_public_read), as _pin_of: compiling this one-row query with its four joins took the
+    ORM ~1.2 ms, running it ~0.2 ms (docs/benchmarks.md, issue 26 third pass)."""
+    sql, own, rated_fields, converters = _public_read()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Dossier.DoesNotExist
+    values = []
+    for value, (col, each) in zip(row, converters, strict=True):
+        for converter in each:
+            value = converter(value, col, connection)
+        values.append(value)
+    dossier = Dossier.from_db(connection.alias, [field.attname for field in own], values[:len(own)])
+    names = values[len(own):len(own) + len(_AGENCIES)]
+    for name, agency_name in zip(_AGENCIES, names, strict=True):
+        field = Dossier._meta.get_field(name)
+        agency_id = getattr(dossier, field.attname)
+        field.set_cached_value(dossier, None if agency_id is None else field.related_model.from_db(
+            connection.alias, [field.related_model._meta.pk.attname, "name"], [agency_id, agency_name]))
+    rating_rel = Dossier._meta.get_field("rating")
+    rated = values[len(own) + len(_AGENCIES):]
+    rating = None
+    if rated[rated_fields.index(rating_rel.related_model._meta.pk)] is not None:  # a rating was joined
+        rating = rating_rel.related_model.from_db(connection.alias, [f.attname for f in rated_fields], rated)
+        rating_rel.field.set_cached_value(rating, dossier)
+    rating_rel.set_cached_value(dossier, rating)
     dossier.public_timeline = _timeline(pk, dossier.agency_id)
     dossier.own_files = citizen_files(dossier)
     return dossier

@@ -34,19 +34,25 @@ def count_queries(queries) -> list[str]:
             if q["sql"].upper().startswith("SELECT COUNT(") and '"dossiers_dossier"' in q["sql"]]
 
 
-def test_the_page_counts_under_a_limit_and_says_more_than(client, leader, five, cap_of_three):
+def test_the_page_counts_under_a_limit_and_says_more_than(client, leader, five, cap_of_three, monkeypatch):
+    from dossiers import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)  # more rows than a page: counted (a list that fits is not)
     client.force_login(leader)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/can-bo/ho-so/")
     assert response.status_code == 200
-    assert "Hơn 3 hồ sơ, trang này: 1–5. Thu hẹp bằng bộ lọc để tìm nhanh hơn." in response.content.decode()
+    assert "Hơn 3 hồ sơ, trang này: 1–2. Thu hẹp bằng bộ lọc để tìm nhanh hơn." in response.content.decode()
     [count_sql] = count_queries(ctx.captured_queries)
     assert "LIMIT 4" in count_sql
     # Which rows fill the cap does not matter to a count: no ORDER BY, so an index can answer it.
     assert "ORDER BY" not in count_sql
 
 
-def test_my_dossiers_count_reads_no_order(client, specialist, five, receptionist, cap_of_three):
+def test_my_dossiers_count_reads_no_order(client, specialist, five, receptionist, cap_of_three, monkeypatch):
+    from dossiers import views
+
+    monkeypatch.setattr(views, "MINE_PAGE_SIZE", 2)
     for dossier in five:
         services.dossier_hand_over(actor=receptionist, dossier=dossier, to_user=specialist)
     client.force_login(specialist)
@@ -55,13 +61,32 @@ def test_my_dossiers_count_reads_no_order(client, specialist, five, receptionist
     assert response.status_code == 200
     [count_sql] = count_queries(ctx.captured_queries)
     assert "LIMIT 4" in count_sql and "ORDER BY" not in count_sql
-    assert response.content.decode().count('<td class="code">') == 5  # beyond the cap, as many as the page holds
+    assert response.content.decode().count('<td class="code">') == 2  # beyond the cap, as many as the page holds
 
 
 def test_below_the_cap_the_page_gives_the_exact_count(client, leader, five):
     client.force_login(leader)
     response = client.get("/can-bo/ho-so/")
     assert "5 hồ sơ." in response.content.decode() and "Hơn" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page_size, counted", [(5, False), (4, True)])
+def test_a_first_page_that_holds_the_whole_list_is_counted_by_its_length(client, leader, five, monkeypatch,
+                                                                        page_size, counted):
+    """The first page is read one row past its end: five dossiers on a page of five need no COUNT
+    (and say so exactly); on a page of four the sixth row is missing, so the list is counted."""
+    from dossiers import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", page_size)
+    client.force_login(leader)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/can-bo/ho-so/")
+    html = response.content.decode()
+    assert "5 hồ sơ." in html and "Hơn" not in html
+    assert codes_on(html) == [d.code for d in sorted(five, key=lambda d: (d.received_at, d.pk), reverse=True)][
+        :page_size]
+    assert bool(count_queries(ctx.captured_queries)) is counted
+    assert ("Trang 1/2" in html) is counted  # the pager from the count: two pages of four
 
 
 def test_the_api_count_is_capped_and_flagged(leader, five, cap_of_three):
