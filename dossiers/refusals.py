@@ -10,11 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mocua.accounts.models import User
-from mocua.errors import DomainError
 
-from .models import Dossier, ReturnMethod
-from .services import _finish_step, _lock, _move, _required
-from .validators import citizen_id_error
+from .models import Dossier
+from .services import _finish_step, _lock, _move, handed_to
 
 
 @transaction.atomic
@@ -24,13 +22,8 @@ def dossier_hand_refusal(*, dossier: Dossier, actor: User, collected_by: str = "
     """Hand the written refusal to the citizen: who took it and their ID, or the postal tracking number;
     once (workflow: `refusal_handed_at`; `returned_at` stays a result's). The desk's step holding it ends."""
     dossier = _lock(dossier, expected_version)
-    collected_by, postal_tracking = collected_by.strip(), postal_tracking.strip()
-    if dossier.return_method == ReturnMethod.POST:
-        _required(postal_tracking, "Cần nhập mã bưu gửi của văn bản từ chối.", "postal_tracking")
-    elif not collected_by:
-        raise DomainError("Cần nhập họ tên người nhận văn bản từ chối.", field="collected_by")
-    if message := citizen_id_error(collected_id_number):
-        raise DomainError(message, field="collected_id_number")
+    collected_by, postal_tracking = handed_to(dossier, collected_by, collected_id_number, postal_tracking,
+                                              "văn bản từ chối")
     now = now or timezone.now()
     dossier.collected_by, dossier.collected_id_number, dossier.postal_tracking = (collected_by, collected_id_number,
                                                                                   postal_tracking)

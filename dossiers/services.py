@@ -687,19 +687,28 @@ def dossier_stop(*, dossier: Dossier, actor: User, reason: str, expected_version
                   message="Cần nêu lý do dừng giải quyết hồ sơ.", now=now or timezone.now())
 
 
+def handed_to(dossier: Dossier, collected_by: str, collected_id_number: str, postal_tracking: str,
+              what: str) -> tuple[str, str]:
+    """Who takes a paper (`what`: the result, the written refusal) from the desk: the postal tracking
+    number when it goes by post, else the collector's name, and a valid ID number when one is given;
+    (collected_by, postal_tracking) stripped."""
+    collected_by, postal_tracking = collected_by.strip(), postal_tracking.strip()
+    if dossier.return_method == ReturnMethod.POST:
+        _required(postal_tracking, f"Cần nhập mã bưu gửi của {what}.", "postal_tracking")
+    elif not collected_by:
+        raise DomainError(f"Cần nhập họ tên người nhận {what}.", field="collected_by")
+    if message := citizen_id_error(collected_id_number):
+        raise DomainError(message, field="collected_id_number")
+    return collected_by, postal_tracking
+
+
 @transaction.atomic
 def dossier_return(*, dossier: Dossier, actor: User, collected_by: str = "", collected_id_number: str = "",
                    postal_tracking: str = "", expected_version: int | None = None,
                    now: dt.datetime | None = None) -> Dossier:
     """Hand the result back: who collected it and their ID, or the postal tracking number."""
     dossier = _lock(dossier, expected_version)
-    collected_by, postal_tracking = collected_by.strip(), postal_tracking.strip()
-    if dossier.return_method == ReturnMethod.POST:
-        _required(postal_tracking, "Cần nhập mã bưu gửi của kết quả.", "postal_tracking")
-    elif not collected_by:
-        raise DomainError("Cần nhập họ tên người nhận kết quả.", field="collected_by")
-    if message := citizen_id_error(collected_id_number):
-        raise DomainError(message, field="collected_id_number")
+    collected_by, postal_tracking = handed_to(dossier, collected_by, collected_id_number, postal_tracking, "kết quả")
     now = now or timezone.now()
     dossier.collected_by, dossier.collected_id_number = collected_by, collected_id_number
     dossier.postal_tracking, dossier.returned_at = postal_tracking, now
