@@ -145,18 +145,22 @@ def _timeline(pk: int, agency_id: int) -> list[tuple]:
 
 
 def _one_row_a_step(rows) -> list[tuple]:
-    """A reassignment inside a step (same step, same agency, another officer) is not a step of its own
-    to the citizen: consecutive rows of one step read as one, from its first start to its last finish,
-    with the unit that handled it last. A step taken again later (a return) is a row again, and so is
-    each agency's part of a liên thông procedure (their rows share the lead's step index)."""
+    """A reassignment inside a step (the same step at the same agency, another officer) is not a step of
+    its own to the citizen: it joins that agency's previous row when that row is the same step, from its
+    first start to its last finish, with the unit that handled it last. Each agency's part of a liên
+    thông procedure is its own row (in a parallel stage the agencies' rows interleave), and a step taken
+    again after another one (a return) is a row again."""
     merged: list[list] = []
-    for index, name, agency, unit, started, finished in rows:
-        if merged and merged[-1][0] == (index, name, agency):
-            merged[-1][2] = unit or merged[-1][2]
-            merged[-1][4] = _aware(finished)
+    last_of: dict = {}  # agency → its latest row in `merged`
+    for _, name, agency, unit, started, finished in rows:
+        row = merged[last_of[agency]] if agency in last_of else None
+        if row is not None and row[0] == name:
+            row[1] = unit or row[1]
+            row[3] = _aware(finished)
         else:
-            merged.append([(index, name, agency), name, unit, _aware(started), _aware(finished)])
-    return [tuple(row[1:]) for row in merged]
+            last_of[agency] = len(merged)
+            merged.append([name, unit, _aware(started), _aware(finished)])
+    return [tuple(row) for row in merged]
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:

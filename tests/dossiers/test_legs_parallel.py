@@ -316,3 +316,21 @@ def test_another_agency_s_move_does_not_make_a_leg_s_page_stale(prov, frozen):
         services.dossier_hand_over(dossier=plain, actor=prov.a_reception, to_user=prov.a_specialist,
                                    expected_version=plain.version - 1)
     assert stale.value.code == "stale_version"
+
+
+def test_the_citizen_s_timeline_keeps_each_agency_s_part_in_one_row(prov, frozen):
+    """In a parallel stage the two agencies' rows interleave (the police hand over at 16:00, between
+    social insurance's take-in and its hand-over): each agency's part still reads as one row, from its
+    take-in to its sending back, named by the agency."""
+    from dossiers.public import lookup
+
+    dossier = _run(prov, frozen)
+    rows = [(step["step"], step["unit"], step["started_at"], step["finished_at"])
+            for step in lookup.public_view(lookup._public_dossier(dossier.pk))["timeline"]]
+    parts = [row for row in rows if row[1] in ("Công an xã A", "Bảo hiểm xã hội tỉnh T")
+             and not row[0].startswith("Chuyển đến")]
+    names = {leg.agency.name: leg.name for leg in dossier.legs.select_related("agency") if leg.agency_id != prov.a.pk}
+    assert parts == [
+        (names["Công an xã A"], "Công an xã A", vn(2026, 3, 2, 14, 30), vn(2026, 3, 3, 8, 0)),
+        (names["Bảo hiểm xã hội tỉnh T"], "Bảo hiểm xã hội tỉnh T", vn(2026, 3, 2, 16, 0), vn(2026, 3, 11, 10, 0)),
+    ]
