@@ -65,6 +65,15 @@ def seed_legs(found: dict[str, Agency]) -> None:
                                         national_group=group)
 
 
+def _received(variant, desk, start, **applicant) -> Dossier:
+    """A story's dossier received at the commune's desk, every paper scanned."""
+    intake = services.Intake(variant=variant, applicant=services.Applicant(
+        address="Phường Hạc Thành, tỉnh Thanh Hóa", **applicant),
+        papers=[services.Paper(name=d.name, form=d.form, mandatory=d.mandatory, digitisation="scanned")
+                for d in variant.documents.all()])
+    return services.dossier_receive(actor=desk, intake=intake, now=start)
+
+
 def seed_birth_story() -> int:
     """The birth registration's story, once. Returns the dossiers created."""
     variant = (ProcedureVariant.objects.filter(procedure__code="3.000722").select_related("procedure")
@@ -76,12 +85,7 @@ def seed_birth_story() -> int:
     insurance = _user("tiepnhan.bhxh")
     now = timezone.now()
     start = _working_days_ago(4, desk.agency)
-    intake = services.Intake(variant=variant, applicant=services.Applicant(
-        name="Nguyễn Văn Khang", id_number="038190054321", phone="0912000222",
-        address="Phường Hạc Thành, tỉnh Thanh Hóa"),
-        papers=[services.Paper(name=d.name, form=d.form, mandatory=d.mandatory, digitisation="scanned")
-                for d in variant.documents.all()])
-    dossier = services.dossier_receive(actor=desk, intake=intake, now=start)
+    dossier = _received(variant, desk, start, name="Nguyễn Văn Khang", id_number="038190054321", phone="0912000222")
     # (working hours after intake, actor, move, arguments): the police's specialist sends it on the
     # morning after its leg was due (two working days from its receipt).
     moves = [
@@ -119,12 +123,7 @@ def seed_death_story() -> int:
     insurance, insurance_work = _user("tiepnhan.bhxh"), _user("chuyenvien.bhxh")
     now = timezone.now()
     start = _working_days_ago(2, desk.agency)
-    intake = services.Intake(variant=variant, applicant=services.Applicant(
-        name="Lê Thị Hoa", id_number="038185012345", phone="0912000333",
-        address="Phường Hạc Thành, tỉnh Thanh Hóa"),
-        papers=[services.Paper(name=d.name, form=d.form, mandatory=d.mandatory, digitisation="scanned")
-                for d in variant.documents.all()])
-    dossier = services.dossier_receive(actor=desk, intake=intake, now=start)
+    dossier = _received(variant, desk, start, name="Lê Thị Hoa", id_number="038185012345", phone="0912000333")
     moves = [
         (0.5, desk, services.dossier_hand_over, {"to_user": specialist}),
         (1.5, specialist, transfers.dossier_transfer, {}),  # to both agencies at once
